@@ -1,0 +1,1 @@
+"""mjpm-match: explained matching of mandataires judiciaires à la protection des majeurs."""

@@ -1,0 +1,11 @@
+from app.errors import DomainError
+
+
+class NotAuthenticated(DomainError):
+    status_code = 401
+    default_code = "non_authentifie"
+
+
+class Forbidden(DomainError):
+    status_code = 403
+    default_code = "acces_refuse"

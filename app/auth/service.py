@@ -1,0 +1,104 @@
+"""Bearer tokens: created by an administrator (CLI), stored as HMAC-SHA256 hashes, resolved to a Principal."""
+
+import hashlib
+import hmac
+import secrets
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from app.auth.constants import JUDICIAL_ROLES, Role
+from app.auth.exceptions import NotAuthenticated
+from app.auth.models import ApiToken
+from app.auth.principal import Principal
+from app.errors import InvalidInput
+from app.geo.gazetteer import Gazetteer
+from app.geo.models import Tribunal
+from app.registry.models import Mandataire
+
+TOKEN_PREFIX = "mjpm_"
+
+
+def hash_token(token: str, secret: str) -> str:
+    return hmac.new(secret.encode(), token.encode(), hashlib.sha256).hexdigest()
+
+
+def create_token(
+    session: Session,
+    *,
+    secret: str,
+    gazetteer: Gazetteer,
+    role: Role,
+    nom: str | None = None,
+    tribunal: str | None = None,
+    departement: str | None = None,
+    region: str | None = None,
+    mandataire_id: int | None = None,
+) -> str:
+    """Store a new token for a role and its scope; returns the token, which is shown once and never stored."""
+    tribunal_id = None
+    if role in JUDICIAL_ROLES:
+        entry = gazetteer.tribunal(tribunal or "")
+        row = session.scalar(select(Tribunal).where(Tribunal.code == entry.code)) if entry else None
+        if row is None:
+            raise InvalidInput(
+                f"tribunal inconnu : {tribunal!r} (SIRET ou code attendu)", code="tribunal_inconnu", loc=["tribunal"]
+            )
+        tribunal_id = row.id
+    elif tribunal is not None:
+        raise InvalidInput("seuls magistrat et greffier ont un tribunal", loc=["tribunal"])
+    if role == Role.AGENT:
+        if departement is not None and departement not in gazetteer.departements:
+            raise InvalidInput(f"département inconnu : {departement}", code="departement_inconnu", loc=["departement"])
+        if region is not None and region not in gazetteer.regions:
+            raise InvalidInput(f"région inconnue : {region}", code="region_inconnue", loc=["region"])
+        if departement and region:
+            raise InvalidInput(
+                "un agent a pour territoire un département, une région, ou la France entière", loc=["region"]
+            )
+    elif departement is not None or region is not None:
+        raise InvalidInput("seul un agent a un territoire", loc=["departement" if departement else "region"])
+    if role == Role.MANDATAIRE:
+        if mandataire_id is None or session.get(Mandataire, mandataire_id) is None:
+            raise InvalidInput(f"mandataire inconnu : {mandataire_id}", code="mandataire_inconnu", loc=["mandataire"])
+    elif mandataire_id is not None:
+        raise InvalidInput("seul le rôle mandataire est rattaché à un mandataire", loc=["mandataire"])
+
+    token = TOKEN_PREFIX + secrets.token_urlsafe(32)
+    session.add(
+        ApiToken(
+            token_hash=hash_token(token, secret),
+            role=role.value,
+            nom=nom,
+            tribunal_id=tribunal_id,
+            departement=departement,
+            region=region,
+            mandataire_id=mandataire_id,
+        )
+    )
+    session.flush()
+    return token
+
+
+def authenticate(session: Session, *, secret: str, gazetteer: Gazetteer, token: str) -> Principal:
+    row = session.scalar(select(ApiToken).where(ApiToken.token_hash == hash_token(token, secret)))
+    if row is None or row.revoked_at is not None:
+        raise NotAuthenticated("jeton inconnu ou révoqué")
+    role = Role(row.role)
+    departements: frozenset[str] | None = None
+    if row.departement:
+        departements = frozenset({row.departement})
+    elif row.region:
+        departements = frozenset(code for code, d in gazetteer.departements.items() if d.region == row.region)
+    elif role in JUDICIAL_ROLES:
+        tribunal = session.get(Tribunal, row.tribunal_id)
+        departements = frozenset({tribunal.departement}) if tribunal else frozenset()
+    elif role == Role.MANDATAIRE:
+        departements = frozenset()
+    return Principal(
+        token_id=row.id,
+        role=role,
+        departements=departements,
+        tribunal_id=row.tribunal_id,
+        mandataire_id=row.mandataire_id,
+    )

@@ -1,0 +1,48 @@
+"""Service settings, read from the environment (and an optional `.env` file) by pydantic-settings."""
+
+from functools import lru_cache
+from pathlib import Path
+from typing import Literal
+
+from pydantic import Field, HttpUrl, SecretStr, field_validator, model_validator
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
+DEFAULT_SQLITE_URL = f"sqlite:///{PROJECT_ROOT / 'var' / 'mjpm.db'}"
+DEVELOPMENT_TOKEN_SECRET = "development-only-token-secret-change-me"
+
+
+class Settings(BaseSettings):
+    model_config = SettingsConfigDict(env_file=".env", extra="ignore")
+
+    environment: Literal["development", "test", "production"] = "development"
+    database_url: str = DEFAULT_SQLITE_URL
+    # Online geocoding of street addresses is off unless a URL is given (no network by default).
+    geocoder_url: HttpUrl | None = None
+    geocoder_timeout_s: float = Field(default=5.0, gt=0)
+    # Key of the HMAC-SHA256 under which API tokens are stored; must be set (32+ characters) in production.
+    token_secret: SecretStr = SecretStr(DEVELOPMENT_TOKEN_SECRET)
+    # Workload weight per "nature:lieu_vie" or "nature" (default 1), e.g. {"tutelle:domicile": 1.2}.
+    workload_weights: dict[str, float] = Field(default_factory=dict)
+    belgian_workload_factor: float = Field(default=1.0, ge=1.0)
+
+    @field_validator("database_url")
+    @classmethod
+    def use_psycopg3_driver(cls, url: str) -> str:
+        """Plain `postgresql://` URLs (as libpq and docker-compose write them) use psycopg 3, our only driver."""
+        for prefix in ("postgresql://", "postgres://"):
+            if url.startswith(prefix):
+                return "postgresql+psycopg://" + url[len(prefix) :]
+        return url
+
+    @model_validator(mode="after")
+    def refuse_unsafe_production(self) -> "Settings":
+        secret = self.token_secret.get_secret_value()
+        if self.environment == "production" and (secret == DEVELOPMENT_TOKEN_SECRET or len(secret) < 32):
+            raise ValueError("TOKEN_SECRET must be set to a random value of 32+ characters in production")
+        return self
+
+
+@lru_cache
+def get_settings() -> Settings:
+    return Settings()

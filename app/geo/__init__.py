@@ -1,0 +1,1 @@
+"""Offline reference geography: communes, territories, Belgian municipalities, tribunals, distances."""

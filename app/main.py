@@ -1,0 +1,71 @@
+"""Application factory: `uvicorn app.main:create_app --factory`.
+
+Nothing is opened at import time; the lifespan builds the engine, loads the reference geography and
+disposes of the engine on shutdown.
+"""
+
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+
+import httpx
+from fastapi import FastAPI
+from fastapi.routing import APIRoute
+
+from app.config import Settings, get_settings
+from app.database import build_engine, build_session_factory
+from app.errors import install_error_handlers
+from app.geo.gazetteer import load_gazetteer
+from app.geo.geocoder import AddressLocator
+from app.geo.locate import GazetteerLocator, Locator
+from app.geo.router import router as geo_router
+from app.registry.router import router as registry_router
+from app.system.router import router as system_router
+
+API_VERSION = "0.1.0"
+
+
+def operation_id(route: APIRoute) -> str:
+    """Stable operation ids (the endpoint's function name) keep the committed openapi.json diff-friendly."""
+    return route.name
+
+
+def build_locator(settings: Settings, gazetteer_locator: GazetteerLocator) -> tuple[Locator, httpx.Client | None]:
+    if settings.geocoder_url is None:
+        return gazetteer_locator, None
+    client = httpx.Client(timeout=settings.geocoder_timeout_s)
+    return AddressLocator(gazetteer_locator, client, str(settings.geocoder_url)), client
+
+
+def create_app(settings: Settings | None = None) -> FastAPI:
+    settings = settings or get_settings()
+
+    @asynccontextmanager
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        engine = build_engine(settings.database_url)
+        app.state.engine = engine
+        app.state.session_factory = build_session_factory(engine)
+        app.state.gazetteer = load_gazetteer()
+        app.state.locator, geocoder_client = build_locator(settings, GazetteerLocator(app.state.gazetteer))
+        try:
+            yield
+        finally:
+            if geocoder_client is not None:
+                geocoder_client.close()
+            engine.dispose()
+
+    app = FastAPI(
+        title="mjpm-match",
+        version=API_VERSION,
+        description=(
+            "Aide à la désignation des mandataires judiciaires à la protection des majeurs : registre, "
+            "liste de candidats expliquée, désignation sans surréservation, tableaux de bord."
+        ),
+        lifespan=lifespan,
+        generate_unique_id_function=operation_id,
+    )
+    app.state.settings = settings
+    install_error_handlers(app)
+    app.include_router(system_router)
+    app.include_router(geo_router)
+    app.include_router(registry_router)
+    return app

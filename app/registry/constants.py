@@ -1,0 +1,103 @@
+"""Controlled vocabularies of the registry (API values, in French, as the legal texts name them)."""
+
+from enum import StrEnum
+
+
+class MandataireType(StrEnum):
+    SERVICE = "service"
+    INDIVIDUEL = "individuel"
+    PREPOSE = "prepose"
+
+
+class MandataireStatut(StrEnum):
+    ACTIF = "actif"
+    SUSPENDU = "suspendu"
+    RETIRE = "retire"
+    CESSATION = "cessation"
+
+
+class Nature(StrEnum):
+    SAUVEGARDE_JUSTICE = "sauvegarde_justice"
+    CURATELLE_SIMPLE = "curatelle_simple"
+    CURATELLE_RENFORCEE = "curatelle_renforcee"
+    TUTELLE = "tutelle"
+    MESURE_ACCOMPAGNEMENT_JUDICIAIRE = "mesure_accompagnement_judiciaire"
+    MJAGBF = "mjagbf"
+    SUBROGE_CURATEUR = "subroge_curateur"
+    SUBROGE_TUTEUR = "subroge_tuteur"
+    MANDAT_AD_HOC = "mandat_ad_hoc"
+    MANDAT_PROTECTION_FUTURE = "mandat_protection_future"
+
+
+class Champ(StrEnum):
+    BIEN = "bien"
+    PERSONNE = "personne"
+    BIEN_PERSONNE = "bien_personne"
+
+
+class LieuVie(StrEnum):
+    DOMICILE = "domicile"
+    ETABLISSEMENT = "etablissement"
+    ETABLISSEMENT_CONSERVATION_DOMICILE = "etablissement_conservation_domicile"
+    SDF = "sdf"
+
+
+class MesureStatut(StrEnum):
+    EN_ATTENTE = "en_attente"
+    EN_COURS = "en_cours"
+    ETEINTE = "eteinte"
+
+
+# Statuses that hold a place in the professional's capacity.
+ACTIVE_STATUTS = frozenset({MesureStatut.EN_COURS, MesureStatut.EN_ATTENTE})
+
+
+class CauseSortie(StrEnum):
+    MAINLEVEE = "mainlevee"
+    DECES = "deces"
+    CADUCITE = "caducite"
+    DESSAISISSEMENT_FAMILLE = "dessaisissement_famille"
+    DESSAISISSEMENT_AUTRE_MJPM = "dessaisissement_autre_mjpm"
+    TRANSFERT = "transfert"
+    AUTRE = "autre"
+
+
+class Civilite(StrEnum):
+    MADAME = "madame"
+    MONSIEUR = "monsieur"
+
+
+class Pays(StrEnum):
+    FR = "FR"
+    BE = "BE"
+
+
+class Specialite(StrEnum):
+    BELGIQUE = "belgique"
+    PSYCHIATRIE = "psychiatrie"
+    SITUATIONS_COMPLEXES = "situations_complexes"
+    FIN_DE_VIE = "fin_de_vie"
+    HANDICAP = "handicap"
+    PERSONNES_AGEES = "personnes_agees"
+    JEUNES_MAJEURS = "jeunes_majeurs"
+    PATRIMOINE_COMPLEXE = "patrimoine_complexe"
+    EXPLOITANTS_AGRICOLES = "exploitants_agricoles"
+    VISITES_BINOME = "visites_binome"
+
+
+class MotifAbsence(StrEnum):
+    CONGES = "conges"
+    MALADIE = "maladie"
+    FORMATION = "formation"
+    DEPART_RETRAITE = "depart_retraite"
+    AUTRE = "autre"
+
+
+class CategorieEtablissement(StrEnum):
+    EHPAD = "ehpad"
+    HOPITAL = "hopital"
+    HOPITAL_PSYCHIATRIQUE = "hopital_psychiatrique"
+    FOYER_ACCUEIL_MEDICALISE = "foyer_accueil_medicalise"
+    MAISON_ACCUEIL_SPECIALISEE = "maison_accueil_specialisee"
+    USLD = "usld"
+    AUTRE = "autre"

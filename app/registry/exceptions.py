@@ -1,0 +1,27 @@
+from app.errors import Conflict, InvalidInput, NotFound
+
+
+class MandataireNotFound(NotFound):
+    default_code = "mandataire_introuvable"
+
+
+class MesureNotFound(NotFound):
+    default_code = "mesure_introuvable"
+
+
+class EtablissementNotFound(NotFound):
+    default_code = "etablissement_introuvable"
+
+
+class StaleVersion(Conflict):
+    default_code = "version_perimee"
+
+    def __init__(self, current: int) -> None:
+        super().__init__(
+            f"version périmée : la fiche est à la version {current}, relisez-la puis recommencez",
+            loc=["body", "version"],
+        )
+
+
+class NatureNotCovered(InvalidInput):
+    default_code = "nature_non_couverte"

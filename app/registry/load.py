@@ -1,0 +1,54 @@
+"""The one load-update path: every change of a measure moves its professional's and site's counters here,
+with SQL increments in the caller's transaction, so concurrent changes never overwrite each other and the
+counters can never drift from the measures (a property test recounts them after random sequences)."""
+
+from collections import defaultdict
+from dataclasses import dataclass
+
+from sqlalchemy import update
+from sqlalchemy.orm import Session
+
+from app.registry.constants import ACTIVE_STATUTS, MesureStatut
+from app.registry.models import Mandataire, Mesure, Site
+
+COUNT_COLUMN = {MesureStatut.EN_COURS: "mesures_en_cours", MesureStatut.EN_ATTENTE: "mesures_en_attente"}
+LOAD_COLUMN = {MesureStatut.EN_COURS: "charge_en_cours", MesureStatut.EN_ATTENTE: "charge_en_attente"}
+
+
+@dataclass(frozen=True, slots=True)
+class LoadShare:
+    """What one measure adds to the counters: nothing unless it holds capacity."""
+
+    mandataire_id: int
+    site_id: int | None
+    statut: MesureStatut
+    poids: float
+
+    @classmethod
+    def of(cls, mesure: Mesure) -> "LoadShare | None":
+        if mesure.statut not in ACTIVE_STATUTS:
+            return None
+        return cls(mesure.mandataire_id, mesure.site_id, MesureStatut(mesure.statut), mesure.poids)
+
+
+def apply_load_change(session: Session, before: LoadShare | None, after: LoadShare | None) -> None:
+    if before == after:
+        return
+    deltas: dict[tuple[type, int], dict[str, float]] = defaultdict(lambda: defaultdict(float))
+    for share, sign in ((before, -1), (after, 1)):
+        if share is None:
+            continue
+        targets = [(Mandataire, share.mandataire_id)] + ([(Site, share.site_id)] if share.site_id else [])
+        for target in targets:
+            deltas[target][COUNT_COLUMN[share.statut]] += sign
+            deltas[target][LOAD_COLUMN[share.statut]] += sign * share.poids
+    for (model, row_id), changes in deltas.items():
+        values = {
+            column: getattr(model, column) + (int(delta) if column.startswith("mesures") else delta)
+            for column, delta in changes.items()
+            if delta
+        }
+        if values:
+            session.execute(
+                update(model).where(model.id == row_id).values(**values).execution_options(synchronize_session="fetch")
+            )

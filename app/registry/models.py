@@ -1,0 +1,190 @@
+"""ORM models of the registry: professionals, their sites, establishments, absences and measures.
+
+Load counters (`mesures_en_cours`, `charge_en_cours`...) live on the professional and on the site; they are
+changed only by `app.registry.load`, in the transaction that changes the measure.
+"""
+
+from datetime import date, datetime
+
+from sqlalchemy import JSON, Boolean, Date, Float, ForeignKey, Index, Integer, String, UniqueConstraint
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from app.database import Base, UTCDateTime, utcnow
+from app.geo.models import Tribunal
+
+
+class LoadCounters:
+    """Counts and weighted load of the measures that hold capacity (in progress and pending)."""
+
+    mesures_en_cours: Mapped[int] = mapped_column(Integer, default=0)
+    mesures_en_attente: Mapped[int] = mapped_column(Integer, default=0)
+    charge_en_cours: Mapped[float] = mapped_column(Float, default=0.0)
+    charge_en_attente: Mapped[float] = mapped_column(Float, default=0.0)
+
+
+class Mandataire(LoadCounters, Base):
+    __tablename__ = "mandataire"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    type: Mapped[str] = mapped_column(String(20), index=True)
+    dpf: Mapped[bool] = mapped_column(Boolean, default=False)
+    nom: Mapped[str] = mapped_column(String(200))
+    nom_recherche: Mapped[str] = mapped_column(String(200), index=True)
+    siret: Mapped[str | None] = mapped_column(String(14), unique=True)
+    email: Mapped[str | None] = mapped_column(String(254))
+    telephone: Mapped[str | None] = mapped_column(String(30))
+    statut: Mapped[str] = mapped_column(String(20), index=True)
+    statut_depuis: Mapped[date | None] = mapped_column(Date)
+    statut_jusqu_au: Mapped[date | None] = mapped_column(Date)
+    langues: Mapped[list[str]] = mapped_column(JSON, default=list)
+    rayon_km: Mapped[int | None] = mapped_column(Integer)
+    capacite: Mapped[int] = mapped_column(Integer)
+    capacite_autorisee: Mapped[int | None] = mapped_column(Integer)
+    accepte_nouvelles_mesures: Mapped[bool] = mapped_column(Boolean, default=True)
+    derniere_mise_a_jour: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
+    version: Mapped[int] = mapped_column(Integer)
+
+    natures: Mapped[list["MandataireNature"]] = relationship(cascade="all, delete-orphan", lazy="selectin")
+    departements: Mapped[list["MandataireDepartement"]] = relationship(cascade="all, delete-orphan", lazy="selectin")
+    tribunaux: Mapped[list["MandataireTribunal"]] = relationship(cascade="all, delete-orphan", lazy="selectin")
+    specialites: Mapped[list["MandataireSpecialite"]] = relationship(cascade="all, delete-orphan", lazy="selectin")
+    sites: Mapped[list["Site"]] = relationship(
+        back_populates="mandataire", cascade="all, delete-orphan", lazy="selectin", order_by="Site.id"
+    )
+    absences: Mapped[list["Absence"]] = relationship(
+        cascade="all, delete-orphan", lazy="selectin", order_by="Absence.debut", foreign_keys="Absence.mandataire_id"
+    )
+    etablissements: Mapped[list["Etablissement"]] = relationship(
+        secondary="mandataire_etablissement", lazy="selectin", order_by="Etablissement.id"
+    )
+
+    __mapper_args__ = {"version_id_col": version}
+
+
+class MandataireNature(Base):
+    __tablename__ = "mandataire_nature"
+
+    mandataire_id: Mapped[int] = mapped_column(ForeignKey("mandataire.id", ondelete="CASCADE"), primary_key=True)
+    nature: Mapped[str] = mapped_column(String(40), primary_key=True)
+
+
+class MandataireDepartement(Base):
+    __tablename__ = "mandataire_departement"
+
+    mandataire_id: Mapped[int] = mapped_column(ForeignKey("mandataire.id", ondelete="CASCADE"), primary_key=True)
+    departement: Mapped[str] = mapped_column(String(3), primary_key=True, index=True)
+
+
+class MandataireTribunal(Base):
+    """Restriction of a listing to named tribunal ressorts (an MI listed only for some tribunals)."""
+
+    __tablename__ = "mandataire_tribunal"
+
+    mandataire_id: Mapped[int] = mapped_column(ForeignKey("mandataire.id", ondelete="CASCADE"), primary_key=True)
+    tribunal_id: Mapped[int] = mapped_column(ForeignKey("tribunal.id"), primary_key=True, index=True)
+
+    tribunal: Mapped[Tribunal] = relationship(lazy="selectin")
+
+
+class MandataireSpecialite(Base):
+    __tablename__ = "mandataire_specialite"
+
+    mandataire_id: Mapped[int] = mapped_column(ForeignKey("mandataire.id", ondelete="CASCADE"), primary_key=True)
+    specialite: Mapped[str] = mapped_column(String(40), primary_key=True, index=True)
+
+
+class Site(LoadCounters, Base):
+    """A place a professional works from: a service's antenne, an MI's office, a préposé's establishment."""
+
+    __tablename__ = "site"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    mandataire_id: Mapped[int] = mapped_column(ForeignKey("mandataire.id", ondelete="CASCADE"), index=True)
+    nom: Mapped[str] = mapped_column(String(200))
+    insee: Mapped[str] = mapped_column(String(5))
+    departement: Mapped[str] = mapped_column(String(3), index=True)
+    lat: Mapped[float] = mapped_column(Float)
+    lon: Mapped[float] = mapped_column(Float)
+    capacite: Mapped[int | None] = mapped_column(Integer)
+
+    mandataire: Mapped[Mandataire] = relationship(back_populates="sites")
+
+
+class Etablissement(Base):
+    __tablename__ = "etablissement"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    finess: Mapped[str] = mapped_column(String(9), unique=True)
+    nom: Mapped[str] = mapped_column(String(200))
+    insee: Mapped[str] = mapped_column(String(5))
+    departement: Mapped[str] = mapped_column(String(3), index=True)
+    lat: Mapped[float] = mapped_column(Float)
+    lon: Mapped[float] = mapped_column(Float)
+    categorie: Mapped[str] = mapped_column(String(40))
+    public: Mapped[bool] = mapped_column(Boolean)
+    places_permanentes: Mapped[int] = mapped_column(Integer)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    version: Mapped[int] = mapped_column(Integer)
+
+    __mapper_args__ = {"version_id_col": version}
+
+
+class MandataireEtablissement(Base):
+    """Establishments a préposé covers, its own or by convention."""
+
+    __tablename__ = "mandataire_etablissement"
+
+    mandataire_id: Mapped[int] = mapped_column(ForeignKey("mandataire.id", ondelete="CASCADE"), primary_key=True)
+    etablissement_id: Mapped[int] = mapped_column(ForeignKey("etablissement.id"), primary_key=True, index=True)
+
+
+class Absence(Base):
+    __tablename__ = "absence"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    mandataire_id: Mapped[int] = mapped_column(ForeignKey("mandataire.id", ondelete="CASCADE"), index=True)
+    debut: Mapped[date] = mapped_column(Date)
+    fin: Mapped[date] = mapped_column(Date)
+    motif: Mapped[str] = mapped_column(String(30))
+    remplacant_id: Mapped[int | None] = mapped_column(ForeignKey("mandataire.id", ondelete="SET NULL"))
+
+
+class Mesure(Base):
+    __tablename__ = "mesure"
+    __table_args__ = (
+        UniqueConstraint("tribunal_id", "numero_rg"),
+        Index("ix_mesure_mandataire_statut", "mandataire_id", "statut"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    mandataire_id: Mapped[int] = mapped_column(ForeignKey("mandataire.id"))
+    site_id: Mapped[int | None] = mapped_column(ForeignKey("site.id", ondelete="SET NULL"), index=True)
+    tribunal_id: Mapped[int] = mapped_column(ForeignKey("tribunal.id"), index=True)
+    numero_rg: Mapped[str] = mapped_column(String(30))
+    numero_dossier: Mapped[str | None] = mapped_column(String(50))
+    nature: Mapped[str] = mapped_column(String(40), index=True)
+    champ: Mapped[str | None] = mapped_column(String(20))
+    lieu_vie: Mapped[str] = mapped_column(String(40))
+    pays: Mapped[str] = mapped_column(String(2), index=True)
+    insee: Mapped[str | None] = mapped_column(String(5))
+    code_postal: Mapped[str | None] = mapped_column(String(5))
+    commune: Mapped[str | None] = mapped_column(String(100))
+    nis: Mapped[str | None] = mapped_column(String(5))
+    departement: Mapped[str | None] = mapped_column(String(3), index=True)
+    etablissement_id: Mapped[int | None] = mapped_column(ForeignKey("etablissement.id"), index=True)
+    civilite: Mapped[str | None] = mapped_column(String(10))
+    annee_naissance: Mapped[int | None] = mapped_column(Integer)
+    date_nomination: Mapped[date | None] = mapped_column(Date)
+    date_fin_mesure: Mapped[date | None] = mapped_column(Date)
+    cause_sortie: Mapped[str | None] = mapped_column(String(40))
+    statut: Mapped[str] = mapped_column(String(20), index=True)
+    poids: Mapped[float] = mapped_column(Float)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
+    version: Mapped[int] = mapped_column(Integer)
+
+    tribunal: Mapped[Tribunal] = relationship(lazy="joined")
+
+    __mapper_args__ = {"version_id_col": version}

@@ -1,0 +1,375 @@
+"""Routes of the registry. Thin: parse, authorise by role, call the service, commit, present."""
+
+from datetime import date
+from typing import Annotated
+
+from fastapi import APIRouter, Depends, Query, Response, status
+
+from app.auth.constants import Role
+from app.auth.dependencies import CurrentPrincipal, require_roles
+from app.auth.principal import Principal
+from app.dependencies import SessionDep, SettingsDep
+from app.errors import error_responses
+from app.geo.dependencies import GazetteerDep, LocatorDep
+from app.geo.gazetteer import Gazetteer
+from app.registry import service
+from app.registry.constants import MandataireStatut, MandataireType, MesureStatut, Nature, Pays, Specialite
+from app.registry.models import Etablissement, Mandataire, Mesure, Site
+from app.registry.schemas import (
+    AbsenceIn,
+    AbsenceOut,
+    EtablissementIn,
+    EtablissementOut,
+    EtablissementPatch,
+    MandataireCreate,
+    MandataireOut,
+    MandataireUpdate,
+    MesureCreate,
+    MesureOut,
+    MesureUpdate,
+    Page,
+    SiteIn,
+    SiteOut,
+    SitePatch,
+    TribunalRefOut,
+)
+
+router = APIRouter(tags=["registre"])
+
+Limit = Annotated[int, Query(ge=1, le=200)]
+Offset = Annotated[int, Query(ge=0)]
+Managers = Annotated[Principal, Depends(require_roles(Role.ADMIN, Role.AGENT))]
+ManagersAndSelf = Annotated[Principal, Depends(require_roles(Role.ADMIN, Role.AGENT, Role.MANDATAIRE))]
+MeasureWriters = Annotated[Principal, Depends(require_roles(Role.ADMIN, Role.MANDATAIRE))]
+READ_ERRORS = error_responses(401, 403, 404)
+WRITE_ERRORS = error_responses(401, 403, 404, 409, 422)
+
+
+# --- presentation ----------------------------------------------------------------------------------
+
+
+def _load(capacite: int | None, row) -> dict:
+    held = row.mesures_en_cours + row.mesures_en_attente
+    return {
+        "mesures_en_cours": row.mesures_en_cours,
+        "mesures_en_attente": row.mesures_en_attente,
+        "charge_en_cours": round(row.charge_en_cours, 4),
+        "charge_en_attente": round(row.charge_en_attente, 4),
+        "places_libres": capacite - held if capacite is not None else None,
+        "taux_occupation": round(held / capacite, 4) if capacite else None,
+    }
+
+
+def site_out(site: Site, gazetteer: Gazetteer) -> SiteOut:
+    return SiteOut(
+        id=site.id,
+        nom=site.nom,
+        insee=site.insee,
+        commune=gazetteer.communes[site.insee].nom,
+        departement=site.departement,
+        lat=site.lat,
+        lon=site.lon,
+        capacite=site.capacite,
+        **_load(site.capacite, site),
+    )
+
+
+def mandataire_out(mandataire: Mandataire, gazetteer: Gazetteer) -> MandataireOut:
+    return MandataireOut(
+        **{
+            field: getattr(mandataire, field)
+            for field in (
+                "id",
+                "type",
+                "dpf",
+                "nom",
+                "siret",
+                "email",
+                "telephone",
+                "statut",
+                "statut_depuis",
+                "statut_jusqu_au",
+                "langues",
+                "rayon_km",
+                "capacite",
+                "capacite_autorisee",
+                "accepte_nouvelles_mesures",
+                "derniere_mise_a_jour",
+                "version",
+            )
+        },
+        natures=sorted(n.nature for n in mandataire.natures),
+        departements=sorted(d.departement for d in mandataire.departements),
+        tribunaux=[TribunalRefOut.model_validate(t.tribunal) for t in mandataire.tribunaux],
+        sites=[site_out(site, gazetteer) for site in mandataire.sites],
+        etablissements=[EtablissementOut.model_validate(e) for e in mandataire.etablissements],
+        specialites=sorted(s.specialite for s in mandataire.specialites),
+        absences=[
+            AbsenceOut(id=a.id, debut=a.debut, fin=a.fin, motif=a.motif, remplacant=a.remplacant_id)
+            for a in mandataire.absences
+        ],
+        **_load(mandataire.capacite, mandataire),
+    )
+
+
+def mesure_out(mesure: Mesure) -> MesureOut:
+    return MesureOut.model_validate(
+        {
+            **{column: getattr(mesure, column) for column in MesureOut.model_fields if hasattr(Mesure, column)},
+            "mandataire": mesure.mandataire_id,
+            "site": mesure.site_id,
+            "etablissement": mesure.etablissement_id,
+            "tribunal": TribunalRefOut.model_validate(mesure.tribunal),
+        }
+    )
+
+
+# --- professionals ---------------------------------------------------------------------------------
+
+
+@router.post("/mandataires", status_code=status.HTTP_201_CREATED, response_model=MandataireOut, responses=WRITE_ERRORS)
+def create_mandataire(
+    payload: MandataireCreate, principal: Managers, session: SessionDep, gazetteer: GazetteerDep
+) -> MandataireOut:
+    mandataire = service.create_mandataire(session, principal=principal, gazetteer=gazetteer, payload=payload)
+    session.commit()
+    return mandataire_out(mandataire, gazetteer)
+
+
+@router.get("/mandataires", response_model=Page[MandataireOut], responses=error_responses(401, 422))
+def list_mandataires(
+    principal: CurrentPrincipal,
+    session: SessionDep,
+    gazetteer: GazetteerDep,
+    type: MandataireType | None = None,
+    departement: Annotated[str | None, Query(pattern=r"^(\d{2}|2[AB]|97[1-6])$")] = None,
+    tribunal: Annotated[
+        str | None, Query(description="SIRET ou code : les mandataires qui peuvent servir ce tribunal")
+    ] = None,
+    specialite: Specialite | None = None,
+    statut: MandataireStatut | None = None,
+    disponible: Annotated[
+        bool | None, Query(description="Actif, accepte de nouvelles mesures, places libres, non absent")
+    ] = None,
+    q: Annotated[
+        str | None, Query(min_length=2, max_length=100, description="Recherche dans le nom (dans votre périmètre)")
+    ] = None,
+    limit: Limit = 50,
+    offset: Offset = 0,
+) -> Page[MandataireOut]:
+    tribunal_id = service.resolve_tribunal(session, gazetteer, tribunal, ["query", "tribunal"]).id if tribunal else None
+    total, items = service.list_mandataires(
+        session,
+        principal=principal,
+        limit=limit,
+        offset=offset,
+        today=date.today(),
+        type=type,
+        departement=departement,
+        tribunal_id=tribunal_id,
+        specialite=specialite,
+        statut=statut,
+        disponible=disponible,
+        q=q,
+    )
+    return Page[MandataireOut](total=total, items=[mandataire_out(m, gazetteer) for m in items])
+
+
+@router.get("/mandataires/{mandataire_id}", response_model=MandataireOut, responses=READ_ERRORS)
+def get_mandataire(
+    mandataire_id: int, principal: CurrentPrincipal, session: SessionDep, gazetteer: GazetteerDep
+) -> MandataireOut:
+    return mandataire_out(service.get_mandataire(session, principal=principal, mandataire_id=mandataire_id), gazetteer)
+
+
+@router.patch("/mandataires/{mandataire_id}", response_model=MandataireOut, responses=WRITE_ERRORS)
+def update_mandataire(
+    mandataire_id: int,
+    payload: MandataireUpdate,
+    principal: ManagersAndSelf,
+    session: SessionDep,
+    gazetteer: GazetteerDep,
+) -> MandataireOut:
+    mandataire = service.get_managed_mandataire(session, principal=principal, mandataire_id=mandataire_id)
+    service.update_mandataire(session, principal=principal, gazetteer=gazetteer, mandataire=mandataire, payload=payload)
+    session.commit()
+    return mandataire_out(mandataire, gazetteer)
+
+
+@router.post("/mandataires/{mandataire_id}/sites", status_code=201, response_model=SiteOut, responses=WRITE_ERRORS)
+def add_site(
+    mandataire_id: int, payload: SiteIn, principal: ManagersAndSelf, session: SessionDep, gazetteer: GazetteerDep
+) -> SiteOut:
+    mandataire = service.get_managed_mandataire(session, principal=principal, mandataire_id=mandataire_id)
+    site = service.add_site(session, gazetteer=gazetteer, mandataire=mandataire, payload=payload)
+    session.commit()
+    return site_out(site, gazetteer)
+
+
+@router.patch("/mandataires/{mandataire_id}/sites/{site_id}", response_model=SiteOut, responses=WRITE_ERRORS)
+def update_site(
+    mandataire_id: int,
+    site_id: int,
+    payload: SitePatch,
+    principal: ManagersAndSelf,
+    session: SessionDep,
+    gazetteer: GazetteerDep,
+) -> SiteOut:
+    mandataire = service.get_managed_mandataire(session, principal=principal, mandataire_id=mandataire_id)
+    site = service.update_site(session, gazetteer=gazetteer, mandataire=mandataire, site_id=site_id, payload=payload)
+    session.commit()
+    return site_out(site, gazetteer)
+
+
+@router.delete("/mandataires/{mandataire_id}/sites/{site_id}", status_code=204, responses=WRITE_ERRORS)
+def delete_site(mandataire_id: int, site_id: int, principal: ManagersAndSelf, session: SessionDep) -> Response:
+    mandataire = service.get_managed_mandataire(session, principal=principal, mandataire_id=mandataire_id)
+    service.delete_site(session, mandataire=mandataire, site_id=site_id)
+    session.commit()
+    return Response(status_code=204)
+
+
+@router.post(
+    "/mandataires/{mandataire_id}/absences", status_code=201, response_model=AbsenceOut, responses=WRITE_ERRORS
+)
+def add_absence(mandataire_id: int, payload: AbsenceIn, principal: ManagersAndSelf, session: SessionDep) -> AbsenceOut:
+    mandataire = service.get_managed_mandataire(session, principal=principal, mandataire_id=mandataire_id)
+    absence = service.add_absence(session, mandataire=mandataire, payload=payload)
+    session.commit()
+    return AbsenceOut(
+        id=absence.id, debut=absence.debut, fin=absence.fin, motif=absence.motif, remplacant=absence.remplacant_id
+    )
+
+
+@router.delete("/mandataires/{mandataire_id}/absences/{absence_id}", status_code=204, responses=WRITE_ERRORS)
+def delete_absence(mandataire_id: int, absence_id: int, principal: ManagersAndSelf, session: SessionDep) -> Response:
+    mandataire = service.get_managed_mandataire(session, principal=principal, mandataire_id=mandataire_id)
+    service.delete_absence(session, mandataire=mandataire, absence_id=absence_id)
+    session.commit()
+    return Response(status_code=204)
+
+
+# --- establishments --------------------------------------------------------------------------------
+
+
+@router.post("/etablissements", status_code=201, response_model=EtablissementOut, responses=WRITE_ERRORS)
+def create_etablissement(
+    payload: EtablissementIn, principal: Managers, session: SessionDep, gazetteer: GazetteerDep
+) -> Etablissement:
+    etablissement = service.create_etablissement(session, principal=principal, gazetteer=gazetteer, payload=payload)
+    session.commit()
+    return etablissement
+
+
+@router.get("/etablissements", response_model=Page[EtablissementOut], responses=error_responses(401, 422))
+def list_etablissements(
+    principal: CurrentPrincipal,
+    session: SessionDep,
+    departement: Annotated[str | None, Query(pattern=r"^(\d{2}|2[AB]|97[1-6])$")] = None,
+    q: Annotated[str | None, Query(min_length=2, max_length=100)] = None,
+    limit: Limit = 50,
+    offset: Offset = 0,
+) -> Page[EtablissementOut]:
+    total, items = service.list_etablissements(session, departement=departement, q=q, limit=limit, offset=offset)
+    return Page[EtablissementOut](total=total, items=[EtablissementOut.model_validate(e) for e in items])
+
+
+@router.get("/etablissements/{etablissement_id}", response_model=EtablissementOut, responses=READ_ERRORS)
+def get_etablissement(etablissement_id: int, principal: CurrentPrincipal, session: SessionDep) -> Etablissement:
+    return service.get_etablissement(session, etablissement_id=etablissement_id)
+
+
+@router.patch("/etablissements/{etablissement_id}", response_model=EtablissementOut, responses=WRITE_ERRORS)
+def update_etablissement(
+    etablissement_id: int,
+    payload: EtablissementPatch,
+    principal: Managers,
+    session: SessionDep,
+    gazetteer: GazetteerDep,
+) -> Etablissement:
+    etablissement = service.get_etablissement(session, etablissement_id=etablissement_id)
+    service.update_etablissement(
+        session, principal=principal, gazetteer=gazetteer, etablissement=etablissement, payload=payload
+    )
+    session.commit()
+    return etablissement
+
+
+# --- measures --------------------------------------------------------------------------------------
+
+
+@router.post("/mesures", status_code=201, response_model=MesureOut, responses=WRITE_ERRORS)
+def create_mesure(
+    payload: MesureCreate,
+    principal: MeasureWriters,
+    session: SessionDep,
+    gazetteer: GazetteerDep,
+    locator: LocatorDep,
+    settings: SettingsDep,
+) -> MesureOut:
+    mesure = service.create_mesure(
+        session, principal=principal, gazetteer=gazetteer, locator=locator, settings=settings, payload=payload
+    )
+    session.commit()
+    return mesure_out(mesure)
+
+
+@router.get("/mesures", response_model=Page[MesureOut], responses=error_responses(401, 422))
+def list_mesures(
+    principal: CurrentPrincipal,
+    session: SessionDep,
+    gazetteer: GazetteerDep,
+    mandataire: int | None = None,
+    tribunal: Annotated[str | None, Query(description="SIRET ou code")] = None,
+    statut: MesureStatut | None = None,
+    nature: Nature | None = None,
+    pays: Pays | None = None,
+    numero_rg: Annotated[str | None, Query(max_length=30)] = None,
+    limit: Limit = 50,
+    offset: Offset = 0,
+) -> Page[MesureOut]:
+    tribunal_id = service.resolve_tribunal(session, gazetteer, tribunal, ["query", "tribunal"]).id if tribunal else None
+    total, items = service.list_mesures(
+        session,
+        principal=principal,
+        limit=limit,
+        offset=offset,
+        mandataire_id=mandataire,
+        tribunal_id=tribunal_id,
+        statut=statut,
+        nature=nature,
+        pays=pays,
+        numero_rg=numero_rg,
+    )
+    return Page[MesureOut](total=total, items=[mesure_out(m) for m in items])
+
+
+@router.get("/mesures/{mesure_id}", response_model=MesureOut, responses=READ_ERRORS)
+def get_mesure(mesure_id: int, principal: CurrentPrincipal, session: SessionDep) -> MesureOut:
+    return mesure_out(service.get_mesure(session, principal=principal, mesure_id=mesure_id))
+
+
+@router.patch("/mesures/{mesure_id}", response_model=MesureOut, responses=WRITE_ERRORS)
+def update_mesure(
+    mesure_id: int,
+    payload: MesureUpdate,
+    principal: MeasureWriters,
+    session: SessionDep,
+    locator: LocatorDep,
+    settings: SettingsDep,
+) -> MesureOut:
+    mesure = service.get_writable_mesure(session, principal=principal, mesure_id=mesure_id)
+    service.update_mesure(
+        session, principal=principal, locator=locator, settings=settings, mesure=mesure, payload=payload
+    )
+    session.commit()
+    return mesure_out(mesure)
+
+
+@router.delete("/mesures/{mesure_id}", status_code=204, responses=WRITE_ERRORS)
+def delete_mesure(mesure_id: int, principal: MeasureWriters, session: SessionDep) -> Response:
+    service.delete_mesure(
+        session, mesure=service.get_writable_mesure(session, principal=principal, mesure_id=mesure_id)
+    )
+    session.commit()
+    return Response(status_code=204)

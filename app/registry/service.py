@@ -1,0 +1,549 @@
+"""Business operations of the registry: professionals, sites, absences, establishments, measures.
+
+Functions take keyword-only arguments and leave the commit to the caller (the router), so that one request
+is one transaction: a rejected request writes nothing.
+"""
+
+from datetime import date
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from app.auth.exceptions import Forbidden
+from app.auth.principal import Principal
+from app.config import Settings
+from app.database import utcnow
+from app.errors import Conflict, InvalidInput
+from app.geo.gazetteer import Gazetteer, normalize_name
+from app.geo.locate import Locator
+from app.geo.models import Tribunal
+from app.geo.schemas import Residence
+from app.registry import repository
+from app.registry.constants import MandataireType, Nature
+from app.registry.exceptions import (
+    EtablissementNotFound,
+    MandataireNotFound,
+    MesureNotFound,
+    NatureNotCovered,
+    StaleVersion,
+)
+from app.registry.load import LoadShare, apply_load_change
+from app.registry.models import (
+    Absence,
+    Etablissement,
+    Mandataire,
+    MandataireDepartement,
+    MandataireNature,
+    MandataireSpecialite,
+    MandataireTribunal,
+    Mesure,
+    Site,
+)
+from app.registry.schemas import (
+    TITLE_FIELDS,
+    AbsenceIn,
+    EtablissementIn,
+    EtablissementPatch,
+    MandataireCreate,
+    MandataireUpdate,
+    MesureCreate,
+    MesureUpdate,
+    SiteIn,
+    SitePatch,
+)
+from app.registry.workload import measure_weight
+
+# Changing these is an availability declaration: it refreshes the freshness stamp used by matching.
+AVAILABILITY_FIELDS = frozenset({"capacite", "accepte_nouvelles_mesures", "rayon_km", "specialites", "langues"})
+
+
+# --- helpers ---------------------------------------------------------------------------------------
+
+
+def resolve_tribunal(session: Session, gazetteer: Gazetteer, key: str, loc: list) -> Tribunal:
+    entry = gazetteer.tribunal(key)
+    row = session.scalar(select(Tribunal).where(Tribunal.code == entry.code)) if entry else None
+    if row is None:
+        raise InvalidInput(f"tribunal inconnu : {key} (SIRET ou code attendu)", code="tribunal_inconnu", loc=loc)
+    return row
+
+
+def check_version(current: int, given: int) -> None:
+    if current != given:
+        raise StaleVersion(current)
+
+
+def commune_point(gazetteer: Gazetteer, insee: str, loc: list) -> tuple[str, float, float]:
+    commune = gazetteer.communes.get(insee)
+    if commune is None:
+        raise InvalidInput(f"code INSEE inconnu : {insee}", code="insee_inconnu", loc=loc)
+    return commune.departement, commune.lat, commune.lon
+
+
+# --- professionals ---------------------------------------------------------------------------------
+
+
+def get_mandataire(session: Session, *, principal: Principal, mandataire_id: int) -> Mandataire:
+    mandataire = session.get(Mandataire, mandataire_id)
+    if mandataire is None or not principal.can_read_mandataire(
+        mandataire.id, {d.departement for d in mandataire.departements}, {t.tribunal_id for t in mandataire.tribunaux}
+    ):
+        raise MandataireNotFound(f"mandataire introuvable : {mandataire_id}", loc=["path", "mandataire_id"])
+    return mandataire
+
+
+def get_managed_mandataire(session: Session, *, principal: Principal, mandataire_id: int) -> Mandataire:
+    mandataire = get_mandataire(session, principal=principal, mandataire_id=mandataire_id)
+    if not principal.can_manage_mandataire(mandataire.id, {d.departement for d in mandataire.departements}):
+        raise Forbidden("vous pouvez consulter cette fiche mais pas la modifier")
+    return mandataire
+
+
+def _check_title(mandataire_type: str, dpf: bool, natures: list[str]) -> None:
+    if Nature.MJAGBF in natures and not dpf:
+        raise InvalidInput(
+            "natures : la MJAGBF est réservée aux délégués aux prestations familiales (dpf = true)",
+            code="mjagbf_sans_dpf",
+            loc=["body", "natures"],
+        )
+    if mandataire_type == MandataireType.PREPOSE and Nature.MJAGBF in natures:
+        raise InvalidInput("natures : un préposé d'établissement ne prend pas de MJAGBF", loc=["body", "natures"])
+
+
+def _check_territory(principal: Principal, gazetteer: Gazetteer, departements: list[str]) -> None:
+    for index, code in enumerate(departements):
+        if code not in gazetteer.departements:
+            raise InvalidInput(
+                f"département inconnu : {code}", code="departement_inconnu", loc=["body", "departements", index]
+            )
+    if not principal.covers_departements(set(departements)):
+        raise Forbidden("ces départements sont hors de votre territoire", code="hors_territoire")
+
+
+def _etablissements(session: Session, ids: list[int]) -> list[Etablissement]:
+    found = []
+    for index, etablissement_id in enumerate(dict.fromkeys(ids)):
+        etablissement = session.get(Etablissement, etablissement_id)
+        if etablissement is None:
+            raise InvalidInput(
+                f"établissement inconnu : {etablissement_id}",
+                code="etablissement_inconnu",
+                loc=["body", "etablissements", index],
+            )
+        found.append(etablissement)
+    return found
+
+
+def _set_title(session: Session, gazetteer: Gazetteer, mandataire: Mandataire, values: dict) -> None:
+    if "natures" in values:
+        mandataire.natures = [MandataireNature(nature=n) for n in dict.fromkeys(values["natures"])]
+    if "departements" in values:
+        mandataire.departements = [MandataireDepartement(departement=d) for d in dict.fromkeys(values["departements"])]
+    if "tribunaux" in values:
+        tribunals = [
+            resolve_tribunal(session, gazetteer, key, ["body", "tribunaux", i])
+            for i, key in enumerate(values["tribunaux"])
+        ]
+        mandataire.tribunaux = [MandataireTribunal(tribunal_id=t.id) for t in {t.id: t for t in tribunals}.values()]
+    if "specialites" in values:
+        mandataire.specialites = [MandataireSpecialite(specialite=s) for s in dict.fromkeys(values["specialites"])]
+    if "etablissements" in values:
+        mandataire.etablissements = _etablissements(session, values["etablissements"])
+
+
+def _check_siret_free(session: Session, siret: str | None, mandataire_id: int | None = None) -> None:
+    if siret is None:
+        return
+    other = session.scalar(select(Mandataire.id).where(Mandataire.siret == siret))
+    if other is not None and other != mandataire_id:
+        raise Conflict(
+            f"SIRET déjà enregistré pour le mandataire {other}", code="siret_existant", loc=["body", "siret"]
+        )
+
+
+def create_mandataire(
+    session: Session, *, principal: Principal, gazetteer: Gazetteer, payload: MandataireCreate
+) -> Mandataire:
+    _check_territory(principal, gazetteer, payload.departements)
+    _check_title(payload.type, payload.dpf, payload.natures)
+    _check_siret_free(session, payload.siret)
+    scalar_fields = payload.model_dump(
+        exclude={"natures", "departements", "tribunaux", "specialites", "etablissements", "sites", "absences"}
+    )
+    mandataire = Mandataire(**scalar_fields, nom_recherche=normalize_name(payload.nom), derniere_mise_a_jour=utcnow())
+    _set_title(
+        session,
+        gazetteer,
+        mandataire,
+        payload.model_dump(include={"natures", "departements", "tribunaux", "specialites", "etablissements"}),
+    )
+    for index, site in enumerate(payload.sites):
+        mandataire.sites.append(_new_site(gazetteer, site, ["body", "sites", index]))
+    session.add(mandataire)
+    session.flush()
+    for index, absence in enumerate(payload.absences):
+        _add_absence(session, mandataire, absence, ["body", "absences", index])
+    return mandataire
+
+
+def update_mandataire(
+    session: Session, *, principal: Principal, gazetteer: Gazetteer, mandataire: Mandataire, payload: MandataireUpdate
+) -> Mandataire:
+    check_version(mandataire.version, payload.version)
+    changes = payload.model_dump(exclude_unset=True, exclude={"version"})
+    reserved = sorted(TITLE_FIELDS & changes.keys())
+    if reserved and principal.role == "mandataire":
+        raise Forbidden(
+            f"champs du titre légal, modifiables par les services de l'État seulement : {', '.join(reserved)}",
+            code="champ_reserve",
+        )
+    if "departements" in changes:
+        _check_territory(principal, gazetteer, changes["departements"])
+    _check_title(
+        mandataire.type,
+        changes.get("dpf", mandataire.dpf),
+        changes.get("natures", [n.nature for n in mandataire.natures]),
+    )
+    _check_siret_free(session, changes.get("siret"), mandataire.id)
+    _set_title(session, gazetteer, mandataire, changes)
+    for field in (
+        "dpf",
+        "nom",
+        "siret",
+        "email",
+        "telephone",
+        "statut",
+        "statut_depuis",
+        "statut_jusqu_au",
+        "langues",
+        "rayon_km",
+        "capacite",
+        "capacite_autorisee",
+        "accepte_nouvelles_mesures",
+    ):
+        if field in changes:
+            setattr(mandataire, field, changes[field])
+    if "nom" in changes:
+        mandataire.nom_recherche = normalize_name(changes["nom"])
+    if AVAILABILITY_FIELDS & changes.keys():
+        mandataire.derniere_mise_a_jour = utcnow()
+    # Always touch the row, so that its version moves even when only linked lists changed.
+    mandataire.updated_at = utcnow()
+    session.flush()
+    return mandataire
+
+
+def list_mandataires(session: Session, *, principal: Principal, limit: int, offset: int, today: date, **filters):
+    search = filters.pop("q", None)
+    query = repository.mandataires_query(
+        principal, search=normalize_name(search) if search else None, today=today, **filters
+    )
+    return repository.page(session, query, order_by=(Mandataire.nom, Mandataire.id), limit=limit, offset=offset)
+
+
+# --- sites and absences ----------------------------------------------------------------------------
+
+
+def _new_site(gazetteer: Gazetteer, site: SiteIn, loc: list) -> Site:
+    departement, lat, lon = commune_point(gazetteer, site.insee, [*loc, "insee"])
+    return Site(nom=site.nom, insee=site.insee, departement=departement, lat=lat, lon=lon, capacite=site.capacite)
+
+
+def add_site(session: Session, *, gazetteer: Gazetteer, mandataire: Mandataire, payload: SiteIn) -> Site:
+    site = _new_site(gazetteer, payload, ["body"])
+    mandataire.sites.append(site)
+    mandataire.derniere_mise_a_jour = utcnow()
+    session.flush()
+    return site
+
+
+def _site_of(mandataire: Mandataire, site_id: int) -> Site:
+    for site in mandataire.sites:
+        if site.id == site_id:
+            return site
+    raise InvalidInput(
+        f"site {site_id} introuvable pour ce mandataire", code="site_introuvable", loc=["path", "site_id"]
+    ) from None
+
+
+def update_site(
+    session: Session, *, gazetteer: Gazetteer, mandataire: Mandataire, site_id: int, payload: SitePatch
+) -> Site:
+    site = _site_of(mandataire, site_id)
+    changes = payload.model_dump(exclude_unset=True)
+    if "insee" in changes:
+        site.departement, site.lat, site.lon = commune_point(gazetteer, changes["insee"], ["body", "insee"])
+        site.insee = changes["insee"]
+    for field in ("nom", "capacite"):
+        if field in changes:
+            setattr(site, field, changes[field])
+    mandataire.derniere_mise_a_jour = utcnow()
+    session.flush()
+    return site
+
+
+def delete_site(session: Session, *, mandataire: Mandataire, site_id: int) -> None:
+    site = _site_of(mandataire, site_id)
+    if site.mesures_en_cours or site.mesures_en_attente:
+        raise Conflict("ce site porte encore des mesures : rattachez-les à un autre site d'abord", code="site_occupe")
+    mandataire.sites.remove(site)
+    session.flush()
+
+
+def _add_absence(session: Session, mandataire: Mandataire, payload: AbsenceIn, loc: list) -> Absence:
+    if payload.remplacant is not None and (
+        payload.remplacant == mandataire.id or session.get(Mandataire, payload.remplacant) is None
+    ):
+        raise InvalidInput(
+            f"remplaçant inconnu : {payload.remplacant}", code="mandataire_inconnu", loc=[*loc, "remplacant"]
+        )
+    absence = Absence(
+        mandataire_id=mandataire.id,
+        debut=payload.debut,
+        fin=payload.fin,
+        motif=payload.motif,
+        remplacant_id=payload.remplacant,
+    )
+    mandataire.absences.append(absence)
+    mandataire.derniere_mise_a_jour = utcnow()
+    session.flush()
+    return absence
+
+
+def add_absence(session: Session, *, mandataire: Mandataire, payload: AbsenceIn) -> Absence:
+    return _add_absence(session, mandataire, payload, ["body"])
+
+
+def delete_absence(session: Session, *, mandataire: Mandataire, absence_id: int) -> None:
+    for absence in mandataire.absences:
+        if absence.id == absence_id:
+            mandataire.absences.remove(absence)
+            mandataire.derniere_mise_a_jour = utcnow()
+            session.flush()
+            return
+    raise InvalidInput(
+        f"absence {absence_id} introuvable pour ce mandataire", code="absence_introuvable", loc=["path", "absence_id"]
+    )
+
+
+# --- establishments --------------------------------------------------------------------------------
+
+
+def get_etablissement(session: Session, *, etablissement_id: int) -> Etablissement:
+    etablissement = session.get(Etablissement, etablissement_id)
+    if etablissement is None:
+        raise EtablissementNotFound(f"établissement introuvable : {etablissement_id}", loc=["path", "etablissement_id"])
+    return etablissement
+
+
+def create_etablissement(
+    session: Session, *, principal: Principal, gazetteer: Gazetteer, payload: EtablissementIn
+) -> Etablissement:
+    departement, lat, lon = commune_point(gazetteer, payload.insee, ["body", "insee"])
+    if not principal.covers_departements({departement}):
+        raise Forbidden("cet établissement est hors de votre territoire", code="hors_territoire")
+    if session.scalar(select(Etablissement.id).where(Etablissement.finess == payload.finess)) is not None:
+        raise Conflict(f"FINESS déjà enregistré : {payload.finess}", code="finess_existant", loc=["body", "finess"])
+    etablissement = Etablissement(**payload.model_dump(), departement=departement, lat=lat, lon=lon)
+    session.add(etablissement)
+    session.flush()
+    return etablissement
+
+
+def update_etablissement(
+    session: Session,
+    *,
+    principal: Principal,
+    gazetteer: Gazetteer,
+    etablissement: Etablissement,
+    payload: EtablissementPatch,
+) -> Etablissement:
+    check_version(etablissement.version, payload.version)
+    if not principal.covers_departements({etablissement.departement}):
+        raise Forbidden("cet établissement est hors de votre territoire", code="hors_territoire")
+    changes = payload.model_dump(exclude_unset=True, exclude={"version"})
+    if "insee" in changes:
+        etablissement.departement, etablissement.lat, etablissement.lon = commune_point(
+            gazetteer, changes["insee"], ["body", "insee"]
+        )
+    for field, value in changes.items():
+        setattr(etablissement, field, value)
+    session.flush()
+    return etablissement
+
+
+# --- measures --------------------------------------------------------------------------------------
+
+
+def get_mesure(session: Session, *, principal: Principal, mesure_id: int) -> Mesure:
+    mesure = session.get(Mesure, mesure_id)
+    if mesure is None or not principal.can_read_mesure(
+        mesure.mandataire_id, mesure.tribunal_id, mesure.tribunal.departement
+    ):
+        raise MesureNotFound(f"mesure introuvable : {mesure_id}", loc=["path", "mesure_id"])
+    return mesure
+
+
+def get_writable_mesure(session: Session, *, principal: Principal, mesure_id: int) -> Mesure:
+    mesure = get_mesure(session, principal=principal, mesure_id=mesure_id)
+    if not principal.can_write_mesure(mesure.mandataire_id):
+        raise Forbidden("seul le mandataire de la mesure (ou un administrateur) la modifie")
+    return mesure
+
+
+def _place(locator: Locator, residence: Residence) -> dict:
+    """What a measure keeps of the person's residence: the commune, never a street or a point."""
+    location = locator.locate(residence, loc=["body", "residence"])
+    if location.pays == "BE":
+        return {
+            "pays": "BE",
+            "nis": location.commune_belge.nis,
+            "code_postal": residence.code_postal,
+            "commune": location.commune_belge.nom_fr,
+            "insee": None,
+            "departement": None,
+        }
+    return {
+        "pays": "FR",
+        "insee": location.commune.insee if location.commune else None,
+        "code_postal": residence.code_postal,
+        "commune": location.commune.nom if location.commune else residence.commune,
+        "nis": None,
+        "departement": location.departement.code if location.departement else None,
+    }
+
+
+def _check_mesure_refs(
+    session: Session, mandataire: Mandataire, nature: str, site_id: int | None, etablissement_id: int | None
+) -> None:
+    if nature not in {n.nature for n in mandataire.natures}:
+        raise NatureNotCovered(
+            f"le titre du mandataire {mandataire.id} ne couvre pas la nature {nature}", loc=["body", "nature"]
+        )
+    if nature == Nature.MJAGBF and not mandataire.dpf:
+        raise NatureNotCovered("la MJAGBF est réservée aux délégués aux prestations familiales", loc=["body", "nature"])
+    if site_id is not None and site_id not in {s.id for s in mandataire.sites}:
+        raise InvalidInput(f"site {site_id} inconnu pour ce mandataire", code="site_inconnu", loc=["body", "site"])
+    if etablissement_id is not None and session.get(Etablissement, etablissement_id) is None:
+        raise InvalidInput(
+            f"établissement inconnu : {etablissement_id}", code="etablissement_inconnu", loc=["body", "etablissement"]
+        )
+
+
+def _mesure_mandataire(session: Session, principal: Principal, mandataire_id: int | None) -> Mandataire:
+    mandataire_id = mandataire_id if mandataire_id is not None else principal.mandataire_id
+    if mandataire_id is None:
+        raise InvalidInput("mandataire : obligatoire", code="champ_obligatoire", loc=["body", "mandataire"])
+    if not principal.can_write_mesure(mandataire_id):
+        raise Forbidden("vous ne pouvez déclarer des mesures que pour vous-même")
+    mandataire = session.get(Mandataire, mandataire_id)
+    if mandataire is None:
+        raise InvalidInput(
+            f"mandataire inconnu : {mandataire_id}", code="mandataire_inconnu", loc=["body", "mandataire"]
+        )
+    return mandataire
+
+
+def create_mesure(
+    session: Session,
+    *,
+    principal: Principal,
+    gazetteer: Gazetteer,
+    locator: Locator,
+    settings: Settings,
+    payload: MesureCreate,
+) -> Mesure:
+    mandataire = _mesure_mandataire(session, principal, payload.mandataire)
+    tribunal = resolve_tribunal(session, gazetteer, payload.tribunal, ["body", "tribunal"])
+    existing = session.scalar(
+        select(Mesure.id).where(Mesure.tribunal_id == tribunal.id, Mesure.numero_rg == payload.numero_rg)
+    )
+    if existing is not None:
+        raise Conflict(
+            f"numéro RG {payload.numero_rg} déjà enregistré pour ce tribunal",
+            code="numero_rg_existant",
+            loc=["body", "numero_rg"],
+        )
+    _check_mesure_refs(session, mandataire, payload.nature, payload.site, payload.etablissement)
+    place = _place(locator, payload.residence)
+    mesure = Mesure(
+        **payload.model_dump(exclude={"mandataire", "site", "tribunal", "residence", "etablissement"}),
+        **place,
+        mandataire_id=mandataire.id,
+        site_id=payload.site,
+        tribunal_id=tribunal.id,
+        etablissement_id=payload.etablissement,
+        poids=measure_weight(
+            payload.nature,
+            payload.lieu_vie,
+            place["pays"],
+            weights=settings.workload_weights,
+            belgian_factor=settings.belgian_workload_factor,
+        ),
+    )
+    session.add(mesure)
+    session.flush()
+    apply_load_change(session, None, LoadShare.of(mesure))
+    return mesure
+
+
+def update_mesure(
+    session: Session,
+    *,
+    principal: Principal,
+    locator: Locator,
+    settings: Settings,
+    mesure: Mesure,
+    payload: MesureUpdate,
+) -> Mesure:
+    check_version(mesure.version, payload.version)
+    before = LoadShare.of(mesure)
+    changes = payload.model_dump(exclude_unset=True, exclude={"version", "residence"})
+    mandataire = _mesure_mandataire(session, principal, changes.pop("mandataire", mesure.mandataire_id))
+    if "mandataire" in payload.model_fields_set and mandataire.id != mesure.mandataire_id and "site" not in changes:
+        changes["site"] = None  # a site belongs to the previous professional
+    site_id = changes.pop("site", mesure.site_id)
+    etablissement_id = changes.pop("etablissement", mesure.etablissement_id)
+    _check_mesure_refs(session, mandataire, changes.get("nature", mesure.nature), site_id, etablissement_id)
+    if payload.residence is not None:
+        changes.update(_place(locator, payload.residence))
+    for field, value in changes.items():
+        setattr(mesure, field, value)
+    mesure.mandataire_id, mesure.site_id, mesure.etablissement_id = mandataire.id, site_id, etablissement_id
+    if mesure.statut == "eteinte" and not mesure.cause_sortie:
+        raise InvalidInput(
+            "cause_sortie : obligatoire pour une mesure éteinte", code="champ_obligatoire", loc=["body", "cause_sortie"]
+        )
+    mesure.poids = measure_weight(
+        mesure.nature,
+        mesure.lieu_vie,
+        mesure.pays,
+        weights=settings.workload_weights,
+        belgian_factor=settings.belgian_workload_factor,
+    )
+    session.flush()
+    apply_load_change(session, before, LoadShare.of(mesure))
+    return mesure
+
+
+def delete_mesure(session: Session, *, mesure: Mesure) -> None:
+    apply_load_change(session, LoadShare.of(mesure), None)
+    session.delete(mesure)
+    session.flush()
+
+
+def list_mesures(session: Session, *, principal: Principal, limit: int, offset: int, **filters):
+    query = select(Mesure).where(repository.mesure_scope(principal))
+    for field, value in filters.items():
+        if value is not None:
+            query = query.where(getattr(Mesure, field) == value)
+    return repository.page(session, query, order_by=(Mesure.id,), limit=limit, offset=offset)
+
+
+def list_etablissements(session: Session, *, departement: str | None, q: str | None, limit: int, offset: int):
+    query = select(Etablissement)
+    if departement is not None:
+        query = query.where(Etablissement.departement == departement)
+    if q:
+        query = query.where(Etablissement.nom.icontains(q, autoescape=True) | (Etablissement.finess == q))
+    return repository.page(session, query, order_by=(Etablissement.nom, Etablissement.id), limit=limit, offset=offset)

@@ -1,0 +1,201 @@
+"""Every route against every role, on resources inside and outside the caller's scope: 401, 403, 404 or success.
+
+Targets: professional A (Nord, Lille), its measure at the Lille tribunal and an establishment in Nord are inside
+the scope of the Hauts-de-France agents, the Lille judges and professional A; professional B (Bouches-du-Rhône),
+its Marseille measure and an establishment in Marseille are outside it.
+"""
+
+from dataclasses import dataclass
+from datetime import date
+
+import pytest
+
+from app.auth.constants import Role
+from app.auth.principal import Principal
+from app.config import Settings
+from app.geo.locate import GazetteerLocator
+from app.registry import service
+from app.registry.schemas import AbsenceIn, EtablissementIn, MandataireCreate, MesureCreate
+from tests.registry.factories import mandataire_body, mesure_body
+
+LILLE, MARSEILLE = "17590111500709", "TGIMARSEIL"
+ADMIN = Principal(token_id=0, role=Role.ADMIN, departements=None)
+
+# caller -> (role, scope); "inside" targets are in every caller's scope, "outside" ones only in the national ones'.
+CALLERS = {
+    "anonyme": None,
+    "admin": ("admin", {}),
+    "agent_national": ("agent", {}),
+    "agent_region": ("agent", {"region": "32"}),
+    "agent_departement": ("agent", {"departement": "59"}),
+    "magistrat": ("magistrat", {"tribunal": LILLE}),
+    "greffier": ("greffier", {"tribunal": LILLE}),
+    "mandataire": ("mandataire", {"mandataire_id": "A"}),
+}
+NATIONAL = {"admin", "agent_national"}
+
+
+@dataclass(frozen=True)
+class Route:
+    method: str
+    path: str  # placeholders filled from the target's ids
+    roles: frozenset[str]
+    ok: int
+    outside: int = 404  # answer for a resource outside the caller's scope
+    body: str | None = None  # name of a body builder below
+
+
+ALL = frozenset(r.value for r in Role)
+MANAGERS = frozenset({"admin", "agent"})
+MANAGERS_AND_SELF = frozenset({"admin", "agent", "mandataire"})
+WRITERS = frozenset({"admin", "mandataire"})
+
+ROUTES = [
+    Route("GET", "/mandataires", ALL, 200, outside=200),
+    Route("POST", "/mandataires", MANAGERS, 201, outside=403, body="new_mandataire"),
+    Route("GET", "/mandataires/{mandataire}", ALL, 200),
+    Route("PATCH", "/mandataires/{mandataire}", MANAGERS_AND_SELF, 200, body="capacity"),
+    Route("POST", "/mandataires/{mandataire}/sites", MANAGERS_AND_SELF, 201, body="site"),
+    Route("PATCH", "/mandataires/{mandataire}/sites/{site}", MANAGERS_AND_SELF, 200, body="site_capacity"),
+    Route("DELETE", "/mandataires/{mandataire}/sites/{site}", MANAGERS_AND_SELF, 204),
+    Route("POST", "/mandataires/{mandataire}/absences", MANAGERS_AND_SELF, 201, body="absence"),
+    Route("DELETE", "/mandataires/{mandataire}/absences/{absence}", MANAGERS_AND_SELF, 204),
+    Route("GET", "/etablissements", ALL, 200, outside=200),
+    Route("POST", "/etablissements", MANAGERS, 201, outside=403, body="new_etablissement"),
+    Route("GET", "/etablissements/{etablissement}", ALL, 200, outside=200),
+    Route("PATCH", "/etablissements/{etablissement}", MANAGERS, 200, outside=403, body="places"),
+    Route("GET", "/mesures", ALL, 200, outside=200),
+    Route("POST", "/mesures", WRITERS, 201, outside=403, body="new_mesure"),
+    Route("GET", "/mesures/{mesure}", ALL, 200),
+    Route("PATCH", "/mesures/{mesure}", WRITERS, 200, body="mesure_nature"),
+    Route("DELETE", "/mesures/{mesure}", WRITERS, 204),
+]
+
+
+def build_target(session, gazetteer, departement: str, insee: str, tribunal: str, finess: str) -> dict:
+    mandataire = service.create_mandataire(
+        session,
+        principal=ADMIN,
+        gazetteer=gazetteer,
+        payload=MandataireCreate(
+            **mandataire_body(
+                departements=[departement], sites=[{"nom": "Bureau", "insee": insee}, {"nom": "Annexe", "insee": insee}]
+            )
+        ),
+    )
+    absence = service.add_absence(
+        session, mandataire=mandataire, payload=AbsenceIn(debut=date(2030, 1, 1), fin=date(2030, 1, 31), motif="conges")
+    )
+    mesure = service.create_mesure(
+        session,
+        principal=ADMIN,
+        gazetteer=gazetteer,
+        locator=GazetteerLocator(gazetteer),
+        settings=Settings(environment="test"),
+        payload=MesureCreate(
+            **mesure_body(
+                tribunal=tribunal, mandataire=mandataire.id, residence={"insee": insee}, site=mandataire.sites[0].id
+            )
+        ),
+    )
+    etablissement = service.create_etablissement(
+        session,
+        principal=ADMIN,
+        gazetteer=gazetteer,
+        payload=EtablissementIn(
+            finess=finess, nom="EHPAD Les Tilleuls", insee=insee, categorie="ehpad", public=True, places_permanentes=90
+        ),
+    )
+    session.commit()
+    return {
+        "mandataire": mandataire.id,
+        "site": mandataire.sites[1].id,
+        "absence": absence.id,
+        "mesure": mesure.id,
+        "etablissement": etablissement.id,
+        "departement": departement,
+        "insee": insee,
+        "tribunal": tribunal,
+        "mandataire_version": mandataire.version,
+        "mesure_version": mesure.version,
+        "etablissement_version": etablissement.version,
+    }
+
+
+BODIES = {
+    "new_mandataire": lambda t: mandataire_body(
+        departements=[t["departement"]], sites=[{"nom": "Bureau", "insee": t["insee"]}]
+    ),
+    "capacity": lambda t: {"version": t["mandataire_version"], "capacite": 45},
+    "site": lambda t: {"nom": "Permanence", "insee": t["insee"]},
+    "site_capacity": lambda t: {"capacite": 12},
+    "absence": lambda t: {"debut": "2031-03-01", "fin": "2031-03-15", "motif": "formation"},
+    "new_etablissement": lambda t: {
+        "finess": t["departement"] + "0999999",
+        "nom": "Foyer",
+        "insee": t["insee"],
+        "categorie": "autre",
+        "public": False,
+        "places_permanentes": 30,
+    },
+    "places": lambda t: {"version": t["etablissement_version"], "places_permanentes": 95},
+    "new_mesure": lambda t: mesure_body(
+        tribunal=t["tribunal"], mandataire=t["mandataire"], residence={"insee": t["insee"]}
+    ),
+    "mesure_nature": lambda t: {"version": t["mesure_version"], "nature": "tutelle"},
+}
+
+
+@pytest.fixture
+def targets(session, gazetteer):
+    return {
+        "inside": build_target(session, gazetteer, "59", "59350", LILLE, "590000001"),
+        "outside": build_target(session, gazetteer, "13", "13055", MARSEILLE, "130000001"),
+    }
+
+
+def expected_status(route: Route, caller: str, where: str) -> int:
+    if CALLERS[caller] is None:
+        return 401
+    role = CALLERS[caller][0]
+    if role not in route.roles:
+        return 403
+    return route.ok if where == "inside" or caller in NATIONAL else route.outside
+
+
+@pytest.mark.parametrize("where", ["inside", "outside"])
+@pytest.mark.parametrize("caller", list(CALLERS))
+@pytest.mark.parametrize("route", ROUTES, ids=lambda r: f"{r.method} {r.path}")
+def test_access(client, make_token, targets, route, caller, where):
+    target = targets[where]
+    headers = {}
+    if CALLERS[caller] is not None:
+        role, scope = CALLERS[caller]
+        scope = {k: targets["inside"]["mandataire"] if v == "A" else v for k, v in scope.items()}
+        headers = make_token(role, **scope)
+    body = BODIES[route.body](target) if route.body else None
+    if route.body == "new_mesure" and caller == "mandataire" and where == "inside":
+        body.pop("mandataire")  # a professional declares for itself by default
+    response = client.request(route.method, route.path.format(**target), json=body, headers=headers)
+    assert response.status_code == expected_status(route, caller, where), response.text
+
+
+@pytest.mark.parametrize("caller", [c for c in CALLERS if c != "anonyme"])
+def test_lists_never_show_what_is_outside_the_scope(client, make_token, targets, caller):
+    role, scope = CALLERS[caller]
+    scope = {k: targets["inside"]["mandataire"] if v == "A" else v for k, v in scope.items()}
+    headers = make_token(role, **scope)
+    for path, key in (("/mandataires", "mandataire"), ("/mesures", "mesure")):
+        ids = {item["id"] for item in client.get(path, headers=headers, params={"limit": 200}).json()["items"]}
+        assert targets["inside"][key] in ids
+        assert (targets["outside"][key] in ids) == (caller in NATIONAL)
+        searched = client.get(
+            path, headers=headers, params={"q": "Testeur"} if key == "mandataire" else {"numero_rg": "x"}
+        ).json()
+        assert all(item["id"] != targets["outside"][key] or caller in NATIONAL for item in searched["items"])
+
+
+def test_unknown_and_revoked_tokens_are_401(client):
+    response = client.get("/mandataires", headers={"Authorization": "Bearer mjpm_not-a-token"})
+    assert response.status_code == 401
+    assert response.json()["detail"][0]["type"] == "non_authentifie"

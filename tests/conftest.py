@@ -1,0 +1,103 @@
+"""Test fixtures: one migrated database per run (SQLite file or PostgreSQL database), one rolled-back
+transaction per test, and the app wired to that transaction.
+
+`MJPM_TEST_DATABASE_URL` selects the engine: `sqlite://` (a fresh file) or a PostgreSQL server URL, on which
+a scratch database is created for the run and dropped afterwards. `scripts/test` runs the suite once on each.
+"""
+
+import os
+from collections.abc import Iterator
+
+import pytest
+from fastapi.testclient import TestClient
+from sqlalchemy import Connection, Engine
+from sqlalchemy.orm import Session, sessionmaker
+
+from app.auth.constants import Role
+from app.auth.service import create_token
+from app.config import Settings
+from app.database import build_engine, session_scope
+from app.dependencies import get_session
+from app.geo.gazetteer import Gazetteer, load_gazetteer
+from app.geo.repository import sync_tribunaux
+from app.main import create_app
+from tests.support import migrate, scratch_database_url
+
+
+@pytest.fixture(scope="session")
+def gazetteer() -> Gazetteer:
+    return load_gazetteer()
+
+
+@pytest.fixture(scope="session")
+def database_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    base = os.environ.get("MJPM_TEST_DATABASE_URL", "sqlite://")
+    with scratch_database_url(base, tmp_path_factory.mktemp("db"), "mjpm_test") as url:
+        yield url
+
+
+@pytest.fixture(scope="session")
+def engine(database_url: str, gazetteer: Gazetteer) -> Iterator[Engine]:
+    engine = build_engine(database_url)
+    migrate(engine)
+    with sessionmaker(bind=engine).begin() as session:
+        sync_tribunaux(session, gazetteer)
+    yield engine
+    engine.dispose()
+
+
+@pytest.fixture
+def connection(engine: Engine) -> Iterator[Connection]:
+    """Each test runs inside one outer transaction that is rolled back: nothing leaks between tests."""
+    with engine.connect() as connection:
+        transaction = connection.begin()
+        yield connection
+        transaction.rollback()
+
+
+@pytest.fixture
+def session_factory(connection: Connection) -> sessionmaker[Session]:
+    # The app's commits become savepoints inside the test's outer transaction.
+    return sessionmaker(bind=connection, join_transaction_mode="create_savepoint", expire_on_commit=False)
+
+
+@pytest.fixture
+def session(session_factory: sessionmaker[Session]) -> Iterator[Session]:
+    with session_factory() as session:
+        yield session
+
+
+@pytest.fixture
+def settings(database_url: str) -> Settings:
+    return Settings(database_url=database_url, environment="test")
+
+
+@pytest.fixture
+def client(settings: Settings, session_factory: sessionmaker[Session]) -> Iterator[TestClient]:
+    app = create_app(settings)
+
+    def test_session() -> Iterator[Session]:
+        yield from session_scope(session_factory)
+
+    app.dependency_overrides[get_session] = test_session
+    with TestClient(app) as client:
+        yield client
+
+
+@pytest.fixture
+def make_token(session: Session, settings: Settings, gazetteer: Gazetteer):
+    """Create a token in the test transaction; returns the Authorization header for it."""
+
+    def make(role: str, **scope) -> dict[str, str]:
+        token = create_token(
+            session, secret=settings.token_secret.get_secret_value(), gazetteer=gazetteer, role=Role(role), **scope
+        )
+        session.commit()
+        return {"Authorization": f"Bearer {token}"}
+
+    return make
+
+
+@pytest.fixture
+def admin(make_token) -> dict[str, str]:
+    return make_token("admin")

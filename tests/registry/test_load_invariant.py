@@ -1,0 +1,156 @@
+"""Load never drifts: after any sequence of creates, updates, closes and deletes, the stored counters of every
+professional and site equal a recount of the measures (e-MJPM's counters drifted for years)."""
+
+from hypothesis import HealthCheck, given
+from hypothesis import settings as hypothesis_settings
+from hypothesis import strategies as st
+from sqlalchemy import text
+
+from app.auth.constants import Role
+from app.auth.principal import Principal
+from app.config import Settings
+from app.geo.locate import GazetteerLocator
+from app.geo.schemas import Residence
+from app.registry import service
+from app.registry.schemas import MandataireCreate, MesureCreate, MesureUpdate
+from tests.registry.factories import mandataire_body, mesure_body
+
+ADMIN = Principal(token_id=0, role=Role.ADMIN, departements=None)
+WEIGHTED = Settings(
+    environment="test",
+    workload_weights={"tutelle": 1.5, "curatelle_renforcee:etablissement": 0.75},
+    belgian_workload_factor=1.25,
+)
+NATURES = ["tutelle", "curatelle_renforcee", "curatelle_simple"]
+RESIDENCES = [Residence(insee="59350"), Residence(pays="BE", code_postal="7500")]
+
+create = st.tuples(
+    st.just("create"),
+    st.integers(0, 1),
+    st.integers(0, 2),
+    st.sampled_from(["en_cours", "en_attente", "eteinte"]),
+    st.sampled_from(NATURES),
+    st.sampled_from(["domicile", "etablissement"]),
+    st.integers(0, 1),
+)
+update = st.tuples(
+    st.just("update"),
+    st.integers(0, 30),
+    st.integers(0, 1),
+    st.integers(0, 2),
+    st.sampled_from(["en_cours", "en_attente", "eteinte", None]),
+    st.sampled_from([*NATURES, None]),
+    st.integers(0, 1),
+)
+delete = st.tuples(st.just("delete"), st.integers(0, 30))
+operations = st.lists(st.one_of(create, update, delete), min_size=1, max_size=12)
+
+RECOUNT = {
+    "mandataire": "SELECT id, mesures_en_cours, mesures_en_attente, charge_en_cours, charge_en_attente FROM mandataire",
+    "site": "SELECT id, mesures_en_cours, mesures_en_attente, charge_en_cours, charge_en_attente FROM site",
+}
+
+
+def recount(session, owner_column):
+    rows = session.execute(
+        text(f"""
+        SELECT {owner_column},
+               SUM(CASE WHEN statut = 'en_cours' THEN 1 ELSE 0 END),
+               SUM(CASE WHEN statut = 'en_attente' THEN 1 ELSE 0 END),
+               SUM(CASE WHEN statut = 'en_cours' THEN poids ELSE 0 END),
+               SUM(CASE WHEN statut = 'en_attente' THEN poids ELSE 0 END)
+        FROM mesure WHERE {owner_column} IS NOT NULL GROUP BY {owner_column}""")
+    )
+    return {row[0]: (int(row[1]), int(row[2]), round(float(row[3]), 6), round(float(row[4]), 6)) for row in rows}
+
+
+def stored(session, table):
+    return {
+        row[0]: (row[1], row[2], round(row[3], 6), round(row[4], 6))
+        for row in session.execute(text(RECOUNT[table]))
+        if any(row[1:])
+    }
+
+
+def assert_no_drift(session):
+    session.flush()
+    assert stored(session, "mandataire") == {k: v for k, v in recount(session, "mandataire_id").items() if any(v)}
+    assert stored(session, "site") == {k: v for k, v in recount(session, "site_id").items() if any(v)}
+
+
+@hypothesis_settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(steps=operations)
+def test_counters_equal_recount_after_any_sequence(session, gazetteer, steps):
+    locator = GazetteerLocator(gazetteer)
+    savepoint = session.begin_nested()
+    try:
+        natures = [*NATURES, "sauvegarde_justice"]
+        mandataires = [
+            service.create_mandataire(
+                session,
+                principal=ADMIN,
+                gazetteer=gazetteer,
+                payload=MandataireCreate(
+                    **mandataire_body(
+                        natures=natures, sites=[{"nom": "A", "insee": "59350"}, {"nom": "B", "insee": "59009"}]
+                    )
+                ),
+            )
+            for _ in range(2)
+        ]
+        mesures = []
+        for step in steps:
+            if step[0] == "create":
+                _, who, site_index, statut, nature, lieu_vie, where = step
+                owner = mandataires[who]
+                site = owner.sites[site_index].id if site_index < len(owner.sites) else None
+                body = mesure_body(
+                    tribunal=LILLE,
+                    nature=nature,
+                    lieu_vie=lieu_vie,
+                    statut=statut,
+                    site=site,
+                    mandataire=owner.id,
+                    residence=RESIDENCES[where].model_dump(exclude_none=True),
+                    cause_sortie="deces" if statut == "eteinte" else None,
+                )
+                mesures.append(
+                    service.create_mesure(
+                        session,
+                        principal=ADMIN,
+                        gazetteer=gazetteer,
+                        locator=locator,
+                        settings=WEIGHTED,
+                        payload=MesureCreate(**body),
+                    )
+                )
+            elif step[0] == "update" and mesures:
+                _, index, who, site_index, statut, nature, where = step
+                mesure = mesures[index % len(mesures)]
+                owner = mandataires[who]
+                changes = {
+                    "version": mesure.version,
+                    "mandataire": owner.id,
+                    "site": owner.sites[site_index].id if site_index < len(owner.sites) else None,
+                    "residence": RESIDENCES[where].model_dump(exclude_none=True),
+                }
+                if statut:
+                    changes |= {"statut": statut, "cause_sortie": "mainlevee" if statut == "eteinte" else None}
+                if nature:
+                    changes["nature"] = nature
+                service.update_mesure(
+                    session,
+                    principal=ADMIN,
+                    locator=locator,
+                    settings=WEIGHTED,
+                    mesure=mesure,
+                    payload=MesureUpdate(**changes),
+                )
+            elif step[0] == "delete" and mesures:
+                service.delete_mesure(session, mesure=mesures.pop(step[1] % len(mesures)))
+            assert_no_drift(session)
+    finally:
+        savepoint.rollback()
+
+
+LILLE = "17590111500709"
