@@ -25,6 +25,9 @@ class Settings(BaseSettings):
     # Workload weight per "nature:lieu_vie" or "nature" (default 1), e.g. {"tutelle:domicile": 1.2}.
     workload_weights: dict[str, float] = Field(default_factory=dict)
     belgian_workload_factor: float = Field(default=1.0, ge=1.0)
+    # Default weights of the matching score (distance, capacite, profil, fraicheur, equite); an administrator
+    # may override them per département. Unset criteria keep the engine's defaults.
+    match_weights: dict[str, float] = Field(default_factory=dict)
 
     @field_validator("database_url")
     @classmethod

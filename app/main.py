@@ -18,6 +18,9 @@ from app.geo.gazetteer import load_gazetteer
 from app.geo.geocoder import AddressLocator
 from app.geo.locate import GazetteerLocator, Locator
 from app.geo.router import router as geo_router
+from app.matching.router import router as matching_router
+from app.matching.service import IndexCache
+from app.matching.versioning import track_registry_changes
 from app.registry.router import router as registry_router
 from app.system.router import router as system_router
 
@@ -46,6 +49,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         app.state.session_factory = build_session_factory(engine)
         app.state.gazetteer = load_gazetteer()
         app.state.locator, geocoder_client = build_locator(settings, GazetteerLocator(app.state.gazetteer))
+        app.state.match_index = IndexCache()
         try:
             yield
         finally:
@@ -64,8 +68,10 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         generate_unique_id_function=operation_id,
     )
     app.state.settings = settings
+    track_registry_changes()
     install_error_handlers(app)
     app.include_router(system_router)
     app.include_router(geo_router)
     app.include_router(registry_router)
+    app.include_router(matching_router)
     return app

@@ -3,6 +3,7 @@
 from app.auth.models import ApiToken
 from app.database import Base
 from app.geo.models import Tribunal
+from app.matching.models import DepartementWeights, MatchRecord, RegistryVersion
 from app.registry.models import (
     Absence,
     Etablissement,
@@ -20,6 +21,7 @@ __all__ = [
     "Absence",
     "ApiToken",
     "Base",
+    "DepartementWeights",
     "Etablissement",
     "Mandataire",
     "MandataireDepartement",
@@ -27,7 +29,9 @@ __all__ = [
     "MandataireNature",
     "MandataireSpecialite",
     "MandataireTribunal",
+    "MatchRecord",
     "Mesure",
+    "RegistryVersion",
     "Site",
     "Tribunal",
 ]

@@ -156,6 +156,8 @@ class Mesure(Base):
     __table_args__ = (
         UniqueConstraint("tribunal_id", "numero_rg"),
         Index("ix_mesure_mandataire_statut", "mandataire_id", "statut"),
+        # Recent designations per professional (equity criterion of the matching).
+        Index("ix_mesure_mandataire_created_at", "mandataire_id", "created_at"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)

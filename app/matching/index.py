@@ -1,0 +1,43 @@
+"""In-memory index of the professionals' profiles, by territory, for the ranking engine (pure code).
+
+The index holds what changes rarely (titles, territories, sites, absences, specialities); the live load is read
+from the database per request, so capacity truth stays there. A registry version stamp tells when to rebuild.
+"""
+
+from collections import Counter
+from dataclasses import dataclass, field
+
+from app.matching.engine import HORS_DEPARTEMENT, RESTREINT_AUTRES_TRIBUNAUX, Profile, Weights
+
+
+@dataclass
+class MatchIndex:
+    version: int
+    profiles: dict[int, Profile]
+    weights_by_departement: dict[str, Weights] = field(default_factory=dict)
+    by_departement: dict[str, list[int]] = field(init=False)
+    by_tribunal: dict[int, list[int]] = field(init=False)
+    restricted_in_departement: dict[str, set[int]] = field(init=False)
+
+    def __post_init__(self) -> None:
+        self.by_departement, self.by_tribunal, self.restricted_in_departement = {}, {}, {}
+        for profile in sorted(self.profiles.values(), key=lambda p: p.id):
+            for tribunal_id in profile.tribunaux:
+                self.by_tribunal.setdefault(tribunal_id, []).append(profile.id)
+            for departement in profile.departements:
+                if profile.tribunaux:
+                    self.restricted_in_departement.setdefault(departement, set()).add(profile.id)
+                else:
+                    self.by_departement.setdefault(departement, []).append(profile.id)
+
+    def local(self, tribunal_id: int, departement: str) -> tuple[list[Profile], Counter[str]]:
+        """Professionals competent for the tribunal, and how many others are not (by reason)."""
+        ids = set(self.by_departement.get(departement, ())) | set(self.by_tribunal.get(tribunal_id, ()))
+        restricted_elsewhere = len(self.restricted_in_departement.get(departement, set()) - ids)
+        exclusions = Counter(
+            {
+                RESTREINT_AUTRES_TRIBUNAUX: restricted_elsewhere,
+                HORS_DEPARTEMENT: len(self.profiles) - len(ids) - restricted_elsewhere,
+            }
+        )
+        return [self.profiles[i] for i in sorted(ids)], exclusions

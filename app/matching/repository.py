@@ -1,0 +1,128 @@
+"""Reads for the matching engine: profiles for the index (a few set-based queries), the live load of the
+candidates of one request, the version stamp; and the stored match records."""
+
+from collections import defaultdict
+from datetime import date, datetime
+
+import numpy as np
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from app.matching.engine import LiveLoad, Profile, SiteProfile, Weights
+from app.matching.index import MatchIndex
+from app.matching.models import DepartementWeights, RegistryVersion
+from app.registry.models import (
+    Absence,
+    Mandataire,
+    MandataireDepartement,
+    MandataireEtablissement,
+    MandataireNature,
+    MandataireSpecialite,
+    MandataireTribunal,
+    Mesure,
+    Site,
+)
+
+
+def registry_version(session: Session) -> int:
+    return session.scalar(select(RegistryVersion.version).where(RegistryVersion.id == 1)) or 0
+
+
+def _grouped(session: Session, key_column, value_column, *where) -> dict[int, list]:
+    grouped: dict[int, list] = defaultdict(list)
+    for key, value in session.execute(select(key_column, value_column).where(*where)):
+        grouped[key].append(value)
+    return grouped
+
+
+def build_index(session: Session, *, today: date) -> MatchIndex:
+    version = registry_version(session)
+    natures = _grouped(session, MandataireNature.mandataire_id, MandataireNature.nature)
+    departements = _grouped(session, MandataireDepartement.mandataire_id, MandataireDepartement.departement)
+    tribunaux = _grouped(session, MandataireTribunal.mandataire_id, MandataireTribunal.tribunal_id)
+    specialites = _grouped(session, MandataireSpecialite.mandataire_id, MandataireSpecialite.specialite)
+    etablissements = _grouped(session, MandataireEtablissement.mandataire_id, MandataireEtablissement.etablissement_id)
+    absences: dict[int, list] = defaultdict(list)
+    for mandataire_id, debut, fin in session.execute(
+        select(Absence.mandataire_id, Absence.debut, Absence.fin).where(Absence.fin >= today)
+    ):
+        absences[mandataire_id].append((debut, fin))
+    sites: dict[int, list[SiteProfile]] = defaultdict(list)
+    for row in session.execute(
+        select(Site.id, Site.mandataire_id, Site.nom, Site.lat, Site.lon, Site.capacite).order_by(Site.id)
+    ):
+        sites[row.mandataire_id].append(SiteProfile(row.id, row.nom, row.lat, row.lon, row.capacite))
+
+    profiles = {}
+    columns = (
+        Mandataire.id,
+        Mandataire.nom,
+        Mandataire.type,
+        Mandataire.dpf,
+        Mandataire.statut,
+        Mandataire.accepte_nouvelles_mesures,
+        Mandataire.rayon_km,
+        Mandataire.capacite,
+        Mandataire.derniere_mise_a_jour,
+    )
+    for row in session.execute(select(*columns)):
+        own_sites = tuple(sites.get(row.id, ()))
+        profiles[row.id] = Profile(
+            id=row.id,
+            nom=row.nom,
+            type=row.type,
+            dpf=row.dpf,
+            statut=row.statut,
+            accepte_nouvelles_mesures=row.accepte_nouvelles_mesures,
+            natures=frozenset(natures.get(row.id, ())),
+            departements=frozenset(departements.get(row.id, ())),
+            tribunaux=frozenset(tribunaux.get(row.id, ())),
+            specialites=frozenset(specialites.get(row.id, ())),
+            rayon_km=row.rayon_km,
+            capacite=row.capacite,
+            derniere_mise_a_jour=row.derniere_mise_a_jour,
+            absences=tuple(sorted(absences.get(row.id, ()))),
+            etablissements=frozenset(etablissements.get(row.id, ())),
+            sites=own_sites,
+            site_lats=np.array([s.lat for s in own_sites], dtype=np.float64),
+            site_lons=np.array([s.lon for s in own_sites], dtype=np.float64),
+        )
+    weights = {row.departement: Weights(**row.poids) for row in session.scalars(select(DepartementWeights))}
+    return MatchIndex(version=version, profiles=profiles, weights_by_departement=weights)
+
+
+def live_loads(session: Session, ids: list[int], *, since: datetime) -> dict[int, LiveLoad]:
+    """Current load of the given professionals, read from the database (the truth about capacity)."""
+    if not ids:
+        return {}
+    counters = {
+        row.id: row
+        for row in session.execute(
+            select(Mandataire.id, Mandataire.mesures_en_cours, Mandataire.mesures_en_attente).where(
+                Mandataire.id.in_(ids)
+            )
+        )
+    }
+    recent = dict(
+        session.execute(
+            select(Mesure.mandataire_id, func.count())
+            .where(Mesure.mandataire_id.in_(ids), Mesure.created_at >= since)
+            .group_by(Mesure.mandataire_id)
+        ).all()
+    )
+    site_loads: dict[int, dict[int, int]] = defaultdict(dict)
+    for row in session.execute(
+        select(Site.id, Site.mandataire_id, Site.mesures_en_cours, Site.mesures_en_attente).where(
+            Site.mandataire_id.in_(ids), Site.capacite.is_not(None)
+        )
+    ):
+        site_loads[row.mandataire_id][row.id] = row.mesures_en_cours + row.mesures_en_attente
+    return {
+        mandataire_id: LiveLoad(
+            en_cours=row.mesures_en_cours,
+            en_attente=row.mesures_en_attente,
+            designations_recentes=recent.get(mandataire_id, 0),
+            sites=site_loads.get(mandataire_id, {}),
+        )
+        for mandataire_id, row in counters.items()
+    }

@@ -1,0 +1,94 @@
+"""`POST /match`, `POST /match/explain` and the per-département weights."""
+
+from typing import Annotated
+
+from fastapi import APIRouter, Depends, Path
+
+from app.auth.constants import Role
+from app.auth.dependencies import require_roles
+from app.auth.principal import Principal
+from app.dependencies import SessionDep, SettingsDep
+from app.errors import InvalidInput, error_responses
+from app.geo.dependencies import GazetteerDep, LocatorDep
+from app.matching import service
+from app.matching.dependencies import IndexCacheDep
+from app.matching.schemas import ExplainRequest, ExplainResponse, MatchRequest, MatchResponse, WeightsIn, WeightsOut
+
+router = APIRouter(prefix="/match", tags=["matching"])
+
+Judges = Annotated[Principal, Depends(require_roles(Role.MAGISTRAT, Role.GREFFIER, Role.ADMIN))]
+Admin = Annotated[Principal, Depends(require_roles(Role.ADMIN))]
+Readers = Annotated[Principal, Depends(require_roles(Role.ADMIN, Role.AGENT, Role.MAGISTRAT, Role.GREFFIER))]
+Departement = Annotated[str, Path(pattern=r"^(\d{2}|2[AB]|97[1-6])$")]
+
+
+@router.post("", response_model=MatchResponse, responses=error_responses(401, 403, 422))
+def match(
+    payload: MatchRequest,
+    principal: Judges,
+    session: SessionDep,
+    settings: SettingsDep,
+    gazetteer: GazetteerDep,
+    locator: LocatorDep,
+    cache: IndexCacheDep,
+) -> MatchResponse:
+    """Ranked, explained shortlist of professionals for a new measure; the answer is stored (`match_id`)."""
+    response = service.run_match(
+        session,
+        cache=cache,
+        settings=settings,
+        principal=principal,
+        gazetteer=gazetteer,
+        locator=locator,
+        payload=payload,
+    )
+    session.commit()
+    return response
+
+
+@router.post("/explain", response_model=ExplainResponse, responses=error_responses(401, 403, 404, 422))
+def explain(
+    payload: ExplainRequest,
+    principal: Judges,
+    session: SessionDep,
+    settings: SettingsDep,
+    gazetteer: GazetteerDep,
+    locator: LocatorDep,
+    cache: IndexCacheDep,
+) -> ExplainResponse:
+    """Why one professional is, or is not, on the shortlist of this request, with the same components."""
+    return service.explain_match(
+        session,
+        cache=cache,
+        settings=settings,
+        principal=principal,
+        gazetteer=gazetteer,
+        locator=locator,
+        payload=payload,
+    )
+
+
+@router.get("/poids/{departement}", response_model=WeightsOut, responses=error_responses(401, 403, 422))
+def get_weights(
+    departement: Departement, principal: Readers, session: SessionDep, settings: SettingsDep, gazetteer: GazetteerDep
+) -> WeightsOut:
+    _known(departement, gazetteer)
+    return service.get_weights(session, settings=settings, departement=departement)
+
+
+@router.put("/poids/{departement}", response_model=WeightsOut, responses=error_responses(401, 403, 422))
+def set_weights(
+    departement: Departement, payload: WeightsIn, principal: Admin, session: SessionDep, gazetteer: GazetteerDep
+) -> WeightsOut:
+    """Override the score weights for one département (administrators; a request can never set its own)."""
+    _known(departement, gazetteer)
+    weights = service.set_weights(session, principal=principal, departement=departement, payload=payload)
+    session.commit()
+    return weights
+
+
+def _known(departement: str, gazetteer) -> None:
+    if departement not in gazetteer.departements:
+        raise InvalidInput(
+            f"département inconnu : {departement}", code="departement_inconnu", loc=["path", "departement"]
+        )

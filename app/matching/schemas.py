@@ -1,0 +1,123 @@
+"""API schemas of the matching: the request a judge's office sends, the explained shortlist it gets back."""
+
+from datetime import datetime
+from typing import Annotated
+
+from pydantic import BaseModel, ConfigDict, Field, model_validator
+
+from app.geo.schemas import Residence
+from app.registry.constants import Champ, LieuVie, MandataireType, Nature, Specialite
+from app.registry.schemas import TribunalKey
+
+
+class MatchRequest(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    tribunal: TribunalKey
+    nature: Nature
+    champ: Champ | None = None
+    residence: Residence
+    lieu_vie: LieuVie
+    etablissement: int | None = Field(default=None, description="Établissement où vit la personne (préposés)")
+    besoins: list[Specialite] = Field(default_factory=list, max_length=20)
+    annee_naissance: Annotated[int, Field(ge=1900, le=2100)] | None = None
+    urgence: bool = False
+    exclure: list[int] = Field(default_factory=list, max_length=500, description="Mandataires écartés par le juge")
+    limit: Annotated[int, Field(ge=1, le=50)] = 10
+    inclure_complets: bool = False
+    diversite: bool = True
+
+
+class ExplainRequest(MatchRequest):
+    mandataire: int
+
+
+class Composante(BaseModel):
+    critere: str
+    valeur: float | None = Field(description="Valeur brute (km, part libre, jours...)")
+    unite: str
+    sous_score: float
+    poids: float
+    contribution: float = Field(description="poids × sous-score / somme des poids")
+
+
+class SiteRef(BaseModel):
+    id: int
+    nom: str
+    lat: float
+    lon: float
+
+
+class MandataireRef(BaseModel):
+    id: int
+    nom: str
+    type: MandataireType
+    site_le_plus_proche: SiteRef | None
+
+
+class Candidat(BaseModel):
+    mandataire: MandataireRef
+    rang: int
+    score: float = Field(ge=0, le=1)
+    composantes: list[Composante]
+    distance_km: float | None
+    places_libres: int
+    taux_occupation: float | None
+    derniere_mise_a_jour: datetime
+    ajoute_pour_diversite: bool
+    hors_zone_declaree: bool
+    donnees_anciennes: bool
+    complet: bool
+    explication: str
+
+
+class Exclusions(BaseModel):
+    consideres: int = Field(description="Professionnels examinés (tout le registre)")
+    eligibles: int
+    par_motif: dict[str, int] = Field(description="Nombre de professionnels écartés, par code de motif")
+    motifs: dict[str, str] = Field(description="Libellé de chaque code de motif")
+
+
+class Parametres(BaseModel):
+    poids: dict[str, float]
+    version_moteur: str
+    version_registre: int
+
+
+class MatchResponse(BaseModel):
+    match_id: str
+    tribunal: str
+    residence: dict
+    candidats: list[Candidat]
+    exclus: Exclusions
+    parametres: Parametres
+
+
+class ExplainResponse(BaseModel):
+    mandataire: int
+    retenu: bool = Field(description="Figure dans la liste renvoyée par /match pour cette demande")
+    eligible: bool
+    motif: str | None = Field(description="Code du motif d'exclusion, s'il y en a un")
+    message: str
+    candidat: Candidat | None = Field(description="Composantes du score, quand les règles d'éligibilité sont remplies")
+
+
+class WeightsIn(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    distance: float = Field(ge=0, le=1)
+    capacite: float = Field(ge=0, le=1)
+    profil: float = Field(ge=0, le=1)
+    fraicheur: float = Field(ge=0, le=1)
+    equite: float = Field(ge=0, le=1)
+
+    @model_validator(mode="after")
+    def not_all_zero(self) -> "WeightsIn":
+        if not any(self.model_dump().values()):
+            raise ValueError("au moins un poids doit être positif")
+        return self
+
+
+class WeightsOut(WeightsIn):
+    departement: str
+    source: str = Field(description="« departement » si surchargé par un administrateur, sinon « defaut »")

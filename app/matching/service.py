@@ -1,0 +1,260 @@
+"""Matching flows: build the engine's query from a request, run the engine over the index and the live load,
+present and store the answer; explain one professional's place; per-département weights."""
+
+import threading
+import uuid
+from dataclasses import replace
+from datetime import date, timedelta
+
+from sqlalchemy.orm import Session
+
+from app.auth.exceptions import Forbidden
+from app.auth.principal import Principal
+from app.config import Settings
+from app.database import utcnow
+from app.errors import InvalidInput
+from app.geo.gazetteer import Gazetteer
+from app.geo.locate import Locator
+from app.geo.models import Tribunal
+from app.geo.schemas import Location
+from app.matching import engine, repository
+from app.matching.index import MatchIndex
+from app.matching.models import DepartementWeights, MatchRecord
+from app.matching.schemas import (
+    Candidat,
+    Composante,
+    Exclusions,
+    ExplainRequest,
+    ExplainResponse,
+    MandataireRef,
+    MatchRequest,
+    MatchResponse,
+    Parametres,
+    SiteRef,
+    WeightsIn,
+    WeightsOut,
+)
+from app.registry.exceptions import MandataireNotFound
+from app.registry.models import Etablissement
+from app.registry.service import resolve_tribunal
+
+TUNING = engine.Tuning()
+
+
+class IndexCache:
+    """The process's index, rebuilt when the registry version stamp in the database has moved, so that several
+    workers stay consistent: each checks the stamp on every request."""
+
+    def __init__(self) -> None:
+        self._index: MatchIndex | None = None
+        self._lock = threading.Lock()
+
+    def get(self, session: Session) -> MatchIndex:
+        version = repository.registry_version(session)
+        index = self._index
+        if index is not None and index.version == version:
+            return index
+        with self._lock:
+            if self._index is None or self._index.version != version:
+                self._index = repository.build_index(session, today=date.today())
+            return self._index
+
+
+def default_weights(settings: Settings) -> engine.Weights:
+    return replace(engine.Weights(), **settings.match_weights)
+
+
+def weights_for(index: MatchIndex, settings: Settings, departement: str) -> engine.Weights:
+    return index.weights_by_departement.get(departement) or default_weights(settings)
+
+
+def _query(
+    session: Session, *, principal: Principal, gazetteer: Gazetteer, locator: Locator, payload: MatchRequest
+) -> tuple[engine.Query, Tribunal, Location]:
+    tribunal = resolve_tribunal(session, gazetteer, payload.tribunal, ["body", "tribunal"])
+    if principal.is_judicial and tribunal.id != principal.tribunal_id:
+        raise Forbidden("vous ne pouvez demander une liste que pour votre tribunal", code="hors_tribunal")
+    location = locator.locate(payload.residence, loc=["body", "residence"])
+    if payload.etablissement is not None and session.get(Etablissement, payload.etablissement) is None:
+        raise InvalidInput(
+            f"établissement inconnu : {payload.etablissement}",
+            code="etablissement_inconnu",
+            loc=["body", "etablissement"],
+        )
+    now = utcnow()
+    query = engine.Query(
+        tribunal_id=tribunal.id,
+        tribunal_departement=tribunal.departement,
+        nature=payload.nature,
+        lat=location.lat,
+        lon=location.lon,
+        pays=location.pays,
+        lieu_vie=payload.lieu_vie,
+        today=now.date(),
+        now=now,
+        etablissement_id=payload.etablissement,
+        besoins=frozenset(payload.besoins),
+        annee_naissance=payload.annee_naissance,
+        urgence=payload.urgence,
+        exclure=frozenset(payload.exclure),
+        limit=payload.limit,
+        inclure_complets=payload.inclure_complets,
+        diversite=payload.diversite,
+    )
+    return query, tribunal, location
+
+
+def _shortlist(session: Session, index: MatchIndex, query: engine.Query, weights: engine.Weights) -> engine.Result:
+    local, exclusions = index.local(query.tribunal_id, query.tribunal_departement)
+    passing = []
+    for profile in local:
+        reason = engine.static_exclusion(profile, query)
+        if reason:
+            exclusions[reason] += 1
+        else:
+            passing.append(profile)
+    loads = repository.live_loads(
+        session, [p.id for p in passing], since=query.now - timedelta(days=TUNING.equity_window_days)
+    )
+    eligible = [(profile, loads[profile.id]) for profile in passing if profile.id in loads]
+    return engine.rank(len(index.profiles), exclusions, eligible, query, weights, TUNING)
+
+
+def candidat_out(candidate: engine.Candidate) -> Candidat:
+    site = candidate.site
+    return Candidat(
+        mandataire=MandataireRef(
+            id=candidate.profile.id,
+            nom=candidate.profile.nom,
+            type=candidate.profile.type,
+            site_le_plus_proche=SiteRef(id=site.id, nom=site.nom, lat=site.lat, lon=site.lon) if site else None,
+        ),
+        rang=candidate.rang,
+        score=candidate.score,
+        composantes=[Composante(**vars_of(c)) for c in candidate.composantes],
+        distance_km=candidate.distance_km,
+        places_libres=candidate.places_libres,
+        taux_occupation=candidate.taux_occupation,
+        derniere_mise_a_jour=candidate.profile.derniere_mise_a_jour,
+        ajoute_pour_diversite=candidate.ajoute_pour_diversite,
+        hors_zone_declaree=candidate.hors_zone_declaree,
+        donnees_anciennes=candidate.donnees_anciennes,
+        complet=candidate.complet,
+        explication=candidate.explication,
+    )
+
+
+def vars_of(component: engine.Component) -> dict:
+    return {name: getattr(component, name) for name in component.__slots__}
+
+
+def run_match(
+    session: Session,
+    *,
+    cache: IndexCache,
+    settings: Settings,
+    principal: Principal,
+    gazetteer: Gazetteer,
+    locator: Locator,
+    payload: MatchRequest,
+) -> MatchResponse:
+    index = cache.get(session)
+    query, tribunal, location = _query(
+        session, principal=principal, gazetteer=gazetteer, locator=locator, payload=payload
+    )
+    result = _shortlist(session, index, query, weights_for(index, settings, tribunal.departement))
+    response = MatchResponse(
+        match_id=str(uuid.uuid4()),
+        tribunal=tribunal.siret or tribunal.code,
+        residence=location.model_dump(mode="json", exclude_none=True),
+        candidats=[candidat_out(c) for c in result.candidats],
+        exclus=Exclusions(
+            consideres=result.considered,
+            eligibles=result.eligibles,
+            par_motif=result.exclusions,
+            motifs={code: engine.REASONS[code] for code in result.exclusions},
+        ),
+        parametres=Parametres(
+            poids=result.weights.as_dict(), version_moteur=engine.ENGINE_VERSION, version_registre=index.version
+        ),
+    )
+    session.add(
+        MatchRecord(
+            id=response.match_id,
+            created_at=query.now,
+            tribunal_id=tribunal.id,
+            token_id=principal.token_id,
+            engine_version=engine.ENGINE_VERSION,
+            demande=payload.model_dump(mode="json"),
+            reponse=response.model_dump(mode="json"),
+        )
+    )
+    return response
+
+
+def explain_match(
+    session: Session,
+    *,
+    cache: IndexCache,
+    settings: Settings,
+    principal: Principal,
+    gazetteer: Gazetteer,
+    locator: Locator,
+    payload: ExplainRequest,
+) -> ExplainResponse:
+    index = cache.get(session)
+    profile = index.profiles.get(payload.mandataire)
+    if profile is None:
+        raise MandataireNotFound(f"mandataire introuvable : {payload.mandataire}", loc=["body", "mandataire"])
+    query, tribunal, _ = _query(session, principal=principal, gazetteer=gazetteer, locator=locator, payload=payload)
+    weights = weights_for(index, settings, tribunal.departement)
+    result = _shortlist(session, index, query, weights)
+    listed = next((c for c in result.candidats if c.profile.id == profile.id), None)
+    reason = engine.static_exclusion(profile, query)
+    load = repository.live_loads(session, [profile.id], since=query.now - timedelta(days=TUNING.equity_window_days))
+    evaluated = listed or engine.evaluate(
+        profile,
+        load.get(profile.id, engine.LiveLoad(0, 0)),
+        query,
+        engine.effective_weights(weights, query.urgence),
+        TUNING,
+    )
+    if reason is None and evaluated.complet:
+        reason = engine.COMPLET
+    if listed is not None:
+        message = f"Retenu au rang {listed.rang} : {listed.explication}"
+    elif reason is not None:
+        message = f"Écarté : {engine.REASONS[reason]}."
+    else:
+        message = (
+            f"Éligible mais au-delà des {query.limit} premiers : score {evaluated.score:.2f}, "
+            f"le dernier retenu a {min(c.score for c in result.candidats if not c.ajoute_pour_diversite):.2f}."
+        )
+    if not evaluated.explication:
+        evaluated.explication = engine.explain(evaluated)
+    return ExplainResponse(
+        mandataire=profile.id,
+        retenu=listed is not None,
+        eligible=reason is None,
+        motif=reason,
+        message=message,
+        candidat=candidat_out(evaluated),
+    )
+
+
+def get_weights(session: Session, *, settings: Settings, departement: str) -> WeightsOut:
+    row = session.get(DepartementWeights, departement)
+    if row is not None:
+        return WeightsOut(departement=departement, source="departement", **row.poids)
+    return WeightsOut(departement=departement, source="defaut", **default_weights(settings).as_dict())
+
+
+def set_weights(session: Session, *, principal: Principal, departement: str, payload: WeightsIn) -> WeightsOut:
+    row = session.get(DepartementWeights, departement)
+    if row is None:
+        row = DepartementWeights(departement=departement)
+        session.add(row)
+    row.poids = payload.model_dump()
+    row.updated_by = principal.token_id
+    session.flush()
+    return WeightsOut(departement=departement, source="departement", **row.poids)

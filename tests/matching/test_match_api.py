@@ -1,0 +1,251 @@
+"""`POST /match` and `/match/explain` through HTTP on the real database."""
+
+import pytest
+from sqlalchemy import select
+
+from app.matching.models import MatchRecord, RegistryVersion
+from tests.registry.factories import mandataire_body, mesure_body
+
+LILLE_TJ = "17590111500709"
+NATURES = ["curatelle_renforcee", "tutelle", "curatelle_simple", "sauvegarde_justice"]
+
+
+@pytest.fixture
+def judge(make_token):
+    return make_token("magistrat", tribunal=LILLE_TJ)
+
+
+@pytest.fixture
+def registry(client, admin):
+    """A small Nord registry: two MIs, a service with an antenne, a DPF, a Belgian specialist, a préposé."""
+
+    def create(**overrides):
+        response = client.post("/mandataires", json=mandataire_body(**overrides), headers=admin)
+        assert response.status_code == 201, response.text
+        return response.json()
+
+    etablissement = client.post(
+        "/etablissements",
+        headers=admin,
+        json={
+            "finess": "590000123",
+            "nom": "EHPAD du Beffroi",
+            "insee": "59350",
+            "categorie": "ehpad",
+            "public": True,
+            "places_permanentes": 120,
+        },
+    ).json()
+    return {
+        "mi_lille": create(nom="Alix Lefort", natures=NATURES, sites=[{"nom": "Bureau", "insee": "59350"}]),
+        "mi_douai": create(nom="Bastien Carpentier", natures=NATURES, sites=[{"nom": "Bureau", "insee": "59178"}]),
+        "service": create(
+            type="service",
+            nom="ATN Nord",
+            siret=None,
+            natures=NATURES,
+            capacite=400,
+            sites=[{"nom": "Siège", "insee": "59350"}, {"nom": "Antenne Maubeuge", "insee": "59392"}],
+        ),
+        "dpf": create(
+            nom="Chloé Delattre", dpf=True, natures=[*NATURES, "mjagbf"], sites=[{"nom": "Bureau", "insee": "59512"}]
+        ),
+        "belge": create(
+            nom="Dorian Vandamme",
+            natures=NATURES,
+            specialites=["belgique"],
+            sites=[{"nom": "Bureau", "insee": "59599"}],
+        ),
+        "prepose": create(
+            type="prepose",
+            siret=None,
+            nom="Préposé du Beffroi",
+            natures=NATURES,
+            etablissements=[etablissement["id"]],
+            sites=[{"nom": "EHPAD", "insee": "59350"}],
+        ),
+        "marseille": create(
+            nom="Éva Marseille", natures=NATURES, departements=["13"], sites=[{"nom": "B", "insee": "13055"}]
+        ),
+        "etablissement": etablissement,
+    }
+
+
+def match(client, headers, **overrides):
+    body = {
+        "tribunal": LILLE_TJ,
+        "nature": "curatelle_renforcee",
+        "residence": {"insee": "59350"},
+        "lieu_vie": "domicile",
+    }
+    body.update(overrides)
+    return client.post("/match", json=body, headers=headers)
+
+
+def ids(response):
+    assert response.status_code == 200, response.text
+    return [c["mandataire"]["id"] for c in response.json()["candidats"]]
+
+
+def test_shortlist_is_ranked_explained_and_counts_add_up(client, judge, registry):
+    response = match(client, judge)
+    body = response.json()
+    found = ids(response)
+    assert registry["marseille"]["id"] not in found
+    assert registry["prepose"]["id"] not in found
+    first = body["candidats"][0]
+    assert first["rang"] == 1 and 0 <= first["score"] <= 1
+    assert {c["critere"] for c in first["composantes"]} == {"distance", "capacite", "profil", "fraicheur", "equite"}
+    assert first["explication"].endswith(".")
+    assert [c["score"] for c in body["candidats"] if not c["ajoute_pour_diversite"]] == sorted(
+        (c["score"] for c in body["candidats"] if not c["ajoute_pour_diversite"]), reverse=True
+    )
+    exclus = body["exclus"]
+    assert exclus["eligibles"] + sum(exclus["par_motif"].values()) == exclus["consideres"]
+    assert exclus["par_motif"]["hors_departement"] >= 1 and exclus["par_motif"]["prepose_hors_etablissement"] == 1
+    assert set(exclus["motifs"]) == set(exclus["par_motif"])
+    assert body["parametres"]["version_moteur"] and set(body["parametres"]["poids"]) == {
+        "distance",
+        "capacite",
+        "profil",
+        "fraicheur",
+        "equite",
+    }
+
+
+def test_the_request_and_its_answer_are_stored(client, judge, registry, session):
+    body = match(client, judge).json()
+    record = session.scalar(select(MatchRecord).where(MatchRecord.id == body["match_id"]))
+    assert record.reponse["candidats"] == body["candidats"]
+    assert record.demande["nature"] == "curatelle_renforcee"
+
+
+def test_a_belgian_residence_returns_only_belgique_professionals(client, judge, registry):
+    found = ids(match(client, judge, residence={"pays": "BE", "code_postal": "7500"}))
+    assert found == [registry["belge"]["id"]]
+
+
+def test_an_mjagbf_never_goes_to_a_non_dpf(client, judge, registry):
+    response = match(client, judge, nature="mjagbf")
+    assert ids(response) == [registry["dpf"]["id"]]
+    assert response.json()["exclus"]["par_motif"]["mjagbf_sans_dpf"] >= 3
+
+
+def test_a_prepose_only_for_a_person_living_in_its_etablissement(client, judge, registry):
+    inside = ids(match(client, judge, lieu_vie="etablissement", etablissement=registry["etablissement"]["id"]))
+    assert registry["prepose"]["id"] in inside
+    assert registry["prepose"]["id"] not in ids(match(client, judge, lieu_vie="etablissement"))
+
+
+def test_judge_exclusions_and_diversity(client, judge, registry):
+    excluded = registry["mi_lille"]["id"]
+    response = match(client, judge, exclure=[excluded], limit=1)
+    found = ids(response)
+    assert excluded not in found
+    assert response.json()["exclus"]["par_motif"]["exclu_par_juge"] == 1
+    kinds = {c["mandataire"]["type"] for c in response.json()["candidats"]}
+    assert kinds == {"individuel", "service"}  # the best service is added for diversity
+    assert sum(c["ajoute_pour_diversite"] for c in response.json()["candidats"]) == 1
+
+
+def test_registry_changes_reach_the_next_match(client, judge, admin, registry, session):
+    target = registry["mi_lille"]
+    assert target["id"] in ids(match(client, judge))
+    suspended = client.patch(
+        f"/mandataires/{target['id']}", headers=admin, json={"version": target["version"], "statut": "suspendu"}
+    )
+    assert suspended.status_code == 200
+    response = match(client, judge)
+    assert target["id"] not in ids(response)
+    assert response.json()["exclus"]["par_motif"]["statut_inactif"] == 1
+
+
+def test_load_is_read_live_and_a_full_professional_leaves_the_list(client, judge, make_token, registry, session):
+    target = registry["mi_douai"]
+    client.patch(
+        f"/mandataires/{target['id']}", headers=admin_of(make_token), json={"version": target["version"], "capacite": 1}
+    )
+    version_before = session.scalar(select(RegistryVersion.version))
+    own = make_token("mandataire", mandataire_id=target["id"])
+    assert client.post("/mesures", headers=own, json=mesure_body()).status_code == 201
+    assert session.scalar(select(RegistryVersion.version)) == version_before  # a measure moves load, not the profile
+    response = match(client, judge)
+    assert target["id"] not in ids(response)
+    with_full = match(client, judge, inclure_complets=True).json()["candidats"]
+    assert [c["complet"] for c in with_full if c["mandataire"]["id"] == target["id"]] == [True]
+    assert with_full[-1]["mandataire"]["id"] == target["id"]
+
+
+def admin_of(make_token):
+    return make_token("admin")
+
+
+def test_same_request_same_answer(client, judge, registry):
+    first, second = match(client, judge).json(), match(client, judge).json()
+    assert first["match_id"] != second["match_id"]
+    assert first["candidats"] == second["candidats"] and first["exclus"] == second["exclus"]
+
+
+@pytest.mark.parametrize(
+    ("caller", "status"),
+    [("greffier", 200), ("magistrat_ailleurs", 403), ("agent", 403), ("mandataire", 403), ("anonyme", 401)],
+)
+def test_who_may_ask(client, make_token, registry, caller, status):
+    headers = {
+        "greffier": lambda: make_token("greffier", tribunal=LILLE_TJ),
+        "magistrat_ailleurs": lambda: make_token("magistrat", tribunal="17130111200776"),
+        "agent": lambda: make_token("agent"),
+        "mandataire": lambda: make_token("mandataire", mandataire_id=registry["mi_lille"]["id"]),
+        "anonyme": lambda: {},
+    }[caller]()
+    assert match(client, headers).status_code == status
+
+
+@pytest.mark.parametrize(
+    ("overrides", "field"),
+    [
+        ({"tribunal": "00000000000000"}, "tribunal"),
+        ({"nature": "divorce"}, "nature"),
+        ({"residence": {"insee": "99999"}}, "insee"),
+        ({"etablissement": 999999}, "etablissement"),
+        ({"limit": 0}, "limit"),
+        ({"besoins": ["astrologie"]}, "besoins"),
+        ({"poids": {"distance": 1}}, "poids"),
+    ],
+)
+def test_bad_requests_are_422_naming_the_field(client, judge, registry, overrides, field):
+    response = match(client, judge, **overrides)
+    assert response.status_code == 422
+    assert field in response.json()["detail"][0]["loc"]
+
+
+def test_explain_tells_why(client, judge, registry):
+    body = {
+        "tribunal": LILLE_TJ,
+        "nature": "curatelle_renforcee",
+        "residence": {"insee": "59350"},
+        "lieu_vie": "domicile",
+    }
+    listed = client.post(
+        "/match/explain", headers=judge, json={**body, "mandataire": registry["mi_lille"]["id"]}
+    ).json()
+    assert listed["retenu"] and listed["eligible"] and listed["message"].startswith("Retenu au rang")
+    far = client.post("/match/explain", headers=judge, json={**body, "mandataire": registry["marseille"]["id"]}).json()
+    assert not far["retenu"] and far["motif"] == "hors_departement"
+    assert far["candidat"]["distance_km"] > 800
+    prepose = client.post(
+        "/match/explain", headers=judge, json={**body, "mandataire": registry["prepose"]["id"]}
+    ).json()
+    assert prepose["motif"] == "prepose_hors_etablissement"
+    unknown = client.post("/match/explain", headers=judge, json={**body, "mandataire": 999999})
+    assert unknown.status_code == 404
+
+
+def test_weights_are_set_per_departement_by_an_admin_only(client, judge, admin, make_token, registry):
+    assert client.get("/match/poids/59", headers=admin).json()["source"] == "defaut"
+    weights = {"distance": 1, "capacite": 0, "profil": 0, "fraicheur": 0, "equite": 0}
+    assert client.put("/match/poids/59", headers=make_token("agent"), json=weights).status_code == 403
+    assert client.put("/match/poids/59", headers=admin, json=weights).status_code == 200
+    assert match(client, judge).json()["parametres"]["poids"] == weights
+    assert client.put("/match/poids/59", headers=admin, json={**weights, "distance": 0}).status_code == 422
+    assert client.put("/match/poids/99", headers=admin, json=weights).status_code == 422
