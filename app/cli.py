@@ -1,6 +1,7 @@
 """The `mjpm` command line: database set-up, tokens, demo data, API contract export."""
 
 import json
+import logging
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -9,22 +10,35 @@ from typing import Annotated
 import typer
 from alembic import command
 from alembic.config import Config
-from sqlalchemy import Engine
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+from sqlalchemy import Engine, select
 from sqlalchemy.orm import Session
 
+from app.audit.service import purge
 from app.auth.constants import Role
 from app.auth.service import create_token
 from app.config import PROJECT_ROOT, get_settings
-from app.database import build_engine, build_session_factory
+from app.database import begin_write, build_engine, build_session_factory, utcnow
+from app.designation.service import expire_and_remind
 from app.errors import DomainError
 from app.geo.gazetteer import load_gazetteer
 from app.geo.repository import sync_tribunaux
+from app.matching.versioning import track_registry_changes
+from app.notifications.commands import send_notifications
+from app.registry.constants import MandataireStatut, MandataireType
+from app.registry.models import Mandataire, MandataireDepartement
+from app.registry.seed import Scale, database_is_empty, seed_demo
 
 cli = typer.Typer(help="mjpm-match : administration du service.", no_args_is_help=True, add_completion=False)
 db_cli = typer.Typer(help="Base de données.", no_args_is_help=True)
 token_cli = typer.Typer(help="Jetons d'accès à l'API.", no_args_is_help=True)
 cli.add_typer(db_cli, name="db")
 cli.add_typer(token_cli, name="token")
+notifications_cli = typer.Typer(help="Notifications (boîte d'envoi).", no_args_is_help=True)
+cli.add_typer(notifications_cli, name="notifications")
+audit_cli = typer.Typer(help="Journal d'audit.", no_args_is_help=True)
+cli.add_typer(audit_cli, name="audit")
+DEMO_TRIBUNAL = "17590111500709"  # Tribunal judiciaire de Lille
 
 OPENAPI_PATH = PROJECT_ROOT / "openapi" / "openapi.json"
 
@@ -44,8 +58,11 @@ def database() -> Iterator[Engine]:
 
 @contextmanager
 def transaction(engine: Engine) -> Iterator[Session]:
-    with build_session_factory(engine).begin() as session:
+    track_registry_changes()
+    with build_session_factory(engine)() as session:  # closing without commit rolls back
+        begin_write(session)
         yield session
+        session.commit()
 
 
 def fail(error: DomainError) -> None:
@@ -90,6 +107,137 @@ def token_create(
     except DomainError as error:
         fail(error)
     typer.echo(token)
+
+
+def _seed(engine: Engine, scale: str, seed: int) -> None:
+    with Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn()) as bar:
+        tasks: dict[str, int] = {}
+
+        def progress(stage: str, done: int, total: int) -> None:
+            if stage not in tasks:
+                tasks[stage] = bar.add_task(stage, total=total)
+            bar.update(tasks[stage], completed=done, total=total)
+
+        summary = seed_demo(
+            engine,
+            load_gazetteer(),
+            scale=scale,
+            seed=seed,
+            progress=progress,
+            reservation_expiry_days=get_settings().reservation_expiry_days,
+        )
+    by_type = ", ".join(f"{count} {kind}" for kind, count in sorted(summary.mandataires.items()))
+    typer.echo(
+        f"démonstration {summary.scale} (graine {summary.seed}) : {summary.total_mandataires} mandataires ({by_type}), "
+        f"{summary.sites} sites, {summary.etablissements} établissements, {summary.total_mesures} mesures "
+        f"dont {summary.mesures_belges} en Belgique, en {summary.elapsed_s:.1f} s"
+    )
+
+
+@cli.command("seed")
+def seed_command(
+    scale: Annotated[Scale, typer.Option(help="region : Hauts-de-France ; national : toute la France")] = "region",
+    seed: Annotated[int, typer.Option(help="Graine : même graine, mêmes données")] = 1,
+    if_empty: Annotated[
+        bool, typer.Option("--if-empty", help="Ne rien faire si la base contient déjà des mandataires")
+    ] = False,
+) -> None:
+    """Load a synthetic demo register (synthetic names only) into an empty database."""
+    with database() as engine:
+        with transaction(engine) as session:
+            empty = database_is_empty(session)
+        if not empty:
+            if if_empty:
+                typer.echo("base déjà peuplée : aucune donnée de démonstration chargée")
+                return
+            typer.echo(
+                "la base contient déjà des mandataires : le jeu de démonstration demande une base vide", err=True
+            )
+            raise typer.Exit(2)
+        _seed(engine, scale, seed)
+
+
+@cli.command("demo")
+def demo_command(
+    tokens_file: Annotated[Path, typer.Option(help="Fichier où écrire un jeton par rôle")] = PROJECT_ROOT
+    / "var"
+    / "demo-tokens.txt",
+) -> None:
+    """Set up the demo: the Hauts-de-France register if the database is empty, and one token per role."""
+    settings = get_settings()
+    with database() as engine:
+        with transaction(engine) as session:
+            empty = database_is_empty(session)
+        if empty:
+            _seed(engine, "region", 1)
+        if empty or not tokens_file.exists():
+            with transaction(engine) as session:
+                lines = _demo_tokens(session, settings.token_secret.get_secret_value())
+            tokens_file.parent.mkdir(parents=True, exist_ok=True)
+            tokens_file.write_text("\n".join(lines) + "\n", encoding="utf-8")
+            tokens_file.chmod(0o600)
+    typer.echo(f"jetons de démonstration (un par rôle) : {tokens_file}")
+
+
+def _demo_tokens(session: Session, secret: str) -> list[str]:
+    gazetteer = load_gazetteer()
+    mandataire = session.scalar(
+        select(Mandataire.id)
+        .join(MandataireDepartement)
+        .where(
+            MandataireDepartement.departement == "59",
+            Mandataire.type == MandataireType.INDIVIDUEL,
+            Mandataire.statut == MandataireStatut.ACTIF,
+        )
+        .order_by(Mandataire.id)
+        .limit(1)
+    )
+    roles = [
+        ("admin", {}),
+        ("agent", {"region": "32"}),
+        ("agent", {"departement": "59"}),
+        ("magistrat", {"tribunal": DEMO_TRIBUNAL}),
+        ("greffier", {"tribunal": DEMO_TRIBUNAL}),
+        ("mandataire", {"mandataire_id": mandataire}),
+    ]
+    lines = ["# rôle\tpérimètre\tjeton (en-tête : Authorization: Bearer <jeton>)"]
+    for role, scope in roles:
+        if role == "mandataire" and mandataire is None:
+            continue
+        token = create_token(session, secret=secret, gazetteer=gazetteer, role=Role(role), nom=f"démo {role}", **scope)
+        label = ", ".join(f"{key}={value}" for key, value in scope.items()) or "national"
+        lines.append(f"{role}\t{label}\t{token}")
+    return lines
+
+
+@cli.command("expire")
+def expire_command() -> None:
+    """Expire unanswered reservations past their delay (freeing their places) and send reminders; safe to rerun."""
+    settings = get_settings()
+    with database() as engine, transaction(engine) as session:
+        expired, reminded = expire_and_remind(session, settings=settings, now=utcnow())
+    typer.echo(f"{expired} réservation(s) expirée(s), {reminded} rappel(s) envoyé(s)")
+
+
+@audit_cli.command("purge")
+def audit_purge_command() -> None:
+    """Delete match requests and designation events older than AUDIT_RETENTION_DAYS."""
+    settings = get_settings()
+    with database() as engine, transaction(engine) as session:
+        matches, events = purge(session, now=utcnow(), retention_days=settings.audit_retention_days)
+    days = settings.audit_retention_days
+    typer.echo(f"{matches} demande(s) de liste et {events} événement(s) supprimés (conservation : {days} jours)")
+
+
+@notifications_cli.command("send")
+def notifications_send_command(
+    loop: Annotated[bool, typer.Option("--loop", help="Continuer à envoyer toutes les N secondes")] = False,
+    interval: Annotated[float, typer.Option(help="Secondes entre deux passes avec --loop")] = 30.0,
+) -> None:
+    """Deliver pending notifications (log, SMTP, webhook), with retries and backoff."""
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s : %(message)s")
+    report = send_notifications(get_settings(), once=not loop, interval_s=interval)
+    typer.echo(f"{report.sent} envoyée(s), {report.retried} à réessayer, {report.failed} en échec")
 
 
 def openapi_document() -> str:

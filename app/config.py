@@ -28,6 +28,22 @@ class Settings(BaseSettings):
     # Default weights of the matching score (distance, capacite, profil, fraicheur, equite); an administrator
     # may override them per département. Unset criteria keep the engine's defaults.
     match_weights: dict[str, float] = Field(default_factory=dict)
+    # A reservation nobody answered expires (and frees its place) after this delay; a reminder goes out before.
+    reservation_expiry_days: int = Field(default=61, ge=1)
+    reservation_reminder_days: int = Field(default=14, ge=0)
+    # How long match requests and designation events are kept for audit.
+    audit_retention_days: int = Field(default=1826, ge=30)
+    # Notifications: e-mail when an SMTP relay is set, a webhook when a URL is set, else the log only.
+    smtp_host: str | None = None
+    smtp_port: int = Field(default=25, gt=0, lt=65536)
+    smtp_from: str = "ne-pas-repondre@mjpm-match.local"
+    smtp_username: SecretStr | None = None
+    smtp_password: SecretStr | None = None
+    smtp_starttls: bool = False
+    webhook_url: HttpUrl | None = None
+    notification_timeout_s: float = Field(default=10.0, gt=0)
+    notification_max_attempts: int = Field(default=8, ge=1)
+    notification_backoff_s: float = Field(default=30.0, ge=0)
 
     @field_validator("database_url")
     @classmethod

@@ -7,6 +7,7 @@ Every error body has the shape FastAPI uses for validation errors, so clients pa
 from collections.abc import Sequence
 
 from fastapi import FastAPI, Request
+from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm.exc import StaleDataError
@@ -94,7 +95,18 @@ async def _integrity_handler(_request: Request, _exc: Exception) -> JSONResponse
     return JSONResponse(status_code=409, content={"detail": [error.as_detail()]})
 
 
+async def _validation_handler(_request: Request, exc: Exception) -> JSONResponse:
+    # Same shape as business errors; the submitted values are not echoed back (they may be personal data).
+    assert isinstance(exc, RequestValidationError)
+    detail = [
+        {"type": error["type"], "loc": list(error["loc"]), "msg": error["msg"].removeprefix("Value error, ")}
+        for error in exc.errors()
+    ]
+    return JSONResponse(status_code=422, content={"detail": detail})
+
+
 def install_error_handlers(app: FastAPI) -> None:
     app.add_exception_handler(DomainError, _domain_error_handler)
+    app.add_exception_handler(RequestValidationError, _validation_handler)
     app.add_exception_handler(StaleDataError, _stale_version_handler)
     app.add_exception_handler(IntegrityError, _integrity_handler)

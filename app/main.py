@@ -11,8 +11,10 @@ import httpx
 from fastapi import FastAPI
 from fastapi.routing import APIRoute
 
+from app.audit.router import router as audit_router
 from app.config import Settings, get_settings
 from app.database import build_engine, build_session_factory
+from app.designation.router import router as designation_router
 from app.errors import install_error_handlers
 from app.geo.gazetteer import load_gazetteer
 from app.geo.geocoder import AddressLocator
@@ -74,4 +76,6 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.include_router(geo_router)
     app.include_router(registry_router)
     app.include_router(matching_router)
+    app.include_router(designation_router)
+    app.include_router(audit_router)
     return app

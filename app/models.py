@@ -1,9 +1,12 @@
 """Every domain's ORM models, imported so that `Base.metadata` is complete for Alembic and the tests."""
 
+from app.audit.models import AuditEvent
 from app.auth.models import ApiToken
 from app.database import Base
+from app.designation.models import Reservation
 from app.geo.models import Tribunal
 from app.matching.models import DepartementWeights, MatchRecord, RegistryVersion
+from app.notifications.models import Notification
 from app.registry.models import (
     Absence,
     Etablissement,
@@ -20,6 +23,7 @@ from app.registry.models import (
 __all__ = [
     "Absence",
     "ApiToken",
+    "AuditEvent",
     "Base",
     "DepartementWeights",
     "Etablissement",
@@ -31,7 +35,9 @@ __all__ = [
     "MandataireTribunal",
     "MatchRecord",
     "Mesure",
+    "Notification",
     "RegistryVersion",
+    "Reservation",
     "Site",
     "Tribunal",
 ]

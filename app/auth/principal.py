@@ -25,6 +25,10 @@ class Principal:
     def covers_departements(self, departements: set[str] | frozenset[str]) -> bool:
         return self.departements is None or bool(self.departements & departements)
 
+    def covers_all(self, departements: set[str] | frozenset[str]) -> bool:
+        """Writes need the whole change inside the territory, reads only an overlap."""
+        return self.departements is None or departements <= self.departements
+
     def can_read_mandataire(self, mandataire_id: int, departements: set[str], tribunal_ids: set[int]) -> bool:
         if self.role == Role.MANDATAIRE:
             return mandataire_id == self.mandataire_id

@@ -16,3 +16,4 @@ class Tribunal(Base):
     type: Mapped[str] = mapped_column(String(30))
     insee: Mapped[str] = mapped_column(String(5))
     departement: Mapped[str] = mapped_column(String(3), index=True)
+    email: Mapped[str | None] = mapped_column(String(254))

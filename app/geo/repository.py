@@ -18,6 +18,7 @@ def sync_tribunaux(session: Session, gazetteer: Gazetteer) -> int:
             "type": entry.type,
             "insee": entry.insee,
             "departement": entry.departement,
+            "email": entry.email,
         }
         row = existing.get(entry.code)
         if row is None:

@@ -9,7 +9,6 @@ number of professionals considered. Ties break on distance, then on the professi
 the same data always gives the same answer.
 """
 
-import math
 from collections import Counter
 from dataclasses import dataclass, field
 from datetime import date, datetime
@@ -106,8 +105,6 @@ class Profile:
     absences: tuple[tuple[date, date], ...]
     etablissements: frozenset[int]
     sites: tuple[SiteProfile, ...]
-    site_lats: np.ndarray = field(repr=False, compare=False)
-    site_lons: np.ndarray = field(repr=False, compare=False)
 
 
 @dataclass(frozen=True, slots=True)
@@ -222,26 +219,28 @@ def static_exclusion(profile: Profile, query: Query) -> str | None:
 
 
 # --- sub-scores: one function per criterion, each in [0, 1] and monotonic in its raw value -------------
+# They take numpy arrays (one value per candidate) so that a request scores all its candidates at once.
 
 
-def distance_score(distance_km: float, radius_km: float, tuning: Tuning) -> float:
-    if distance_km <= tuning.full_score_km:
-        return 1.0
-    if distance_km <= radius_km:
-        span = max(radius_km - tuning.full_score_km, 1e-9)
-        return 1.0 - (1.0 - tuning.score_at_radius) * (distance_km - tuning.full_score_km) / span
-    return tuning.score_at_radius * math.exp(-(distance_km - radius_km) / radius_km)
+def distance_score(distance_km, radius_km, tuning: Tuning):
+    """Full score nearby, linear down to `score_at_radius` at the declared radius, decaying beyond it."""
+    distance_km, radius_km = np.asarray(distance_km, dtype=np.float64), np.asarray(radius_km, dtype=np.float64)
+    span = np.maximum(radius_km - tuning.full_score_km, 1e-9)
+    inside = 1.0 - (1.0 - tuning.score_at_radius) * (distance_km - tuning.full_score_km) / span
+    beyond = tuning.score_at_radius * np.exp(-np.maximum(distance_km - radius_km, 0.0) / radius_km)
+    score = np.where(distance_km <= tuning.full_score_km, 1.0, np.where(distance_km <= radius_km, inside, beyond))
+    return np.where(np.isnan(distance_km), 0.0, score)  # no site at all: no proximity
 
 
-def capacity_score(places_libres: int, capacite: int) -> float:
+def capacity_score(places_libres, capacite):
     """Free places as a share of declared capacity: a small MI with 5 of 40 free is as free as a big service."""
-    if capacite <= 0:
-        return 0.0
-    return min(max(places_libres / capacite, 0.0), 1.0)
+    places_libres, capacite = np.asarray(places_libres, dtype=np.float64), np.asarray(capacite, dtype=np.float64)
+    ratio = np.divide(places_libres, capacite, out=np.zeros_like(places_libres), where=capacite > 0)
+    return np.clip(ratio, 0.0, 1.0)
 
 
-def profile_score(profile: Profile, query: Query) -> float:
-    """Share of the needs covered: the requested specialities, plus those the person's age or home imply."""
+def implied_needs(query: Query) -> frozenset[str]:
+    """The requested specialities, plus those the person's age or residence imply."""
     needs = set(query.besoins)
     if query.annee_naissance is not None:
         age = query.today.year - query.annee_naissance
@@ -251,30 +250,40 @@ def profile_score(profile: Profile, query: Query) -> float:
             needs.add("personnes_agees")
     if query.pays == "BE":
         needs.add(BELGIQUE)
-    covered = len(needs & profile.specialites)
+    return frozenset(needs)
+
+
+def profile_score(profile: Profile, query: Query, needs: frozenset[str]) -> float:
+    """Share of the needs covered, averaged with the fit to the person's establishment when there is one."""
     lieu_fit = 1.0
     if query.lieu_vie in LIEUX_ETABLISSEMENT and query.etablissement_id is not None:
         lieu_fit = 1.0 if query.etablissement_id in profile.etablissements else 0.5
     if not needs:
         return lieu_fit
-    return (covered / len(needs) + lieu_fit) / 2.0
+    return (len(needs & profile.specialites) / len(needs) + lieu_fit) / 2.0
 
 
-def freshness_score(age_days: float, tuning: Tuning) -> float:
-    if age_days <= tuning.stale_after_days:
-        return 1.0
-    if age_days >= tuning.worthless_after_days:
-        return 0.0
-    return 1.0 - (age_days - tuning.stale_after_days) / (tuning.worthless_after_days - tuning.stale_after_days)
+def freshness_score(age_days, tuning: Tuning):
+    age_days = np.asarray(age_days, dtype=np.float64)
+    span = tuning.worthless_after_days - tuning.stale_after_days
+    return np.clip(1.0 - (age_days - tuning.stale_after_days) / span, 0.0, 1.0)
 
 
-def equity_score(recent: int, capacite: int, tuning: Tuning) -> float:
+def equity_score(recent, capacite, tuning: Tuning):
     """Professionals designated often lately, relative to their size, give way to others."""
-    saturation = max(capacite * tuning.equity_share, 1.0)
-    return max(0.0, 1.0 - recent / saturation)
+    saturation = np.maximum(np.asarray(capacite, dtype=np.float64) * tuning.equity_share, 1.0)
+    return np.maximum(0.0, 1.0 - np.asarray(recent, dtype=np.float64) / saturation)
 
 
 # --- ranking ---------------------------------------------------------------------------------------
+
+CRITERIA = (
+    ("distance", "km"),
+    ("capacite", "part_libre"),
+    ("profil", "part_couverte"),
+    ("fraicheur", "jours"),
+    ("equite", "designations"),
+)
 
 
 def effective_weights(weights: Weights, urgence: bool) -> Weights:
@@ -284,71 +293,115 @@ def effective_weights(weights: Weights, urgence: bool) -> Weights:
     return Weights(weights.distance, weights.capacite * 2, weights.profil, weights.fraicheur * 2, weights.equite)
 
 
-def nearest_site(profile: Profile, load: LiveLoad, lat: float, lon: float) -> tuple[SiteProfile | None, float | None]:
+def nearest_site_index(profile: Profile, load: LiveLoad, distances: np.ndarray) -> int:
     """Nearest site, skipping antennes whose own capacity is full while another has room."""
-    if not profile.sites:
-        return None, None
-    distances = haversine_km(lat, lon, profile.site_lats, profile.site_lons)
     order = np.argsort(distances, kind="stable")
     for index in order:
         site = profile.sites[int(index)]
         if site.capacite is None or load.sites.get(site.id, 0) < site.capacite:
-            return site, float(distances[index])
-    first = int(order[0])
-    return profile.sites[first], float(distances[first])
+            return int(index)
+    return int(order[0])
 
 
-def site_capacity(profile: Profile, load: LiveLoad, site: SiteProfile | None) -> tuple[int, int]:
-    """(free places, capacity) of the antenne when it carries its own capacity, else of the professional."""
-    if site is not None and site.capacite is not None:
-        return site.capacite - load.sites.get(site.id, 0), site.capacite
-    return profile.capacite - load.held, profile.capacite
+@dataclass(slots=True)
+class Scoring:
+    """Every criterion for every candidate of one request, as arrays aligned with `eligible`."""
+
+    eligible: list[tuple[Profile, LiveLoad]]
+    sites: list[SiteProfile | None]
+    raw: dict[str, np.ndarray]
+    subs: dict[str, np.ndarray]
+    radius: np.ndarray
+    places_libres: np.ndarray
+    complet: np.ndarray
+    score: np.ndarray
+    weights: Weights
+
+
+def score_all(eligible: list[tuple[Profile, LiveLoad]], query: Query, weights: Weights, tuning: Tuning) -> Scoring:
+    count = len(eligible)
+    site_counts = [len(profile.sites) for profile, _ in eligible]
+    all_distances = haversine_km(
+        query.lat,
+        query.lon,
+        np.fromiter((s.lat for profile, _ in eligible for s in profile.sites), dtype=np.float64),
+        np.fromiter((s.lon for profile, _ in eligible for s in profile.sites), dtype=np.float64),
+    )
+    distance, sites = np.full(count, np.nan), []
+    free, capacity, held, capacite, recent = (np.zeros(count) for _ in range(5))
+    radius, age_days, profile_fit = np.zeros(count), np.zeros(count), np.zeros(count)
+    needs, start, now = implied_needs(query), 0, query.now
+    for i, (profile, load) in enumerate(eligible):
+        own = all_distances[start : start + site_counts[i]]
+        start += site_counts[i]
+        site = None
+        if len(own):
+            single = len(own) == 1 and profile.sites[0].capacite is None
+            chosen = 0 if single else nearest_site_index(profile, load, own)
+            site, distance[i] = profile.sites[chosen], own[chosen]
+        sites.append(site)
+        held[i], capacite[i], recent[i] = load.held, profile.capacite, load.designations_recentes
+        if site is not None and site.capacite is not None:  # the antenne carries its own capacity
+            free[i], capacity[i] = site.capacite - load.sites.get(site.id, 0), site.capacite
+        else:
+            free[i], capacity[i] = profile.capacite - load.held, profile.capacite
+        radius[i] = profile.rayon_km or tuning.default_radius_km
+        age_days[i] = (now - profile.derniere_mise_a_jour).total_seconds() / 86400.0
+        profile_fit[i] = profile_score(profile, query, needs)
+    share_free = np.divide(free, capacity, out=np.full(count, np.nan), where=capacity > 0)
+    raw = {"distance": distance, "capacite": share_free, "profil": profile_fit, "fraicheur": age_days, "equite": recent}
+    subs = {
+        "distance": distance_score(distance, radius, tuning),
+        "capacite": capacity_score(free, capacity),
+        "profil": profile_fit,
+        "fraicheur": freshness_score(age_days, tuning),
+        "equite": equity_score(recent, capacite, tuning),
+    }
+    total_weight = sum(weights.as_dict().values()) or 1.0
+    score = sum(getattr(weights, name) * subs[name] for name, _ in CRITERIA) / total_weight
+    places_libres = capacite - held
+    return Scoring(
+        eligible,
+        sites,
+        raw,
+        subs,
+        radius,
+        places_libres,
+        (places_libres <= 0) | (free <= 0),
+        np.round(score, 4),
+        weights,
+    )
+
+
+def candidate(scoring: Scoring, i: int, tuning: Tuning) -> Candidate:
+    """The explained candidate at position `i`: built only for the professionals shown."""
+    profile, load = scoring.eligible[i]
+    total_weight = sum(scoring.weights.as_dict().values()) or 1.0
+    components = []
+    for name, unit in CRITERIA:
+        value, sub, weight = scoring.raw[name][i], float(scoring.subs[name][i]), getattr(scoring.weights, name)
+        shown = None if name == "profil" or np.isnan(value) else round(float(value), 2 if name != "capacite" else 4)
+        components.append(Component(name, shown, unit, round(sub, 4), weight, round(weight * sub / total_weight, 4)))
+    distance = scoring.raw["distance"][i]
+    return Candidate(
+        profile=profile,
+        site=scoring.sites[i],
+        distance_km=None if np.isnan(distance) else round(float(distance), 2),
+        places_libres=int(scoring.places_libres[i]),
+        taux_occupation=round(load.held / profile.capacite, 4) if profile.capacite else None,
+        score=float(scoring.score[i]),
+        composantes=components,
+        hors_zone_declaree=bool(np.isnan(distance) or distance > scoring.radius[i]),
+        donnees_anciennes=bool(scoring.raw["fraicheur"][i] > tuning.stale_after_days),
+        complet=bool(scoring.complet[i]),
+    )
 
 
 def evaluate(profile: Profile, load: LiveLoad, query: Query, weights: Weights, tuning: Tuning) -> Candidate:
-    site, distance = nearest_site(profile, load, query.lat, query.lon)
-    radius = float(profile.rayon_km or tuning.default_radius_km)
-    free, capacity = site_capacity(profile, load, site)
-    places_libres = profile.capacite - load.held
-    age_days = (query.now - profile.derniere_mise_a_jour).total_seconds() / 86400.0
-    raw = {
-        "distance": (distance, "km", distance_score(distance, radius, tuning) if distance is not None else 0.0),
-        "capacite": (round(free / capacity, 4) if capacity else None, "part_libre", capacity_score(free, capacity)),
-        "profil": (None, "part_couverte", profile_score(profile, query)),
-        "fraicheur": (round(age_days, 1), "jours", freshness_score(age_days, tuning)),
-        "equite": (
-            float(load.designations_recentes),
-            "designations",
-            equity_score(load.designations_recentes, profile.capacite, tuning),
-        ),
-    }
-    total_weight = sum(weights.as_dict().values()) or 1.0
-    components = []
-    for name, (value, unit, sub) in raw.items():
-        weight = getattr(weights, name)
-        components.append(
-            Component(
-                name,
-                round(value, 2) if value is not None else None,
-                unit,
-                round(sub, 4),
-                weight,
-                round(weight * sub / total_weight, 4),
-            )
-        )
-    score = sum(weight_sub for weight_sub in (getattr(weights, n) * raw[n][2] for n in raw)) / total_weight
-    return Candidate(
-        profile=profile,
-        site=site,
-        distance_km=round(distance, 2) if distance is not None else None,
-        places_libres=places_libres,
-        taux_occupation=round(load.held / profile.capacite, 4) if profile.capacite else None,
-        score=round(score, 4),
-        composantes=components,
-        hors_zone_declaree=distance is None or distance > radius,
-        donnees_anciennes=age_days > tuning.stale_after_days,
-        complet=places_libres <= 0 or free <= 0,
-    )
+    """One professional's explained candidate, as `rank` would show it."""
+    candidate_ = candidate(score_all([(profile, load)], query, weights, tuning), 0, tuning)
+    candidate_.explication = explain(candidate_)
+    return candidate_
 
 
 def rank(
@@ -362,29 +415,31 @@ def rank(
     """Score the professionals that passed the static rules, apply capacity, order, add diversity, explain."""
     weights = effective_weights(weights, query.urgence)
     exclusions = Counter(exclusions)
-    evaluated = [evaluate(profile, load, query, weights, tuning) for profile, load in eligible]
-    available = [c for c in evaluated if not c.complet]
-    full = [c for c in evaluated if c.complet]
+    scoring = score_all(eligible, query, weights, tuning)
+    ids = np.array([profile.id for profile, _ in eligible], dtype=np.int64)
+    far = np.where(np.isnan(scoring.raw["distance"]), np.inf, scoring.raw["distance"])
+    order = np.lexsort((ids, far, -scoring.score))  # best score, then nearest, then lowest id
+    available = [int(i) for i in order if not scoring.complet[i]]
+    full = [int(i) for i in order if scoring.complet[i]]
     exclusions[COMPLET] += len(full)
 
-    def order(candidate: Candidate) -> tuple:
-        far = candidate.distance_km if candidate.distance_km is not None else math.inf
-        return (-candidate.score, far, candidate.profile.id)
-
-    available.sort(key=order)
-    shortlist = available[: query.limit]
+    chosen = available[: query.limit]
+    added: list[int] = []
     if query.diversite:
-        present = {c.profile.type for c in shortlist}
+        present = {eligible[i][0].type for i in chosen}
         for exercice in EXERCICES:
-            best = next((c for c in available if c.profile.type == exercice), None)
+            best = next((i for i in available if eligible[i][0].type == exercice), None)
             if exercice not in present and best is not None:
-                best.ajoute_pour_diversite = True
-                shortlist.append(best)
+                added.append(best)
+    shortlist = [candidate(scoring, i, tuning) for i in chosen]
+    for i in added:
+        shortlist.append(candidate(scoring, i, tuning))
+        shortlist[-1].ajoute_pour_diversite = True
     if query.inclure_complets:
-        shortlist += sorted(full, key=order)
-    for position, candidate in enumerate(shortlist, start=1):
-        candidate.rang = position
-        candidate.explication = explain(candidate)
+        shortlist += [candidate(scoring, i, tuning) for i in full]
+    for position, candidate_ in enumerate(shortlist, start=1):
+        candidate_.rang = position
+        candidate_.explication = explain(candidate_)
     return Result(
         candidats=shortlist,
         considered=considered,

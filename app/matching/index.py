@@ -18,6 +18,8 @@ class MatchIndex:
     by_departement: dict[str, list[int]] = field(init=False)
     by_tribunal: dict[int, list[int]] = field(init=False)
     restricted_in_departement: dict[str, set[int]] = field(init=False)
+    # Per (tribunal, département): the index never changes once built, so neither does the answer.
+    _local: dict[tuple[int, str], tuple[list[Profile], Counter[str]]] = field(init=False, default_factory=dict)
 
     def __post_init__(self) -> None:
         self.by_departement, self.by_tribunal, self.restricted_in_departement = {}, {}, {}
@@ -32,6 +34,13 @@ class MatchIndex:
 
     def local(self, tribunal_id: int, departement: str) -> tuple[list[Profile], Counter[str]]:
         """Professionals competent for the tribunal, and how many others are not (by reason)."""
+        key = (tribunal_id, departement)
+        if key not in self._local:
+            self._local[key] = self._compute_local(tribunal_id, departement)
+        profiles, exclusions = self._local[key]
+        return profiles, Counter(exclusions)
+
+    def _compute_local(self, tribunal_id: int, departement: str) -> tuple[list[Profile], Counter[str]]:
         ids = set(self.by_departement.get(departement, ())) | set(self.by_tribunal.get(tribunal_id, ()))
         restricted_elsewhere = len(self.restricted_in_departement.get(departement, set()) - ids)
         exclusions = Counter(

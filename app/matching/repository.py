@@ -4,8 +4,7 @@ candidates of one request, the version stamp; and the stored match records."""
 from collections import defaultdict
 from datetime import date, datetime
 
-import numpy as np
-from sqlalchemy import func, select
+from sqlalchemy import bindparam, func, select
 from sqlalchemy.orm import Session
 
 from app.matching.engine import LiveLoad, Profile, SiteProfile, Weights
@@ -23,9 +22,11 @@ from app.registry.models import (
     Site,
 )
 
+_VERSION = select(RegistryVersion.version).where(RegistryVersion.id == 1)
+
 
 def registry_version(session: Session) -> int:
-    return session.scalar(select(RegistryVersion.version).where(RegistryVersion.id == 1)) or 0
+    return session.connection().scalar(_VERSION) or 0
 
 
 def _grouped(session: Session, key_column, value_column, *where) -> dict[int, list]:
@@ -84,45 +85,42 @@ def build_index(session: Session, *, today: date) -> MatchIndex:
             absences=tuple(sorted(absences.get(row.id, ()))),
             etablissements=frozenset(etablissements.get(row.id, ())),
             sites=own_sites,
-            site_lats=np.array([s.lat for s in own_sites], dtype=np.float64),
-            site_lons=np.array([s.lon for s in own_sites], dtype=np.float64),
         )
     weights = {row.departement: Weights(**row.poids) for row in session.scalars(select(DepartementWeights))}
     return MatchIndex(version=version, profiles=profiles, weights_by_departement=weights)
+
+
+# Statements built once: an expanding parameter binds the id list without compiling one literal per id.
+_IDS = bindparam("ids", expanding=True)
+_COUNTERS = select(Mandataire.id, Mandataire.mesures_en_cours, Mandataire.mesures_en_attente).where(
+    Mandataire.id.in_(_IDS)
+)
+_RECENT = (
+    select(Mesure.mandataire_id, func.count())
+    .where(Mesure.mandataire_id.in_(_IDS), Mesure.created_at >= bindparam("since"))
+    .group_by(Mesure.mandataire_id)
+)
+_SITE_LOADS = select(Site.id, Site.mandataire_id, Site.mesures_en_cours + Site.mesures_en_attente).where(
+    Site.mandataire_id.in_(_IDS), Site.capacite.is_not(None)
+)
 
 
 def live_loads(session: Session, ids: list[int], *, since: datetime) -> dict[int, LiveLoad]:
     """Current load of the given professionals, read from the database (the truth about capacity)."""
     if not ids:
         return {}
-    counters = {
-        row.id: row
-        for row in session.execute(
-            select(Mandataire.id, Mandataire.mesures_en_cours, Mandataire.mesures_en_attente).where(
-                Mandataire.id.in_(ids)
-            )
-        )
-    }
-    recent = dict(
-        session.execute(
-            select(Mesure.mandataire_id, func.count())
-            .where(Mesure.mandataire_id.in_(ids), Mesure.created_at >= since)
-            .group_by(Mesure.mandataire_id)
-        ).all()
-    )
+    parameters = {"ids": ids, "since": since}
+    connection = session.connection()  # plain Core rows: this is the hot path of every /match
+    recent = dict(connection.execute(_RECENT, parameters).all())
     site_loads: dict[int, dict[int, int]] = defaultdict(dict)
-    for row in session.execute(
-        select(Site.id, Site.mandataire_id, Site.mesures_en_cours, Site.mesures_en_attente).where(
-            Site.mandataire_id.in_(ids), Site.capacite.is_not(None)
-        )
-    ):
-        site_loads[row.mandataire_id][row.id] = row.mesures_en_cours + row.mesures_en_attente
+    for site_id, mandataire_id, held in connection.execute(_SITE_LOADS, parameters):
+        site_loads[mandataire_id][site_id] = held
     return {
         mandataire_id: LiveLoad(
-            en_cours=row.mesures_en_cours,
-            en_attente=row.mesures_en_attente,
+            en_cours=en_cours,
+            en_attente=en_attente,
             designations_recentes=recent.get(mandataire_id, 0),
             sites=site_loads.get(mandataire_id, {}),
         )
-        for mandataire_id, row in counters.items()
+        for mandataire_id, en_cours, en_attente in connection.execute(_COUNTERS, parameters)
     }

@@ -230,8 +230,6 @@ def explain_match(
             f"Éligible mais au-delà des {query.limit} premiers : score {evaluated.score:.2f}, "
             f"le dernier retenu a {min(c.score for c in result.candidats if not c.ajoute_pour_diversite):.2f}."
         )
-    if not evaluated.explication:
-        evaluated.explication = engine.explain(evaluated)
     return ExplainResponse(
         mandataire=profile.id,
         retenu=listed is not None,

@@ -8,11 +8,19 @@ from dataclasses import dataclass
 from sqlalchemy import update
 from sqlalchemy.orm import Session
 
+from app.errors import Conflict
 from app.registry.constants import ACTIVE_STATUTS, MesureStatut
 from app.registry.models import Mandataire, Mesure, Site
 
 COUNT_COLUMN = {MesureStatut.EN_COURS: "mesures_en_cours", MesureStatut.EN_ATTENTE: "mesures_en_attente"}
 LOAD_COLUMN = {MesureStatut.EN_COURS: "charge_en_cours", MesureStatut.EN_ATTENTE: "charge_en_attente"}
+
+
+class NoFreePlace(Conflict):
+    default_code = "complet"
+
+    def __init__(self) -> None:
+        super().__init__("plus aucune place libre chez ce mandataire (ou dans cette antenne)")
 
 
 @dataclass(frozen=True, slots=True)
@@ -31,7 +39,12 @@ class LoadShare:
         return cls(mesure.mandataire_id, mesure.site_id, MesureStatut(mesure.statut), mesure.poids)
 
 
-def apply_load_change(session: Session, before: LoadShare | None, after: LoadShare | None) -> None:
+def apply_load_change(
+    session: Session, before: LoadShare | None, after: LoadShare | None, *, guard_capacity: bool = False
+) -> None:
+    """Move the counters from `before` to `after`. With `guard_capacity`, the professional's increment is
+    conditional on a free place (and the antenne's, when it has its own capacity) in the same statement, so two
+    concurrent reservations can never take the same last place; `NoFreePlace` is raised when none is left."""
     if before == after:
         return
     deltas: dict[tuple[type, int], dict[str, float]] = defaultdict(lambda: defaultdict(float))
@@ -48,7 +61,12 @@ def apply_load_change(session: Session, before: LoadShare | None, after: LoadSha
             for column, delta in changes.items()
             if delta
         }
-        if values:
-            session.execute(
-                update(model).where(model.id == row_id).values(**values).execution_options(synchronize_session="fetch")
-            )
+        if not values:
+            continue
+        statement = update(model).where(model.id == row_id)
+        if guard_capacity:
+            held = model.mesures_en_cours + model.mesures_en_attente
+            statement = statement.where(model.capacite.is_(None) | (held < model.capacite))
+        result = session.execute(statement.values(**values).execution_options(synchronize_session="fetch"))
+        if guard_capacity and result.rowcount != 1:
+            raise NoFreePlace()

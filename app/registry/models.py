@@ -118,6 +118,7 @@ class Etablissement(Base):
     id: Mapped[int] = mapped_column(primary_key=True)
     finess: Mapped[str] = mapped_column(String(9), unique=True)
     nom: Mapped[str] = mapped_column(String(200))
+    nom_recherche: Mapped[str] = mapped_column(String(200), index=True)
     insee: Mapped[str] = mapped_column(String(5))
     departement: Mapped[str] = mapped_column(String(3), index=True)
     lat: Mapped[float] = mapped_column(Float)

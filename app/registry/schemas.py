@@ -3,7 +3,7 @@
 from datetime import date, datetime
 from typing import Annotated, Generic, TypeVar
 
-from pydantic import AfterValidator, BaseModel, ConfigDict, Field, StringConstraints, model_validator
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, StringConstraints, ValidationInfo, field_validator
 from stdnum.fr import siret as siret_number
 
 from app.geo.schemas import InseeCode, Residence
@@ -38,9 +38,16 @@ Nom = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_
 NumeroRg = Annotated[str, StringConstraints(strip_whitespace=True, pattern=r"^[A-Za-z0-9][A-Za-z0-9/_.\- ]{0,29}$")]
 Langue = Annotated[str, StringConstraints(strip_whitespace=True, to_lower=True, min_length=2, max_length=40)]
 Finess = Annotated[str, StringConstraints(pattern=r"^(\d{9}|2[AB]\d{7})$")]
-Capacite = Annotated[int, Field(ge=0, le=2000)]
+Capacite = Annotated[int, Field(ge=0, le=20000)]
 YEAR_MIN = 1900
 T = TypeVar("T")
+
+
+def not_null(value):
+    """For partial updates: an omitted field is left as it is, but null is no value for a required one."""
+    if value is None:
+        raise ValueError("ne peut pas être null : omettez le champ pour le laisser inchangé")
+    return value
 
 
 class Model(BaseModel):
@@ -72,11 +79,13 @@ class AbsenceIn(Model):
     motif: MotifAbsence
     remplacant: int | None = Field(default=None, description="Identifiant du mandataire remplaçant")
 
-    @model_validator(mode="after")
-    def fin_after_debut(self) -> "AbsenceIn":
-        if self.fin < self.debut:
-            raise ValueError("fin : la fin de l'absence précède son début")
-        return self
+    @field_validator("fin")
+    @classmethod
+    def fin_after_debut(cls, fin: date, info: ValidationInfo) -> date:
+        debut = info.data.get("debut")
+        if debut is not None and fin < debut:
+            raise ValueError("la fin de l'absence précède son début")
+        return fin
 
 
 class EtablissementIn(Model):
@@ -96,6 +105,8 @@ class EtablissementPatch(Model):
     public: bool | None = None
     places_permanentes: Annotated[int, Field(ge=0, le=10000)] | None = None
 
+    _not_null = field_validator("nom", "insee", "categorie", "public", "places_permanentes")(not_null)
+
 
 # --- professionals ---------------------------------------------------------------------------------
 
@@ -103,12 +114,13 @@ class EtablissementPatch(Model):
 class MandataireFields(Model):
     """Fields shared by creation and update; their checks live here once."""
 
-    @model_validator(mode="after")
-    def coherent(self):
-        depuis, jusqu = getattr(self, "statut_depuis", None), getattr(self, "statut_jusqu_au", None)
-        if depuis and jusqu and jusqu < depuis:
-            raise ValueError("statut_jusqu_au : la fin du statut précède son début")
-        return self
+    @field_validator("statut_jusqu_au", check_fields=False)
+    @classmethod
+    def status_end_after_start(cls, end: date | None, info: ValidationInfo) -> date | None:
+        start = info.data.get("statut_depuis")
+        if start is not None and end is not None and end < start:
+            raise ValueError("la fin du statut précède son début")
+        return end
 
 
 class MandataireCreate(MandataireFields):
@@ -157,6 +169,20 @@ class MandataireUpdate(MandataireFields):
     capacite: Capacite | None = None
     capacite_autorisee: Capacite | None = None
     accepte_nouvelles_mesures: bool | None = None
+
+    _not_null = field_validator(
+        "dpf",
+        "nom",
+        "statut",
+        "natures",
+        "departements",
+        "tribunaux",
+        "etablissements",
+        "specialites",
+        "langues",
+        "capacite",
+        "accepte_nouvelles_mesures",
+    )(not_null)
 
 
 # Fields of the legal title: only the préfet's agents (and admins) change them, never the professional.
@@ -263,17 +289,28 @@ class Page(BaseModel, Generic[T]):
 
 
 class MesureFields(Model):
-    @model_validator(mode="after")
-    def coherent(self):
-        start, end = getattr(self, "date_nomination", None), getattr(self, "date_fin_mesure", None)
-        if start and end and end < start:
-            raise ValueError("date_fin_mesure : la fin de la mesure précède la nomination")
-        if getattr(self, "statut", None) == MesureStatut.ETEINTE and not getattr(self, "cause_sortie", None):
-            raise ValueError("cause_sortie : obligatoire pour une mesure éteinte")
-        year = getattr(self, "annee_naissance", None)
-        if year is not None and year > date.today().year - 17:
-            raise ValueError("annee_naissance : une mesure de protection des majeurs concerne une personne majeure")
-        return self
+    @field_validator("date_fin_mesure", check_fields=False)
+    @classmethod
+    def end_after_nomination(cls, end: date | None, info: ValidationInfo) -> date | None:
+        start = info.data.get("date_nomination")
+        if start is not None and end is not None and end < start:
+            raise ValueError("la fin de la mesure précède la nomination")
+        return end
+
+    @field_validator("cause_sortie", check_fields=False)
+    @classmethod
+    def closed_has_a_cause(cls, cause: str | None, info: ValidationInfo) -> str | None:
+        if info.data.get("statut") == MesureStatut.ETEINTE and not cause:
+            raise ValueError("obligatoire pour une mesure éteinte")
+        return cause
+
+    @field_validator("annee_naissance", check_fields=False)
+    @classmethod
+    def adult(cls, year: int | None) -> int | None:
+        # Someone born in year Y is 18 at the latest on 31 December of Y + 18.
+        if year is not None and year > date.today().year - 18:
+            raise ValueError("une mesure de protection des majeurs concerne une personne majeure")
+        return year
 
 
 class MesureCreate(MesureFields):
@@ -291,8 +328,8 @@ class MesureCreate(MesureFields):
     annee_naissance: Annotated[int, Field(ge=YEAR_MIN)] | None = None
     date_nomination: date | None = None
     date_fin_mesure: date | None = None
-    cause_sortie: CauseSortie | None = None
     statut: MesureStatut = MesureStatut.EN_COURS
+    cause_sortie: CauseSortie | None = Field(default=None, validate_default=True)
 
 
 class MesureUpdate(MesureFields):
@@ -309,8 +346,10 @@ class MesureUpdate(MesureFields):
     annee_naissance: Annotated[int, Field(ge=YEAR_MIN)] | None = None
     date_nomination: date | None = None
     date_fin_mesure: date | None = None
-    cause_sortie: CauseSortie | None = None
     statut: MesureStatut | None = None
+    cause_sortie: CauseSortie | None = Field(default=None, validate_default=True)
+
+    _not_null = field_validator("nature", "lieu_vie", "statut", "residence")(not_null)
 
 
 class MesureOut(OutModel):

@@ -19,7 +19,7 @@ from app.geo.locate import Locator
 from app.geo.models import Tribunal
 from app.geo.schemas import Residence
 from app.registry import repository
-from app.registry.constants import MandataireType, Nature
+from app.registry.constants import ACTIVE_STATUTS, MandataireType, Nature
 from app.registry.exceptions import (
     EtablissementNotFound,
     MandataireNotFound,
@@ -110,13 +110,16 @@ def _check_title(mandataire_type: str, dpf: bool, natures: list[str]) -> None:
         raise InvalidInput("natures : un préposé d'établissement ne prend pas de MJAGBF", loc=["body", "natures"])
 
 
-def _check_territory(principal: Principal, gazetteer: Gazetteer, departements: list[str]) -> None:
+def _check_territory(
+    principal: Principal, gazetteer: Gazetteer, departements: list[str], previous: frozenset[str] = frozenset()
+) -> None:
+    """Every département added to or removed from a listing must be in the agent's territory."""
     for index, code in enumerate(departements):
         if code not in gazetteer.departements:
             raise InvalidInput(
                 f"département inconnu : {code}", code="departement_inconnu", loc=["body", "departements", index]
             )
-    if not principal.covers_departements(set(departements)):
+    if not principal.covers_all(set(departements) ^ previous):
         raise Forbidden("ces départements sont hors de votre territoire", code="hors_territoire")
 
 
@@ -198,7 +201,8 @@ def update_mandataire(
             code="champ_reserve",
         )
     if "departements" in changes:
-        _check_territory(principal, gazetteer, changes["departements"])
+        previous = frozenset(d.departement for d in mandataire.departements)
+        _check_territory(principal, gazetteer, changes["departements"], previous)
     _check_title(
         mandataire.type,
         changes.get("dpf", mandataire.dpf),
@@ -344,7 +348,9 @@ def create_etablissement(
         raise Forbidden("cet établissement est hors de votre territoire", code="hors_territoire")
     if session.scalar(select(Etablissement.id).where(Etablissement.finess == payload.finess)) is not None:
         raise Conflict(f"FINESS déjà enregistré : {payload.finess}", code="finess_existant", loc=["body", "finess"])
-    etablissement = Etablissement(**payload.model_dump(), departement=departement, lat=lat, lon=lon)
+    etablissement = Etablissement(
+        **payload.model_dump(), nom_recherche=normalize_name(payload.nom), departement=departement, lat=lat, lon=lon
+    )
     session.add(etablissement)
     session.flush()
     return etablissement
@@ -366,6 +372,10 @@ def update_etablissement(
         etablissement.departement, etablissement.lat, etablissement.lon = commune_point(
             gazetteer, changes["insee"], ["body", "insee"]
         )
+        if not principal.covers_departements({etablissement.departement}):
+            raise Forbidden("cet établissement serait hors de votre territoire", code="hors_territoire")
+    if "nom" in changes:
+        etablissement.nom_recherche = normalize_name(changes["nom"])
     for field, value in changes.items():
         setattr(etablissement, field, value)
     session.flush()
@@ -391,7 +401,7 @@ def get_writable_mesure(session: Session, *, principal: Principal, mesure_id: in
     return mesure
 
 
-def _place(locator: Locator, residence: Residence) -> dict:
+def place_of(locator: Locator, residence: Residence) -> dict:
     """What a measure keeps of the person's residence: the commune, never a street or a point."""
     location = locator.locate(residence, loc=["body", "residence"])
     if location.pays == "BE":
@@ -455,27 +465,50 @@ def create_mesure(
 ) -> Mesure:
     mandataire = _mesure_mandataire(session, principal, payload.mandataire)
     tribunal = resolve_tribunal(session, gazetteer, payload.tribunal, ["body", "tribunal"])
-    existing = session.scalar(
-        select(Mesure.id).where(Mesure.tribunal_id == tribunal.id, Mesure.numero_rg == payload.numero_rg)
+    return add_mesure(
+        session,
+        settings=settings,
+        mandataire=mandataire,
+        tribunal=tribunal,
+        place=place_of(locator, payload.residence),
+        site_id=payload.site,
+        etablissement_id=payload.etablissement,
+        fields=payload.model_dump(exclude={"mandataire", "site", "tribunal", "residence", "etablissement"}),
     )
+
+
+def add_mesure(
+    session: Session,
+    *,
+    settings: Settings,
+    mandataire: Mandataire,
+    tribunal: Tribunal,
+    place: dict,
+    site_id: int | None,
+    etablissement_id: int | None,
+    fields: dict,
+    guard_capacity: bool = False,
+) -> Mesure:
+    """The one way a measure enters the registry (declared by a professional or reserved by a judge)."""
+    numero_rg = fields["numero_rg"]
+    existing = session.scalar(select(Mesure.id).where(Mesure.tribunal_id == tribunal.id, Mesure.numero_rg == numero_rg))
     if existing is not None:
         raise Conflict(
-            f"numéro RG {payload.numero_rg} déjà enregistré pour ce tribunal",
+            f"numéro RG {numero_rg} déjà enregistré pour ce tribunal",
             code="numero_rg_existant",
             loc=["body", "numero_rg"],
         )
-    _check_mesure_refs(session, mandataire, payload.nature, payload.site, payload.etablissement)
-    place = _place(locator, payload.residence)
+    _check_mesure_refs(session, mandataire, fields["nature"], site_id, etablissement_id)
     mesure = Mesure(
-        **payload.model_dump(exclude={"mandataire", "site", "tribunal", "residence", "etablissement"}),
+        **fields,
         **place,
         mandataire_id=mandataire.id,
-        site_id=payload.site,
+        site_id=site_id,
         tribunal_id=tribunal.id,
-        etablissement_id=payload.etablissement,
+        etablissement_id=etablissement_id,
         poids=measure_weight(
-            payload.nature,
-            payload.lieu_vie,
+            fields["nature"],
+            fields["lieu_vie"],
             place["pays"],
             weights=settings.workload_weights,
             belgian_factor=settings.belgian_workload_factor,
@@ -483,7 +516,7 @@ def create_mesure(
     )
     session.add(mesure)
     session.flush()
-    apply_load_change(session, None, LoadShare.of(mesure))
+    apply_load_change(session, None, LoadShare.of(mesure), guard_capacity=guard_capacity)
     return mesure
 
 
@@ -506,7 +539,11 @@ def update_mesure(
     etablissement_id = changes.pop("etablissement", mesure.etablissement_id)
     _check_mesure_refs(session, mandataire, changes.get("nature", mesure.nature), site_id, etablissement_id)
     if payload.residence is not None:
-        changes.update(_place(locator, payload.residence))
+        changes.update(place_of(locator, payload.residence))
+    if changes.get("statut") in ACTIVE_STATUTS:
+        # A reopened measure is no longer closed: its exit cause and end date go unless restated.
+        changes.setdefault("cause_sortie", None)
+        changes.setdefault("date_fin_mesure", None)
     for field, value in changes.items():
         setattr(mesure, field, value)
     mesure.mandataire_id, mesure.site_id, mesure.etablissement_id = mandataire.id, site_id, etablissement_id
@@ -545,5 +582,7 @@ def list_etablissements(session: Session, *, departement: str | None, q: str | N
     if departement is not None:
         query = query.where(Etablissement.departement == departement)
     if q:
-        query = query.where(Etablissement.nom.icontains(q, autoescape=True) | (Etablissement.finess == q))
+        query = query.where(
+            Etablissement.nom_recherche.contains(normalize_name(q), autoescape=True) | (Etablissement.finess == q)
+        )
     return repository.page(session, query, order_by=(Etablissement.nom, Etablissement.id), limit=limit, offset=offset)

@@ -24,6 +24,7 @@ def upgrade() -> None:
         sa.Column("id", sa.Integer(), nullable=False),
         sa.Column("finess", sa.String(length=9), nullable=False),
         sa.Column("nom", sa.String(length=200), nullable=False),
+        sa.Column("nom_recherche", sa.String(length=200), nullable=False),
         sa.Column("insee", sa.String(length=5), nullable=False),
         sa.Column("departement", sa.String(length=3), nullable=False),
         sa.Column("lat", sa.Float(), nullable=False),
@@ -38,6 +39,7 @@ def upgrade() -> None:
     )
     with op.batch_alter_table("etablissement", schema=None) as batch_op:
         batch_op.create_index(batch_op.f("ix_etablissement_departement"), ["departement"], unique=False)
+        batch_op.create_index(batch_op.f("ix_etablissement_nom_recherche"), ["nom_recherche"], unique=False)
 
     op.create_table(
         "mandataire",
@@ -310,6 +312,7 @@ def downgrade() -> None:
 
     op.drop_table("mandataire")
     with op.batch_alter_table("etablissement", schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f("ix_etablissement_nom_recherche"))
         batch_op.drop_index(batch_op.f("ix_etablissement_departement"))
 
     op.drop_table("etablissement")

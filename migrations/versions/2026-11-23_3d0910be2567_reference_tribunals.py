@@ -26,6 +26,7 @@ def upgrade() -> None:
         sa.Column("type", sa.String(length=30), nullable=False),
         sa.Column("insee", sa.String(length=5), nullable=False),
         sa.Column("departement", sa.String(length=3), nullable=False),
+        sa.Column("email", sa.String(length=254), nullable=True),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_tribunal")),
         sa.UniqueConstraint("code", name=op.f("uq_tribunal_code")),
         sa.UniqueConstraint("siret", name=op.f("uq_tribunal_siret")),

@@ -4,7 +4,6 @@ from collections import Counter
 from dataclasses import replace
 from datetime import UTC, date, datetime, timedelta
 
-import numpy as np
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
@@ -38,8 +37,7 @@ def profile(id=1, type="individuel", lat=LILLE[0], lon=LILLE[1], **overrides) ->
         sites=sites,
     )
     values.update(overrides)
-    sites = values["sites"]
-    return Profile(**values, site_lats=np.array([s.lat for s in sites]), site_lons=np.array([s.lon for s in sites]))
+    return Profile(**values)
 
 
 def query(**overrides) -> Query:

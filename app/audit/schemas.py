@@ -1,0 +1,27 @@
+from datetime import datetime
+
+from pydantic import BaseModel, ConfigDict
+
+
+class AuditEventOut(BaseModel):
+    model_config = ConfigDict(from_attributes=True)
+
+    id: int
+    created_at: datetime
+    action: str
+    role: str
+    token_id: int | None
+    reservation_id: int | None
+    mandataire_id: int | None
+    details: dict
+
+
+class MatchAuditOut(BaseModel):
+    match_id: str
+    created_at: datetime
+    tribunal: int
+    token_id: int | None
+    version_moteur: str
+    demande: dict
+    reponse: dict
+    evenements: list[AuditEventOut]

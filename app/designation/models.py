@@ -1,0 +1,42 @@
+from datetime import date, datetime
+
+from sqlalchemy import Boolean, Date, ForeignKey, Integer, String, Text, UniqueConstraint
+from sqlalchemy.orm import Mapped, mapped_column
+
+from app.database import Base, UTCDateTime, utcnow
+
+
+class Reservation(Base):
+    """A judge's reservation of a professional for a new measure. While pending, its measure (`en_attente`)
+    holds a place; a refusal, cancellation or expiry deletes that measure and so releases the place, while the
+    reservation keeps the story."""
+
+    __tablename__ = "reservation"
+    __table_args__ = (UniqueConstraint("token_id", "idempotency_key"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    mesure_id: Mapped[int | None] = mapped_column(ForeignKey("mesure.id", ondelete="SET NULL"), unique=True)
+    match_id: Mapped[str | None] = mapped_column(ForeignKey("match_request.id", ondelete="SET NULL"), index=True)
+    mandataire_id: Mapped[int] = mapped_column(ForeignKey("mandataire.id"), index=True)
+    site_id: Mapped[int | None] = mapped_column(ForeignKey("site.id", ondelete="SET NULL"))
+    tribunal_id: Mapped[int] = mapped_column(ForeignKey("tribunal.id"), index=True)
+    token_id: Mapped[int | None] = mapped_column(ForeignKey("api_token.id", ondelete="SET NULL"))
+    numero_rg: Mapped[str] = mapped_column(String(30))
+    nature: Mapped[str] = mapped_column(String(40))
+    statut: Mapped[str] = mapped_column(String(20), index=True)
+    cabinet: Mapped[str | None] = mapped_column(String(50))
+    date_jugement_prevue: Mapped[date | None] = mapped_column(Date)
+    urgence: Mapped[bool] = mapped_column(Boolean, default=False)
+    famille: Mapped[str] = mapped_column(String(40))
+    famille_motif: Mapped[str | None] = mapped_column(Text)
+    hors_liste: Mapped[bool] = mapped_column(Boolean, default=False)
+    justification: Mapped[str | None] = mapped_column(Text)
+    motif_refus: Mapped[str | None] = mapped_column(Text)
+    idempotency_key: Mapped[str | None] = mapped_column(String(100))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    expires_at: Mapped[datetime] = mapped_column(UTCDateTime, index=True)
+    reminded_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    answered_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    version: Mapped[int] = mapped_column(Integer)
+
+    __mapper_args__ = {"version_id_col": version}

@@ -1,0 +1,86 @@
+from datetime import date, datetime
+from typing import Annotated
+
+from pydantic import BaseModel, ConfigDict, Field, StringConstraints, model_validator
+
+from app.designation.constants import Famille, ReservationStatut
+from app.geo.schemas import Residence
+from app.registry.constants import Civilite, LieuVie
+from app.registry.schemas import NumeroRg, TribunalRefOut
+
+Texte = Annotated[str, StringConstraints(strip_whitespace=True, min_length=10, max_length=2000)]
+
+
+class FamilleIn(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    statut: Famille
+    motif: Annotated[str, StringConstraints(strip_whitespace=True, max_length=1000)] | None = None
+
+    @model_validator(mode="after")
+    def refusal_has_a_reason(self) -> "FamilleIn":
+        if self.statut == Famille.PROCHE_REFUSE and not self.motif:
+            raise ValueError("motif : obligatoire quand un proche a refusé la mesure")
+        return self
+
+
+class ReservationCreate(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    match_id: Annotated[str, StringConstraints(min_length=1, max_length=36)]
+    mandataire: int
+    antenne: int | None = Field(default=None, description="Site (antenne) du mandataire, sinon le plus proche")
+    numero_rg: NumeroRg
+    cabinet: Annotated[str, StringConstraints(max_length=50)] | None = None
+    date_jugement_prevue: date | None = None
+    urgence: bool = False
+    civilite: Civilite | None = None
+    annee_naissance: Annotated[int, Field(ge=1900, le=2100)] | None = None
+    famille: FamilleIn
+    hors_liste: bool = Field(default=False, description="Le mandataire ne figurait pas dans la liste proposée")
+    justification: Texte | None = None
+
+    @model_validator(mode="after")
+    def off_list_is_justified(self) -> "ReservationCreate":
+        if self.hors_liste and not self.justification:
+            raise ValueError("justification : obligatoire (10 caractères au moins) pour un choix hors liste")
+        return self
+
+
+class AcceptationIn(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    date_nomination: date
+    lieu_vie: LieuVie | None = None
+    residence: Residence | None = Field(default=None, description="Commune française ou code postal belge, si connue")
+
+
+class RefusIn(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    motif: Texte
+
+
+class ReservationOut(BaseModel):
+    id: int
+    statut: ReservationStatut
+    match_id: str | None
+    mandataire: int
+    antenne: int | None
+    mesure: int | None
+    tribunal: TribunalRefOut
+    numero_rg: str
+    nature: str
+    cabinet: str | None
+    date_jugement_prevue: date | None
+    urgence: bool
+    famille: Famille
+    famille_motif: str | None
+    hors_liste: bool
+    justification: str | None
+    motif_refus: str | None
+    created_at: datetime
+    expires_at: datetime
+    reminded_at: datetime | None
+    answered_at: datetime | None
+    version: int

@@ -1,0 +1,453 @@
+"""Designation flows: reserve, accept, refuse, cancel, expire. Each is one transaction that also writes its
+audit event and its notifications (outbox), so none of them can be lost or half-applied.
+
+The capacity check and the insert of the pending measure are one conditional UPDATE (see
+`app.registry.load.apply_load_change(guard_capacity=True)`), which no concurrent request can overtake.
+"""
+
+from datetime import datetime, timedelta
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from app.audit import service as audit
+from app.auth.constants import Role
+from app.auth.exceptions import Forbidden
+from app.auth.principal import Principal
+from app.config import Settings
+from app.database import utcnow
+from app.designation.constants import ReservationStatut
+from app.designation.models import Reservation
+from app.designation.schemas import AcceptationIn, RefusIn, ReservationCreate
+from app.errors import Conflict, InvalidInput, NotFound
+from app.geo.gazetteer import Gazetteer
+from app.geo.locate import Locator
+from app.geo.models import Tribunal
+from app.matching import engine
+from app.matching.models import MatchRecord
+from app.matching.service import IndexCache
+from app.notifications.service import enqueue
+from app.registry.constants import MesureStatut
+from app.registry.load import LoadShare, apply_load_change
+from app.registry.models import Mandataire, Mesure
+from app.registry.service import add_mesure, place_of
+
+
+class ReservationNotFound(NotFound):
+    default_code = "reservation_introuvable"
+
+
+class ForbiddenTransition(Conflict):
+    default_code = "transition_interdite"
+
+
+# --- reading ---------------------------------------------------------------------------------------
+
+
+def can_read(principal: Principal, reservation: Reservation) -> bool:
+    if principal.role == Role.ADMIN:
+        return True
+    if principal.is_judicial:
+        return reservation.tribunal_id == principal.tribunal_id
+    if principal.role == Role.MANDATAIRE:
+        return reservation.mandataire_id == principal.mandataire_id
+    return False
+
+
+def get_reservation(session: Session, *, principal: Principal, reservation_id: int) -> Reservation:
+    reservation = session.get(Reservation, reservation_id)
+    if reservation is None or not can_read(principal, reservation):
+        raise ReservationNotFound(f"réservation introuvable : {reservation_id}", loc=["path", "reservation_id"])
+    return reservation
+
+
+def list_reservations(
+    session: Session, *, tribunal_id: int | None = None, mandataire_id: int | None = None, statut=None
+):
+    query = select(Reservation).order_by(Reservation.id.desc())
+    if tribunal_id is not None:
+        query = query.where(Reservation.tribunal_id == tribunal_id)
+    if mandataire_id is not None:
+        query = query.where(Reservation.mandataire_id == mandataire_id)
+    if statut is not None:
+        query = query.where(Reservation.statut == statut)
+    return list(session.scalars(query.limit(500)))
+
+
+# --- reserving -------------------------------------------------------------------------------------
+
+
+def _query_from_match(record: MatchRecord, tribunal: Tribunal, now: datetime) -> engine.Query:
+    """The engine's query for a stored match, without the judge's exclusions: the hard rules at reservation time."""
+    demande, residence = record.demande, record.reponse["residence"]
+    return engine.Query(
+        tribunal_id=tribunal.id,
+        tribunal_departement=tribunal.departement,
+        nature=demande["nature"],
+        lat=residence["lat"],
+        lon=residence["lon"],
+        pays=residence["pays"],
+        lieu_vie=demande["lieu_vie"],
+        today=now.date(),
+        now=now,
+        etablissement_id=demande.get("etablissement"),
+        besoins=frozenset(demande.get("besoins", ())),
+        annee_naissance=demande.get("annee_naissance"),
+    )
+
+
+def _place_from_match(record: MatchRecord) -> dict:
+    location = record.reponse["residence"]
+    if location["pays"] == "BE":
+        belgian = location["commune_belge"]
+        return {
+            "pays": "BE",
+            "nis": belgian["nis"],
+            "code_postal": record.demande["residence"].get("code_postal"),
+            "commune": belgian["nom_fr"],
+            "insee": None,
+            "departement": None,
+        }
+    commune = location.get("commune") or {}
+    return {
+        "pays": "FR",
+        "insee": commune.get("insee"),
+        "code_postal": record.demande["residence"].get("code_postal"),
+        "commune": commune.get("nom"),
+        "nis": None,
+        "departement": location["departement"]["code"],
+    }
+
+
+def reserve(
+    session: Session,
+    *,
+    principal: Principal,
+    cache: IndexCache,
+    settings: Settings,
+    gazetteer: Gazetteer,
+    payload: ReservationCreate,
+    idempotency_key: str | None,
+) -> tuple[Reservation, bool]:
+    """Returns the reservation and whether it was created now (False: a retry with the same Idempotency-Key)."""
+    if idempotency_key is not None:
+        existing = session.scalar(
+            select(Reservation).where(
+                Reservation.token_id == principal.token_id, Reservation.idempotency_key == idempotency_key
+            )
+        )
+        if existing is not None:
+            return existing, False
+    record = session.get(MatchRecord, payload.match_id)
+    if record is None or (principal.is_judicial and record.tribunal_id != principal.tribunal_id):
+        raise NotFound(
+            f"demande de liste introuvable : {payload.match_id}", code="match_introuvable", loc=["body", "match_id"]
+        )
+    tribunal = session.get(Tribunal, record.tribunal_id)
+    now = utcnow()
+    profile = cache.get(session).profiles.get(payload.mandataire)
+    mandataire = session.get(Mandataire, payload.mandataire)
+    if profile is None or mandataire is None:
+        raise InvalidInput(
+            f"mandataire inconnu : {payload.mandataire}", code="mandataire_inconnu", loc=["body", "mandataire"]
+        )
+    reason = engine.static_exclusion(profile, _query_from_match(record, tribunal, now))
+    if reason is not None:
+        raise Conflict(
+            f"ce mandataire ne peut pas être désigné : {engine.REASONS[reason]}",
+            code=reason,
+            loc=["body", "mandataire"],
+        )
+    shortlisted = {c["mandataire"]["id"]: c for c in record.reponse["candidats"]}
+    if payload.mandataire not in shortlisted and not payload.hors_liste:
+        raise Conflict(
+            "ce mandataire ne figurait pas dans la liste proposée : indiquez hors_liste et une justification",
+            code="hors_liste_non_justifie",
+            loc=["body", "hors_liste"],
+        )
+    site_id = payload.antenne
+    if site_id is None and payload.mandataire in shortlisted:
+        site_id = (shortlisted[payload.mandataire]["mandataire"].get("site_le_plus_proche") or {}).get("id")
+    if payload.antenne is not None and payload.antenne not in {s.id for s in mandataire.sites}:
+        raise InvalidInput(
+            f"antenne {payload.antenne} inconnue pour ce mandataire", code="site_inconnu", loc=["body", "antenne"]
+        )
+    demande = record.demande
+    mesure = add_mesure(
+        session,
+        settings=settings,
+        mandataire=mandataire,
+        tribunal=tribunal,
+        place=_place_from_match(record),
+        site_id=site_id,
+        etablissement_id=demande.get("etablissement"),
+        fields={
+            "numero_rg": payload.numero_rg,
+            "nature": demande["nature"],
+            "champ": demande.get("champ"),
+            "lieu_vie": demande["lieu_vie"],
+            "civilite": payload.civilite,
+            "annee_naissance": payload.annee_naissance or demande.get("annee_naissance"),
+            "statut": MesureStatut.EN_ATTENTE,
+        },
+        guard_capacity=True,
+    )
+    reservation = Reservation(
+        mesure_id=mesure.id,
+        match_id=record.id,
+        mandataire_id=mandataire.id,
+        site_id=site_id,
+        tribunal_id=tribunal.id,
+        token_id=principal.token_id,
+        numero_rg=payload.numero_rg,
+        nature=demande["nature"],
+        statut=ReservationStatut.EN_ATTENTE,
+        cabinet=payload.cabinet,
+        date_jugement_prevue=payload.date_jugement_prevue,
+        urgence=payload.urgence,
+        famille=payload.famille.statut,
+        famille_motif=payload.famille.motif,
+        hors_liste=payload.mandataire not in shortlisted,
+        justification=payload.justification,
+        idempotency_key=idempotency_key,
+        created_at=now,
+        expires_at=now + timedelta(days=settings.reservation_expiry_days),
+    )
+    session.add(reservation)
+    session.flush()
+    audit.record(
+        session,
+        action="reservation_creee",
+        principal=principal,
+        match_id=record.id,
+        reservation_id=reservation.id,
+        tribunal_id=tribunal.id,
+        mandataire_id=mandataire.id,
+        details={
+            "rang": shortlisted[mandataire.id]["rang"] if mandataire.id in shortlisted else None,
+            "hors_liste": reservation.hors_liste,
+            "justification": payload.justification,
+            "famille": payload.model_dump(mode="json")["famille"],
+            "numero_rg": payload.numero_rg,
+        },
+    )
+    _notify_mandataire(
+        session,
+        settings,
+        mandataire,
+        reservation,
+        tribunal,
+        "reservation",
+        f"Nouvelle mesure réservée par le {tribunal.nom}",
+        f"Le {tribunal.nom} vous a réservé une mesure ({reservation.nature}, RG {reservation.numero_rg}). "
+        f"Merci de l'accepter ou de la refuser avant le {reservation.expires_at:%d/%m/%Y}.",
+    )
+    return reservation, True
+
+
+# --- answering -------------------------------------------------------------------------------------
+
+
+def _pending(reservation: Reservation, action: str) -> None:
+    if reservation.statut != ReservationStatut.EN_ATTENTE:
+        raise ForbiddenTransition(f"impossible de {action} une réservation {reservation.statut}")
+
+
+def _release(session: Session, reservation: Reservation) -> None:
+    """Delete the pending measure: its place is free again and its numero_rg can be reserved anew."""
+    mesure = session.get(Mesure, reservation.mesure_id) if reservation.mesure_id else None
+    if mesure is not None:
+        apply_load_change(session, LoadShare.of(mesure), None)
+        session.delete(mesure)
+    reservation.mesure_id = None
+
+
+def accept(
+    session: Session,
+    *,
+    principal: Principal,
+    locator: Locator,
+    settings: Settings,
+    reservation: Reservation,
+    payload: AcceptationIn,
+) -> Reservation:
+    if principal.role != Role.MANDATAIRE or principal.mandataire_id != reservation.mandataire_id:
+        raise Forbidden("seul le mandataire réservé accepte sa réservation")
+    _pending(reservation, "accepter")
+    mesure = session.get(Mesure, reservation.mesure_id)
+    before = LoadShare.of(mesure)
+    mesure.statut = MesureStatut.EN_COURS
+    mesure.date_nomination = payload.date_nomination
+    if payload.lieu_vie is not None:
+        mesure.lieu_vie = payload.lieu_vie
+    if payload.residence is not None:
+        for field, value in place_of(locator, payload.residence).items():
+            setattr(mesure, field, value)
+    session.flush()
+    apply_load_change(session, before, LoadShare.of(mesure))
+    _answer(session, principal, settings, reservation, ReservationStatut.ACCEPTEE, "reservation_acceptee", {})
+    return reservation
+
+
+def refuse(
+    session: Session, *, principal: Principal, settings: Settings, reservation: Reservation, payload: RefusIn
+) -> Reservation:
+    if principal.role != Role.MANDATAIRE or principal.mandataire_id != reservation.mandataire_id:
+        raise Forbidden("seul le mandataire réservé refuse sa réservation")
+    _pending(reservation, "refuser")
+    _release(session, reservation)
+    reservation.motif_refus = payload.motif
+    _answer(
+        session,
+        principal,
+        settings,
+        reservation,
+        ReservationStatut.REFUSEE,
+        "reservation_refusee",
+        {"motif": payload.motif},
+    )
+    return reservation
+
+
+def cancel(session: Session, *, principal: Principal, settings: Settings, reservation: Reservation) -> Reservation:
+    if not (
+        principal.role == Role.ADMIN or (principal.is_judicial and principal.tribunal_id == reservation.tribunal_id)
+    ):
+        raise Forbidden("seul le tribunal de la réservation l'annule")
+    _pending(reservation, "annuler")
+    _release(session, reservation)
+    _answer(session, principal, settings, reservation, ReservationStatut.ANNULEE, "reservation_annulee", {})
+    return reservation
+
+
+MESSAGES = {
+    ReservationStatut.ACCEPTEE: ("acceptation", "Réservation acceptée", "a accepté"),
+    ReservationStatut.REFUSEE: ("refus", "Réservation refusée", "a refusé"),
+    ReservationStatut.ANNULEE: ("annulation", "Réservation annulée", "a été annulée pour"),
+    ReservationStatut.EXPIREE: ("expiration", "Réservation expirée", "a expiré sans réponse de"),
+}
+
+
+def _answer(
+    session: Session,
+    principal: Principal | None,
+    settings: Settings,
+    reservation: Reservation,
+    statut: ReservationStatut,
+    action: str,
+    details: dict,
+    now: datetime | None = None,
+) -> None:
+    now = now or utcnow()
+    reservation.statut = statut
+    reservation.answered_at = now
+    session.flush()
+    audit.record(
+        session,
+        action=action,
+        principal=principal,
+        match_id=reservation.match_id,
+        reservation_id=reservation.id,
+        tribunal_id=reservation.tribunal_id,
+        mandataire_id=reservation.mandataire_id,
+        details=details,
+        at=now,
+    )
+    mandataire = session.get(Mandataire, reservation.mandataire_id)
+    tribunal = session.get(Tribunal, reservation.tribunal_id)
+    kind, subject, verb = MESSAGES[statut]
+    text = f"La réservation RG {reservation.numero_rg} ({reservation.nature}) {verb} {mandataire.nom}."
+    if statut in (ReservationStatut.ANNULEE, ReservationStatut.EXPIREE):
+        _notify_mandataire(session, settings, mandataire, reservation, tribunal, kind, subject, text)
+    if statut != ReservationStatut.ANNULEE:
+        _notify_tribunal(session, settings, tribunal, reservation, kind, subject, text)
+
+
+def _payload(reservation: Reservation) -> dict:
+    return {
+        "reservation": reservation.id,
+        "statut": reservation.statut,
+        "mandataire": reservation.mandataire_id,
+        "tribunal": reservation.tribunal_id,
+        "numero_rg": reservation.numero_rg,
+        "match_id": reservation.match_id,
+    }
+
+
+def _notify_mandataire(session, settings, mandataire: Mandataire, reservation, tribunal, kind, subject, body) -> None:
+    enqueue(
+        session,
+        kind=kind,
+        recipient_email=mandataire.email,
+        subject=subject,
+        body=body,
+        payload=_payload(reservation),
+        settings=settings,
+    )
+
+
+def _notify_tribunal(session, settings, tribunal: Tribunal, reservation, kind, subject, body) -> None:
+    enqueue(
+        session,
+        kind=kind,
+        recipient_email=tribunal.email,
+        subject=subject,
+        body=body,
+        payload=_payload(reservation),
+        settings=settings,
+    )
+
+
+# --- expiry ----------------------------------------------------------------------------------------
+
+
+def expire_and_remind(session: Session, *, settings: Settings, now: datetime) -> tuple[int, int]:
+    """Expire the pending reservations past their deadline and remind those close to it; safe to run twice
+    (only pending ones are touched, and a reminder is sent once). Returns (expired, reminded)."""
+    expired = 0
+    for reservation in session.scalars(
+        select(Reservation)
+        .where(Reservation.statut == ReservationStatut.EN_ATTENTE, Reservation.expires_at <= now)
+        .order_by(Reservation.id)
+    ):
+        _release(session, reservation)
+        _answer(session, None, settings, reservation, ReservationStatut.EXPIREE, "reservation_expiree", {}, now=now)
+        expired += 1
+    reminded = 0
+    soon = now + timedelta(days=settings.reservation_reminder_days)
+    for reservation in session.scalars(
+        select(Reservation)
+        .where(
+            Reservation.statut == ReservationStatut.EN_ATTENTE,
+            Reservation.reminded_at.is_(None),
+            Reservation.expires_at <= soon,
+        )
+        .order_by(Reservation.id)
+    ):
+        reservation.reminded_at = now
+        mandataire = session.get(Mandataire, reservation.mandataire_id)
+        tribunal = session.get(Tribunal, reservation.tribunal_id)
+        _notify_mandataire(
+            session,
+            settings,
+            mandataire,
+            reservation,
+            tribunal,
+            "rappel",
+            "Rappel : réservation sans réponse",
+            f"La réservation RG {reservation.numero_rg} du {tribunal.nom} expirera le "
+            f"{reservation.expires_at:%d/%m/%Y} sans réponse de votre part.",
+        )
+        audit.record(
+            session,
+            action="rappel_envoye",
+            principal=None,
+            match_id=reservation.match_id,
+            reservation_id=reservation.id,
+            tribunal_id=reservation.tribunal_id,
+            mandataire_id=reservation.mandataire_id,
+            at=now,
+        )
+        reminded += 1
+    session.flush()
+    return expired, reminded

@@ -1,0 +1,42 @@
+"""Shared set-up of the benchmarks: a migrated database holding the national demo register."""
+
+import os
+import time
+from pathlib import Path
+
+from sqlalchemy import Engine
+from sqlalchemy.orm import sessionmaker
+
+from app.database import build_engine
+from app.geo.gazetteer import load_gazetteer
+from app.geo.repository import sync_tribunaux
+from app.registry.seed import database_is_empty, seed_demo
+from tests.support import migrate
+
+ROOT = Path(__file__).resolve().parent.parent
+DEFAULT_URL = f"sqlite:///{ROOT / 'var' / 'bench-national.db'}"
+
+
+def national_database(url: str | None = None) -> tuple[str, Engine]:
+    """The benchmark database (BENCH_DATABASE_URL or var/bench-national.db), seeded nationally on first use."""
+    url = url or os.environ.get("BENCH_DATABASE_URL", DEFAULT_URL)
+    engine = build_engine(url)
+    migrate(engine)
+    with sessionmaker(bind=engine).begin() as session:
+        sync_tribunaux(session, load_gazetteer())
+        empty = database_is_empty(session)
+    if empty:
+        started = time.perf_counter()
+        print("seeding the national demo register (once) ...", flush=True)
+        summary = seed_demo(engine, load_gazetteer(), scale="national", seed=1)
+        print(
+            f"  {summary.total_mandataires} professionals, {summary.total_mesures} measures "
+            f"in {time.perf_counter() - started:.1f} s",
+            flush=True,
+        )
+    return url, engine
+
+
+def percentile(values: list[float], q: float) -> float:
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, int(round(q / 100 * (len(ordered) - 1))))]

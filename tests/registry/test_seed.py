@@ -1,0 +1,542 @@
+"""The demo data set: deterministic, consistent (counters = recount, titles respected, unique case numbers) and
+realistic (Hauts-de-France sizes, MI load bands, home/establishment split, a few Belgian measures).
+
+The region scale is seeded once per module in its own scratch database (SQLite file or PostgreSQL database,
+as `MJPM_TEST_DATABASE_URL` says); the determinism test seeds two more.
+"""
+
+import hashlib
+import os
+from collections.abc import Iterator
+from contextlib import contextmanager
+from datetime import date, timedelta
+from pathlib import Path
+
+import pytest
+from sqlalchemy import Engine, select, text
+from sqlalchemy.orm import Session, sessionmaker
+from stdnum.fr import siret
+
+from app.database import build_engine
+from app.designation.models import Reservation
+from app.geo.gazetteer import Gazetteer
+from app.geo.repository import sync_tribunaux
+from app.registry.models import Absence, Mandataire, Mesure
+from app.registry.seed import SCALES, SeedSummary, database_is_empty, seed_demo
+from tests.support import migrate, scratch_database_url
+
+TODAY = date(2026, 11, 23)
+SEED = 7
+TABLES = {  # table: ORDER BY giving one row order on every database
+    "etablissement": "id",
+    "mandataire": "id",
+    "site": "id",
+    "absence": "id",
+    "mesure": "id",
+    "mandataire_nature": "mandataire_id, nature",
+    "mandataire_departement": "mandataire_id, departement",
+    "mandataire_tribunal": "mandataire_id, tribunal_id",
+    "mandataire_specialite": "mandataire_id, specialite",
+    "mandataire_etablissement": "mandataire_id, etablissement_id",
+}
+
+
+@contextmanager
+def seeded(directory: Path, gazetteer: Gazetteer, **options) -> Iterator[tuple[Engine, SeedSummary | None]]:
+    """A fresh migrated database with the tribunals, seeded with `options` (not seeded when none are given)."""
+    base = os.environ.get("MJPM_TEST_DATABASE_URL", "sqlite://")
+    with scratch_database_url(base, directory, "mjpm_seed") as url:
+        database = build_engine(url)
+        try:
+            migrate(database)
+            with sessionmaker(bind=database).begin() as session:
+                sync_tribunaux(session, gazetteer)
+            summary = seed_demo(database, gazetteer, **options) if options else None
+            yield database, summary
+        finally:
+            database.dispose()
+
+
+def table_digest(database: Engine) -> dict[str, str]:
+    digests = {}
+    with database.connect() as connection:
+        for table, order in TABLES.items():
+            rows = connection.execute(text(f"SELECT * FROM {table} ORDER BY {order}"))
+            digests[table] = hashlib.sha256(repr([tuple(row) for row in rows]).encode()).hexdigest()
+    return digests
+
+
+@pytest.fixture(scope="module")
+def region(
+    tmp_path_factory: pytest.TempPathFactory, gazetteer: Gazetteer
+) -> Iterator[tuple[Engine, SeedSummary, list]]:
+    calls: list[tuple[str, int, int]] = []
+    with seeded(
+        tmp_path_factory.mktemp("seed"),
+        gazetteer,
+        scale="region",
+        seed=SEED,
+        today=TODAY,
+        progress=lambda stage, done, total: calls.append((stage, done, total)),
+    ) as (database, summary):
+        yield database, summary, calls
+
+
+@pytest.fixture(scope="module")
+def database(region) -> Engine:
+    return region[0]
+
+
+@pytest.fixture(scope="module")
+def summary(region) -> SeedSummary:
+    return region[1]
+
+
+def rows(database: Engine, sql: str, **params) -> list[tuple]:
+    with database.connect() as connection:
+        return [tuple(row) for row in connection.execute(text(sql), params)]
+
+
+def scalar(database: Engine, sql: str, **params):
+    with database.connect() as connection:
+        return connection.execute(text(sql), params).scalar()
+
+
+# --- sizes and bookkeeping ---------------------------------------------------------------------------
+
+
+def test_region_sizes_follow_hauts_de_france(database, summary):
+    targets = SCALES["region"]
+    assert summary.mandataires == {
+        "service": targets.services,
+        "individuel": targets.individuels,
+        "prepose": targets.preposes,
+    }
+    assert abs(summary.total_mesures - targets.mesures) <= 0.1 * targets.mesures
+    assert summary.mesures["en_attente"] > 0 and summary.mesures["eteinte"] > 0
+    assert summary.mesures["en_attente"] / summary.total_mesures < 0.02
+    assert 2 * targets.services <= summary.antennes <= 6 * targets.services
+    assert summary.sites == summary.antennes + targets.individuels + targets.preposes
+    # The summary tells what the database holds.
+    assert dict(rows(database, "SELECT type, count(*) FROM mandataire GROUP BY type")) == summary.mandataires
+    assert dict(rows(database, "SELECT statut, count(*) FROM mesure GROUP BY statut")) == summary.mesures
+    assert scalar(database, "SELECT count(*) FROM site") == summary.sites
+    assert scalar(database, "SELECT count(*) FROM etablissement") == summary.etablissements
+    assert scalar(database, "SELECT count(*) FROM absence") == summary.absences
+    assert scalar(database, "SELECT count(*) FROM mesure WHERE pays = 'BE'") == summary.mesures_belges
+    # Only Hauts-de-France départements.
+    assert {r[0] for r in rows(database, "SELECT DISTINCT departement FROM mandataire_departement")} <= {
+        "02",
+        "59",
+        "60",
+        "62",
+        "80",
+    }
+    assert {r[0] for r in rows(database, "SELECT DISTINCT departement FROM mesure WHERE pays = 'FR'")} == {
+        "02",
+        "59",
+        "60",
+        "62",
+        "80",
+    }
+
+
+def test_progress_is_reported_up_to_completion(region):
+    calls = region[2]
+    stages = [stage for stage, _, _ in calls]
+    assert {"professionnels", "mesures", "insertion"} <= set(stages)
+    last = {stage: (done, total) for stage, done, total in calls}
+    assert all(done == total for done, total in last.values())
+
+
+def test_load_counters_equal_a_recount(database):
+    for table, owner in (("mandataire", "mandataire_id"), ("site", "site_id")):
+        recount = {
+            row[0]: row[1:]
+            for row in rows(
+                database,
+                f"""
+            SELECT {owner}, SUM(CASE WHEN statut = 'en_cours' THEN 1 ELSE 0 END),
+                   SUM(CASE WHEN statut = 'en_attente' THEN 1 ELSE 0 END),
+                   SUM(CASE WHEN statut = 'en_cours' THEN poids ELSE 0 END),
+                   SUM(CASE WHEN statut = 'en_attente' THEN poids ELSE 0 END)
+            FROM mesure WHERE {owner} IS NOT NULL GROUP BY {owner}""",
+            )
+        }
+        stored = rows(
+            database,
+            f"SELECT id, mesures_en_cours, mesures_en_attente, charge_en_cours, charge_en_attente FROM {table}",
+        )
+        for row_id, en_cours, en_attente, charge_en_cours, charge_en_attente in stored:
+            counts = recount.get(row_id, (0, 0, 0.0, 0.0))
+            assert (en_cours, en_attente) == (int(counts[0]), int(counts[1])), (table, row_id)
+            assert charge_en_cours == pytest.approx(float(counts[2])) and charge_en_attente == pytest.approx(
+                float(counts[3])
+            )
+    # Every measure of a professional sits on one of its own sites.
+    assert (
+        scalar(
+            database,
+            """SELECT count(*) FROM mesure m JOIN site s ON s.id = m.site_id
+                             WHERE s.mandataire_id != m.mandataire_id""",
+        )
+        == 0
+    )
+    assert scalar(database, "SELECT count(*) FROM mesure WHERE site_id IS NULL") == 0
+
+
+# --- determinism -------------------------------------------------------------------------------------
+
+
+def test_same_seed_gives_the_same_rows_and_another_seed_others(database, tmp_path_factory, gazetteer):
+    with seeded(tmp_path_factory.mktemp("again"), gazetteer, scale="region", seed=SEED, today=TODAY) as (again, _):
+        assert table_digest(again) == table_digest(database)
+    with seeded(tmp_path_factory.mktemp("other"), gazetteer, scale="region", seed=SEED + 1, today=TODAY) as (other, _):
+        assert table_digest(other)["mandataire"] != table_digest(database)["mandataire"]
+        assert table_digest(other)["mesure"] != table_digest(database)["mesure"]
+
+
+def test_dates_are_relative_to_today(database):
+    with Session(database) as session:
+        nominations = session.execute(select(Mesure.statut, Mesure.date_nomination)).all()
+        closed = session.execute(
+            select(Mesure.date_nomination, Mesure.date_fin_mesure, Mesure.cause_sortie).where(
+                Mesure.statut == "eteinte"
+            )
+        ).all()
+    assert all(
+        TODAY - timedelta(days=16 * 366) <= day <= TODAY for statut, day in nominations if statut != "en_attente"
+    )
+    # A reserved measure gets its nomination date when the professional accepts it.
+    assert all(day is None for statut, day in nominations if statut == "en_attente")
+    assert closed and all(cause and start < end <= TODAY for start, end, cause in closed)
+    assert (
+        scalar(
+            database,
+            "SELECT count(*) FROM mesure WHERE statut != 'eteinte'"
+            " AND (cause_sortie IS NOT NULL OR date_fin_mesure IS NOT NULL)",
+        )
+        == 0
+    )
+    ages = [TODAY.year - year for (year,) in rows(database, "SELECT annee_naissance FROM mesure")]
+    assert min(ages) >= 18 and max(ages) <= 101
+    with Session(database) as session:
+        stamps = session.scalars(select(Mandataire.derniere_mise_a_jour)).all()
+    assert all(stamp.tzinfo is not None and stamp.date() <= TODAY for stamp in stamps)
+    stale = sum(1 for stamp in stamps if (TODAY - stamp.date()).days > 45)
+    assert 0.05 <= stale / len(stamps) <= 0.3
+
+
+# --- titles, listings, case numbers ------------------------------------------------------------------
+
+
+def test_measures_respect_the_professionals_titles(database):
+    assert (
+        scalar(
+            database,
+            """SELECT count(*) FROM mesure m WHERE NOT EXISTS (
+        SELECT 1 FROM mandataire_nature n WHERE n.mandataire_id = m.mandataire_id AND n.nature = m.nature)""",
+        )
+        == 0
+    )
+    assert (
+        scalar(
+            database,
+            """SELECT count(*) FROM mandataire_nature n JOIN mandataire x ON x.id = n.mandataire_id
+                             WHERE n.nature = 'mjagbf' AND NOT x.dpf""",
+        )
+        == 0
+    )
+    assert (
+        scalar(
+            database,
+            """SELECT count(*) FROM mesure m JOIN mandataire x ON x.id = m.mandataire_id
+                             WHERE m.nature = 'mjagbf' AND NOT x.dpf""",
+        )
+        == 0
+    )
+    assert (
+        scalar(
+            database,
+            """SELECT count(*) FROM mandataire_nature n JOIN mandataire x ON x.id = n.mandataire_id
+                             WHERE x.type = 'prepose' AND n.nature IN ('mesure_accompagnement_judiciaire', 'mjagbf')""",
+        )
+        == 0
+    )
+    assert (
+        scalar(
+            database,
+            """SELECT count(*) FROM mesure m JOIN mandataire x ON x.id = m.mandataire_id
+                             WHERE x.type = 'prepose' AND m.nature IN ('mesure_accompagnement_judiciaire', 'mjagbf')""",
+        )
+        == 0
+    )
+    # Some DPF do take MJAGBF, and the nature mix is the usual one.
+    assert scalar(database, "SELECT count(*) FROM mesure WHERE nature = 'mjagbf'") > 0
+    total = scalar(database, "SELECT count(*) FROM mesure")
+    mix = {
+        nature: count / total for nature, count in rows(database, "SELECT nature, count(*) FROM mesure GROUP BY nature")
+    }
+    assert mix["curatelle_renforcee"] == pytest.approx(0.45, abs=0.05)
+    assert mix["tutelle"] == pytest.approx(0.35, abs=0.05)
+    assert mix["curatelle_simple"] == pytest.approx(0.08, abs=0.03)
+
+
+def test_french_measures_are_judged_where_they_live(database):
+    assert (
+        scalar(
+            database,
+            """SELECT count(*) FROM mesure m JOIN tribunal t ON t.id = m.tribunal_id
+                             WHERE m.pays = 'FR' AND t.departement != m.departement""",
+        )
+        == 0
+    )
+    # Listed in the département of the measure's tribunal, and restricted professionals at their tribunals only.
+    assert (
+        scalar(
+            database,
+            """SELECT count(*) FROM mesure m JOIN tribunal t ON t.id = m.tribunal_id WHERE NOT EXISTS (
+        SELECT 1 FROM mandataire_departement d
+        WHERE d.mandataire_id = m.mandataire_id AND d.departement = t.departement)""",
+        )
+        == 0
+    )
+    assert scalar(database, "SELECT count(DISTINCT mandataire_id) FROM mandataire_tribunal") > 0
+    assert (
+        scalar(
+            database,
+            """SELECT count(*) FROM mesure m
+        WHERE EXISTS (SELECT 1 FROM mandataire_tribunal r WHERE r.mandataire_id = m.mandataire_id)
+          AND NOT EXISTS (SELECT 1 FROM mandataire_tribunal r
+                          WHERE r.mandataire_id = m.mandataire_id AND r.tribunal_id = m.tribunal_id)
+    """,
+        )
+        == 0
+    )
+
+
+def test_case_numbers_are_unique_per_tribunal(database):
+    assert (
+        scalar(
+            database,
+            """SELECT count(*) FROM (SELECT tribunal_id, numero_rg FROM mesure
+                             GROUP BY tribunal_id, numero_rg HAVING count(*) > 1) AS duplicates""",
+        )
+        == 0
+    )
+    numbers = [n for (n,) in rows(database, "SELECT numero_rg FROM mesure WHERE id <= 500")]
+    assert all(len(n) == 8 and n[2] == "/" and n.replace("/", "").isdigit() for n in numbers)
+
+
+def test_listings_and_professionals(database):
+    listings = dict(
+        rows(
+            database,
+            """SELECT n, count(*) FROM (SELECT count(*) AS n FROM mandataire_departement d
+        JOIN mandataire m ON m.id = d.mandataire_id WHERE m.type = 'individuel'
+        GROUP BY d.mandataire_id) AS l GROUP BY n""",
+        )
+    )
+    assert set(listings) <= {1, 2, 3} and listings[1] > listings.get(2, 0) > 0
+    sirets = rows(database, "SELECT type, siret FROM mandataire")
+    assert all(siret.is_valid(number) for kind, number in sirets if kind != "prepose")
+    assert all(number is None for kind, number in sirets if kind == "prepose")
+    assert len({number for _, number in sirets if number}) == sum(1 for kind, _ in sirets if kind != "prepose")
+    statuts = dict(rows(database, "SELECT statut, count(*) FROM mandataire GROUP BY statut"))
+    assert statuts["actif"] / sum(statuts.values()) > 0.85
+    antennes = [
+        n
+        for (n,) in rows(
+            database,
+            """SELECT count(*) FROM site s JOIN mandataire m ON m.id = s.mandataire_id
+                                              WHERE m.type = 'service' GROUP BY s.mandataire_id""",
+        )
+    ]
+    assert min(antennes) >= 2 and max(antennes) <= 6
+    assert (
+        scalar(
+            database,
+            """SELECT count(*) FROM (SELECT s.mandataire_id FROM site s JOIN mandataire m ON m.id = s.mandataire_id
+                             WHERE m.type != 'service' GROUP BY s.mandataire_id HAVING count(*) != 1) AS more""",
+        )
+        == 0
+    )
+    assert (
+        scalar(database, "SELECT count(*) FROM mandataire WHERE type = 'individuel' AND rayon_km BETWEEN 50 AND 80")
+        > 80
+    )
+    names = [name for (name,) in rows(database, "SELECT nom FROM mandataire")]
+    assert len(set(names)) == len(names)
+    assert scalar(database, "SELECT count(*) FROM absence WHERE fin >= :today", today=TODAY) > 0
+
+
+def test_preposes_work_in_their_establishments(database):
+    own = rows(
+        database,
+        """SELECT m.id, count(me.etablissement_id) FROM mandataire m
+                          JOIN mandataire_etablissement me ON me.mandataire_id = m.id
+                          WHERE m.type = 'prepose' GROUP BY m.id""",
+    )
+    assert len(own) == SCALES["region"].preposes and all(1 <= count <= 3 for _, count in own)
+    # Each préposé's site is at one of its establishments, a public one over 80 places.
+    assert (
+        scalar(
+            database,
+            """SELECT count(*) FROM site s JOIN mandataire m ON m.id = s.mandataire_id
+        WHERE m.type = 'prepose' AND NOT EXISTS (SELECT 1 FROM mandataire_etablissement me JOIN etablissement e
+            ON e.id = me.etablissement_id
+            WHERE me.mandataire_id = m.id AND e.insee = s.insee AND e.public AND e.places_permanentes > 80)
+    """,
+        )
+        == 0
+    )
+    assert (
+        scalar(
+            database,
+            """SELECT count(*) FROM mesure m JOIN mandataire x ON x.id = m.mandataire_id
+        WHERE x.type = 'prepose' AND m.etablissement_id IS NOT NULL
+          AND NOT EXISTS (SELECT 1 FROM mandataire_etablissement me
+            WHERE me.mandataire_id = m.mandataire_id AND me.etablissement_id = m.etablissement_id)""",
+        )
+        == 0
+    )
+    # Dashboards look for obliged establishments without a préposé: there are some.
+    assert (
+        scalar(
+            database,
+            """SELECT count(*) FROM etablissement e WHERE e.public AND e.places_permanentes > 80 AND NOT EXISTS (
+        SELECT 1 FROM mandataire_etablissement me WHERE me.etablissement_id = e.id)""",
+        )
+        > 0
+    )
+    finess = [f for (f,) in rows(database, "SELECT finess || '|' || departement FROM etablissement")]
+    assert all(len(f.split("|")[0]) == 9 and f.split("|")[0].startswith(f.split("|")[1]) for f in finess)
+
+
+# --- realism -----------------------------------------------------------------------------------------
+
+
+def test_belgian_measures_belong_to_professionals_working_in_belgium(database, summary):
+    belgian = rows(
+        database, "SELECT mandataire_id, nis, code_postal, commune, insee, departement FROM mesure WHERE pays = 'BE'"
+    )
+    assert belgian
+    assert all(
+        nis and len(nis) == 5 and len(postcode) == 4 and commune and insee is None and departement is None
+        for _, nis, postcode, commune, insee, departement in belgian
+    )
+    specialists = {
+        m for (m,) in rows(database, "SELECT mandataire_id FROM mandataire_specialite WHERE specialite = 'belgique'")
+    }
+    assert {m for m, *_ in belgian} <= specialists
+    types = {
+        t
+        for (t,) in rows(
+            database,
+            "SELECT DISTINCT m.type FROM mandataire m JOIN mandataire_specialite s ON s.mandataire_id = m.id "
+            "WHERE s.specialite = 'belgique'",
+        )
+    }
+    assert types == {"service", "individuel"}
+    # Roughly 1-2 % of the measures of the border départements.
+    border = scalar(database, "SELECT count(*) FROM mesure WHERE departement IN ('59', '62', '02') OR pays = 'BE'")
+    assert 0.007 <= summary.mesures_belges / border <= 0.025
+
+
+def test_sixty_percent_live_at_home(database):
+    counts = dict(rows(database, "SELECT lieu_vie, count(*) FROM mesure GROUP BY lieu_vie"))
+    home = (counts.get("domicile", 0) + counts.get("sdf", 0)) / sum(counts.values())
+    assert home == pytest.approx(0.60, abs=0.04)
+    linked = scalar(database, "SELECT count(*) FROM mesure WHERE etablissement_id IS NOT NULL")
+    assert (
+        linked > 0
+        and scalar(
+            database,
+            "SELECT count(*) FROM mesure WHERE etablissement_id IS NOT NULL AND lieu_vie IN ('domicile', 'sdf')",
+        )
+        == 0
+    )
+
+
+def test_mi_loads_follow_the_national_bands(database):
+    loads = [
+        n
+        for (n,) in rows(
+            database, "SELECT mesures_en_cours + mesures_en_attente FROM mandataire WHERE type = 'individuel'"
+        )
+    ]
+    share = lambda low, high: sum(1 for n in loads if low <= n <= high) / len(loads)  # noqa: E731
+    assert min(loads) >= 1
+    assert share(1, 30) == pytest.approx(555 / 1018, abs=0.12)
+    assert share(31, 50) == pytest.approx(266 / 1018, abs=0.1)
+    assert share(51, 80) == pytest.approx(127 / 1018, abs=0.08)
+    assert share(81, 10_000) <= 0.12
+    capacity = rows(
+        database, "SELECT capacite, mesures_en_cours + mesures_en_attente FROM mandataire WHERE type = 'individuel'"
+    )
+    above = sum(1 for cap, load in capacity if cap > load) / len(capacity)
+    assert above > 0.6 and any(cap == load for cap, load in capacity) and any(cap < load for cap, load in capacity)
+    preposes = rows(database, "SELECT capacite FROM mandataire WHERE type = 'prepose'")
+    assert all(25 <= cap <= 70 for (cap,) in preposes)
+
+
+# --- the database afterwards -------------------------------------------------------------------------
+
+
+def test_pending_measures_are_pending_reservations(database, summary):
+    with Session(database) as session:
+        pending = session.execute(
+            select(
+                Mesure.id,
+                Mesure.mandataire_id,
+                Mesure.site_id,
+                Mesure.tribunal_id,
+                Mesure.numero_rg,
+                Mesure.nature,
+                Mesure.created_at,
+            )
+            .where(Mesure.statut == "en_attente")
+            .order_by(Mesure.id)
+        ).all()
+        reservations = session.execute(
+            select(
+                Reservation.mesure_id,
+                Reservation.mandataire_id,
+                Reservation.site_id,
+                Reservation.tribunal_id,
+                Reservation.numero_rg,
+                Reservation.nature,
+                Reservation.created_at,
+                Reservation.statut,
+                Reservation.expires_at,
+            ).order_by(Reservation.mesure_id)
+        ).all()
+    assert len(pending) == len(reservations) == summary.reservations == summary.mesures["en_attente"] > 0
+    assert [tuple(m) for m in pending] == [tuple(r[:7]) for r in reservations]
+    assert {r.statut for r in reservations} == {"en_attente"}
+    # Recent, and none has expired yet: the expiry job frees their places in due course.
+    assert all(TODAY - timedelta(days=62) <= r.created_at.date() <= TODAY < r.expires_at.date() for r in reservations)
+
+
+def test_the_matching_index_sees_the_new_registry(database):
+    # Core inserts bypass the ORM hook, so the seed moves the registry stamp itself.
+    assert scalar(database, "SELECT version FROM registry_version WHERE id = 1") >= 1
+
+
+def test_only_an_empty_database_is_seeded(database, gazetteer):
+    with Session(database) as session:
+        assert not database_is_empty(session)
+    with pytest.raises(ValueError, match="déjà des mandataires"):
+        seed_demo(database, gazetteer, scale="region", today=TODAY)
+
+
+def test_new_rows_get_fresh_ids_after_seeding(database, summary, tmp_path_factory, gazetteer):
+    """Explicit keys must not break later inserts (PostgreSQL sequences are moved past them)."""
+    with Session(database) as session:
+        absence = Absence(mandataire_id=1, debut=TODAY, fin=TODAY, motif="conges")
+        session.add(absence)
+        session.flush()
+        assert absence.id > summary.absences
+        session.rollback()
+    with seeded(tmp_path_factory.mktemp("empty"), gazetteer) as (empty, _), Session(empty) as session:
+        assert database_is_empty(session)
