@@ -10,11 +10,21 @@ from dataclasses import dataclass, field
 from app.matching.engine import HORS_DEPARTEMENT, RESTREINT_AUTRES_TRIBUNAUX, Profile, Weights
 
 
+@dataclass(frozen=True, slots=True)
+class TribunalRef:
+    id: int
+    code: str
+    siret: str | None
+    departement: str
+
+
 @dataclass
 class MatchIndex:
     version: int
     profiles: dict[int, Profile]
     weights_by_departement: dict[str, Weights] = field(default_factory=dict)
+    tribunals: list[TribunalRef] = field(default_factory=list)
+    tribunals_by_code: dict[str, TribunalRef] = field(init=False)
     by_departement: dict[str, list[int]] = field(init=False)
     by_tribunal: dict[int, list[int]] = field(init=False)
     restricted_in_departement: dict[str, set[int]] = field(init=False)
@@ -22,6 +32,7 @@ class MatchIndex:
     _local: dict[tuple[int, str], tuple[list[Profile], Counter[str]]] = field(init=False, default_factory=dict)
 
     def __post_init__(self) -> None:
+        self.tribunals_by_code = {t.code: t for t in self.tribunals}
         self.by_departement, self.by_tribunal, self.restricted_in_departement = {}, {}, {}
         for profile in sorted(self.profiles.values(), key=lambda p: p.id):
             for tribunal_id in profile.tribunaux:

@@ -7,8 +7,9 @@ from datetime import date, datetime
 from sqlalchemy import bindparam, func, select
 from sqlalchemy.orm import Session
 
+from app.geo.models import Tribunal
 from app.matching.engine import LiveLoad, Profile, SiteProfile, Weights
-from app.matching.index import MatchIndex
+from app.matching.index import MatchIndex, TribunalRef
 from app.matching.models import DepartementWeights, RegistryVersion
 from app.registry.models import (
     Absence,
@@ -86,41 +87,47 @@ def build_index(session: Session, *, today: date) -> MatchIndex:
             etablissements=frozenset(etablissements.get(row.id, ())),
             sites=own_sites,
         )
+    tribunals = [
+        TribunalRef(row.id, row.code, row.siret, row.departement)
+        for row in session.execute(select(Tribunal.id, Tribunal.code, Tribunal.siret, Tribunal.departement))
+    ]
     weights = {row.departement: Weights(**row.poids) for row in session.scalars(select(DepartementWeights))}
-    return MatchIndex(version=version, profiles=profiles, weights_by_departement=weights)
+    return MatchIndex(version=version, profiles=profiles, weights_by_departement=weights, tribunals=tribunals)
 
 
 # Statements built once: an expanding parameter binds the id list without compiling one literal per id.
 _IDS = bindparam("ids", expanding=True)
-_COUNTERS = select(Mandataire.id, Mandataire.mesures_en_cours, Mandataire.mesures_en_attente).where(
-    Mandataire.id.in_(_IDS)
-)
 _RECENT = (
-    select(Mesure.mandataire_id, func.count())
-    .where(Mesure.mandataire_id.in_(_IDS), Mesure.created_at >= bindparam("since"))
-    .group_by(Mesure.mandataire_id)
+    select(func.count())
+    .where(Mesure.mandataire_id == Mandataire.id, Mesure.created_at >= bindparam("since"))
+    .scalar_subquery()
+)
+_LOADS = select(Mandataire.id, Mandataire.mesures_en_cours, Mandataire.mesures_en_attente, _RECENT).where(
+    Mandataire.id.in_(_IDS)
 )
 _SITE_LOADS = select(Site.id, Site.mandataire_id, Site.mesures_en_cours + Site.mesures_en_attente).where(
     Site.mandataire_id.in_(_IDS), Site.capacite.is_not(None)
 )
 
 
-def live_loads(session: Session, ids: list[int], *, since: datetime) -> dict[int, LiveLoad]:
-    """Current load of the given professionals, read from the database (the truth about capacity)."""
+def live_loads(
+    session: Session, ids: list[int], *, since: datetime, with_site_capacity: list[int] = ()
+) -> dict[int, LiveLoad]:
+    """Current load of the given professionals, read from the database (the truth about capacity); antenne
+    loads only for the professionals whose antennes carry their own capacity."""
     if not ids:
         return {}
-    parameters = {"ids": ids, "since": since}
     connection = session.connection()  # plain Core rows: this is the hot path of every /match
-    recent = dict(connection.execute(_RECENT, parameters).all())
     site_loads: dict[int, dict[int, int]] = defaultdict(dict)
-    for site_id, mandataire_id, held in connection.execute(_SITE_LOADS, parameters):
-        site_loads[mandataire_id][site_id] = held
+    if with_site_capacity:
+        for site_id, mandataire_id, held in connection.execute(_SITE_LOADS, {"ids": list(with_site_capacity)}):
+            site_loads[mandataire_id][site_id] = held
     return {
         mandataire_id: LiveLoad(
             en_cours=en_cours,
             en_attente=en_attente,
-            designations_recentes=recent.get(mandataire_id, 0),
+            designations_recentes=recent,
             sites=site_loads.get(mandataire_id, {}),
         )
-        for mandataire_id, en_cours, en_attente in connection.execute(_COUNTERS, parameters)
+        for mandataire_id, en_cours, en_attente, recent in connection.execute(_LOADS, {"ids": ids, "since": since})
     }

@@ -3,6 +3,7 @@
 from typing import Annotated
 
 from fastapi import APIRouter, Depends, Path
+from fastapi.responses import JSONResponse
 
 from app.auth.constants import Role
 from app.auth.dependencies import require_roles
@@ -31,7 +32,7 @@ def match(
     gazetteer: GazetteerDep,
     locator: LocatorDep,
     cache: IndexCacheDep,
-) -> MatchResponse:
+) -> JSONResponse:
     """Ranked, explained shortlist of professionals for a new measure; the answer is stored (`match_id`)."""
     response = service.run_match(
         session,
@@ -43,7 +44,7 @@ def match(
         payload=payload,
     )
     session.commit()
-    return response
+    return JSONResponse(response)  # validated and serialised once already, for storage
 
 
 @router.post("/explain", response_model=ExplainResponse, responses=error_responses(401, 403, 404, 422))

@@ -6,6 +6,7 @@ import uuid
 from dataclasses import replace
 from datetime import date, timedelta
 
+from sqlalchemy import insert
 from sqlalchemy.orm import Session
 
 from app.auth.exceptions import Forbidden
@@ -15,10 +16,9 @@ from app.database import utcnow
 from app.errors import InvalidInput
 from app.geo.gazetteer import Gazetteer
 from app.geo.locate import Locator
-from app.geo.models import Tribunal
 from app.geo.schemas import Location
 from app.matching import engine, repository
-from app.matching.index import MatchIndex
+from app.matching.index import MatchIndex, TribunalRef
 from app.matching.models import DepartementWeights, MatchRecord
 from app.matching.schemas import (
     Candidat,
@@ -36,7 +36,6 @@ from app.matching.schemas import (
 )
 from app.registry.exceptions import MandataireNotFound
 from app.registry.models import Etablissement
-from app.registry.service import resolve_tribunal
 
 TUNING = engine.Tuning()
 
@@ -68,10 +67,26 @@ def weights_for(index: MatchIndex, settings: Settings, departement: str) -> engi
     return index.weights_by_departement.get(departement) or default_weights(settings)
 
 
+def _tribunal(index: MatchIndex, gazetteer: Gazetteer, key: str) -> TribunalRef:
+    entry = gazetteer.tribunal(key)
+    tribunal = index.tribunals_by_code.get(entry.code) if entry else None
+    if tribunal is None:
+        raise InvalidInput(
+            f"tribunal inconnu : {key} (SIRET ou code attendu)", code="tribunal_inconnu", loc=["body", "tribunal"]
+        )
+    return tribunal
+
+
 def _query(
-    session: Session, *, principal: Principal, gazetteer: Gazetteer, locator: Locator, payload: MatchRequest
-) -> tuple[engine.Query, Tribunal, Location]:
-    tribunal = resolve_tribunal(session, gazetteer, payload.tribunal, ["body", "tribunal"])
+    session: Session,
+    *,
+    index: MatchIndex,
+    principal: Principal,
+    gazetteer: Gazetteer,
+    locator: Locator,
+    payload: MatchRequest,
+) -> tuple[engine.Query, TribunalRef, Location]:
+    tribunal = _tribunal(index, gazetteer, payload.tribunal)
     if principal.is_judicial and tribunal.id != principal.tribunal_id:
         raise Forbidden("vous ne pouvez demander une liste que pour votre tribunal", code="hors_tribunal")
     location = locator.locate(payload.residence, loc=["body", "residence"])
@@ -114,7 +129,10 @@ def _shortlist(session: Session, index: MatchIndex, query: engine.Query, weights
         else:
             passing.append(profile)
     loads = repository.live_loads(
-        session, [p.id for p in passing], since=query.now - timedelta(days=TUNING.equity_window_days)
+        session,
+        [p.id for p in passing],
+        since=query.now - timedelta(days=TUNING.equity_window_days),
+        with_site_capacity=[p.id for p in passing if any(s.capacite is not None for s in p.sites)],
     )
     eligible = [(profile, loads[profile.id]) for profile in passing if profile.id in loads]
     return engine.rank(len(index.profiles), exclusions, eligible, query, weights, TUNING)
@@ -157,10 +175,11 @@ def run_match(
     gazetteer: Gazetteer,
     locator: Locator,
     payload: MatchRequest,
-) -> MatchResponse:
+) -> dict:
+    """The shortlist as JSON-ready data, stored in the caller's transaction (one serialisation for both)."""
     index = cache.get(session)
     query, tribunal, location = _query(
-        session, principal=principal, gazetteer=gazetteer, locator=locator, payload=payload
+        session, index=index, principal=principal, gazetteer=gazetteer, locator=locator, payload=payload
     )
     result = _shortlist(session, index, query, weights_for(index, settings, tribunal.departement))
     response = MatchResponse(
@@ -178,18 +197,19 @@ def run_match(
             poids=result.weights.as_dict(), version_moteur=engine.ENGINE_VERSION, version_registre=index.version
         ),
     )
-    session.add(
-        MatchRecord(
+    stored = response.model_dump(mode="json")
+    session.execute(
+        insert(MatchRecord).values(
             id=response.match_id,
             created_at=query.now,
             tribunal_id=tribunal.id,
             token_id=principal.token_id,
             engine_version=engine.ENGINE_VERSION,
             demande=payload.model_dump(mode="json"),
-            reponse=response.model_dump(mode="json"),
+            reponse=stored,
         )
     )
-    return response
+    return stored
 
 
 def explain_match(
@@ -206,12 +226,19 @@ def explain_match(
     profile = index.profiles.get(payload.mandataire)
     if profile is None:
         raise MandataireNotFound(f"mandataire introuvable : {payload.mandataire}", loc=["body", "mandataire"])
-    query, tribunal, _ = _query(session, principal=principal, gazetteer=gazetteer, locator=locator, payload=payload)
+    query, tribunal, _ = _query(
+        session, index=index, principal=principal, gazetteer=gazetteer, locator=locator, payload=payload
+    )
     weights = weights_for(index, settings, tribunal.departement)
     result = _shortlist(session, index, query, weights)
     listed = next((c for c in result.candidats if c.profile.id == profile.id), None)
     reason = engine.static_exclusion(profile, query)
-    load = repository.live_loads(session, [profile.id], since=query.now - timedelta(days=TUNING.equity_window_days))
+    load = repository.live_loads(
+        session,
+        [profile.id],
+        since=query.now - timedelta(days=TUNING.equity_window_days),
+        with_site_capacity=[profile.id],
+    )
     evaluated = listed or engine.evaluate(
         profile,
         load.get(profile.id, engine.LiveLoad(0, 0)),
