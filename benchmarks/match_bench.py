@@ -101,15 +101,8 @@ def bench_engine(session, requests: list[dict]) -> tuple[list[float], float, int
     for request in requests:
         query = engine_query(request, now)
         started = time.perf_counter()
-        local, exclusions = index.local(query.tribunal_id, query.tribunal_departement)
-        passing = []
-        for profile in local:
-            reason = engine.static_exclusion(profile, query)
-            if reason:
-                exclusions[reason] += 1
-            else:
-                passing.append((profile, loads[profile.id]))
-        engine.rank(len(index.profiles), exclusions, passing, query, weights, TUNING)
+        passing, exclusions = index.candidates(query)
+        engine.rank(len(index.profiles), exclusions, [(p, loads[p.id]) for p in passing], query, weights, TUNING)
         timings.append((time.perf_counter() - started) * 1000)
     return timings, index_bytes / 1e6, len(index.profiles)
 

@@ -215,14 +215,11 @@ def reserve(
     )
     session.add(reservation)
     session.flush()
-    audit.record(
+    _audit(
         session,
-        action="reservation_creee",
-        principal=principal,
-        match_id=record.id,
-        reservation_id=reservation.id,
-        tribunal_id=tribunal.id,
-        mandataire_id=mandataire.id,
+        reservation,
+        "reservation_creee",
+        principal,
         details={
             "rang": shortlisted[mandataire.id]["rang"] if mandataire.id in shortlisted else None,
             "hors_liste": reservation.hors_liste,
@@ -342,6 +339,26 @@ def _answer(
     reservation.statut = statut
     reservation.answered_at = now
     session.flush()
+    _audit(session, reservation, action, principal, details=details, at=now)
+    mandataire = session.get(Mandataire, reservation.mandataire_id)
+    tribunal = session.get(Tribunal, reservation.tribunal_id)
+    kind, subject, verb = MESSAGES[statut]
+    text = f"La réservation RG {reservation.numero_rg} ({reservation.nature}) {verb} {mandataire.nom}."
+    if statut in (ReservationStatut.ANNULEE, ReservationStatut.EXPIREE):
+        _notify_mandataire(session, settings, mandataire, reservation, tribunal, kind, subject, text)
+    if statut != ReservationStatut.ANNULEE:
+        _notify_tribunal(session, settings, tribunal, reservation, kind, subject, text)
+
+
+def _audit(
+    session: Session,
+    reservation: Reservation,
+    action: str,
+    principal: Principal | None,
+    *,
+    details: dict | None = None,
+    at: datetime | None = None,
+) -> None:
     audit.record(
         session,
         action=action,
@@ -351,16 +368,8 @@ def _answer(
         tribunal_id=reservation.tribunal_id,
         mandataire_id=reservation.mandataire_id,
         details=details,
-        at=now,
+        at=at,
     )
-    mandataire = session.get(Mandataire, reservation.mandataire_id)
-    tribunal = session.get(Tribunal, reservation.tribunal_id)
-    kind, subject, verb = MESSAGES[statut]
-    text = f"La réservation RG {reservation.numero_rg} ({reservation.nature}) {verb} {mandataire.nom}."
-    if statut in (ReservationStatut.ANNULEE, ReservationStatut.EXPIREE):
-        _notify_mandataire(session, settings, mandataire, reservation, tribunal, kind, subject, text)
-    if statut != ReservationStatut.ANNULEE:
-        _notify_tribunal(session, settings, tribunal, reservation, kind, subject, text)
 
 
 def _payload(reservation: Reservation) -> dict:
@@ -438,16 +447,7 @@ def expire_and_remind(session: Session, *, settings: Settings, now: datetime) ->
             f"La réservation RG {reservation.numero_rg} du {tribunal.nom} expirera le "
             f"{reservation.expires_at:%d/%m/%Y} sans réponse de votre part.",
         )
-        audit.record(
-            session,
-            action="rappel_envoye",
-            principal=None,
-            match_id=reservation.match_id,
-            reservation_id=reservation.id,
-            tribunal_id=reservation.tribunal_id,
-            mandataire_id=reservation.mandataire_id,
-            at=now,
-        )
+        _audit(session, reservation, "rappel_envoye", None, at=now)
         reminded += 1
     session.flush()
     return expired, reminded

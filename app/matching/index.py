@@ -7,7 +7,14 @@ from the database per request, so capacity truth stays there. A registry version
 from collections import Counter
 from dataclasses import dataclass, field
 
-from app.matching.engine import HORS_DEPARTEMENT, RESTREINT_AUTRES_TRIBUNAUX, Profile, Weights
+from app.matching.engine import (
+    HORS_DEPARTEMENT,
+    RESTREINT_AUTRES_TRIBUNAUX,
+    Profile,
+    Query,
+    Weights,
+    static_exclusion,
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -50,6 +57,19 @@ class MatchIndex:
             self._local[key] = self._compute_local(tribunal_id, departement)
         profiles, exclusions = self._local[key]
         return profiles, Counter(exclusions)
+
+    def candidates(self, query: Query) -> tuple[list[Profile], Counter[str]]:
+        """The professionals that pass every rule but capacity (which needs the live load), and the count of
+        the others by the first rule they fail."""
+        local, exclusions = self.local(query.tribunal_id, query.tribunal_departement)
+        passing = []
+        for profile in local:
+            reason = static_exclusion(profile, query)
+            if reason:
+                exclusions[reason] += 1
+            else:
+                passing.append(profile)
+        return passing, exclusions
 
     def _compute_local(self, tribunal_id: int, departement: str) -> tuple[list[Profile], Counter[str]]:
         ids = set(self.by_departement.get(departement, ())) | set(self.by_tribunal.get(tribunal_id, ()))

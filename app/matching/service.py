@@ -120,14 +120,7 @@ def _query(
 
 
 def _shortlist(session: Session, index: MatchIndex, query: engine.Query, weights: engine.Weights) -> engine.Result:
-    local, exclusions = index.local(query.tribunal_id, query.tribunal_departement)
-    passing = []
-    for profile in local:
-        reason = engine.static_exclusion(profile, query)
-        if reason:
-            exclusions[reason] += 1
-        else:
-            passing.append(profile)
+    passing, exclusions = index.candidates(query)
     loads = repository.live_loads(
         session,
         [p.id for p in passing],
