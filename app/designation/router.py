@@ -5,7 +5,7 @@ from typing import Annotated
 from fastapi import APIRouter, Depends, Header, Query, Response
 
 from app.auth.constants import Role
-from app.auth.dependencies import CurrentPrincipal, require_roles
+from app.auth.dependencies import require_roles
 from app.auth.exceptions import Forbidden
 from app.auth.principal import Principal
 from app.database import begin_write
@@ -25,6 +25,7 @@ router = APIRouter(tags=["désignation"])
 
 Judges = Annotated[Principal, Depends(require_roles(Role.MAGISTRAT, Role.GREFFIER, Role.ADMIN))]
 Professional = Annotated[Principal, Depends(require_roles(Role.MANDATAIRE))]
+Parties = Annotated[Principal, Depends(require_roles(Role.MAGISTRAT, Role.GREFFIER, Role.MANDATAIRE, Role.ADMIN))]
 ERRORS = error_responses(401, 403, 404, 409, 422)
 
 
@@ -92,7 +93,7 @@ def create_reservation(
 
 
 @router.get("/reservations/{reservation_id}", response_model=ReservationOut, responses=ERRORS)
-def get_reservation(reservation_id: int, principal: CurrentPrincipal, session: SessionDep) -> ReservationOut:
+def get_reservation(reservation_id: int, principal: Parties, session: SessionDep) -> ReservationOut:
     return reservation_out(
         service.get_reservation(session, principal=principal, reservation_id=reservation_id), session
     )

@@ -5,6 +5,7 @@ the scope of the Hauts-de-France agents, the Lille judges and professional A; pr
 its Marseille measure and an establishment in Marseille are outside it.
 """
 
+import re
 from dataclasses import dataclass
 from datetime import date
 
@@ -13,13 +14,19 @@ import pytest
 from app.auth.constants import Role
 from app.auth.principal import Principal
 from app.config import Settings
+from app.designation.schemas import ReservationCreate
+from app.designation.service import reserve
 from app.geo.locate import GazetteerLocator
+from app.main import create_app
+from app.matching.schemas import MatchRequest
+from app.matching.service import IndexCache, run_match
 from app.registry import service
 from app.registry.schemas import AbsenceIn, EtablissementIn, MandataireCreate, MesureCreate
 from tests.registry.factories import mandataire_body, mesure_body
 
 LILLE, MARSEILLE = "17590111500709", "TGIMARSEIL"
-ADMIN = Principal(token_id=0, role=Role.ADMIN, departements=None)
+ADMIN = Principal(token_id=None, role=Role.ADMIN, departements=None)
+SETTINGS = Settings(environment="test")
 
 # caller -> (role, scope); "inside" targets are in every caller's scope, "outside" ones only in the national ones'.
 CALLERS = {
@@ -49,6 +56,14 @@ ALL = frozenset(r.value for r in Role)
 MANAGERS = frozenset({"admin", "agent"})
 MANAGERS_AND_SELF = frozenset({"admin", "agent", "mandataire"})
 WRITERS = frozenset({"admin", "mandataire"})
+JUDGES = frozenset({"admin", "magistrat", "greffier"})
+READERS = frozenset({"admin", "agent", "magistrat", "greffier"})
+ADMIN_ONLY = frozenset({"admin"})
+PARTIES = frozenset({"admin", "magistrat", "greffier", "mandataire"})
+SELF_ONLY = frozenset({"mandataire"})
+SELF_AND_ADMIN = frozenset({"admin", "mandataire"})
+# Open to anyone: reference data and the health check.
+PUBLIC_PREFIXES = ("/healthz", "/referentiel/")
 
 ROUTES = [
     Route("GET", "/mandataires", ALL, 200, outside=200),
@@ -69,6 +84,18 @@ ROUTES = [
     Route("GET", "/mesures/{mesure}", ALL, 200),
     Route("PATCH", "/mesures/{mesure}", WRITERS, 200, body="mesure_nature"),
     Route("DELETE", "/mesures/{mesure}", WRITERS, 204),
+    Route("POST", "/match", JUDGES, 200, outside=403, body="match"),
+    Route("POST", "/match/explain", JUDGES, 200, outside=403, body="explain"),
+    Route("GET", "/match/poids/{departement}", READERS, 200, outside=200),
+    Route("PUT", "/match/poids/{departement}", ADMIN_ONLY, 200, outside=200, body="weights"),
+    Route("POST", "/reservations", JUDGES, 201, body="reservation"),
+    Route("GET", "/reservations/{reservation}", PARTIES, 200),
+    Route("POST", "/reservations/{reservation}/acceptation", SELF_ONLY, 200, body="acceptation"),
+    Route("POST", "/reservations/{reservation}/refus", SELF_ONLY, 200, body="refus"),
+    Route("DELETE", "/reservations/{reservation}", JUDGES, 200),
+    Route("GET", "/tribunaux/{tribunal}/reservations", JUDGES, 200, outside=403),
+    Route("GET", "/mandataires/{mandataire}/reservations", SELF_AND_ADMIN, 200),
+    Route("GET", "/audit/matches/{match_id}", JUDGES, 200),
 ]
 
 
@@ -91,11 +118,36 @@ def build_target(session, gazetteer, departement: str, insee: str, tribunal: str
         principal=ADMIN,
         gazetteer=gazetteer,
         locator=GazetteerLocator(gazetteer),
-        settings=Settings(environment="test"),
+        settings=SETTINGS,
         payload=MesureCreate(
             **mesure_body(
                 tribunal=tribunal, mandataire=mandataire.id, residence={"insee": insee}, site=mandataire.sites[0].id
             )
+        ),
+    )
+    match = run_match(
+        session,
+        cache=IndexCache(),
+        settings=SETTINGS,
+        principal=ADMIN,
+        gazetteer=gazetteer,
+        locator=GazetteerLocator(gazetteer),
+        payload=MatchRequest(**match_body(tribunal, insee)),
+    )
+    reservation, _ = reserve(
+        session,
+        principal=ADMIN,
+        cache=IndexCache(),
+        settings=SETTINGS,
+        gazetteer=gazetteer,
+        idempotency_key=None,
+        payload=ReservationCreate(
+            match_id=match["match_id"],
+            mandataire=mandataire.id,
+            numero_rg="25/77777",
+            famille={"statut": "non_examine"},
+            hors_liste=True,
+            justification="Choix du juge pour le test d'accès",
         ),
     )
     etablissement = service.create_etablissement(
@@ -116,13 +168,32 @@ def build_target(session, gazetteer, departement: str, insee: str, tribunal: str
         "departement": departement,
         "insee": insee,
         "tribunal": tribunal,
+        "match_id": match["match_id"],
+        "reservation": reservation.id,
         "mandataire_version": mandataire.version,
         "mesure_version": mesure.version,
         "etablissement_version": etablissement.version,
     }
 
 
+def match_body(tribunal: str, insee: str) -> dict:
+    return {"tribunal": tribunal, "nature": "tutelle", "residence": {"insee": insee}, "lieu_vie": "domicile"}
+
+
 BODIES = {
+    "match": lambda t: match_body(t["tribunal"], t["insee"]),
+    "explain": lambda t: {**match_body(t["tribunal"], t["insee"]), "mandataire": t["mandataire"]},
+    "weights": lambda t: {"distance": 0.5, "capacite": 0.2, "profil": 0.1, "fraicheur": 0.1, "equite": 0.1},
+    "reservation": lambda t: {
+        "match_id": t["match_id"],
+        "mandataire": t["mandataire"],
+        "numero_rg": "25/88888",
+        "famille": {"statut": "non_examine"},
+        "hors_liste": True,
+        "justification": "Choix du juge pour le test d'accès",
+    },
+    "acceptation": lambda t: {"date_nomination": "2026-11-20"},
+    "refus": lambda t: {"motif": "Refus pour le test d'accès"},
     "new_mandataire": lambda t: mandataire_body(
         departements=[t["departement"]], sites=[{"nom": "Bureau", "insee": t["insee"]}]
     ),
@@ -199,3 +270,16 @@ def test_unknown_and_revoked_tokens_are_401(client):
     response = client.get("/mandataires", headers={"Authorization": "Bearer mjpm_not-a-token"})
     assert response.status_code == 401
     assert response.json()["detail"][0]["type"] == "non_authentifie"
+
+
+def test_the_matrix_covers_every_route():
+    """A new route must be added to ROUTES (or be public on purpose): nothing escapes access control review."""
+    covered = {(route.method, route.path) for route in ROUTES}
+    app = create_app(SETTINGS)
+    for route in app.routes:
+        path = getattr(route, "path", "")
+        if not hasattr(route, "methods") or path.startswith(PUBLIC_PREFIXES) or not route.include_in_schema:
+            continue
+        for method in route.methods - {"HEAD", "OPTIONS"}:
+            normalised = re.sub(r"\{[a-z_]+\}", "{}", path)
+            assert (method, normalised) in {(m, re.sub(r"\{[a-z_]+\}", "{}", p)) for m, p in covered}, (method, path)
