@@ -6,11 +6,11 @@ from app.geo.gazetteer import Gazetteer
 from app.geo.locate import Locator
 
 
-def get_gazetteer(request: Request) -> Gazetteer:
+async def get_gazetteer(request: Request) -> Gazetteer:
     return request.app.state.gazetteer
 
 
-def get_locator(request: Request) -> Locator:
+async def get_locator(request: Request) -> Locator:
     return request.app.state.locator
 
 

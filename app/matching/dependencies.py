@@ -5,7 +5,7 @@ from fastapi import Depends, Request
 from app.matching.service import IndexCache
 
 
-def get_index_cache(request: Request) -> IndexCache:
+async def get_index_cache(request: Request) -> IndexCache:
     return request.app.state.match_index
 
 
