@@ -2,7 +2,7 @@
 
 import json
 import logging
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Annotated
@@ -25,6 +25,7 @@ from app.geo.gazetteer import load_gazetteer
 from app.geo.repository import sync_tribunaux
 from app.matching.versioning import track_registry_changes
 from app.notifications.commands import send_notifications
+from app.professionals.service import import_mesures
 from app.registry.constants import MandataireStatut, MandataireType
 from app.registry.models import Mandataire, MandataireDepartement
 from app.registry.seed import Scale, database_is_empty, seed_demo
@@ -38,6 +39,8 @@ notifications_cli = typer.Typer(help="Notifications (boîte d'envoi).", no_args_
 cli.add_typer(notifications_cli, name="notifications")
 audit_cli = typer.Typer(help="Journal d'audit.", no_args_is_help=True)
 cli.add_typer(audit_cli, name="audit")
+import_cli = typer.Typer(help="Imports depuis un tableur.", no_args_is_help=True)
+cli.add_typer(import_cli, name="import")
 DEMO_TRIBUNAL = "17590111500709"  # Tribunal judiciaire de Lille
 
 OPENAPI_PATH = PROJECT_ROOT / "openapi" / "openapi.json"
@@ -109,7 +112,9 @@ def token_create(
     typer.echo(token)
 
 
-def _seed(engine: Engine, scale: str, seed: int) -> None:
+@contextmanager
+def progress_bars() -> Iterator[Callable[[str, int, int], None]]:
+    """A `progress(stage, done, total)` callback drawing one bar per stage."""
     with Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn()) as bar:
         tasks: dict[str, int] = {}
 
@@ -118,6 +123,11 @@ def _seed(engine: Engine, scale: str, seed: int) -> None:
                 tasks[stage] = bar.add_task(stage, total=total)
             bar.update(tasks[stage], completed=done, total=total)
 
+        yield progress
+
+
+def _seed(engine: Engine, scale: str, seed: int) -> None:
+    with progress_bars() as progress:
         summary = seed_demo(
             engine,
             load_gazetteer(),
@@ -227,6 +237,32 @@ def audit_purge_command() -> None:
         matches, events = purge(session, now=utcnow(), retention_days=settings.audit_retention_days)
     days = settings.audit_retention_days
     typer.echo(f"{matches} demande(s) de liste et {events} événement(s) supprimés (conservation : {days} jours)")
+
+
+@import_cli.command("mesures")
+def import_mesures_command(
+    file: Annotated[Path, typer.Argument(exists=True, dir_okay=False, help="CSV (UTF-8 ou Windows-1252) ou XLSX")],
+    mandataire: Annotated[int, typer.Option(help="Identifiant du mandataire dont ce sont les mesures")],
+    dry_run: Annotated[bool, typer.Option("--dry-run", help="Valider sans rien écrire")] = False,
+) -> None:
+    """Import a spreadsheet of measures (e-MJPM template columns), all or nothing, with a report per line."""
+    try:
+        with progress_bars() as progress:
+            report = import_mesures(file, mandataire, dry_run, progress=progress)
+    except DomainError as error:
+        fail(error)
+    for rejected in report.erreurs:
+        column = f", colonne {rejected.colonne}" if rejected.colonne else ""
+        typer.echo(f"ligne {rejected.ligne}{column} : {rejected.message} ({rejected.code})", err=True)
+    for warning in report.avertissements:
+        typer.echo(f"avertissement ligne {warning.ligne} : {warning.message}")
+    outcome = "enregistré" if report.applique else "rien n'a été écrit"
+    typer.echo(
+        f"{report.lignes} ligne(s) : {report.created} créée(s), {report.updated} modifiée(s), "
+        f"{report.unchanged} inchangée(s), {report.rejected} rejetée(s) ; {outcome}"
+    )
+    if report.erreurs:
+        raise typer.Exit(1)
 
 
 @notifications_cli.command("send")

@@ -44,6 +44,12 @@ class Settings(BaseSettings):
     notification_timeout_s: float = Field(default=10.0, gt=0)
     notification_max_attempts: int = Field(default=8, ge=1)
     notification_backoff_s: float = Field(default=30.0, ge=0)
+    # Professionals' bulk routes (app/professionals): requests per minute and per token, counted in each worker
+    # process (a sliding window in memory); request body limits in bytes.
+    bulk_rate_per_minute: int = Field(default=360, ge=1)
+    import_rate_per_minute: int = Field(default=30, ge=1)
+    bulk_max_bytes: int = Field(default=5 * 1024 * 1024, ge=1024)
+    import_max_bytes: int = Field(default=10 * 1024 * 1024, ge=1024)
 
     @field_validator("database_url")
     @classmethod

@@ -10,9 +10,11 @@ from contextlib import asynccontextmanager
 import httpx
 from fastapi import FastAPI
 from fastapi.routing import APIRoute
+from fastapi.staticfiles import StaticFiles
 
 from app.audit.router import router as audit_router
 from app.config import Settings, get_settings
+from app.dashboards.router import router as dashboards_router
 from app.database import build_engine, build_session_factory
 from app.designation.router import router as designation_router
 from app.errors import install_error_handlers
@@ -23,8 +25,11 @@ from app.geo.router import router as geo_router
 from app.matching.router import router as matching_router
 from app.matching.service import IndexCache
 from app.matching.versioning import track_registry_changes
+from app.professionals.router import router as professionals_router
 from app.registry.router import router as registry_router
 from app.system.router import router as system_router
+from app.web.router import STATIC_DIR
+from app.web.router import router as web_router
 
 API_VERSION = "0.1.0"
 
@@ -74,8 +79,12 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     install_error_handlers(app)
     app.include_router(system_router)
     app.include_router(geo_router)
+    app.include_router(professionals_router)  # before the registry: /mandataires/moi
     app.include_router(registry_router)
     app.include_router(matching_router)
     app.include_router(designation_router)
     app.include_router(audit_router)
+    app.include_router(dashboards_router)
+    app.include_router(web_router)
+    app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")
     return app

@@ -1,7 +1,7 @@
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 from typing import Annotated
 
-from fastapi import Depends
+from fastapi import Depends, Request
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 
 from app.auth.constants import Role
@@ -14,24 +14,34 @@ from app.geo.dependencies import GazetteerDep
 bearer = HTTPBearer(auto_error=False, description="Jeton créé par `mjpm token create`")
 
 
+# The web pages keep the token in this HttpOnly, SameSite=Strict cookie (set by POST /connexion, app/web).
+TOKEN_COOKIE = "mjpm_jeton"
+# CSRF: a cookie-authenticated request that changes state must also carry this header, which a cross-site form
+# cannot send (and a cross-site fetch cannot either without a CORS preflight, which this service never grants).
+CSRF_HEADER, CSRF_VALUE = "X-Requested-With", "mjpm"
+SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
+
+
 def current_principal(
+    request: Request,
     session: SessionDep,
     settings: SettingsDep,
     gazetteer: GazetteerDep,
     credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(bearer)],
 ) -> Principal:
-    if credentials is None:
+    token = credentials.credentials if credentials is not None else request.cookies.get(TOKEN_COOKIE)
+    if not token:
         raise NotAuthenticated("jeton manquant : en-tête « Authorization: Bearer <jeton> »")
-    return authenticate(
-        session, secret=settings.token_secret.get_secret_value(), gazetteer=gazetteer, token=credentials.credentials
-    )
+    if credentials is None and request.method not in SAFE_METHODS and request.headers.get(CSRF_HEADER) != CSRF_VALUE:
+        raise Forbidden(f"requête authentifiée par cookie sans l'en-tête « {CSRF_HEADER}: {CSRF_VALUE} »", code="csrf")
+    return authenticate(session, secret=settings.token_secret.get_secret_value(), gazetteer=gazetteer, token=token)
 
 
 CurrentPrincipal = Annotated[Principal, Depends(current_principal)]
 
 
-def require_roles(*roles: Role) -> Callable[[Principal], Principal]:
-    def check(principal: CurrentPrincipal) -> Principal:
+def require_roles(*roles: Role) -> Callable[[Principal], Awaitable[Principal]]:
+    async def check(principal: CurrentPrincipal) -> Principal:  # pure: no thread-pool hop
         if principal.role not in roles:
             raise Forbidden(f"rôle {principal.role.value} non autorisé pour cette opération")
         return principal

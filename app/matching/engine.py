@@ -380,7 +380,7 @@ def candidate(scoring: Scoring, i: int, tuning: Tuning) -> Candidate:
     components = []
     for name, unit in CRITERIA:
         value, sub, weight = scoring.raw[name][i], float(scoring.subs[name][i]), getattr(scoring.weights, name)
-        shown = None if name == "profil" or np.isnan(value) else round(float(value), 2 if name != "capacite" else 4)
+        shown = None if np.isnan(value) else round(float(value), 2 if name != "capacite" else 4)
         components.append(Component(name, shown, unit, round(sub, 4), weight, round(weight * sub / total_weight, 4)))
     distance = scoring.raw["distance"][i]
     return Candidate(

@@ -3,6 +3,7 @@ with SQL increments in the caller's transaction, so concurrent changes never ove
 counters can never drift from the measures (a property test recounts them after random sequences)."""
 
 from collections import defaultdict
+from collections.abc import Iterable
 from dataclasses import dataclass
 
 from sqlalchemy import update
@@ -47,15 +48,32 @@ def apply_load_change(
     concurrent reservations can never take the same last place; `NoFreePlace` is raised when none is left."""
     if before == after:
         return
+    _write_deltas(session, _deltas([(before, after)]), guard_capacity=guard_capacity)
+
+
+def apply_load_changes(session: Session, changes: Iterable[tuple[LoadShare | None, LoadShare | None]]) -> None:
+    """Batch form of `apply_load_change` (bulk measures): the moves of many measures are summed into one
+    increment per professional and per site, written in a fixed order (no deadlock between concurrent batches)."""
+    _write_deltas(session, _deltas(changes), guard_capacity=False)
+
+
+def _deltas(changes: Iterable[tuple[LoadShare | None, LoadShare | None]]) -> dict[tuple[type, int], dict[str, float]]:
     deltas: dict[tuple[type, int], dict[str, float]] = defaultdict(lambda: defaultdict(float))
-    for share, sign in ((before, -1), (after, 1)):
-        if share is None:
+    for before, after in changes:
+        if before == after:
             continue
-        targets = [(Mandataire, share.mandataire_id)] + ([(Site, share.site_id)] if share.site_id else [])
-        for target in targets:
-            deltas[target][COUNT_COLUMN[share.statut]] += sign
-            deltas[target][LOAD_COLUMN[share.statut]] += sign * share.poids
-    for (model, row_id), changes in deltas.items():
+        for share, sign in ((before, -1), (after, 1)):
+            if share is None:
+                continue
+            targets = [(Mandataire, share.mandataire_id)] + ([(Site, share.site_id)] if share.site_id else [])
+            for target in targets:
+                deltas[target][COUNT_COLUMN[share.statut]] += sign
+                deltas[target][LOAD_COLUMN[share.statut]] += sign * share.poids
+    return deltas
+
+
+def _write_deltas(session: Session, deltas: dict[tuple[type, int], dict[str, float]], *, guard_capacity: bool) -> None:
+    for (model, row_id), changes in sorted(deltas.items(), key=lambda item: (item[0][0].__name__, item[0][1])):
         values = {
             column: getattr(model, column) + (int(delta) if column.startswith("mesures") else delta)
             for column, delta in changes.items()

@@ -159,6 +159,9 @@ class Mesure(Base):
         Index("ix_mesure_mandataire_statut", "mandataire_id", "statut"),
         # Recent designations per professional (equity criterion of the matching).
         Index("ix_mesure_mandataire_created_at", "mandataire_id", "created_at"),
+        # Monthly flows of the dashboards: range scans that cover the type and territory joins.
+        Index("ix_mesure_date_nomination", "date_nomination", "mandataire_id", "tribunal_id"),
+        Index("ix_mesure_date_fin_mesure", "date_fin_mesure", "mandataire_id", "tribunal_id"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)

@@ -1,0 +1,293 @@
+"""API schemas of the professionals' routes: availability, bulk measures (e-MJPM's vendor shape), imports."""
+
+from datetime import date
+from typing import Annotated, Any, Literal
+
+from pydantic import (
+    BaseModel,
+    BeforeValidator,
+    Field,
+    SkipValidation,
+    StringConstraints,
+    ValidationError,
+    ValidationInfo,
+    field_validator,
+    model_validator,
+)
+
+from app.professionals import imports
+from app.registry.constants import CauseSortie, Champ, Civilite, LieuVie, MotifAbsence, Nature, Specialite
+from app.registry.schemas import (
+    YEAR_MIN,
+    AbsenceIn,
+    Capacite,
+    Langue,
+    MandataireOut,
+    MesureCreate,
+    MesureFields,
+    Model,
+    NumeroRg,
+    TribunalKey,
+    not_null,
+)
+
+LOT_MAX = 1000  # measures per call, as e-MJPM's vendor API
+
+# --- availability ----------------------------------------------------------------------------------
+
+
+class Avertissement(BaseModel):
+    code: str
+    message: str
+
+
+class AbsenceChange(Model):
+    id: int
+    debut: date | None = None
+    fin: date | None = None
+    motif: MotifAbsence | None = None
+    remplacant: int | None = Field(default=None, description="null retire le remplaçant")
+
+    _not_null = field_validator("debut", "fin", "motif")(not_null)
+
+
+class AbsencesOps(Model):
+    ajouter: list[AbsenceIn] = Field(default_factory=list)
+    modifier: list[AbsenceChange] = Field(default_factory=list)
+    supprimer: list[int] = Field(default_factory=list, description="Identifiants des absences à retirer")
+
+
+class AntenneCapacite(Model):
+    id: int = Field(description="Identifiant du site (antenne)")
+    capacite: Capacite | None = Field(description="Capacité propre de l'antenne ; null : aucune")
+
+
+class DisponibiliteUpdate(Model):
+    """What a professional declares about its availability. Every call, even with `version` alone (a
+    confirmation that nothing changed), stamps `derniere_mise_a_jour`, the freshness the matching weighs."""
+
+    version: int
+    capacite: Capacite | None = None
+    accepte_nouvelles_mesures: bool | None = None
+    rayon_km: Annotated[int, Field(ge=1, le=500)] | None = Field(default=None, description="null : non précisé")
+    specialites: list[Specialite] | None = None
+    langues: list[Langue] | None = None
+    absences: AbsencesOps | None = None
+    antennes: list[AntenneCapacite] | None = None
+
+    _not_null = field_validator(
+        "capacite", "accepte_nouvelles_mesures", "specialites", "langues", "absences", "antennes"
+    )(not_null)
+
+
+class DisponibiliteOut(MandataireOut):
+    avertissements: list[Avertissement] = Field(
+        description="Remarques sur la déclaration (capacité au-dessus des normes régionales...), jamais bloquantes"
+    )
+
+
+# --- one measure in e-MJPM's vendor API shape ------------------------------------------------------
+
+NatureIn = Annotated[Nature, BeforeValidator(imports.nature_code)]
+ChampIn = Annotated[Champ, BeforeValidator(imports.champ_code)]
+LieuVieIn = Annotated[LieuVie, BeforeValidator(imports.lieu_vie_code)]
+CiviliteIn = Annotated[Civilite, BeforeValidator(imports.civilite_code)]
+CauseSortieIn = Annotated[CauseSortie, BeforeValidator(imports.cause_sortie_code)]
+DateIn = Annotated[date, BeforeValidator(imports.parse_date)]
+Pays = Annotated[Literal["FR", "BE"], BeforeValidator(lambda v: v.strip().upper() if isinstance(v, str) else v)]
+# e-MJPM fields this service does not keep (history of states, resources, chamber...): accepted and dropped.
+IGNORED_VENDOR_FIELDS = frozenset(
+    {
+        "id",
+        "cabinet",
+        "tribunal_cabinet",
+        "date_premier_mesure",
+        "date_protection_en_cours",
+        "resultat_revision",
+        "ressources",
+        "type_etablissement",
+        "etablissement_siret",
+        "etats",
+    }
+)
+ETAT_FIELDS = ("nature_mesure", "champ_mesure", "lieu_vie", "code_postal", "ville", "pays")
+
+
+class MesureLotItem(MesureFields):
+    """A measure as e-MJPM's vendor API sent it. Labels are accepted for codes ("Curatelle renforcée",
+    "protection_bien_personne", "mesure_ad_hoc"...). On an update, a field left out keeps its value and a field
+    sent as null is cleared. Without `statut`, a `cause_sortie` closes the measure and a null one reopens it."""
+
+    numero_rg: NumeroRg
+    tribunal_siret: TribunalKey
+    nature_mesure: NatureIn
+    champ_mesure: ChampIn | None = None
+    lieu_vie: LieuVieIn
+    pays: Pays | None = Field(default=None, description="Par défaut : BE pour un code postal à 4 chiffres, FR sinon")
+    code_postal: Annotated[str, StringConstraints(strip_whitespace=True, pattern=r"^\d{4,5}$")]
+    ville: Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=100)] | None = None
+    civilite: CiviliteIn | None = None
+    annee_naissance: Annotated[int, Field(ge=YEAR_MIN)] | None = None
+    date_nomination: DateIn | None = None
+    date_fin_mesure: DateIn | None = None
+    statut: Literal["en_cours", "eteinte"] | None = Field(
+        default=None, description="Par défaut : éteinte si cause_sortie est donnée"
+    )
+    cause_sortie: CauseSortieIn | None = Field(default=None, validate_default=True)
+    numero_dossier: Annotated[str, StringConstraints(strip_whitespace=True, max_length=50)] | None = None
+    antenne_id: int | None = Field(default=None, description="Site (antenne) du mandataire : GET /mandataires/moi")
+
+    @model_validator(mode="before")
+    @classmethod
+    def flatten_vendor_shape(cls, data: Any) -> Any:
+        """e-MJPM kept nature, champ, lieu de vie and residence in `etats` (history): the last state counts."""
+        if not isinstance(data, dict) or not IGNORED_VENDOR_FIELDS.intersection(data):
+            return data
+        etats = data.get("etats")
+        flat = {k: v for k, v in data.items() if k not in IGNORED_VENDOR_FIELDS}
+        if isinstance(etats, list) and etats and all(isinstance(e, dict) for e in etats):
+            last = max(etats, key=lambda e: str(e.get("date_changement_etat") or ""))
+            for name in ETAT_FIELDS:
+                if name not in flat and last.get(name) not in (None, ""):
+                    flat[name] = last[name]
+        return flat
+
+    @field_validator("code_postal")
+    @classmethod
+    def postcode_of_the_country(cls, code: str, info: ValidationInfo) -> str:
+        pays = info.data.get("pays")
+        if pays == "FR" and len(code) != 5:
+            raise ValueError("un code postal français a 5 chiffres")
+        if pays == "BE" and len(code) != 4:
+            raise ValueError("un code postal belge a 4 chiffres")
+        return code
+
+
+class LotIn(Model):
+    mesures: Annotated[
+        list[SkipValidation[MesureLotItem]],
+        Field(
+            description=f"Au plus {LOT_MAX} mesures ; chacune est validée à part (voir `resultats`)",
+            json_schema_extra={"maxItems": LOT_MAX},
+        ),
+    ]
+
+
+class Motif(BaseModel):
+    code: str
+    champ: str | None = Field(description="Champ en cause (nom de l'API e-MJPM), s'il y en a un")
+    message: str
+
+
+class LotItemOut(BaseModel):
+    index: int = Field(description="Position dans le lot (à partir de 0)")
+    numero_rg: str | None
+    tribunal_siret: str | None
+    resultat: Literal["created", "updated", "unchanged", "rejected"]
+    id: int | None = Field(description="Identifiant de la mesure (sauf rejet)")
+    motifs: list[Motif] = Field(default_factory=list, description="Pourquoi la mesure est rejetée")
+    avertissements: list[Motif] = Field(default_factory=list)
+
+
+class LotOut(BaseModel):
+    strict: bool
+    applique: bool = Field(description="false : rien n'a été écrit (lot strict rejeté)")
+    total: int
+    created: int
+    updated: int
+    unchanged: int
+    rejected: int
+    resultats: list[LotItemOut]
+
+
+class ErrorItem(BaseModel):
+    type: str
+    loc: list[str | int]
+    msg: str
+
+
+class LotRejected(BaseModel):
+    detail: list[ErrorItem]
+    rapport: LotOut
+
+
+# --- spreadsheet import ----------------------------------------------------------------------------
+
+
+class LigneRejetee(BaseModel):
+    ligne: int = Field(description="Numéro de ligne dans le fichier (l'en-tête est la ligne 1)")
+    colonne: str | None
+    code: str
+    message: str
+
+
+class ImportOut(BaseModel):
+    fichier: str
+    format: Literal["csv", "xlsx"]
+    encodage: str | None
+    dry_run: bool
+    applique: bool = Field(description="true : le fichier a été enregistré ; false : rien n'a été écrit")
+    lignes: int
+    created: int
+    updated: int
+    unchanged: int
+    rejected: int
+    erreurs: list[LigneRejetee]
+    avertissements: list[LigneRejetee]
+
+
+class ImportRejected(BaseModel):
+    detail: list[ErrorItem]
+    rapport: ImportOut
+
+
+# --- single measure --------------------------------------------------------------------------------
+
+
+class MesureReplace(MesureCreate):
+    """Full replacement of a measure: every field is restated (an omitted optional field is cleared)."""
+
+    version: int
+    mandataire: int | None = Field(default=None, description="Par défaut, le mandataire actuel de la mesure")
+
+
+# --- pydantic errors, in French --------------------------------------------------------------------
+
+PYDANTIC_ERRORS = {
+    "missing": ("champ_obligatoire", "obligatoire"),
+    "extra_forbidden": ("champ_inconnu", "champ inconnu"),
+    "string_pattern_mismatch": ("format_invalide", "format invalide"),
+    "string_too_long": ("valeur_trop_longue", "trop long ({max_length} caractères au plus)"),
+    "string_too_short": ("champ_obligatoire", "ne peut pas être vide"),
+    "string_type": ("valeur_invalide", "texte attendu"),
+    "int_parsing": ("nombre_invalide", "nombre entier attendu"),
+    "int_type": ("nombre_invalide", "nombre entier attendu"),
+    "int_from_float": ("nombre_invalide", "nombre entier attendu"),
+    "greater_than_equal": ("valeur_invalide", "doit valoir au moins {ge}"),
+    "less_than_equal": ("valeur_invalide", "doit valoir au plus {le}"),
+    "literal_error": ("valeur_inconnue", "valeur inconnue (valeurs admises : {expected})"),
+    "enum": ("valeur_inconnue", "valeur inconnue (valeurs admises : {expected})"),
+    "date_type": ("date_invalide", "date invalide"),
+    "date_parsing": ("date_invalide", "date invalide"),
+    "model_type": ("valeur_invalide", "objet JSON attendu"),
+    "dict_type": ("valeur_invalide", "objet JSON attendu"),
+}
+
+
+def reasons_of(error: ValidationError) -> list[tuple[str | None, str, str]]:
+    """(field, code, French message) of each error of a MesureLotItem."""
+    reasons = []
+    for item in error.errors(include_url=False, include_input=False):
+        field = str(item["loc"][0]) if item["loc"] else None
+        if item["type"] in PYDANTIC_ERRORS:
+            code, template = PYDANTIC_ERRORS[item["type"]]
+            try:
+                message = template.format(**item.get("ctx", {}))
+            except (KeyError, IndexError):
+                message = template
+        elif item["type"] == "value_error":
+            code, message = "valeur_invalide", item["msg"].removeprefix("Value error, ")
+        else:
+            code, message = item["type"], item["msg"]
+        reasons.append((field, code, message))
+    return reasons

@@ -1,0 +1,1 @@
+"""Server-rendered web pages (French, Jinja2): sign-in, the agents' dashboards, the judge's page."""

@@ -1,0 +1,89 @@
+"""French labels of the API vocabularies, shown by the pages (the API itself keeps its stable codes)."""
+
+from app.designation.constants import Famille
+from app.registry.constants import LieuVie, MandataireType, Nature, Specialite
+
+NATURES = {
+    Nature.SAUVEGARDE_JUSTICE: "Sauvegarde de justice",
+    Nature.CURATELLE_SIMPLE: "Curatelle simple",
+    Nature.CURATELLE_RENFORCEE: "Curatelle renforcée",
+    Nature.TUTELLE: "Tutelle",
+    Nature.MESURE_ACCOMPAGNEMENT_JUDICIAIRE: "Mesure d'accompagnement judiciaire (MAJ)",
+    Nature.MJAGBF: "Mesure judiciaire d'aide à la gestion du budget familial (MJAGBF)",
+    Nature.SUBROGE_CURATEUR: "Subrogé curateur",
+    Nature.SUBROGE_TUTEUR: "Subrogé tuteur",
+    Nature.MANDAT_AD_HOC: "Mandat ad hoc",
+    Nature.MANDAT_PROTECTION_FUTURE: "Mandat de protection future",
+}
+
+LIEUX_VIE = {
+    LieuVie.DOMICILE: "Domicile",
+    LieuVie.ETABLISSEMENT: "Établissement",
+    LieuVie.ETABLISSEMENT_CONSERVATION_DOMICILE: "Établissement avec conservation du domicile",
+    LieuVie.SDF: "Sans domicile fixe",
+}
+
+TYPES = {
+    MandataireType.SERVICE: "Service mandataire",
+    MandataireType.INDIVIDUEL: "Mandataire individuel",
+    MandataireType.PREPOSE: "Préposé d'établissement",
+}
+
+SPECIALITES = {
+    Specialite.BELGIQUE: "Intervient en Belgique",
+    Specialite.PSYCHIATRIE: "Psychiatrie",
+    Specialite.SITUATIONS_COMPLEXES: "Situations complexes",
+    Specialite.FIN_DE_VIE: "Fin de vie",
+    Specialite.HANDICAP: "Handicap (dont ESAT, SAVS)",
+    Specialite.PERSONNES_AGEES: "Personnes âgées",
+    Specialite.JEUNES_MAJEURS: "Jeunes majeurs (moins de 25 ans)",
+    Specialite.PATRIMOINE_COMPLEXE: "Patrimoine complexe",
+    Specialite.EXPLOITANTS_AGRICOLES: "Exploitants agricoles (MSA)",
+    Specialite.VISITES_BINOME: "Visites en binôme",
+}
+
+FAMILLES = {
+    Famille.NON_EXAMINE: "Priorité familiale non examinée",
+    Famille.AUCUN_PROCHE: "Aucun proche disponible",
+    Famille.PROCHE_REFUSE: "Un proche a refusé la mesure",
+}
+
+CRITERES = {
+    "distance": "Distance",
+    "capacite": "Capacité libre",
+    "profil": "Profil (besoins, lieu de vie)",
+    "fraicheur": "Fraîcheur des données",
+    "equite": "Équité de répartition",
+}
+
+RESERVATION_STATUTS = {
+    "en_attente": "en attente de la réponse du mandataire",
+    "acceptee": "acceptée",
+    "refusee": "refusée",
+    "annulee": "annulée",
+    "expiree": "expirée",
+}
+
+# Dashboards shown on the overview, in page order, with a title until the JSON gives its own.
+TABLEAUX = {
+    "charge": "Charge des professionnels",
+    "tension": "Territoires en tension",
+    "histogramme-individuels": "Charge des mandataires individuels par tranche",
+    "flux": "Flux mensuels des mesures et des réservations",
+    "couverture": "Communes sans professionnel disponible à portée",
+    "belgique": "Mesures avec une résidence en Belgique",
+    "fraicheur": "Fraîcheur des disponibilités",
+    "preposes": "Établissements publics de plus de 80 places sans préposé",
+}
+
+
+def for_js() -> dict[str, dict[str, str]]:
+    """The labels the pages' scripts need, as plain string maps."""
+    return {
+        "types": {k.value: v for k, v in TYPES.items()},
+        "natures": {k.value: v for k, v in NATURES.items()},
+        "criteres": CRITERES,
+        "familles": {k.value: v for k, v in FAMILLES.items()},
+        "statuts": RESERVATION_STATUTS,
+        "specialites": {k.value: v for k, v in SPECIALITES.items()},
+    }

@@ -1,0 +1,377 @@
+"""Server-rendered pages (French, Jinja2, no JavaScript build step) and the map's simplified geometry.
+
+Sign-in: `POST /connexion` checks the token and keeps it in the `mjpm_jeton` cookie (HttpOnly, SameSite=Strict,
+Secure over https or in production); the token never appears in a URL. The pages then call the JSON API with
+`fetch()` and the same-origin cookie; `current_principal` accepts that cookie when there is no Bearer header.
+
+CSRF: the cookie is SameSite=Strict, so a cross-site request does not carry it; state-changing API calls are
+JSON `fetch()` calls (a cross-site form cannot send `application/json`), and `current_principal` additionally
+refuses a cookie-authenticated non-GET request without the `X-Requested-With: mjpm` header. The sign-in form
+itself refuses a cross-origin `Origin`.
+"""
+
+import gzip
+import hashlib
+import json
+from datetime import date
+from functools import lru_cache
+from pathlib import Path
+from typing import Annotated
+from urllib.parse import urlencode, urlsplit
+
+import shapely
+from fastapi import APIRouter, Form, Request
+from fastapi.responses import HTMLResponse, RedirectResponse, Response
+from fastapi.templating import Jinja2Templates
+from shapely.geometry import mapping
+
+from app.auth.constants import JUDICIAL_ROLES, Role
+from app.auth.dependencies import CSRF_HEADER, CSRF_VALUE, TOKEN_COOKIE
+from app.auth.exceptions import NotAuthenticated
+from app.auth.principal import Principal
+from app.auth.service import authenticate
+from app.config import Settings
+from app.dependencies import SessionDep, SettingsDep
+from app.geo.dependencies import GazetteerDep
+from app.geo.gazetteer import Gazetteer, TribunalEntry
+from app.geo.models import Tribunal
+from app.registry.constants import MandataireType, Nature
+from app.web import labels
+
+WEB_DIR = Path(__file__).resolve().parent
+STATIC_DIR = WEB_DIR / "static"
+COOKIE_MAX_AGE_S = 12 * 3600  # one working day; signing in again only needs the token
+# Tolerance (degrees, about 1 km) and grid of the map's simplified outlines: about 200 kB, 60 kB gzipped.
+MAP_TOLERANCE_DEG, MAP_GRID_DEG = 0.01, 0.001
+
+DASHBOARD_ROLES = frozenset({Role.AGENT, Role.ADMIN})
+JUDGE_ROLES = frozenset({Role.MAGISTRAT, Role.GREFFIER, Role.ADMIN})
+ROLE_LABELS = {
+    Role.ADMIN: "administrateur",
+    Role.AGENT: "agent de la cohésion sociale",
+    Role.MAGISTRAT: "magistrat",
+    Role.GREFFIER: "greffier",
+    Role.MANDATAIRE: "mandataire",
+}
+SECURITY_HEADERS = {
+    "Content-Security-Policy": (
+        "default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'self'; object-src 'none'; "
+        "base-uri 'none'; form-action 'self'; frame-ancestors 'none'"
+    ),
+    "Cache-Control": "no-store",
+    "Referrer-Policy": "same-origin",
+    "X-Content-Type-Options": "nosniff",
+}
+
+router = APIRouter(include_in_schema=False)
+templates = Jinja2Templates(directory=WEB_DIR / "templates")
+
+
+@lru_cache(maxsize=64)
+def _static_version(name: str) -> str:
+    return hashlib.sha256((STATIC_DIR / name).read_bytes()).hexdigest()[:10]
+
+
+def static_url(name: str) -> str:
+    """URL of a static file with a content hash, so browsers never keep a stale script."""
+    return f"/static/{name}?v={_static_version(name)}"
+
+
+templates.env.globals.update(static_url=static_url, csrf_header=CSRF_HEADER, csrf_value=CSRF_VALUE)
+
+
+# --- who is asking --------------------------------------------------------------------------------------------
+
+
+def _token(request: Request) -> str | None:
+    scheme, _, value = request.headers.get("authorization", "").partition(" ")
+    if scheme.lower() == "bearer" and value.strip():
+        return value.strip()
+    return request.cookies.get(TOKEN_COOKIE) or None
+
+
+def _page_principal(request: Request, session, settings: Settings, gazetteer: Gazetteer) -> Principal | None:
+    token = _token(request)
+    if token is None:
+        return None
+    try:
+        return authenticate(session, secret=settings.token_secret.get_secret_value(), gazetteer=gazetteer, token=token)
+    except NotAuthenticated:
+        return None
+
+
+def _safe_next(target: str | None) -> str | None:
+    """Only a local path (no scheme, no host, no `//`) may be a redirect target after sign-in."""
+    if not target or not target.startswith("/") or target.startswith("//") or "\\" in target:
+        return None
+    parts = urlsplit(target)
+    return target if not parts.scheme and not parts.netloc else None
+
+
+def _home(principal: Principal) -> str:
+    if principal.role in DASHBOARD_ROLES:
+        return "/tableaux-de-bord"
+    if principal.role in JUDGE_ROLES:
+        return "/juge"
+    return "/docs"
+
+
+def _render(request: Request, name: str, context: dict, status_code: int = 200) -> HTMLResponse:
+    response = templates.TemplateResponse(request, name, context, status_code=status_code)
+    response.headers.update(SECURITY_HEADERS)
+    return response
+
+
+def _guard(request: Request, principal: Principal | None, roles: frozenset[Role], page: str) -> Response | None:
+    """A redirect to the sign-in form without a valid token, a French 403 page for another role, else None."""
+    if principal is None:
+        target = request.url.path + (f"?{request.url.query}" if request.url.query else "")
+        return RedirectResponse("/connexion?" + urlencode({"suivant": target}), status_code=303)
+    if principal.role not in roles:
+        allowed = ", ".join(sorted(ROLE_LABELS[r] for r in roles))
+        return _render(
+            request,
+            "erreur.html",
+            {
+                "principal": principal,
+                "role": ROLE_LABELS[principal.role],
+                "titre": "Accès refusé",
+                "message": f"La page « {page} » est réservée aux rôles suivants : {allowed}. "
+                f"Votre jeton a le rôle « {ROLE_LABELS[principal.role]} ».",
+                "accueil": _home(principal),
+            },
+            status_code=403,
+        )
+    return None
+
+
+# --- sign-in --------------------------------------------------------------------------------------------------
+
+
+@router.get("/connexion", response_class=HTMLResponse)
+def sign_in_form(request: Request, suivant: str | None = None) -> HTMLResponse:
+    return _render(request, "connexion.html", {"suivant": _safe_next(suivant) or "", "erreur": None})
+
+
+@router.post("/connexion", response_class=HTMLResponse)
+def sign_in(
+    request: Request,
+    session: SessionDep,
+    settings: SettingsDep,
+    gazetteer: GazetteerDep,
+    jeton: Annotated[str, Form(max_length=200)] = "",
+    suivant: Annotated[str, Form(max_length=500)] = "",
+) -> Response:
+    origin = request.headers.get("origin")
+    # Behind a reverse proxy that rewrites Host, the public host arrives in X-Forwarded-Host.
+    hosts = {request.headers.get("host"), request.headers.get("x-forwarded-host")} - {None}
+    if origin and origin != "null" and urlsplit(origin).netloc not in hosts:
+        return _render(
+            request,
+            "connexion.html",
+            {"suivant": "", "erreur": "Connexion refusée : le formulaire ne vient pas de ce site."},
+            status_code=403,
+        )
+    principal = None
+    if jeton.strip():
+        try:
+            principal = authenticate(
+                session, secret=settings.token_secret.get_secret_value(), gazetteer=gazetteer, token=jeton.strip()
+            )
+        except NotAuthenticated:
+            principal = None
+    if principal is None:
+        return _render(
+            request,
+            "connexion.html",
+            {"suivant": _safe_next(suivant) or "", "erreur": "Jeton inconnu ou révoqué : vérifiez-le et réessayez."},
+            status_code=401,
+        )
+    response = RedirectResponse(_safe_next(suivant) or _home(principal), status_code=303)
+    response.set_cookie(
+        TOKEN_COOKIE,
+        jeton.strip(),
+        max_age=COOKIE_MAX_AGE_S,
+        path="/",
+        httponly=True,
+        samesite="strict",
+        secure=request.url.scheme == "https" or settings.environment == "production",
+    )
+    return response
+
+
+@router.post("/deconnexion")
+def sign_out(request: Request, settings: SettingsDep) -> Response:
+    response = RedirectResponse("/connexion", status_code=303)
+    response.delete_cookie(
+        TOKEN_COOKIE,
+        path="/",
+        httponly=True,
+        samesite="strict",
+        secure=request.url.scheme == "https" or settings.environment == "production",
+    )
+    return response
+
+
+# --- dashboards overview --------------------------------------------------------------------------------------
+
+
+def _date(value: str | None) -> str | None:
+    try:
+        return date.fromisoformat(value).isoformat() if value else None
+    except ValueError:
+        return None
+
+
+def _filters(request: Request, gazetteer: Gazetteer) -> tuple[dict[str, str], list[str]]:
+    """The known filters of the query string, checked against the reference data; unknown values are dropped."""
+    query = request.query_params
+    checks = {
+        "region": lambda v: v if v in gazetteer.regions else None,
+        "departement": lambda v: v if v in gazetteer.departements else None,
+        "tribunal": lambda v: v if gazetteer.tribunal(v) else None,
+        "type": lambda v: v if v in MandataireType.__members__.values() else None,
+        "debut": _date,
+        "fin": _date,
+        "nature": lambda v: v if v in Nature.__members__.values() else None,
+        "distance_km": lambda v: v if v.isdigit() and 1 <= int(v) <= 500 else None,
+    }
+    filters, ignored = {}, []
+    for key, check in checks.items():
+        value = (query.get(key) or "").strip()
+        if not value:
+            continue
+        if (checked := check(value)) is None:
+            ignored.append(key)
+        else:
+            filters[key] = checked
+    return filters, ignored
+
+
+def _in_scope(principal: Principal, departement: str) -> bool:
+    return principal.departements is None or departement in principal.departements
+
+
+def _tribunal_options(gazetteer: Gazetteer, keep) -> list[dict]:
+    tribunaux = sorted(
+        gazetteer.tribunaux.values(), key=lambda t: (t.departement, t.type != "tribunal_judiciaire", t.nom)
+    )
+    return [
+        {"valeur": t.siret or t.code, "nom": t.nom, "departement": t.departement}
+        for t in tribunaux
+        if keep(t.departement)
+    ]
+
+
+@router.get("/tableaux-de-bord", response_class=HTMLResponse)
+def dashboards_page(request: Request, session: SessionDep, settings: SettingsDep, gazetteer: GazetteerDep) -> Response:
+    principal = _page_principal(request, session, settings, gazetteer)
+    if (refused := _guard(request, principal, DASHBOARD_ROLES, "Tableaux de bord")) is not None:
+        return refused
+    assert principal is not None
+    filters, ignored = _filters(request, gazetteer)
+    departements = [d for code, d in sorted(gazetteer.departements.items()) if _in_scope(principal, code)]
+    regions = sorted(
+        (gazetteer.regions[code] for code in {d.region for d in departements} if code in gazetteer.regions),
+        key=lambda r: r.nom,
+    )
+    table_filters = {k: v for k, v in filters.items() if k not in ("nature", "distance_km")}
+    exports = {}
+    for name in labels.TABLEAUX:
+        query = urlencode(filters if name == "couverture" else table_filters)
+        exports[name] = {
+            ext: f"/tableaux-de-bord/{name}.{ext}" + (f"?{query}" if query else "") for ext in ("csv", "xlsx")
+        }
+    return _render(
+        request,
+        "tableaux.html",
+        {
+            "principal": principal,
+            "role": ROLE_LABELS[principal.role],
+            "filtres": filters,
+            "ignores": ignored,
+            "regions": regions,
+            "departements": departements,
+            "tribunaux": _tribunal_options(gazetteer, lambda code: _in_scope(principal, code)),
+            "types": labels.TYPES,
+            "natures": labels.NATURES,
+            "tableaux": labels.TABLEAUX,
+            "exports": exports,
+            "requete": urlencode(table_filters),
+            "requete_couverture": urlencode(filters),
+            "libelles": labels.for_js(),
+        },
+    )
+
+
+# --- judge's page ---------------------------------------------------------------------------------------------
+
+
+@router.get("/juge", response_class=HTMLResponse)
+def judge_page(request: Request, session: SessionDep, settings: SettingsDep, gazetteer: GazetteerDep) -> Response:
+    principal = _page_principal(request, session, settings, gazetteer)
+    if (refused := _guard(request, principal, JUDGE_ROLES, "Désignation d'un mandataire")) is not None:
+        return refused
+    assert principal is not None
+    own: TribunalEntry | None = None
+    if principal.role in JUDICIAL_ROLES and principal.tribunal_id is not None:
+        row = session.get(Tribunal, principal.tribunal_id)
+        own = gazetteer.tribunal(row.siret or row.code) if row else None
+    tribunaux = (
+        [{"valeur": own.siret or own.code, "nom": own.nom, "departement": own.departement}]
+        if own
+        else _tribunal_options(gazetteer, lambda _code: True)
+    )
+    return _render(
+        request,
+        "juge.html",
+        {
+            "principal": principal,
+            "role": ROLE_LABELS[principal.role],
+            "tribunaux": tribunaux,
+            "tribunal_fixe": own is not None,
+            "natures": labels.NATURES,
+            "lieux_vie": labels.LIEUX_VIE,
+            "specialites": labels.SPECIALITES,
+            "familles": labels.FAMILLES,
+            "libelles": labels.for_js(),
+        },
+    )
+
+
+# --- map geometry ---------------------------------------------------------------------------------------------
+
+
+@lru_cache(maxsize=4)
+def _departements_geojson(gazetteer: Gazetteer) -> tuple[bytes, bytes]:
+    """Simplified outlines of the 101 départements (plain and gzipped), built once per gazetteer."""
+    features = []
+    for code, departement in sorted(gazetteer.departements.items()):
+        geometry = departement.geometry.simplify(MAP_TOLERANCE_DEG, preserve_topology=True)
+        simplified = shapely.set_precision(geometry, MAP_GRID_DEG)
+        features.append(
+            {
+                "type": "Feature",
+                "properties": {"code": code, "nom": departement.nom, "region": departement.region},
+                "geometry": mapping(simplified if not simplified.is_empty else geometry),
+            }
+        )
+    body = json.dumps({"type": "FeatureCollection", "features": features}, separators=(",", ":")).encode()
+    return body, gzip.compress(body, compresslevel=9, mtime=0)
+
+
+@router.get("/referentiel/departements.geojson")
+def departements_geojson(request: Request, gazetteer: GazetteerDep) -> Response:
+    """The départements' outlines, simplified for the maps of the pages (GeoJSON, WGS 84)."""
+    body, compressed = _departements_geojson(gazetteer)
+    headers = {"Cache-Control": "public, max-age=86400", "Vary": "Accept-Encoding"}
+    if "gzip" in request.headers.get("accept-encoding", ""):
+        return Response(compressed, media_type="application/geo+json", headers={**headers, "Content-Encoding": "gzip"})
+    return Response(body, media_type="application/geo+json", headers=headers)
+
+
+@router.get("/")
+def home(request: Request, session: SessionDep, settings: SettingsDep, gazetteer: GazetteerDep) -> Response:
+    """The page of the signed-in role, else the sign-in form."""
+    principal = _page_principal(request, session, settings, gazetteer)
+    return RedirectResponse(_home(principal) if principal else "/connexion", status_code=303)

@@ -1,0 +1,72 @@
+"""The Hauts-de-France demo register, seeded once for the dashboard tests in a scratch database (SQLite file or
+PostgreSQL database, as `MJPM_TEST_DATABASE_URL` says), with an app and tokens bound to it."""
+
+import os
+from collections.abc import Iterator
+from dataclasses import dataclass
+
+import pytest
+from fastapi.testclient import TestClient
+from sqlalchemy import Engine, text
+from sqlalchemy.orm import sessionmaker
+
+from app.auth.constants import Role
+from app.auth.service import create_token
+from app.config import Settings
+from app.database import build_engine, utcnow
+from app.geo.gazetteer import Gazetteer
+from app.geo.repository import sync_tribunaux
+from app.main import create_app
+from app.registry.seed import seed_demo
+from tests.support import migrate, scratch_database_url
+
+
+@dataclass
+class Regional:
+    engine: Engine
+    client: TestClient
+    headers: dict[str, dict[str, str]]  # by caller: admin, agent (région 32), agent_59
+
+    def rows(self, sql: str, **params) -> list[tuple]:
+        with self.engine.connect() as connection:
+            return [tuple(row) for row in connection.execute(text(sql), params)]
+
+    def get(self, path: str, caller: str = "admin", **params):
+        response = self.client.get(path, headers=self.headers[caller], params=params)
+        assert response.status_code == 200, response.text
+        return response
+
+
+@pytest.fixture(scope="package")
+def regional(tmp_path_factory: pytest.TempPathFactory, gazetteer: Gazetteer) -> Iterator[Regional]:
+    base = os.environ.get("MJPM_TEST_DATABASE_URL", "sqlite://")
+    with scratch_database_url(base, tmp_path_factory.mktemp("dashboards"), "mjpm_dash") as url:
+        engine = build_engine(url)
+        try:
+            migrate(engine)
+            settings = Settings(database_url=url, environment="test")
+            with sessionmaker(bind=engine).begin() as session:
+                sync_tribunaux(session, gazetteer)
+            seed_demo(engine, gazetteer, scale="region", seed=11, today=utcnow().date())
+            with sessionmaker(bind=engine).begin() as session:
+                headers = {
+                    caller: {
+                        "Authorization": "Bearer "
+                        + create_token(
+                            session,
+                            secret=settings.token_secret.get_secret_value(),
+                            gazetteer=gazetteer,
+                            role=role,
+                            **scope,
+                        )
+                    }
+                    for caller, role, scope in (
+                        ("admin", Role.ADMIN, {}),
+                        ("agent", Role.AGENT, {"region": "32"}),
+                        ("agent_59", Role.AGENT, {"departement": "59"}),
+                    )
+                }
+            with TestClient(create_app(settings)) as client:
+                yield Regional(engine, client, headers)
+        finally:
+            engine.dispose()

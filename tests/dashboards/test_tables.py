@@ -1,0 +1,129 @@
+"""Coverage and reservation flows on data created through the API in the test transaction."""
+
+from datetime import timedelta
+
+import pytest
+from geopy.distance import great_circle
+
+from app.database import utcnow
+from app.designation.models import Reservation
+from app.designation.service import expire_and_remind
+from tests.registry.factories import mandataire_body
+
+LILLE_TJ = "17590111500709"
+LILLE, MAUBEUGE = "59350", "59392"
+
+
+@pytest.fixture
+def lille_pro(client, admin):
+    response = client.post("/mandataires", headers=admin, json=mandataire_body(sites=[{"nom": "B", "insee": LILLE}]))
+    assert response.status_code == 201, response.text
+    return response.json()
+
+
+def coverage(client, headers, **params) -> dict:
+    response = client.get("/tableaux-de-bord/couverture", headers=headers, params={"departement": "59", **params})
+    assert response.status_code == 200, response.text
+    return response.json()
+
+
+def test_coverage_lists_the_communes_out_of_reach(client, admin, lille_pro, gazetteer):
+    table = coverage(client, admin, nature="curatelle_renforcee", distance_km=30)
+    uncovered = {row["insee"]: row for row in table["lignes"]}
+    site = gazetteer.communes[LILLE]
+    # An independent great-circle computation (geopy) agrees, away from the 30 km boundary.
+    for commune in (c for c in gazetteer.communes.values() if c.departement == "59"):
+        km = great_circle((site.lat, site.lon), (commune.lat, commune.lon)).km
+        if abs(km - 30) > 0.05:
+            assert (commune.insee in uncovered) == (km > 30), commune.insee
+        if commune.insee in uncovered:
+            assert uncovered[commune.insee]["distance_km"] == pytest.approx(km, abs=0.06)
+            assert uncovered[commune.insee]["population"] == commune.population
+    assert LILLE not in uncovered and MAUBEUGE in uncovered
+    populations = [row["population"] for row in table["lignes"]]
+    assert populations == sorted(populations, reverse=True)
+    assert table["totaux"]["population"] == sum(populations)
+    assert table["filtres"] == {
+        "territoire": ["59"],
+        "departement": "59",
+        "nature": "curatelle_renforcee",
+        "distance_km": 30,
+    }
+
+
+def test_coverage_needs_an_available_professional_whose_title_covers_the_nature(client, admin, lille_pro):
+    # No MJAGBF in the professional's title: nobody covers Lille.
+    assert LILLE in {row["insee"] for row in coverage(client, admin, nature="mjagbf")["lignes"]}
+    # Listed in Pas-de-Calais only, a professional with a site in Lille does not serve Nord.
+    other = mandataire_body(departements=["62"], sites=[{"nom": "B", "insee": LILLE}], nom="Voisin")
+    assert client.post("/mandataires", headers=admin, json=other).status_code == 201
+    assert LILLE not in {row["insee"] for row in coverage(client, admin)["lignes"]}
+    today = utcnow().date()
+    absence = {"debut": str(today), "fin": str(today + timedelta(days=3)), "motif": "conges"}
+    assert client.post(f"/mandataires/{lille_pro['id']}/absences", headers=admin, json=absence).status_code == 201
+    rows = {row["insee"]: row for row in coverage(client, admin)["lignes"]}
+    assert LILLE in rows and rows[LILLE]["distance_km"] is None
+    # Préposés count only when asked for.
+    assert coverage(client, admin, type="prepose")["filtres"]["type"] == "prepose"
+
+
+@pytest.fixture
+def judge(make_token):
+    return make_token("magistrat", tribunal=LILLE_TJ)
+
+
+def test_flux_counts_reservation_answers_and_the_median_delay(
+    client, admin, judge, make_token, lille_pro, session, settings
+):
+    pro_headers = make_token("mandataire", mandataire_id=lille_pro["id"])
+    match = client.post(
+        "/match",
+        headers=judge,
+        json={"tribunal": LILLE_TJ, "nature": "tutelle", "residence": {"insee": LILLE}, "lieu_vie": "domicile"},
+    )
+    assert match.status_code == 200, match.text
+    reservations = []
+    for number in range(3):
+        response = client.post(
+            "/reservations",
+            headers=judge,
+            json={
+                "match_id": match.json()["match_id"],
+                "mandataire": lille_pro["id"],
+                "numero_rg": f"26/0000{number}",
+                "famille": {"statut": "aucun_proche_disponible"},
+            },
+        )
+        assert response.status_code == 201, response.text
+        reservations.append(response.json()["id"])
+    today = utcnow().date()
+    accepted = client.post(
+        f"/reservations/{reservations[0]}/acceptation", headers=pro_headers, json={"date_nomination": str(today)}
+    )
+    assert accepted.status_code == 200, accepted.text
+    refused = client.post(
+        f"/reservations/{reservations[1]}/refus", headers=pro_headers, json={"motif": "Conflit d'intérêts"}
+    )
+    assert refused.status_code == 200, refused.text
+    session.get(Reservation, reservations[2]).expires_at = utcnow() - timedelta(minutes=1)
+    session.commit()
+    assert expire_and_remind(session, settings=settings, now=utcnow())[0] == 1
+    session.commit()
+
+    table = client.get("/tableaux-de-bord/flux", headers=admin).json()
+    month = table["lignes"][-1]
+    assert month["mois"] == f"{today:%Y-%m}"
+    assert (month["reservations_acceptees"], month["reservations_refusees"], month["reservations_expirees"]) == (
+        1,
+        1,
+        1,
+    )
+    assert 0 <= month["delai_median_acceptation_jours"] < 0.1
+    assert month["ouvertes_individuel"] == 1 and month["ouvertes"] == 1
+    assert table["totaux"]["reservations_acceptees"] == 1
+    # Filtered on another type, the professional's answers disappear.
+    services = client.get("/tableaux-de-bord/flux", headers=admin, params={"type": "service"}).json()
+    assert (
+        services["totaux"]["reservations_acceptees"] == 0
+        and services["totaux"]["delai_median_acceptation_jours"] is None
+    )

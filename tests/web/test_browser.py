@@ -1,0 +1,229 @@
+"""The pages in a real browser: Debian's Chromium, headless, driven by Python Playwright (never a browser download).
+
+A uvicorn server on 127.0.0.1 serves a scratch SQLite database seeded with the regional demo. An agent of the
+Hauts-de-France signs in through the form, sees the map (one shape per département), changes the département
+filter and sees the figures change; a Lille judge runs a match for a person living in Lille and reserves the
+first candidate. Screenshots go to `test-artifacts/web/`.
+
+The test uses its own SQLite database, so it runs once: in the SQLite pass of `scripts/test`, not in the
+PostgreSQL one. Without Chromium (or Playwright) it is skipped with the reason, except under `CI=true`, where
+that is a failure.
+"""
+
+import os
+import shutil
+import socket
+import threading
+import time
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+import uvicorn
+from sqlalchemy import text
+from sqlalchemy.orm import sessionmaker
+
+from app.auth.constants import Role
+from app.auth.service import create_token
+from app.config import Settings
+from app.database import build_engine
+from app.geo.repository import sync_tribunaux
+from app.main import create_app
+from app.registry.seed import seed_demo
+from tests.support import migrate
+
+LILLE_TJ = "17590111500709"
+CHROMIUM = os.environ.get("MJPM_CHROMIUM", "/usr/bin/chromium")
+CHROMIUM_FLAGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--lang=fr-FR",  # French date fields in the screenshots
+]
+ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts" / "web"
+TIMEOUT_MS = 20_000
+
+pytestmark = pytest.mark.skipif(
+    not os.environ.get("MJPM_TEST_DATABASE_URL", "sqlite://").startswith("sqlite"),
+    reason="browser test: runs once, in the SQLite pass (it uses its own SQLite database)",
+)
+
+
+def _unavailable(reason: str) -> None:
+    message = f"BROWSER TEST NOT RUN: {reason}"
+    if os.environ.get("CI") == "true":
+        pytest.fail(message + " (required under CI=true)")
+    pytest.skip(message)
+
+
+@pytest.fixture(scope="module")
+def sync_api():
+    if not (Path(CHROMIUM).exists() or shutil.which("chromium")):
+        _unavailable(f"Chromium is not installed ({CHROMIUM}); scripts/test installs Debian's chromium as root")
+    try:
+        from playwright import sync_api
+    except ImportError:
+        _unavailable("the playwright Python package is missing (pip install -e '.[test]')")
+    return sync_api
+
+
+@pytest.fixture(scope="module")
+def server(tmp_path_factory, gazetteer) -> Iterator[tuple[str, dict[str, str], object]]:
+    """A uvicorn server over the seeded regional demo; yields (base URL, tokens by name, engine)."""
+    url = f"sqlite:///{tmp_path_factory.mktemp('web') / 'navigateur.db'}"
+    engine = build_engine(url)
+    migrate(engine)
+    settings = Settings(database_url=url, environment="test")
+    with sessionmaker(bind=engine).begin() as session:
+        sync_tribunaux(session, gazetteer)
+    seed_demo(engine, gazetteer, scale="region", seed=3)
+    tokens = {}
+    with sessionmaker(bind=engine).begin() as session:
+        for name, role, scope in (
+            ("agent", Role.AGENT, {"region": "32"}),
+            ("juge", Role.MAGISTRAT, {"tribunal": LILLE_TJ}),
+        ):
+            tokens[name] = create_token(
+                session, secret=settings.token_secret.get_secret_value(), gazetteer=gazetteer, role=role, **scope
+            )
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    server = uvicorn.Server(uvicorn.Config(create_app(settings), host="127.0.0.1", port=port, log_level="warning"))
+    thread = threading.Thread(target=server.run, daemon=True)
+    thread.start()
+    deadline = time.monotonic() + 30
+    while not server.started and time.monotonic() < deadline:
+        time.sleep(0.05)
+    assert server.started, "uvicorn did not start"
+    try:
+        yield f"http://127.0.0.1:{port}", tokens, engine
+    finally:
+        server.should_exit = True
+        thread.join(timeout=30)
+        engine.dispose()
+
+
+@pytest.fixture(scope="module")
+def browser(sync_api):
+    ARTIFACTS.mkdir(parents=True, exist_ok=True)
+    with sync_api.sync_playwright() as playwright:
+        browser = playwright.chromium.launch(
+            executable_path=CHROMIUM if Path(CHROMIUM).exists() else shutil.which("chromium"),
+            args=CHROMIUM_FLAGS,  # Playwright gives it a new empty profile directory
+            headless=True,
+        )
+        try:
+            yield browser
+        finally:
+            browser.close()
+
+
+@pytest.fixture
+def page(browser):
+    context = browser.new_context(locale="fr-FR", viewport={"width": 1280, "height": 900})
+    context.set_default_timeout(TIMEOUT_MS)
+    page = context.new_page()
+    errors: list[str] = []
+    page.on("pageerror", lambda error: errors.append(str(error)))
+    yield page
+    context.close()
+    assert not errors, f"JavaScript errors on the page: {errors}"
+
+
+def sign_in(page, base: str, path: str, token: str) -> None:
+    """Open a protected page, get sent to the form, paste the token, come back to the page."""
+    page.goto(base + path)
+    assert page.url.startswith(base + "/connexion?suivant=")
+    page.get_by_label("Jeton d'accès").fill(token)
+    page.get_by_role("button", name="Se connecter").click()
+    page.wait_for_url(base + path)
+    assert token not in page.url
+    cookie = next(c for c in page.context.cookies() if c["name"] == "mjpm_jeton")
+    assert cookie["httpOnly"] and cookie["sameSite"] == "Strict"
+
+
+def dashboards_ready(page) -> None:
+    page.wait_for_selector("body[data-etat=pret]")
+    assert page.locator(".tableau-bord [role=alert]").count() == 0, page.locator(
+        ".tableau-bord [role=alert]"
+    ).all_inner_texts()
+
+
+def test_overview_map_and_filters(server, page):
+    base, tokens, _engine = server
+    sign_in(page, base, "/tableaux-de-bord", tokens["agent"])
+    dashboards_ready(page)
+
+    assert page.locator("#carte path[data-code]").count() == 101
+    codes = page.locator("#carte path[data-code]").evaluate_all("paths => paths.map(p => p.dataset.code)")
+    assert len(set(codes)) == 101 and {"2A", "971", "976"} <= set(codes)
+    coloured = page.locator("#carte path[data-code][fill]").evaluate_all("paths => paths.map(p => p.dataset.code)")
+    assert sorted(coloured) == ["02", "59", "60", "62", "80"]  # the agent's région
+    assert page.locator("#legende li").count() >= 2
+    assert page.locator("#graphique-histogramme rect.barre").count() >= 5
+    assert page.locator("#graphique-flux rect.barre").count() >= 2
+    page.screenshot(path=ARTIFACTS / "tableaux-de-bord.png", full_page=True)
+
+    figures = {}
+    for departement in ("59", "62"):
+        page.get_by_label("Département", exact=True).select_option(departement)
+        page.get_by_role("button", name="Appliquer les filtres").click()
+        page.wait_for_url(f"**departement={departement}**")
+        dashboards_ready(page)
+        assert page.locator("#carte path[data-code][fill]").evaluate_all("paths => paths.map(p => p.dataset.code)") == [
+            departement
+        ]
+        charge = page.locator("#tableau-charge")
+        figures[departement] = charge.locator("tfoot").inner_text()
+        assert charge.locator("tbody tr").count() >= 1
+        csv = charge.get_by_role("link", name="CSV")
+        assert f"departement={departement}" in csv.get_attribute("href")
+        download = page.request.get(base + csv.get_attribute("href"))
+        assert download.status == 200 and download.headers["content-type"].startswith("text/csv")
+        page.get_by_label("Colorer selon").select_option("places_libres_pour_1000")
+        assert page.locator(f'#carte path[data-code="{departement}"]').get_attribute("data-valeur")
+        page.get_by_label("Colorer selon").select_option("taux_occupation")
+        page.screenshot(path=ARTIFACTS / f"tableaux-de-bord-{departement}.png", full_page=True)
+    assert figures["59"] != figures["62"], figures
+
+
+def test_judge_matches_and_reserves(server, page):
+    base, tokens, engine = server
+    sign_in(page, base, "/juge", tokens["juge"])
+    assert page.get_by_label("Tribunal", exact=True).input_value() == LILLE_TJ
+
+    page.get_by_label("Commune", exact=True).fill("Lille")
+    page.get_by_label("Personnes âgées").check()
+    page.get_by_role("button", name="Proposer des mandataires").click()
+    page.wait_for_selector(".candidat")
+    candidates = page.locator(".candidat")
+    assert candidates.count() >= 3
+    assert "Lille" in page.locator("#resume-resultat").inner_text()
+    first = candidates.first
+    assert first.locator(".composantes tbody tr").count() == 5
+    assert first.locator(".explication").inner_text().strip()
+    assert page.locator("#exclus tbody tr").count() >= 1  # the excluded counts, with their French labels
+    assert page.locator("#carte-candidats .site").count() == candidates.count()
+    assert page.locator("#carte-candidats rect.residence").count() == 1
+    page.screenshot(path=ARTIFACTS / "juge-liste.png", full_page=True)
+
+    name = first.locator("h3").inner_text()
+    first.get_by_role("button", name="Réserver").click()
+    first.get_by_label("Numéro RG du dossier").fill("26/E2E-0001")
+    first.get_by_label("Priorité familiale").select_option("aucun_proche_disponible")
+    first.get_by_role("button", name="Confirmer la réservation").click()
+    confirmation = first.locator(".confirmation")
+    confirmation.wait_for()
+    assert "Réservation n°" in confirmation.inner_text() and "en attente" in confirmation.inner_text()
+    assert first.get_by_role("button", name="Réservé").is_disabled()
+    first.screenshot(path=ARTIFACTS / "juge-reservation.png")
+
+    with engine.connect() as connection:
+        row = connection.execute(text("SELECT statut, famille FROM reservation WHERE numero_rg = '26/E2E-0001'")).one()
+    assert tuple(row) == ("en_attente", "aucun_proche_disponible"), name

@@ -1,0 +1,205 @@
+"""The web pages over HTTP: sign-in with the token cookie, CSRF guard on cookie-authenticated writes, role checks
+of the pages and the map geometry. The browser test (test_browser.py) drives the same pages in Chromium."""
+
+import json
+
+import pytest
+
+from app.auth.dependencies import CSRF_HEADER, CSRF_VALUE, TOKEN_COOKIE
+
+LILLE = "17590111500709"
+MATCH = {"tribunal": LILLE, "nature": "tutelle", "residence": {"insee": "59350"}, "lieu_vie": "domicile"}
+
+
+@pytest.fixture
+def token(make_token):
+    """A raw token (not a header) for a role and scope."""
+
+    def make(role: str, **scope) -> str:
+        return make_token(role, **scope)["Authorization"].removeprefix("Bearer ")
+
+    return make
+
+
+def sign_in(client, value: str, suivant: str = "", **kwargs):
+    return client.post("/connexion", data={"jeton": value, "suivant": suivant}, follow_redirects=False, **kwargs)
+
+
+def set_cookie_header(response) -> str:
+    headers = [h for h in response.headers.get_list("set-cookie") if h.startswith(TOKEN_COOKIE + "=")]
+    assert len(headers) == 1, response.headers
+    return headers[0]
+
+
+def test_sign_in_form_is_french_and_posts_the_token(client):
+    response = client.get("/connexion")
+    assert response.status_code == 200
+    assert '<html lang="fr">' in response.text
+    assert 'method="post" action="/connexion"' in response.text
+    assert '<label for="jeton">' in response.text and 'id="jeton" name="jeton" type="password"' in response.text
+    assert "default-src 'self'" in response.headers["content-security-policy"]
+
+
+def test_sign_in_sets_an_http_only_strict_cookie_and_redirects(client, token):
+    value = token("agent", region="32")
+    response = sign_in(client, value)
+    assert response.status_code == 303
+    assert response.headers["location"] == "/tableaux-de-bord"
+    cookie = set_cookie_header(response)
+    attributes = {part.strip().split("=")[0].lower(): part for part in cookie.split(";")}
+    assert cookie.startswith(f"{TOKEN_COOKIE}={value};")
+    assert "httponly" in attributes and attributes["samesite"].strip().lower() == "samesite=strict"
+    assert attributes["path"].strip() == "Path=/"
+    assert "secure" not in attributes  # plain http in the test environment
+    assert value not in response.headers["location"]
+
+
+def test_cookie_is_secure_over_https(client, token):
+    response = client.post("https://testserver/connexion", data={"jeton": token("admin")}, follow_redirects=False)
+    assert response.status_code == 303
+    assert "secure" in [p.strip().lower() for p in set_cookie_header(response).split(";")]
+
+
+def test_sign_in_goes_back_to_the_page_asked_but_never_off_site(client, token):
+    value = token("magistrat", tribunal=LILLE)
+    assert sign_in(client, value, "/juge?x=1").headers["location"] == "/juge?x=1"
+    for outside in ("//evil.example/juge", "https://evil.example/", "/\\evil.example", "juge"):
+        assert sign_in(client, value, outside).headers["location"] == "/juge"
+
+
+def test_a_bad_token_shows_the_form_again_with_an_error_and_no_cookie(client):
+    response = sign_in(client, "mjpm_not-a-token")
+    assert response.status_code == 401
+    assert "Jeton inconnu ou révoqué" in response.text and 'role="alert"' in response.text
+    assert not [h for h in response.headers.get_list("set-cookie") if h.startswith(TOKEN_COOKIE)]
+    assert sign_in(client, "").status_code == 401
+
+
+def test_sign_in_refuses_a_cross_origin_form(client, token):
+    response = sign_in(client, token("admin"), headers={"Origin": "https://evil.example"})
+    assert response.status_code == 403
+    assert not response.headers.get_list("set-cookie")
+    assert sign_in(client, token("admin"), headers={"Origin": "http://testserver"}).status_code == 303
+    proxied = {"Origin": "https://mjpm.example", "X-Forwarded-Host": "mjpm.example"}
+    assert sign_in(client, token("admin"), headers=proxied).status_code == 303
+
+
+def test_sign_out_clears_the_cookie(client, token):
+    sign_in(client, token("admin"))
+    assert client.get("/tableaux-de-bord", follow_redirects=False).status_code == 200
+    response = client.post("/deconnexion", follow_redirects=False)
+    assert response.status_code == 303 and response.headers["location"] == "/connexion"
+    cleared = set_cookie_header(response)
+    assert "Max-Age=0" in cleared or "expires=Thu, 01 Jan 1970" in cleared.lower() or 'mjpm_jeton="";' in cleared
+    assert client.get("/tableaux-de-bord", follow_redirects=False).status_code == 303
+
+
+def test_the_api_accepts_the_cookie_and_guards_writes_against_csrf(client, token):
+    value = token("magistrat", tribunal=LILLE)
+    client.cookies.set(TOKEN_COOKIE, value)
+    assert client.get("/mandataires").status_code == 200
+    refused = client.post("/match", json=MATCH)
+    assert refused.status_code == 403
+    assert refused.json()["detail"][0]["type"] == "csrf"
+    assert client.post("/match", json=MATCH, headers={CSRF_HEADER: "autre"}).status_code == 403
+    assert client.post("/match", json=MATCH, headers={CSRF_HEADER: CSRF_VALUE}).status_code == 200
+
+
+def test_the_bearer_header_needs_no_csrf_header_and_wins_over_the_cookie(client, token):
+    client.cookies.set(TOKEN_COOKIE, token("agent"))
+    judge = {"Authorization": f"Bearer {token('magistrat', tribunal=LILLE)}"}
+    assert client.post("/match", json=MATCH, headers=judge).status_code == 200
+    client.cookies.set(TOKEN_COOKIE, "mjpm_not-a-token")
+    assert client.get("/mandataires").status_code == 401
+
+
+@pytest.mark.parametrize(
+    ("role", "scope", "dashboards", "judge"),
+    [
+        ("admin", {}, 200, 200),
+        ("agent", {"region": "32"}, 200, 403),
+        ("agent", {"departement": "59"}, 200, 403),
+        ("magistrat", {"tribunal": LILLE}, 403, 200),
+        ("greffier", {"tribunal": LILLE}, 403, 200),
+        ("mandataire", None, 403, 403),
+    ],
+)
+def test_pages_by_role(client, token, session, role, scope, dashboards, judge):
+    if scope is None:
+        from tests.registry.factories import mandataire_body
+
+        admin = {"Authorization": f"Bearer {token('admin')}"}
+        scope = {"mandataire_id": client.post("/mandataires", json=mandataire_body(), headers=admin).json()["id"]}
+    client.cookies.set(TOKEN_COOKIE, token(role, **scope))
+    for path, expected in (("/tableaux-de-bord", dashboards), ("/juge", judge)):
+        response = client.get(path, follow_redirects=False)
+        assert response.status_code == expected, (path, response.text[:300])
+        assert response.headers["content-type"].startswith("text/html")
+        if expected == 403:
+            assert "Accès refusé" in response.text and '<html lang="fr">' in response.text
+
+
+def test_pages_without_a_token_redirect_to_the_sign_in_form(client):
+    for path in ("/tableaux-de-bord?departement=59", "/juge"):
+        response = client.get(path, follow_redirects=False)
+        assert response.status_code == 303
+        assert response.headers["location"].startswith("/connexion?suivant=%2F")
+    assert client.get("/", follow_redirects=False).headers["location"] == "/connexion"
+
+
+def test_the_bearer_header_opens_the_pages_too(client, token):
+    headers = {"Authorization": f"Bearer {token('agent')}"}
+    assert client.get("/tableaux-de-bord", headers=headers, follow_redirects=False).status_code == 200
+
+
+def test_dashboard_page_lists_the_territory_and_keeps_the_filters_in_the_exports(client, token):
+    client.cookies.set(TOKEN_COOKIE, token("agent", region="32"))
+    page = client.get("/tableaux-de-bord", params={"departement": "59", "type": "individuel", "region": "zz"}).text
+    for code in ("02", "59", "60", "62", "80"):
+        assert f'<option value="{code}" data-region="32"' in page
+    assert '<option value="13"' not in page  # outside the agent's région
+    assert '<option value="59" data-region="32" selected>' in page
+    assert "Filtres ignorés (valeur inconnue) : region." in page
+    for name in ("charge", "tension", "couverture", "histogramme-individuels", "flux", "belgique", "fraicheur"):
+        assert f'href="/tableaux-de-bord/{name}.csv?departement=59&amp;type=individuel"' in page
+        assert f'href="/tableaux-de-bord/{name}.xlsx?departement=59&amp;type=individuel"' in page
+    assert 'data-requete="departement=59&amp;type=individuel"' in page
+    for label in ('for="f-region"', 'for="f-departement"', 'for="f-tribunal"', 'for="f-type"', 'for="f-debut"'):
+        assert label in page
+
+
+def test_judge_page_presets_the_tribunal_of_the_token(client, token):
+    client.cookies.set(TOKEN_COOKIE, token("greffier", tribunal=LILLE))
+    page = client.get("/juge").text
+    assert page.count('<option value="17590111500709">') == 1
+    assert "Tribunal judiciaire de Lille" in page and "Le tribunal de votre jeton." in page
+    assert page.count('name="besoins"') == 10
+    assert 'id="commune"' in page and '<label for="commune">' in page
+    client.cookies.set(TOKEN_COOKIE, token("admin"))
+    assert client.get("/juge").text.count("<option value=") > 200  # an administrator picks any tribunal
+
+
+def test_static_files_are_served(client):
+    for name in ("app.css", "commun.js", "carte.js", "tableaux.js", "juge.js"):
+        assert client.get(f"/static/{name}").status_code == 200
+
+
+def test_departements_geojson_has_the_101_departements(client):
+    response = client.get("/referentiel/departements.geojson", headers={"Accept-Encoding": "identity"})
+    assert response.status_code == 200
+    assert response.headers["content-type"].startswith("application/geo+json")
+    features = response.json()["features"]
+    codes = [f["properties"]["code"] for f in features]
+    assert len(features) == len(set(codes)) == 101
+    assert {"2A", "2B", "971", "972", "973", "974", "976"} <= set(codes)
+    assert all(f["geometry"]["type"] in ("Polygon", "MultiPolygon") and f["geometry"]["coordinates"] for f in features)
+    assert len(response.content) < 400_000  # simplified for the browser
+
+
+def test_departements_geojson_is_sent_gzipped_when_accepted(client):
+    raw = client.get("/referentiel/departements.geojson", headers={"Accept-Encoding": "identity"}).content
+    # httpx decodes the gzip body transparently; the header says it travelled compressed.
+    response = client.get("/referentiel/departements.geojson", headers={"Accept-Encoding": "gzip"})
+    assert response.headers["content-encoding"] == "gzip"
+    assert response.content == raw and json.loads(raw)["type"] == "FeatureCollection"
+    assert int(response.headers["content-length"]) < len(raw) / 2
