@@ -14,15 +14,12 @@ Target (issue "Professionals' API"): the API at least a third of the raw through
 
 import argparse
 import json
-import os
 import random
 import shutil
-import subprocess
 import sys
 import time
 from pathlib import Path
 
-import httpx
 from sqlalchemy import insert, select
 from sqlalchemy.orm import sessionmaker
 
@@ -38,8 +35,7 @@ from app.geo.repository import sync_tribunaux  # noqa: E402
 from app.registry import service  # noqa: E402
 from app.registry.models import Mesure  # noqa: E402
 from app.registry.schemas import MandataireCreate  # noqa: E402
-from benchmarks.common import ROOT, percentile  # noqa: E402
-from benchmarks.match_bench import free_port  # noqa: E402
+from benchmarks.common import ROOT, percentile, running_server  # noqa: E402
 from tests.support import migrate  # noqa: E402
 
 API_DB, RAW_DB = ROOT / "var" / "bench-bulk-api.db", ROOT / "var" / "bench-bulk-raw.db"
@@ -127,32 +123,10 @@ def bench(token: str, bodies: list[bytes]) -> tuple[list[float], list[float], li
     table = Mesure.__table__
     columns = [c for c in table.c if c.name != "id"]
     api_db, raw_db = build_engine(f"sqlite:///{API_DB}"), build_engine(f"sqlite:///{RAW_DB}")
-    port = free_port()
-    server = subprocess.Popen(
-        [
-            str(ROOT / ".venv" / "bin" / "uvicorn"),
-            "app.main:create_app",
-            "--factory",
-            "--host",
-            "127.0.0.1",
-            "--port",
-            str(port),
-            "--log-level",
-            "warning",
-        ],
-        env={**os.environ, "DATABASE_URL": f"sqlite:///{API_DB}"},
-        cwd=ROOT,
-    )
     api_ms, raw_ms, again_ms = [], [], []
+    headers = {"Authorization": f"Bearer {token}", "Content-Type": "application/json"}
     try:
-        headers = {"Authorization": f"Bearer {token}", "Content-Type": "application/json"}
-        with httpx.Client(base_url=f"http://127.0.0.1:{port}", timeout=120) as client:
-            for _ in range(300):
-                try:
-                    if client.get("/healthz").status_code == 200:
-                        break
-                except httpx.TransportError:
-                    time.sleep(0.1)
+        with running_server(f"sqlite:///{API_DB}", timeout_s=120) as client:
             # Warm-up through every code path, writing nothing: a strict batch with one invalid measure.
             warm = json.loads(bodies[0])["mesures"][:50] + [{"numero_rg": "x"}]
             client.post("/mesures/lot", json={"mesures": warm}, params={"strict": "true"}, headers=headers)
@@ -178,8 +152,6 @@ def bench(token: str, bodies: list[bytes]) -> tuple[list[float], list[float], li
                 assert response.json()["unchanged"] == len(response.json()["resultats"])
         return api_ms, raw_ms, again_ms
     finally:
-        server.terminate()
-        server.wait(timeout=30)
         api_db.dispose()
         raw_db.dispose()
 

@@ -1,9 +1,14 @@
 """Shared set-up of the benchmarks: a migrated database holding the national demo register."""
 
 import os
+import socket
+import subprocess
 import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
+import httpx
 from sqlalchemy import Engine
 from sqlalchemy.orm import sessionmaker
 
@@ -40,3 +45,29 @@ def national_database(url: str | None = None) -> tuple[str, Engine]:
 def percentile(values: list[float], q: float) -> float:
     ordered = sorted(values)
     return ordered[min(len(ordered) - 1, int(round(q / 100 * (len(ordered) - 1))))]
+
+
+@contextmanager
+def running_server(database_url: str, *, timeout_s: float = 60) -> Iterator[httpx.Client]:
+    """A uvicorn server (one worker, as `./scripts/run`) on a free port of 127.0.0.1, and a client for it."""
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    command = [str(ROOT / ".venv" / "bin" / "uvicorn"), "app.main:create_app", "--factory", "--host", "127.0.0.1"]
+    server = subprocess.Popen(
+        [*command, "--port", str(port), "--log-level", "warning"],
+        env={**os.environ, "DATABASE_URL": database_url},
+        cwd=ROOT,
+    )
+    try:
+        with httpx.Client(base_url=f"http://127.0.0.1:{port}", timeout=timeout_s) as client:
+            for _ in range(300):
+                try:
+                    if client.get("/healthz").status_code == 200:
+                        break
+                except httpx.TransportError:
+                    time.sleep(0.1)
+            yield client
+    finally:
+        server.terminate()
+        server.wait(timeout=30)

@@ -9,9 +9,6 @@ Target (issue "Dashboards"): p50 <= 200 ms for a national query.
 """
 
 import argparse
-import os
-import socket
-import subprocess
 import sys
 import time
 from pathlib import Path
@@ -25,7 +22,7 @@ from app.auth.constants import Role  # noqa: E402
 from app.auth.service import create_token  # noqa: E402
 from app.config import Settings  # noqa: E402
 from app.geo.gazetteer import load_gazetteer  # noqa: E402
-from benchmarks.common import ROOT, national_database, percentile  # noqa: E402
+from benchmarks.common import national_database, percentile, running_server  # noqa: E402
 
 TARGET_MS = 200.0
 ENDPOINTS = [
@@ -48,12 +45,6 @@ REGIONAL = [  # an agent of Hauts-de-France
     "/tableaux-de-bord/flux",
 ]
 EXPORTS = ["/tableaux-de-bord/charge", "/tableaux-de-bord/couverture?distance_km=30", "/tableaux-de-bord/preposes"]
-
-
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
 
 
 def time_paths(client: httpx.Client, token: str, paths: list[str], count: int) -> list[tuple[str, float, float]]:
@@ -95,41 +86,15 @@ def main() -> None:
         }
     db.dispose()
 
-    port = free_port()
-    server = subprocess.Popen(
-        [
-            str(ROOT / ".venv" / "bin" / "uvicorn"),
-            "app.main:create_app",
-            "--factory",
-            "--host",
-            "127.0.0.1",
-            "--port",
-            str(port),
-            "--log-level",
-            "warning",
-        ],
-        env={**os.environ, "DATABASE_URL": url},
-        cwd=ROOT,
-    )
-    try:
-        with httpx.Client(base_url=f"http://127.0.0.1:{port}", timeout=60) as client:
-            for _ in range(300):
-                try:
-                    if client.get("/healthz").status_code == 200:
-                        break
-                except httpx.TransportError:
-                    time.sleep(0.1)
-            national = time_paths(client, tokens["admin"], ENDPOINTS, args.requests)
-            regional = time_paths(client, tokens["agent"], REGIONAL, args.requests)
-            exports = []
-            if args.formats:
-                for suffix in (".csv", ".xlsx"):
-                    paths = [p.replace("?", suffix + "?") if "?" in p else p + suffix for p in EXPORTS]
-                    exports += time_paths(client, tokens["admin"], paths, max(5, args.requests // 3))
-            health = time_paths(client, tokens["admin"], ["/healthz"], args.requests)
-    finally:
-        server.terminate()
-        server.wait(timeout=30)
+    with running_server(url) as client:
+        national = time_paths(client, tokens["admin"], ENDPOINTS, args.requests)
+        regional = time_paths(client, tokens["agent"], REGIONAL, args.requests)
+        exports = []
+        if args.formats:
+            for suffix in (".csv", ".xlsx"):
+                paths = [p.replace("?", suffix + "?") if "?" in p else p + suffix for p in EXPORTS]
+                exports += time_paths(client, tokens["admin"], paths, max(5, args.requests // 3))
+        health = time_paths(client, tokens["admin"], ["/healthz"], args.requests)
 
     print(f"uvicorn on 127.0.0.1, {args.requests} timed requests per endpoint after 2 warm-ups, database {url}")
     print(f"{'endpoint':<80} {'p50 ms':>8} {'p90 ms':>8}")

@@ -9,17 +9,13 @@ the index. Targets (issue "Matching engine"): engine p99 <= 2 ms; /match p50 <= 
 
 import argparse
 import gc
-import os
 import random
-import socket
-import subprocess
 import sys
 import time
 import tracemalloc
 from datetime import timedelta
 from pathlib import Path
 
-import httpx
 from sqlalchemy import select
 from sqlalchemy.orm import sessionmaker
 
@@ -34,7 +30,7 @@ from app.geo.models import Tribunal  # noqa: E402
 from app.matching import engine  # noqa: E402
 from app.matching.repository import build_index, live_loads  # noqa: E402
 from app.matching.service import TUNING  # noqa: E402
-from benchmarks.common import ROOT, national_database, percentile  # noqa: E402
+from benchmarks.common import national_database, percentile, running_server  # noqa: E402
 
 NATURES = (
     ["curatelle_renforcee"] * 5
@@ -107,53 +103,21 @@ def bench_engine(session, requests: list[dict]) -> tuple[list[float], float, int
     return timings, index_bytes / 1e6, len(index.profiles)
 
 
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
-
-
 def bench_http(url: str, token: str, requests: list[dict], count: int) -> tuple[list[float], list[float]]:
-    port = free_port()
-    server = subprocess.Popen(
-        [
-            str(ROOT / ".venv" / "bin" / "uvicorn"),
-            "app.main:create_app",
-            "--factory",
-            "--host",
-            "127.0.0.1",
-            "--port",
-            str(port),
-            "--log-level",
-            "warning",
-        ],
-        env={**os.environ, "DATABASE_URL": url},
-        cwd=ROOT,
-    )
-    try:
-        headers = {"Authorization": f"Bearer {token}"}
-        with httpx.Client(base_url=f"http://127.0.0.1:{port}", timeout=30) as client:
-            for _ in range(300):
-                try:
-                    if client.get("/healthz").status_code == 200:
-                        break
-                except httpx.TransportError:
-                    time.sleep(0.1)
-            bodies = [{k: v for k, v in r.items() if k not in ("tribunal_row", "point")} for r in requests[:count]]
-            client.post("/match", json=bodies[0], headers=headers)  # builds the index once, before timing
-            match_ms, health_ms = [], []
-            for body in bodies:  # interleaved, so both see the same machine state
-                started = time.perf_counter()
-                response = client.post("/match", json=body, headers=headers)
-                match_ms.append((time.perf_counter() - started) * 1000)
-                assert response.status_code == 200, response.text
-                started = time.perf_counter()
-                client.get("/healthz")
-                health_ms.append((time.perf_counter() - started) * 1000)
-        return match_ms, health_ms
-    finally:
-        server.terminate()
-        server.wait(timeout=30)
+    headers = {"Authorization": f"Bearer {token}"}
+    with running_server(url) as client:
+        bodies = [{k: v for k, v in r.items() if k not in ("tribunal_row", "point")} for r in requests[:count]]
+        client.post("/match", json=bodies[0], headers=headers)  # builds the index once, before timing
+        match_ms, health_ms = [], []
+        for body in bodies:  # interleaved, so both see the same machine state
+            started = time.perf_counter()
+            response = client.post("/match", json=body, headers=headers)
+            match_ms.append((time.perf_counter() - started) * 1000)
+            assert response.status_code == 200, response.text
+            started = time.perf_counter()
+            client.get("/healthz")
+            health_ms.append((time.perf_counter() - started) * 1000)
+    return match_ms, health_ms
 
 
 def main() -> None:

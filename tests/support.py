@@ -1,12 +1,16 @@
 """Helpers shared by tests: scratch databases and migrations."""
 
+import socket
+import threading
+import time
 import uuid
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
+import uvicorn
 from alembic import command
-from sqlalchemy import Engine, create_engine
+from sqlalchemy import Engine, create_engine, text
 from sqlalchemy.engine import make_url
 
 from app.cli import alembic_config
@@ -37,3 +41,54 @@ def migrate(engine: Engine, revision: str = "head", *, down: bool = False) -> No
     with engine.begin() as connection:
         config.attributes["connection"] = connection
         (command.downgrade if down else command.upgrade)(config, revision)
+
+
+def counters(session) -> dict:
+    """The stored load counters of every professional and site."""
+    rows = {}
+    for table in ("mandataire", "site"):
+        query = f"SELECT id, mesures_en_cours, mesures_en_attente, charge_en_cours, charge_en_attente FROM {table}"
+        rows[table] = {row[0]: tuple(row[1:]) for row in session.execute(text(query))}
+    return rows
+
+
+def recount(session, owner_column: str) -> dict:
+    rows = session.execute(
+        text(f"""
+        SELECT {owner_column},
+               SUM(CASE WHEN statut = 'en_cours' THEN 1 ELSE 0 END),
+               SUM(CASE WHEN statut = 'en_attente' THEN 1 ELSE 0 END),
+               SUM(CASE WHEN statut = 'en_cours' THEN poids ELSE 0 END),
+               SUM(CASE WHEN statut = 'en_attente' THEN poids ELSE 0 END)
+        FROM mesure WHERE {owner_column} IS NOT NULL GROUP BY {owner_column}""")
+    )
+    return {row[0]: (int(row[1]), int(row[2]), round(float(row[3]), 6), round(float(row[4]), 6)) for row in rows}
+
+
+def assert_counters_equal_recount(session) -> None:
+    """The stored load of every professional and site equals a plain-SQL recount of the measures."""
+    stored = counters(session)
+    for table, owner in (("mandataire", "mandataire_id"), ("site", "site_id")):
+        expected = {k: v for k, v in recount(session, owner).items() if any(v)}
+        actual = {k: (v[0], v[1], round(v[2], 6), round(v[3], 6)) for k, v in stored[table].items() if any(v)}
+        assert actual == expected, table
+
+
+@contextmanager
+def serving(app) -> Iterator[str]:
+    """The app behind a real uvicorn server on a free port of 127.0.0.1 (separate connections, real HTTP)."""
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning"))
+    thread = threading.Thread(target=server.run, daemon=True)
+    thread.start()
+    deadline = time.monotonic() + 30
+    while not server.started and time.monotonic() < deadline:
+        time.sleep(0.05)
+    assert server.started, "uvicorn did not start"
+    try:
+        yield f"http://127.0.0.1:{port}"
+    finally:
+        server.should_exit = True
+        thread.join(timeout=30)

@@ -48,7 +48,7 @@ from app.errors import InvalidInput
 from app.geo.distance import haversine_km
 from app.geo.gazetteer import Gazetteer
 from app.geo.models import Tribunal
-from app.registry.constants import MandataireStatut, MandataireType, MesureStatut, Nature
+from app.registry.constants import MI_LOAD_BANDS, MandataireStatut, MandataireType, MesureStatut, Nature
 from app.registry.models import (
     Etablissement,
     Mandataire,
@@ -77,20 +77,8 @@ OBLIGED_PLACES = 80  # public establishments with more permanent places must hav
 DEFAULT_FLUX_MONTHS = 12
 MAX_FLUX_MONTHS = 360  # one row per month
 
-# National MI load bands (domain brief §4, 2012, 1 018 MIs), with inclusive bounds: "1-30" is 1 to 30,
-# "30-50" is 31 to 50, and so on; a band for MIs holding no measure comes first (no 2012 reference).
-BANDS: list[tuple[int, int | None, int | None]] = [
-    (0, 0, None),
-    (1, 30, 555),
-    (31, 50, 266),
-    (51, 80, 127),
-    (81, 100, 28),
-    (101, 120, 20),
-    (121, 140, 6),
-    (141, 160, 4),
-    (161, 200, 9),
-    (201, None, 3),
-]
+# The national MI load bands (inclusive bounds), after a band for MIs holding no measure (no 2012 reference).
+BANDS: list[tuple[int, int | None, int | None]] = [(0, 0, None), *MI_LOAD_BANDS]
 
 
 @dataclass(frozen=True, slots=True)

@@ -101,3 +101,18 @@ class CategorieEtablissement(StrEnum):
     MAISON_ACCUEIL_SPECIALISEE = "maison_accueil_specialisee"
     USLD = "usld"
     AUTRE = "autre"
+
+
+# National MI load bands (domain brief §4: 2012, 1 018 MIs): (lowest load, highest load or None, MIs in the band).
+# Bounds are inclusive: "30-50" in the source is 31 to 50.
+MI_LOAD_BANDS: tuple[tuple[int, int | None, int], ...] = (
+    (1, 30, 555),
+    (31, 50, 266),
+    (51, 80, 127),
+    (81, 100, 28),
+    (101, 120, 20),
+    (121, 140, 6),
+    (141, 160, 4),
+    (161, 200, 9),
+    (201, None, 3),
+)

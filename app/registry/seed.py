@@ -42,6 +42,7 @@ from app.geo.gazetteer import BelgianMunicipality, Commune, Gazetteer, normalize
 from app.geo.models import Tribunal
 from app.matching.models import RegistryVersion
 from app.registry.constants import (
+    MI_LOAD_BANDS,
     CategorieEtablissement,
     CauseSortie,
     Champ,
@@ -134,18 +135,8 @@ BELGIAN_BORDER = ("59", "62", "02", "08", "55", "54")  # départements whose pro
 BELGIAN_SHARE = 0.015  # Belgian measures, as a share of the border départements' measures
 BELGIAN_MAX_FRACTION = 0.35  # at most this share of a professional's measures in Belgium
 
-# National MI load bands, 2012, 1 018 MIs (domain brief §4): (low, high, count).
-MI_LOAD_BANDS = (
-    (1, 30, 555),
-    (31, 50, 266),
-    (51, 80, 127),
-    (81, 100, 28),
-    (101, 120, 20),
-    (121, 140, 6),
-    (141, 160, 4),
-    (161, 200, 9),
-    (201, 260, 3),
-)
+# The demo draws MI loads from the national bands; the open top band stops at 260 here.
+SEED_MI_LOAD_BANDS = tuple((low, high if high is not None else 260, count) for low, high, count in MI_LOAD_BANDS)
 
 PROTECTION_NATURES = (
     Nature.SAUVEGARDE_JUSTICE,
@@ -515,7 +506,7 @@ class Picker:
 
 
 FAMILLE_PICKER = Picker.of({Famille.AUCUN_PROCHE: 0.7, Famille.PROCHE_REFUSE: 0.2, Famille.NON_EXAMINE: 0.1})
-MI_BAND_PICKER = Picker(MI_LOAD_BANDS, [band[2] for band in MI_LOAD_BANDS])
+MI_BAND_PICKER = Picker(SEED_MI_LOAD_BANDS, [band[2] for band in SEED_MI_LOAD_BANDS])
 
 
 def allocate(total: int, weights: Sequence[float], minimum: int = 0) -> list[int]:

@@ -2,14 +2,10 @@
 database connections, on the engine under test. Exactly 3 succeed and the stored load equals the recount."""
 
 import os
-import socket
-import threading
-import time
 from concurrent.futures import ThreadPoolExecutor
 
 import httpx
 import pytest
-import uvicorn
 from sqlalchemy import text
 from sqlalchemy.orm import sessionmaker
 
@@ -20,7 +16,7 @@ from app.database import build_engine
 from app.geo.repository import sync_tribunaux
 from app.main import create_app
 from tests.registry.factories import mandataire_body
-from tests.support import migrate, scratch_database_url
+from tests.support import migrate, scratch_database_url, serving
 
 LILLE_TJ = "17590111500709"
 ATTEMPTS = 50
@@ -49,21 +45,9 @@ def server(tmp_path, gazetteer):
                 )
             return {"Authorization": f"Bearer {value}"}
 
-        with socket.socket() as probe:
-            probe.bind(("127.0.0.1", 0))
-            port = probe.getsockname()[1]
-        server = uvicorn.Server(uvicorn.Config(create_app(settings), host="127.0.0.1", port=port, log_level="warning"))
-        thread = threading.Thread(target=server.run, daemon=True)
-        thread.start()
-        deadline = time.monotonic() + 30
-        while not server.started and time.monotonic() < deadline:
-            time.sleep(0.05)
-        try:
-            yield f"http://127.0.0.1:{port}", token, engine
-        finally:
-            server.should_exit = True
-            thread.join(timeout=30)
-            engine.dispose()
+        with serving(create_app(settings)) as base:
+            yield base, token, engine
+        engine.dispose()
 
 
 def test_fifty_concurrent_reservations_for_three_places(server):

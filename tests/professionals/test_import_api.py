@@ -8,7 +8,8 @@ import pytest
 from openpyxl import Workbook
 
 from app.professionals.service import import_mesures
-from tests.professionals.conftest import DOUAI, LILLE, assert_counters_equal_recount, counters, error, mesure_rows
+from tests.professionals.conftest import DOUAI, LILLE, error, mesure_rows
+from tests.support import assert_counters_equal_recount, counters
 
 HEADER = (
     "date_nomination;type;code_postal;ville;civilite;annee;numero_rg;numero_dossier;residence;tribunal_siret;antenne"

@@ -2,15 +2,9 @@
 
 from sqlalchemy import text
 
-from tests.professionals.conftest import (
-    DOUAI,
-    LILLE,
-    assert_counters_equal_recount,
-    counters,
-    error,
-    mesure_rows,
-)
+from tests.professionals.conftest import DOUAI, LILLE, error, mesure_rows
 from tests.registry.factories import mandataire_body, mesure_body
+from tests.support import assert_counters_equal_recount, counters
 
 
 def vendor(numero_rg: str, **overrides) -> dict:

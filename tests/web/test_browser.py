@@ -12,14 +12,10 @@ that is a failure.
 
 import os
 import shutil
-import socket
-import threading
-import time
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-import uvicorn
 from sqlalchemy import text
 from sqlalchemy.orm import sessionmaker
 
@@ -30,7 +26,7 @@ from app.database import build_engine
 from app.geo.repository import sync_tribunaux
 from app.main import create_app
 from app.registry.seed import seed_demo
-from tests.support import migrate
+from tests.support import migrate, serving
 
 LILLE_TJ = "17590111500709"
 CHROMIUM = os.environ.get("MJPM_CHROMIUM", "/usr/bin/chromium")
@@ -91,22 +87,9 @@ def server(tmp_path_factory, gazetteer) -> Iterator[tuple[str, dict[str, str], o
             tokens[name] = create_token(
                 session, secret=settings.token_secret.get_secret_value(), gazetteer=gazetteer, role=role, **scope
             )
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        port = probe.getsockname()[1]
-    server = uvicorn.Server(uvicorn.Config(create_app(settings), host="127.0.0.1", port=port, log_level="warning"))
-    thread = threading.Thread(target=server.run, daemon=True)
-    thread.start()
-    deadline = time.monotonic() + 30
-    while not server.started and time.monotonic() < deadline:
-        time.sleep(0.05)
-    assert server.started, "uvicorn did not start"
-    try:
-        yield f"http://127.0.0.1:{port}", tokens, engine
-    finally:
-        server.should_exit = True
-        thread.join(timeout=30)
-        engine.dispose()
+    with serving(create_app(settings)) as base:
+        yield base, tokens, engine
+    engine.dispose()
 
 
 @pytest.fixture(scope="module")
