@@ -1,6 +1,6 @@
 """Matching benchmark on the national demo register.
 
-    .venv/bin/python benchmarks/match_bench.py [--requests 1000] [--http-requests 300] [--write docs/benchmarks.md]
+    .venv/bin/python benchmarks/match_bench.py [--requests 1000] [--http-requests 300]
 
 Prints: engine p50/p99 over random requests (pure code: index and live loads in memory), HTTP `/match` p50 and
 `/healthz` p50 measured in the same run against a uvicorn server on 127.0.0.1, their ratio, and the memory of
@@ -124,7 +124,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--requests", type=int, default=1000)
     parser.add_argument("--http-requests", type=int, default=300)
-    parser.add_argument("--write", type=Path, help="Markdown file to (re)write the figures into")
+
     args = parser.parse_args()
 
     url, db = national_database()
@@ -154,16 +154,6 @@ def main() -> None:
         f"ratio {percentile(match_ms, 50) / percentile(health_ms, 50):.2f} (target <= 2)",
     ]
     print("\n".join(lines))
-    if args.write:
-        args.write.parent.mkdir(parents=True, exist_ok=True)
-        command = "  .venv/bin/python benchmarks/match_bench.py --write docs/benchmarks.md"
-        args.write.write_text(
-            "# Benchmarks\n\n## Matching (`benchmarks/match_bench.py`)\n\n"
-            f"Produced on the 2-core CI-sized machine by:\n\n{command}\n\n"
-            + "\n".join(f"- {line}" for line in lines)
-            + "\n",
-            encoding="utf-8",
-        )
 
 
 if __name__ == "__main__":
