@@ -123,11 +123,6 @@ def update_disponibilite(
     return mandataire
 
 
-def _check_remplacant(session: Session, mandataire: Mandataire, remplacant: int | None, loc: list) -> None:
-    if remplacant is not None and (remplacant == mandataire.id or session.get(Mandataire, remplacant) is None):
-        raise InvalidInput(f"remplaçant inconnu : {remplacant}", code="mandataire_inconnu", loc=[*loc, "remplacant"])
-
-
 def _apply_absences(session: Session, mandataire: Mandataire, ops: AbsencesOps) -> None:
     by_id = {absence.id: absence for absence in mandataire.absences}
     touched: list[tuple[Absence, list]] = []
@@ -149,7 +144,7 @@ def _apply_absences(session: Session, mandataire: Mandataire, ops: AbsencesOps) 
             )
         values = change.model_dump(exclude_unset=True, exclude={"id"})
         if "remplacant" in values:
-            _check_remplacant(session, mandataire, values["remplacant"], loc)
+            registry.check_remplacant(session, mandataire, values["remplacant"], loc)
             absence.remplacant_id = values.pop("remplacant")
         for name, value in values.items():
             setattr(absence, name, value)
@@ -158,21 +153,14 @@ def _apply_absences(session: Session, mandataire: Mandataire, ops: AbsencesOps) 
         touched.append((absence, loc))
     for index, new in enumerate(ops.ajouter):
         loc = ["body", "absences", "ajouter", index]
-        _check_remplacant(session, mandataire, new.remplacant, loc)
+        registry.check_remplacant(session, mandataire, new.remplacant, loc)
         absence = Absence(
             mandataire_id=mandataire.id, debut=new.debut, fin=new.fin, motif=new.motif, remplacant_id=new.remplacant
         )
         mandataire.absences.append(absence)
         touched.append((absence, loc))
     for absence, loc in touched:
-        for other in mandataire.absences:
-            if other is not absence and absence.debut <= other.fin and other.debut <= absence.fin:
-                raise InvalidInput(
-                    f"l'absence du {absence.debut:%d/%m/%Y} au {absence.fin:%d/%m/%Y} chevauche celle du "
-                    f"{other.debut:%d/%m/%Y} au {other.fin:%d/%m/%Y} : modifiez ou supprimez l'une des deux",
-                    code="absences_chevauchees",
-                    loc=loc,
-                )
+        registry.check_no_overlap(mandataire, absence, loc)
 
 
 # --- one measure, replaced -------------------------------------------------------------------------

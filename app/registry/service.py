@@ -294,13 +294,25 @@ def delete_site(session: Session, *, mandataire: Mandataire, site_id: int) -> No
     session.flush()
 
 
+def check_remplacant(session: Session, mandataire: Mandataire, remplacant: int | None, loc: list) -> None:
+    if remplacant is not None and (remplacant == mandataire.id or session.get(Mandataire, remplacant) is None):
+        raise InvalidInput(f"remplaçant inconnu : {remplacant}", code="mandataire_inconnu", loc=[*loc, "remplacant"])
+
+
+def check_no_overlap(mandataire: Mandataire, absence: Absence, loc: list) -> None:
+    """Absences of one professional never overlap: a judge must be able to tell who is away when."""
+    for other in mandataire.absences:
+        if other is not absence and absence.debut <= other.fin and other.debut <= absence.fin:
+            raise InvalidInput(
+                f"l'absence du {absence.debut:%d/%m/%Y} au {absence.fin:%d/%m/%Y} chevauche celle du "
+                f"{other.debut:%d/%m/%Y} au {other.fin:%d/%m/%Y} : modifiez ou supprimez l'une des deux",
+                code="absences_chevauchees",
+                loc=loc,
+            )
+
+
 def _add_absence(session: Session, mandataire: Mandataire, payload: AbsenceIn, loc: list) -> Absence:
-    if payload.remplacant is not None and (
-        payload.remplacant == mandataire.id or session.get(Mandataire, payload.remplacant) is None
-    ):
-        raise InvalidInput(
-            f"remplaçant inconnu : {payload.remplacant}", code="mandataire_inconnu", loc=[*loc, "remplacant"]
-        )
+    check_remplacant(session, mandataire, payload.remplacant, loc)
     absence = Absence(
         mandataire_id=mandataire.id,
         debut=payload.debut,
@@ -309,6 +321,7 @@ def _add_absence(session: Session, mandataire: Mandataire, payload: AbsenceIn, l
         remplacant_id=payload.remplacant,
     )
     mandataire.absences.append(absence)
+    check_no_overlap(mandataire, absence, loc)
     mandataire.derniere_mise_a_jour = utcnow()
     session.flush()
     return absence

@@ -346,3 +346,14 @@ def test_list_is_paginated_in_name_order(client, admin):
     assert first["total"] == second["total"] == 3
     assert [item["nom"] for item in first["items"]] == ["Alice", "Bob"]
     assert [item["id"] for item in second["items"]] == [ids[0]]
+
+
+def test_overlapping_absences_are_rejected(client, admin):
+    mandataire = create(client, admin)
+    path = f"/mandataires/{mandataire['id']}/absences"
+    first = client.post(path, json={"debut": "2030-05-01", "fin": "2030-05-10", "motif": "conges"}, headers=admin)
+    assert first.status_code == 201
+    overlap = client.post(path, json={"debut": "2030-05-10", "fin": "2030-05-20", "motif": "formation"}, headers=admin)
+    assert overlap.status_code == 422
+    assert error(overlap)["type"] == "absences_chevauchees"
+    assert len(client.get(f"/mandataires/{mandataire['id']}", headers=admin).json()["absences"]) == 1
