@@ -226,19 +226,21 @@ def explain_match(
     result = _shortlist(session, index, query, weights)
     listed = next((c for c in result.candidats if c.profile.id == profile.id), None)
     reason = engine.static_exclusion(profile, query)
-    load = repository.live_loads(
-        session,
-        [profile.id],
-        since=query.now - timedelta(days=TUNING.equity_window_days),
-        with_site_capacity=[profile.id],
-    )
-    evaluated = listed or engine.evaluate(
-        profile,
-        load.get(profile.id, engine.LiveLoad(0, 0)),
-        query,
-        engine.effective_weights(weights, query.urgence),
-        TUNING,
-    )
+    evaluated = listed
+    if evaluated is None:  # not shortlisted: score it alone, with its own live load
+        load = repository.live_loads(
+            session,
+            [profile.id],
+            since=query.now - timedelta(days=TUNING.equity_window_days),
+            with_site_capacity=[profile.id],
+        )
+        evaluated = engine.evaluate(
+            profile,
+            load.get(profile.id, engine.LiveLoad(0, 0)),
+            query,
+            engine.effective_weights(weights, query.urgence),
+            TUNING,
+        )
     if reason is None and evaluated.complet:
         reason = engine.COMPLET
     if listed is not None:

@@ -300,7 +300,12 @@ def test_access(client, make_token, targets, route, caller, where):
         params=QUERIES[route.params](target) if route.params else None,
         files=sheet(target) if route.upload else None,
     )
-    assert response.status_code == expected_status(route, caller, where), response.text
+    expected = expected_status(route, caller, where)
+    assert response.status_code == expected, response.text
+    if expected == 401:
+        assert response.json()["detail"][0]["type"] == "non_authentifie"
+    elif CALLERS[caller][0] not in route.roles:
+        assert response.json()["detail"][0]["type"] == "acces_refuse"
 
 
 @pytest.mark.parametrize("caller", [c for c in CALLERS if c != "anonyme"])

@@ -11,15 +11,12 @@ from tests.registry.factories import mandataire_body, mesure_body
 
 LILLE, MARSEILLE = "17590111500709", "TGIMARSEIL"
 TABLES = ["charge", "tension", "couverture", "histogramme-individuels", "flux", "belgique", "fraicheur", "preposes"]
-CALLERS = {
-    "anonyme": None,
+# The role-by-route answers (401, 403) of these tables are in tests/auth/test_access_matrix.py; here, what
+# each territory sees.
+SCOPES = {
     "admin": ("admin", {}),
-    "agent_national": ("agent", {}),
     "agent_region": ("agent", {"region": "32"}),
     "agent_departement": ("agent", {"departement": "59"}),
-    "magistrat": ("magistrat", {"tribunal": LILLE}),
-    "greffier": ("greffier", {"tribunal": LILLE}),
-    "mandataire": ("mandataire", {"mandataire_id": "A"}),
 }
 
 
@@ -45,36 +42,14 @@ def register(client, admin):
     return ids
 
 
-def headers_of(make_token, register, caller: str) -> dict[str, str]:
-    if CALLERS[caller] is None:
-        return {}
-    role, scope = CALLERS[caller]
-    return make_token(role, **{k: register[v] if v == "A" else v for k, v in scope.items()})
-
-
-def test_roles(client, make_token, register):
-    every_path = ["/tableaux-de-bord/index.json"] + [
-        f"/tableaux-de-bord/{name}{suffix}" for name in TABLES for suffix in ("", ".csv", ".xlsx")
-    ]
-    # The formats share their table's dependencies: every path for admin, then each table once and a few exports.
-    some_paths = [f"/tableaux-de-bord/{name}" for name in TABLES] + [
-        "/tableaux-de-bord/index.json",
-        "/tableaux-de-bord/charge.csv",
-        "/tableaux-de-bord/preposes.xlsx",
-    ]
-    for caller, spec in CALLERS.items():
-        headers = headers_of(make_token, register, caller)
-        expected = 401 if spec is None else 200 if spec[0] in ("admin", "agent") else 403
-        for path in every_path if caller == "admin" else some_paths:
-            response = client.get(path, headers=headers, params={"departement": "59"})  # in every agent's territory
-            assert response.status_code == expected, (caller, path, response.text)
-            if expected != 200:
-                assert response.json()["detail"][0]["type"] == ("acces_refuse" if spec else "non_authentifie")
+def headers_of(make_token, caller: str) -> dict[str, str]:
+    role, scope = SCOPES[caller]
+    return make_token(role, **scope)
 
 
 def test_regional_agent_sees_only_its_departements(client, make_token, register):
-    agent = headers_of(make_token, register, "agent_region")
-    national = headers_of(make_token, register, "admin")
+    agent = headers_of(make_token, "agent_region")
+    national = headers_of(make_token, "admin")
     hauts_de_france = {"02", "59", "60", "62", "80"}
     charge = client.get("/tableaux-de-bord/charge", headers=agent).json()
     assert {row["departement"] for row in charge["lignes"]} == {"59"}
@@ -96,7 +71,7 @@ def test_regional_agent_sees_only_its_departements(client, make_token, register)
 
 
 def test_a_filter_outside_the_territory_is_refused(client, make_token, register):
-    agent = headers_of(make_token, register, "agent_departement")
+    agent = headers_of(make_token, "agent_departement")
     for params in ({"departement": "13"}, {"region": "93"}, {"region": "32"}, {"tribunal": MARSEILLE}):
         for path in ("/tableaux-de-bord/charge", "/tableaux-de-bord/flux.csv", "/tableaux-de-bord/preposes.xlsx"):
             response = client.get(path, headers=agent, params=params)
@@ -105,7 +80,7 @@ def test_a_filter_outside_the_territory_is_refused(client, make_token, register)
 
 
 def test_filters_inside_the_territory(client, make_token, register):
-    agent = headers_of(make_token, register, "agent_departement")
+    agent = headers_of(make_token, "agent_departement")
     for params in ({"departement": "59"}, {"tribunal": LILLE}, {"type": "individuel"}):
         response = client.get("/tableaux-de-bord/charge", headers=agent, params=params)
         assert response.status_code == 200, response.text
@@ -113,7 +88,7 @@ def test_filters_inside_the_territory(client, make_token, register):
         assert response.json()["filtres"] == {"territoire": ["59"], **params} | {"par": "departement"}
     services = client.get("/tableaux-de-bord/charge", headers=agent, params={"type": "service"}).json()
     assert services["lignes"] == [] and services["totaux"]["professionnels"] == 0
-    admin = headers_of(make_token, register, "admin")
+    admin = headers_of(make_token, "admin")
     lille = client.get("/tableaux-de-bord/charge", headers=admin, params={"tribunal": LILLE}).json()
     assert [row["departement"] for row in lille["lignes"]] == ["59"] and lille["filtres"]["tribunal"] == LILLE
 
@@ -136,7 +111,7 @@ def test_invalid_filters_are_422(client, admin):
 
 
 def test_index_lists_every_table_with_its_urls(client, make_token, register):
-    index = client.get("/tableaux-de-bord/index.json", headers=headers_of(make_token, register, "agent_region"))
+    index = client.get("/tableaux-de-bord/index.json", headers=headers_of(make_token, "agent_region"))
     body = index.json()
     assert [t["nom"] for t in body["tableaux"]] == TABLES
     assert body["tableaux"][0]["url"] == "/tableaux-de-bord/charge"
