@@ -22,6 +22,9 @@ class Settings(BaseSettings):
     geocoder_timeout_s: float = Field(default=5.0, gt=0)
     # Key of the HMAC-SHA256 under which API tokens are stored; must be set (32+ characters) in production.
     token_secret: SecretStr = SecretStr(DEVELOPMENT_TOKEN_SECRET)
+    # A checked token is trusted for this long by each worker (no query per request); a revoked token therefore
+    # stops working within this delay. 0 checks the database on every request.
+    token_cache_s: float = Field(default=5.0, ge=0, le=300)
     # Workload weight per "nature:lieu_vie" or "nature" (default 1), e.g. {"tutelle:domicile": 1.2}.
     workload_weights: dict[str, float] = Field(default_factory=dict)
     belgian_workload_factor: float = Field(default=1.0, ge=1.0)

@@ -8,6 +8,7 @@ from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
 import httpx
+from cachetools import TTLCache
 from fastapi import FastAPI
 from fastapi.routing import APIRoute
 from fastapi.staticfiles import StaticFiles
@@ -57,6 +58,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         app.state.gazetteer = load_gazetteer()
         app.state.locator, geocoder_client = build_locator(settings, GazetteerLocator(app.state.gazetteer))
         app.state.match_index = IndexCache()
+        app.state.principals = TTLCache(maxsize=10_000, ttl=settings.token_cache_s)
         try:
             yield
         finally:

@@ -1,13 +1,15 @@
 from collections.abc import Awaitable, Callable
 from typing import Annotated
 
+from cachetools import TTLCache
 from fastapi import Depends, Request
+from fastapi.concurrency import run_in_threadpool
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 
 from app.auth.constants import Role
 from app.auth.exceptions import Forbidden, NotAuthenticated
 from app.auth.principal import Principal
-from app.auth.service import authenticate
+from app.auth.service import authenticate, hash_token
 from app.dependencies import SessionDep, SettingsDep
 from app.geo.dependencies import GazetteerDep
 
@@ -22,7 +24,7 @@ CSRF_HEADER, CSRF_VALUE = "X-Requested-With", "mjpm"
 SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
 
 
-def current_principal(
+async def current_principal(
     request: Request,
     session: SessionDep,
     settings: SettingsDep,
@@ -34,7 +36,16 @@ def current_principal(
         raise NotAuthenticated("jeton manquant : en-tête « Authorization: Bearer <jeton> »")
     if credentials is None and request.method not in SAFE_METHODS and request.headers.get(CSRF_HEADER) != CSRF_VALUE:
         raise Forbidden(f"requête authentifiée par cookie sans l'en-tête « {CSRF_HEADER}: {CSRF_VALUE} »", code="csrf")
-    return authenticate(session, secret=settings.token_secret.get_secret_value(), gazetteer=gazetteer, token=token)
+    secret = settings.token_secret.get_secret_value()
+    # A recently checked token costs no query (settings.token_cache_s); the cache is only touched on the event
+    # loop, so it needs no lock.
+    principals: TTLCache[str, Principal] = request.app.state.principals
+    key = hash_token(token, secret)
+    principal = principals.get(key)
+    if principal is None:
+        principal = await run_in_threadpool(authenticate, session, secret=secret, gazetteer=gazetteer, token=token)
+        principals[key] = principal
+    return principal
 
 
 CurrentPrincipal = Annotated[Principal, Depends(current_principal)]

@@ -4,7 +4,7 @@ import hashlib
 import hmac
 import secrets
 
-from sqlalchemy import select
+from sqlalchemy import bindparam, select
 from sqlalchemy.orm import Session
 
 from app.auth.constants import JUDICIAL_ROLES, Role
@@ -80,8 +80,25 @@ def create_token(
     return token
 
 
+# Built once: authentication runs on every request, so it is one Core query with the judge's tribunal joined.
+_TOKEN = (
+    select(
+        ApiToken.id,
+        ApiToken.role,
+        ApiToken.revoked_at,
+        ApiToken.tribunal_id,
+        ApiToken.departement,
+        ApiToken.region,
+        ApiToken.mandataire_id,
+        Tribunal.departement.label("tribunal_departement"),
+    )
+    .outerjoin(Tribunal, Tribunal.id == ApiToken.tribunal_id)
+    .where(ApiToken.token_hash == bindparam("token_hash"))
+)
+
+
 def authenticate(session: Session, *, secret: str, gazetteer: Gazetteer, token: str) -> Principal:
-    row = session.scalar(select(ApiToken).where(ApiToken.token_hash == hash_token(token, secret)))
+    row = session.connection().execute(_TOKEN, {"token_hash": hash_token(token, secret)}).first()
     if row is None or row.revoked_at is not None:
         raise NotAuthenticated("jeton inconnu ou révoqué")
     role = Role(row.role)
@@ -91,8 +108,7 @@ def authenticate(session: Session, *, secret: str, gazetteer: Gazetteer, token: 
     elif row.region:
         departements = frozenset(code for code, d in gazetteer.departements.items() if d.region == row.region)
     elif role in JUDICIAL_ROLES:
-        tribunal = session.get(Tribunal, row.tribunal_id)
-        departements = frozenset({tribunal.departement}) if tribunal else frozenset()
+        departements = frozenset({row.tribunal_departement}) if row.tribunal_departement else frozenset()
     elif role == Role.MANDATAIRE:
         departements = frozenset()
     return Principal(

@@ -12,6 +12,7 @@ the same data always gives the same answer.
 from collections import Counter
 from dataclasses import dataclass, field
 from datetime import date, datetime
+from math import exp, inf
 
 import numpy as np
 
@@ -140,7 +141,7 @@ class Query:
     diversite: bool = True
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True)  # not frozen: built 50 times per request, and a frozen init is slower
 class Component:
     critere: str
     valeur: float | None
@@ -219,24 +220,25 @@ def static_exclusion(profile: Profile, query: Query) -> str | None:
 
 
 # --- sub-scores: one function per criterion, each in [0, 1] and monotonic in its raw value -------------
-# They take numpy arrays (one value per candidate) so that a request scores all its candidates at once.
+# A request scores a few dozen candidates (a hundred in the largest départements): plain Python beats numpy's
+# per-call overhead at that size. Only the distances to every site are computed at once, with numpy.
 
 
-def distance_score(distance_km, radius_km, tuning: Tuning):
+def distance_score(distance_km: float | None, radius_km: float, tuning: Tuning) -> float:
     """Full score nearby, linear down to `score_at_radius` at the declared radius, decaying beyond it."""
-    distance_km, radius_km = np.asarray(distance_km, dtype=np.float64), np.asarray(radius_km, dtype=np.float64)
-    span = np.maximum(radius_km - tuning.full_score_km, 1e-9)
-    inside = 1.0 - (1.0 - tuning.score_at_radius) * (distance_km - tuning.full_score_km) / span
-    beyond = tuning.score_at_radius * np.exp(-np.maximum(distance_km - radius_km, 0.0) / radius_km)
-    score = np.where(distance_km <= tuning.full_score_km, 1.0, np.where(distance_km <= radius_km, inside, beyond))
-    return np.where(np.isnan(distance_km), 0.0, score)  # no site at all: no proximity
+    if distance_km is None:  # no site at all: no proximity
+        return 0.0
+    if distance_km <= tuning.full_score_km:
+        return 1.0
+    if distance_km <= radius_km:
+        span = max(radius_km - tuning.full_score_km, 1e-9)
+        return 1.0 - (1.0 - tuning.score_at_radius) * (distance_km - tuning.full_score_km) / span
+    return tuning.score_at_radius * exp(-(distance_km - radius_km) / radius_km)
 
 
-def capacity_score(places_libres, capacite):
+def capacity_score(places_libres: float, capacite: float) -> float:
     """Free places as a share of declared capacity: a small MI with 5 of 40 free is as free as a big service."""
-    places_libres, capacite = np.asarray(places_libres, dtype=np.float64), np.asarray(capacite, dtype=np.float64)
-    ratio = np.divide(places_libres, capacite, out=np.zeros_like(places_libres), where=capacite > 0)
-    return np.clip(ratio, 0.0, 1.0)
+    return min(max(places_libres / capacite, 0.0), 1.0) if capacite > 0 else 0.0
 
 
 def implied_needs(query: Query) -> frozenset[str]:
@@ -263,16 +265,14 @@ def profile_score(profile: Profile, query: Query, needs: frozenset[str]) -> floa
     return (len(needs & profile.specialites) / len(needs) + lieu_fit) / 2.0
 
 
-def freshness_score(age_days, tuning: Tuning):
-    age_days = np.asarray(age_days, dtype=np.float64)
+def freshness_score(age_days: float, tuning: Tuning) -> float:
     span = tuning.worthless_after_days - tuning.stale_after_days
-    return np.clip(1.0 - (age_days - tuning.stale_after_days) / span, 0.0, 1.0)
+    return min(max(1.0 - (age_days - tuning.stale_after_days) / span, 0.0), 1.0)
 
 
-def equity_score(recent, capacite, tuning: Tuning):
+def equity_score(recent: int, capacite: int, tuning: Tuning) -> float:
     """Professionals designated often lately, relative to their size, give way to others."""
-    saturation = np.maximum(np.asarray(capacite, dtype=np.float64) * tuning.equity_share, 1.0)
-    return np.maximum(0.0, 1.0 - np.asarray(recent, dtype=np.float64) / saturation)
+    return max(0.0, 1.0 - recent / max(capacite * tuning.equity_share, 1.0))
 
 
 # --- ranking ---------------------------------------------------------------------------------------
@@ -293,115 +293,113 @@ def effective_weights(weights: Weights, urgence: bool) -> Weights:
     return Weights(weights.distance, weights.capacite * 2, weights.profil, weights.fraicheur * 2, weights.equite)
 
 
-def nearest_site_index(profile: Profile, load: LiveLoad, distances: np.ndarray) -> int:
+def nearest_site_index(profile: Profile, load: LiveLoad, distances: list[float]) -> int:
     """Nearest site, skipping antennes whose own capacity is full while another has room."""
-    order = np.argsort(distances, kind="stable")
+    order = sorted(range(len(distances)), key=distances.__getitem__)
     for index in order:
-        site = profile.sites[int(index)]
+        site = profile.sites[index]
         if site.capacite is None or load.sites.get(site.id, 0) < site.capacite:
-            return int(index)
-    return int(order[0])
+            return index
+    return order[0]
 
 
 @dataclass(slots=True)
-class Scoring:
-    """Every criterion for every candidate of one request, as arrays aligned with `eligible`."""
+class Scored:
+    """Every criterion of one eligible professional for one request (raw values and sub-scores in CRITERIA
+    order); explained into a `Candidate` only when shown."""
 
-    eligible: list[tuple[Profile, LiveLoad]]
-    sites: list[SiteProfile | None]
-    raw: dict[str, np.ndarray]
-    subs: dict[str, np.ndarray]
-    radius: np.ndarray
-    places_libres: np.ndarray
-    complet: np.ndarray
-    score: np.ndarray
-    weights: Weights
+    profile: Profile
+    load: LiveLoad
+    site: SiteProfile | None
+    raw: tuple[float | None, ...]
+    subs: tuple[float, ...]
+    radius_km: float
+    places_libres: int
+    complet: bool
+    score: float
 
 
-def score_all(eligible: list[tuple[Profile, LiveLoad]], query: Query, weights: Weights, tuning: Tuning) -> Scoring:
-    count = len(eligible)
-    site_counts = [len(profile.sites) for profile, _ in eligible]
+def score_all(eligible: list[tuple[Profile, LiveLoad]], query: Query, weights: Weights, tuning: Tuning) -> list[Scored]:
     all_distances = haversine_km(
         query.lat,
         query.lon,
         np.fromiter((s.lat for profile, _ in eligible for s in profile.sites), dtype=np.float64),
         np.fromiter((s.lon for profile, _ in eligible for s in profile.sites), dtype=np.float64),
-    )
-    distance, sites = np.full(count, np.nan), []
-    free, capacity, held, capacite, recent = (np.zeros(count) for _ in range(5))
-    radius, age_days, profile_fit = np.zeros(count), np.zeros(count), np.zeros(count)
-    needs, start, now = implied_needs(query), 0, query.now
-    for i, (profile, load) in enumerate(eligible):
-        own = all_distances[start : start + site_counts[i]]
-        start += site_counts[i]
-        site = None
-        if len(own):
+    ).tolist()
+    weight_of = weights.as_dict()
+    total_weight = sum(weight_of.values()) or 1.0
+    weight_list = [weight_of[name] for name, _ in CRITERIA]
+    needs, start, now, scored = implied_needs(query), 0, query.now, []
+    for profile, load in eligible:
+        own = all_distances[start : start + len(profile.sites)]
+        start += len(own)
+        site, distance = None, None
+        if own:
             single = len(own) == 1 and profile.sites[0].capacite is None
             chosen = 0 if single else nearest_site_index(profile, load, own)
-            site, distance[i] = profile.sites[chosen], own[chosen]
-        sites.append(site)
-        held[i], capacite[i], recent[i] = load.held, profile.capacite, load.designations_recentes
+            site, distance = profile.sites[chosen], own[chosen]
         if site is not None and site.capacite is not None:  # the antenne carries its own capacity
-            free[i], capacity[i] = site.capacite - load.sites.get(site.id, 0), site.capacite
+            free, capacity = site.capacite - load.sites.get(site.id, 0), site.capacite
         else:
-            free[i], capacity[i] = profile.capacite - load.held, profile.capacite
-        radius[i] = profile.rayon_km or tuning.default_radius_km
-        age_days[i] = (now - profile.derniere_mise_a_jour).total_seconds() / 86400.0
-        profile_fit[i] = profile_score(profile, query, needs)
-    share_free = np.divide(free, capacity, out=np.full(count, np.nan), where=capacity > 0)
-    raw = {"distance": distance, "capacite": share_free, "profil": profile_fit, "fraicheur": age_days, "equite": recent}
-    subs = {
-        "distance": distance_score(distance, radius, tuning),
-        "capacite": capacity_score(free, capacity),
-        "profil": profile_fit,
-        "fraicheur": freshness_score(age_days, tuning),
-        "equite": equity_score(recent, capacite, tuning),
-    }
-    total_weight = sum(weights.as_dict().values()) or 1.0
-    score = sum(getattr(weights, name) * subs[name] for name, _ in CRITERIA) / total_weight
-    places_libres = capacite - held
-    return Scoring(
-        eligible,
-        sites,
-        raw,
-        subs,
-        radius,
-        places_libres,
-        (places_libres <= 0) | (free <= 0),
-        np.round(score, 4),
-        weights,
-    )
+            free, capacity = profile.capacite - load.held, profile.capacite
+        radius = profile.rayon_km or tuning.default_radius_km
+        age_days = (now - profile.derniere_mise_a_jour).total_seconds() / 86400.0
+        fit = profile_score(profile, query, needs)
+        raw = (distance, free / capacity if capacity > 0 else None, fit, age_days, load.designations_recentes)
+        subs = (
+            distance_score(distance, radius, tuning),
+            capacity_score(free, capacity),
+            fit,
+            freshness_score(age_days, tuning),
+            equity_score(load.designations_recentes, profile.capacite, tuning),
+        )
+        places_libres = profile.capacite - load.held
+        scored.append(
+            Scored(
+                profile,
+                load,
+                site,
+                raw,
+                subs,
+                radius,
+                places_libres,
+                places_libres <= 0 or free <= 0,
+                round(sum(w * s for w, s in zip(weight_list, subs, strict=True)) / total_weight, 4),
+            )
+        )
+    return scored
 
 
-def candidate(scoring: Scoring, i: int, tuning: Tuning) -> Candidate:
-    """The explained candidate at position `i`: built only for the professionals shown."""
-    profile, load = scoring.eligible[i]
-    total_weight = sum(scoring.weights.as_dict().values()) or 1.0
+def explained(scored: Scored, weights: Weights, tuning: Tuning) -> Candidate:
+    """The candidate with every component, built only for the professionals shown."""
+    weight_of = weights.as_dict()
+    total_weight = sum(weight_of.values()) or 1.0
     components = []
-    for name, unit in CRITERIA:
-        value, sub, weight = scoring.raw[name][i], float(scoring.subs[name][i]), getattr(scoring.weights, name)
-        shown = None if np.isnan(value) else round(float(value), 2 if name != "capacite" else 4)
+    for (name, unit), value, sub in zip(CRITERIA, scored.raw, scored.subs, strict=True):
+        weight = weight_of[name]
+        shown = None if value is None else round(value, 4 if name == "capacite" else 2)
         components.append(Component(name, shown, unit, round(sub, 4), weight, round(weight * sub / total_weight, 4)))
-    distance = scoring.raw["distance"][i]
+    distance, profile = scored.raw[0], scored.profile
     return Candidate(
         profile=profile,
-        site=scoring.sites[i],
-        distance_km=None if np.isnan(distance) else round(float(distance), 2),
-        places_libres=int(scoring.places_libres[i]),
-        taux_occupation=round(load.held / profile.capacite, 4) if profile.capacite else None,
-        score=float(scoring.score[i]),
+        site=scored.site,
+        distance_km=None if distance is None else round(distance, 2),
+        places_libres=scored.places_libres,
+        taux_occupation=round(scored.load.held / profile.capacite, 4) if profile.capacite else None,
+        score=scored.score,
         composantes=components,
-        hors_zone_declaree=bool(np.isnan(distance) or distance > scoring.radius[i]),
-        donnees_anciennes=bool(scoring.raw["fraicheur"][i] > tuning.stale_after_days),
-        complet=bool(scoring.complet[i]),
+        hors_zone_declaree=distance is None or distance > scored.radius_km,
+        donnees_anciennes=scored.raw[3] > tuning.stale_after_days,
+        complet=scored.complet,
     )
 
 
 def evaluate(profile: Profile, load: LiveLoad, query: Query, weights: Weights, tuning: Tuning) -> Candidate:
     """One professional's explained candidate, as `rank` would show it."""
-    candidate_ = candidate(score_all([(profile, load)], query, weights, tuning), 0, tuning)
-    candidate_.explication = explain(candidate_)
-    return candidate_
+    (scored,) = score_all([(profile, load)], query, weights, tuning)
+    candidate = explained(scored, weights, tuning)
+    candidate.explication = explain(candidate)
+    return candidate
 
 
 def rank(
@@ -415,31 +413,27 @@ def rank(
     """Score the professionals that passed the static rules, apply capacity, order, add diversity, explain."""
     weights = effective_weights(weights, query.urgence)
     exclusions = Counter(exclusions)
-    scoring = score_all(eligible, query, weights, tuning)
-    ids = np.array([profile.id for profile, _ in eligible], dtype=np.int64)
-    far = np.where(np.isnan(scoring.raw["distance"]), np.inf, scoring.raw["distance"])
-    order = np.lexsort((ids, far, -scoring.score))  # best score, then nearest, then lowest id
-    available = [int(i) for i in order if not scoring.complet[i]]
-    full = [int(i) for i in order if scoring.complet[i]]
+    scored = score_all(eligible, query, weights, tuning)
+    # Best score, then nearest (no site: last), then lowest id.
+    scored.sort(key=lambda s: (-s.score, inf if s.raw[0] is None else s.raw[0], s.profile.id))
+    available = [s for s in scored if not s.complet]
+    full = [s for s in scored if s.complet]
     exclusions[COMPLET] += len(full)
 
     chosen = available[: query.limit]
-    added: list[int] = []
+    added: list[Scored] = []
     if query.diversite:
-        present = {eligible[i][0].type for i in chosen}
+        present = {s.profile.type for s in chosen}
         for exercice in EXERCICES:
-            best = next((i for i in available if eligible[i][0].type == exercice), None)
+            best = next((s for s in available if s.profile.type == exercice), None)
             if exercice not in present and best is not None:
                 added.append(best)
-    shortlist = [candidate(scoring, i, tuning) for i in chosen]
-    for i in added:
-        shortlist.append(candidate(scoring, i, tuning))
-        shortlist[-1].ajoute_pour_diversite = True
-    if query.inclure_complets:
-        shortlist += [candidate(scoring, i, tuning) for i in full]
-    for position, candidate_ in enumerate(shortlist, start=1):
-        candidate_.rang = position
-        candidate_.explication = explain(candidate_)
+    shortlist = [explained(s, weights, tuning) for s in chosen + added + (full if query.inclure_complets else [])]
+    for candidate in shortlist[len(chosen) : len(chosen) + len(added)]:
+        candidate.ajoute_pour_diversite = True
+    for position, candidate in enumerate(shortlist, start=1):
+        candidate.rang = position
+        candidate.explication = explain(candidate)
     return Result(
         candidats=shortlist,
         considered=considered,

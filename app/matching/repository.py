@@ -95,39 +95,42 @@ def build_index(session: Session, *, today: date) -> MatchIndex:
     return MatchIndex(version=version, profiles=profiles, weights_by_departement=weights, tribunals=tribunals)
 
 
-# Statements built once: an expanding parameter binds the id list without compiling one literal per id.
+# Built once: an expanding parameter binds the id list without compiling one literal per id. One round trip
+# gives each professional's load and, through the outer join, that of its antennes with their own capacity
+# (one row per such antenne).
 _IDS = bindparam("ids", expanding=True)
 _RECENT = (
     select(func.count())
     .where(Mesure.mandataire_id == Mandataire.id, Mesure.created_at >= bindparam("since"))
     .scalar_subquery()
 )
-_LOADS = select(Mandataire.id, Mandataire.mesures_en_cours, Mandataire.mesures_en_attente, _RECENT).where(
-    Mandataire.id.in_(_IDS)
-)
-_SITE_LOADS = select(Site.id, Site.mandataire_id, Site.mesures_en_cours + Site.mesures_en_attente).where(
-    Site.mandataire_id.in_(_IDS), Site.capacite.is_not(None)
+_LOADS = (
+    select(
+        Mandataire.id,
+        Mandataire.mesures_en_cours,
+        Mandataire.mesures_en_attente,
+        _RECENT,
+        Site.id,
+        Site.mesures_en_cours + Site.mesures_en_attente,
+    )
+    .outerjoin(Site, (Site.mandataire_id == Mandataire.id) & Site.capacite.is_not(None))
+    .where(Mandataire.id.in_(_IDS))
 )
 
 
-def live_loads(
-    session: Session, ids: list[int], *, since: datetime, with_site_capacity: list[int] = ()
-) -> dict[int, LiveLoad]:
-    """Current load of the given professionals, read from the database (the truth about capacity); antenne
-    loads only for the professionals whose antennes carry their own capacity."""
+def live_loads(session: Session, ids: list[int], *, since: datetime) -> dict[int, LiveLoad]:
+    """Current load of the given professionals, read from the database (the truth about capacity), with the
+    load of their antennes that carry their own capacity."""
     if not ids:
         return {}
-    connection = session.connection()  # plain Core rows: this is the hot path of every /match
-    site_loads: dict[int, dict[int, int]] = defaultdict(dict)
-    if with_site_capacity:
-        for site_id, mandataire_id, held in connection.execute(_SITE_LOADS, {"ids": list(with_site_capacity)}):
-            site_loads[mandataire_id][site_id] = held
-    return {
-        mandataire_id: LiveLoad(
-            en_cours=en_cours,
-            en_attente=en_attente,
-            designations_recentes=recent,
-            sites=site_loads.get(mandataire_id, {}),
-        )
-        for mandataire_id, en_cours, en_attente, recent in connection.execute(_LOADS, {"ids": ids, "since": since})
-    }
+    loads: dict[int, LiveLoad] = {}
+    # Plain Core rows: this is the hot path of every /match.
+    for mandataire_id, en_cours, en_attente, recent, site_id, site_held in session.connection().execute(
+        _LOADS, {"ids": ids, "since": since}
+    ):
+        load = loads.get(mandataire_id)
+        if load is None:
+            load = loads[mandataire_id] = LiveLoad(en_cours, en_attente, recent, {})
+        if site_id is not None:
+            load.sites[site_id] = site_held
+    return loads

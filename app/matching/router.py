@@ -3,7 +3,6 @@
 from typing import Annotated
 
 from fastapi import APIRouter, Depends, Path
-from fastapi.responses import JSONResponse
 
 from app.auth.constants import Role
 from app.auth.dependencies import require_roles
@@ -14,6 +13,7 @@ from app.geo.dependencies import GazetteerDep, LocatorDep
 from app.matching import service
 from app.matching.dependencies import IndexCacheDep
 from app.matching.schemas import ExplainRequest, ExplainResponse, MatchRequest, MatchResponse, WeightsIn, WeightsOut
+from app.responses import PreparedJSONResponse
 
 router = APIRouter(prefix="/match", tags=["matching"])
 
@@ -32,7 +32,7 @@ def match(
     gazetteer: GazetteerDep,
     locator: LocatorDep,
     cache: IndexCacheDep,
-) -> JSONResponse:
+) -> PreparedJSONResponse:
     """Ranked, explained shortlist of professionals for a new measure; the answer is stored (`match_id`)."""
     response = service.run_match(
         session,
@@ -44,7 +44,7 @@ def match(
         payload=payload,
     )
     session.commit()
-    return JSONResponse(response)  # validated and serialised once already, for storage
+    return PreparedJSONResponse(response)  # validated once already, for storage
 
 
 @router.post("/explain", response_model=ExplainResponse, responses=error_responses(401, 403, 404, 422))

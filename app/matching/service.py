@@ -21,16 +21,9 @@ from app.matching import engine, repository
 from app.matching.index import MatchIndex, TribunalRef
 from app.matching.models import DepartementWeights, MatchRecord
 from app.matching.schemas import (
-    Candidat,
-    Composante,
-    Exclusions,
     ExplainRequest,
     ExplainResponse,
-    MandataireRef,
     MatchRequest,
-    MatchResponse,
-    Parametres,
-    SiteRef,
     WeightsIn,
     WeightsOut,
 )
@@ -38,6 +31,8 @@ from app.registry.exceptions import MandataireNotFound
 from app.registry.models import Etablissement
 
 TUNING = engine.Tuning()
+# A plain Core insert compiled once: the audit record is written on every /match.
+_RECORD = insert(MatchRecord.__table__)
 
 
 class IndexCache:
@@ -125,38 +120,36 @@ def _shortlist(session: Session, index: MatchIndex, query: engine.Query, weights
         session,
         [p.id for p in passing],
         since=query.now - timedelta(days=TUNING.equity_window_days),
-        with_site_capacity=[p.id for p in passing if any(s.capacite is not None for s in p.sites)],
     )
     eligible = [(profile, loads[profile.id]) for profile in passing if profile.id in loads]
     return engine.rank(len(index.profiles), exclusions, eligible, query, weights, TUNING)
 
 
-def candidat_out(candidate: engine.Candidate) -> Candidat:
-    site = candidate.site
-    return Candidat(
-        mandataire=MandataireRef(
-            id=candidate.profile.id,
-            nom=candidate.profile.nom,
-            type=candidate.profile.type,
-            site_le_plus_proche=SiteRef(id=site.id, nom=site.nom, lat=site.lat, lon=site.lon) if site else None,
-        ),
-        rang=candidate.rang,
-        score=candidate.score,
-        composantes=[Composante(**vars_of(c)) for c in candidate.composantes],
-        distance_km=candidate.distance_km,
-        places_libres=candidate.places_libres,
-        taux_occupation=candidate.taux_occupation,
-        derniere_mise_a_jour=candidate.profile.derniere_mise_a_jour,
-        ajoute_pour_diversite=candidate.ajoute_pour_diversite,
-        hors_zone_declaree=candidate.hors_zone_declaree,
-        donnees_anciennes=candidate.donnees_anciennes,
-        complet=candidate.complet,
-        explication=candidate.explication,
-    )
-
-
-def vars_of(component: engine.Component) -> dict:
-    return {name: getattr(component, name) for name in component.__slots__}
+def candidat_data(candidate: engine.Candidate) -> dict:
+    """A candidate in the shape of `Candidat`, as plain data: the whole answer is then validated in one call."""
+    site, profile = candidate.site, candidate.profile
+    return {
+        "mandataire": {
+            "id": profile.id,
+            "nom": profile.nom,
+            "type": profile.type,
+            "site_le_plus_proche": {"id": site.id, "nom": site.nom, "lat": site.lat, "lon": site.lon} if site else None,
+        },
+        "rang": candidate.rang,
+        "score": candidate.score,
+        "composantes": [
+            {name: getattr(component, name) for name in component.__slots__} for component in candidate.composantes
+        ],
+        "distance_km": candidate.distance_km,
+        "places_libres": candidate.places_libres,
+        "taux_occupation": candidate.taux_occupation,
+        "derniere_mise_a_jour": profile.derniere_mise_a_jour,
+        "ajoute_pour_diversite": candidate.ajoute_pour_diversite,
+        "hors_zone_declaree": candidate.hors_zone_declaree,
+        "donnees_anciennes": candidate.donnees_anciennes,
+        "complet": candidate.complet,
+        "explication": candidate.explication,
+    }
 
 
 def run_match(
@@ -169,38 +162,43 @@ def run_match(
     locator: Locator,
     payload: MatchRequest,
 ) -> dict:
-    """The shortlist as JSON-ready data, stored in the caller's transaction (one serialisation for both)."""
+    """The shortlist as JSON-ready data, stored in the caller's transaction and returned as it is."""
     index = cache.get(session)
     query, tribunal, location = _query(
         session, index=index, principal=principal, gazetteer=gazetteer, locator=locator, payload=payload
     )
     result = _shortlist(session, index, query, weights_for(index, settings, tribunal.departement))
-    response = MatchResponse(
-        match_id=str(uuid.uuid4()),
-        tribunal=tribunal.siret or tribunal.code,
-        residence=location.model_dump(mode="json", exclude_none=True),
-        candidats=[candidat_out(c) for c in result.candidats],
-        exclus=Exclusions(
-            consideres=result.considered,
-            eligibles=result.eligibles,
-            par_motif=result.exclusions,
-            motifs={code: engine.REASONS[code] for code in result.exclusions},
-        ),
-        parametres=Parametres(
-            poids=result.weights.as_dict(), version_moteur=engine.ENGINE_VERSION, version_registre=index.version
-        ),
-    )
-    stored = response.model_dump(mode="json")
-    session.execute(
-        insert(MatchRecord).values(
-            id=response.match_id,
-            created_at=query.now,
-            tribunal_id=tribunal.id,
-            token_id=principal.token_id,
-            engine_version=engine.ENGINE_VERSION,
-            demande=payload.model_dump(mode="json"),
-            reponse=stored,
-        )
+    match_id = str(uuid.uuid4())
+    # Built in the shape of `MatchResponse` without validating it again (a test checks that shape): this is the
+    # hot path, and every value comes from the engine's typed results.
+    stored = {
+        "match_id": match_id,
+        "tribunal": tribunal.siret or tribunal.code,
+        "residence": location.model_dump(mode="json", exclude_none=True),
+        "candidats": [candidat_data(c) for c in result.candidats],
+        "exclus": {
+            "consideres": result.considered,
+            "eligibles": result.eligibles,
+            "par_motif": result.exclusions,
+            "motifs": {code: engine.REASONS[code] for code in result.exclusions},
+        },
+        "parametres": {
+            "poids": result.weights.as_dict(),
+            "version_moteur": engine.ENGINE_VERSION,
+            "version_registre": index.version,
+        },
+    }
+    session.connection().execute(
+        _RECORD,
+        {
+            "id": match_id,
+            "created_at": query.now,
+            "tribunal_id": tribunal.id,
+            "token_id": principal.token_id,
+            "engine_version": engine.ENGINE_VERSION,
+            "demande": payload.model_dump(mode="json"),
+            "reponse": stored,
+        },
     )
     return stored
 
@@ -232,7 +230,6 @@ def explain_match(
             session,
             [profile.id],
             since=query.now - timedelta(days=TUNING.equity_window_days),
-            with_site_capacity=[profile.id],
         )
         evaluated = engine.evaluate(
             profile,
@@ -258,7 +255,7 @@ def explain_match(
         eligible=reason is None,
         motif=reason,
         message=message,
-        candidat=candidat_out(evaluated),
+        candidat=candidat_data(evaluated),
     )
 
 

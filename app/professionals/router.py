@@ -4,12 +4,11 @@ Every route here is rate-limited per token (429 with `Retry-After`); the bulk ro
 content type (415) and size (413) before reading its body.
 """
 
-import json
 from dataclasses import dataclass
 from typing import Annotated
 
 from fastapi import APIRouter, Depends, File, Query, Request, UploadFile
-from fastapi.responses import JSONResponse, Response
+from fastapi.responses import JSONResponse
 from fastapi.routing import APIRoute
 
 from app.auth.constants import Role
@@ -34,6 +33,7 @@ from app.registry import service as registry
 from app.registry.models import Mandataire
 from app.registry.router import mandataire_out, mesure_out
 from app.registry.schemas import MesureOut
+from app.responses import PreparedJSONResponse
 
 
 class PayloadTooLarge(DomainError):
@@ -199,7 +199,7 @@ def upsert_mesures_lot(
         ]
         return JSONResponse(status_code=422, content={"detail": detail, "rapport": report})
     session.commit()
-    return Response(json.dumps(report, ensure_ascii=False), media_type="application/json")
+    return PreparedJSONResponse(report)
 
 
 @router.post(

@@ -4,6 +4,7 @@ import pytest
 from sqlalchemy import select
 
 from app.matching.models import MatchRecord, RegistryVersion
+from app.matching.schemas import MatchResponse
 from tests.registry.factories import mandataire_body, mesure_body
 
 LILLE_TJ = "17590111500709"
@@ -113,10 +114,17 @@ def test_shortlist_is_ranked_explained_and_counts_add_up(client, judge, registry
     }
 
 
+def test_the_answer_has_exactly_the_documented_shape(client, judge, registry):
+    """The service builds the answer without validating it again: its schema must still describe it exactly."""
+    body = match(client, judge, besoins=["psychiatrie"], inclure_complets=True).json()
+    assert body["candidats"]
+    assert MatchResponse.model_validate(body).model_dump(mode="json") == body
+
+
 def test_the_request_and_its_answer_are_stored(client, judge, registry, session):
     body = match(client, judge).json()
     record = session.scalar(select(MatchRecord).where(MatchRecord.id == body["match_id"]))
-    assert record.reponse["candidats"] == body["candidats"]
+    assert record.reponse == body
     assert record.demande["nature"] == "curatelle_renforcee"
 
 

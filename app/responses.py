@@ -1,0 +1,14 @@
+"""Answers the service has already made JSON-ready (and stored), encoded once by pydantic's Rust encoder."""
+
+from typing import Any
+
+from fastapi.responses import JSONResponse
+from pydantic_core import to_json
+
+
+class PreparedJSONResponse(JSONResponse):
+    """For data already validated by its schema: no second validation, and encoding several times faster than
+    the standard library's (it matters on the /match hot path)."""
+
+    def render(self, content: Any) -> bytes:
+        return to_json(content)
