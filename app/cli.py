@@ -16,7 +16,7 @@ from sqlalchemy.orm import Session
 
 from app.audit.service import purge
 from app.auth.constants import Role
-from app.auth.service import create_token
+from app.auth.service import create_token, list_tokens, revoke_token
 from app.config import PROJECT_ROOT, get_settings
 from app.database import begin_write, build_engine, build_session_factory, utcnow
 from app.designation.service import expire_and_remind
@@ -110,6 +110,37 @@ def token_create(
     except DomainError as error:
         fail(error)
     typer.echo(token)
+
+
+@token_cli.command("list")
+def token_list() -> None:
+    """List the tokens (never the tokens themselves, which are not stored): id, role, holder, scope, dates."""
+    with database() as engine, build_session_factory(engine)() as session:
+        for token in list_tokens(session):
+            scope = (
+                (token.departement and f"département {token.departement}")
+                or (token.region and f"région {token.region}")
+                or (token.tribunal_id and f"tribunal {token.tribunal_id}")
+                or (token.mandataire_id and f"mandataire {token.mandataire_id}")
+                or "France entière"
+            )
+            revoked = f"révoqué le {token.revoked_at:%Y-%m-%d %H:%M} UTC" if token.revoked_at else "actif"
+            typer.echo(
+                f"{token.id}\t{token.role}\t{token.nom or '-'}\t{scope}\t"
+                f"créé le {token.created_at:%Y-%m-%d %H:%M} UTC\t{revoked}"
+            )
+
+
+@token_cli.command("revoke")
+def token_revoke(token_id: Annotated[int, typer.Argument(help="Identifiant du jeton (mjpm token list)")]) -> None:
+    """Revoke a token: refused by every worker once its cached check expires (TOKEN_CACHE_S, 5 s by default)."""
+    try:
+        with database() as engine, transaction(engine) as session:
+            token = revoke_token(session, token_id)
+            revoked_at = token.revoked_at
+    except DomainError as error:
+        fail(error)
+    typer.echo(f"jeton {token_id} révoqué le {revoked_at:%Y-%m-%d %H:%M:%S} UTC")
 
 
 @contextmanager

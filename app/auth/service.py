@@ -11,6 +11,7 @@ from app.auth.constants import JUDICIAL_ROLES, Role
 from app.auth.exceptions import NotAuthenticated
 from app.auth.models import ApiToken
 from app.auth.principal import Principal
+from app.database import utcnow
 from app.errors import InvalidInput
 from app.geo.gazetteer import Gazetteer
 from app.geo.models import Tribunal
@@ -78,6 +79,21 @@ def create_token(
     )
     session.flush()
     return token
+
+
+def revoke_token(session: Session, token_id: int) -> ApiToken:
+    """Revoke a token (idempotent: an already revoked token keeps its first revocation date)."""
+    token = session.get(ApiToken, token_id)
+    if token is None:
+        raise InvalidInput(f"jeton inconnu : {token_id}", code="jeton_inconnu", loc=["id"])
+    if token.revoked_at is None:
+        token.revoked_at = utcnow()
+        session.flush()
+    return token
+
+
+def list_tokens(session: Session) -> list[ApiToken]:
+    return list(session.scalars(select(ApiToken).order_by(ApiToken.id)))
 
 
 # Built once: authentication runs on every request, so it is one Core query with the judge's tribunal joined.

@@ -1,5 +1,6 @@
 """`mjpm token create`, the real console script, on a scratch database: the token is printed alone, only its
-HMAC is stored, it authenticates through the app, and bad options exit 2 without writing anything.
+HMAC is stored, it authenticates through the app, and bad options exit 2 without writing anything. Then
+`mjpm token revoke` and `mjpm token list`.
 
 The console script takes about two seconds to start, so the module runs its four invocations once, side by
 side, and the tests read their outcome.
@@ -15,8 +16,9 @@ from fastapi.testclient import TestClient
 from sqlalchemy import Engine, inspect, select, text
 from sqlalchemy.orm import sessionmaker
 
+from app.auth.constants import Role
 from app.auth.models import ApiToken
-from app.auth.service import hash_token
+from app.auth.service import create_token, hash_token
 from app.config import PROJECT_ROOT, Settings
 from app.database import build_engine
 from app.geo.repository import sync_tribunaux
@@ -156,3 +158,58 @@ def test_bad_options_exit_2_with_a_message_and_write_nothing(runs, name):
     assert options[-1] in result.stderr
     # Only the good invocation wrote a token.
     assert runs.written <= {hash_token(runs.good.stdout.strip(), SECRET)}
+
+
+@pytest.fixture(scope="module")
+def revocation(runs: Runs, gazetteer, tmp_path_factory: pytest.TempPathFactory) -> dict:
+    """A token of its own (the other tests keep theirs), revoked by `mjpm token revoke` side by side with an
+    unknown id, then `mjpm token list`."""
+    engine = build_engine(runs.url)
+    with sessionmaker(bind=engine).begin() as session:
+        token = create_token(
+            session, secret=SECRET, gazetteer=gazetteer, role=Role.AGENT, region="32", nom="Agent sortant"
+        )
+        token_id = session.scalar(select(ApiToken.id).where(ApiToken.token_hash == hash_token(token, SECRET)))
+    engine.dispose()
+    env = {**os.environ, "DATABASE_URL": runs.url, "TOKEN_SECRET": SECRET, "ENVIRONMENT": "test"}
+    cwd = tmp_path_factory.mktemp("cwd-revoke")
+
+    def start(*arguments: str) -> subprocess.Popen:
+        return subprocess.Popen(
+            [str(MJPM), "token", *arguments],
+            env=env,
+            cwd=cwd,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
+        )
+
+    def finish(process: subprocess.Popen) -> Run:
+        stdout, stderr = process.communicate(timeout=120)
+        return Run(process.returncode, stdout, stderr)
+
+    revoke, unknown = start("revoke", str(token_id)), start("revoke", "999999")
+    runs_ = {"revoke": finish(revoke), "unknown": finish(unknown)}
+    runs_["list"] = finish(start("list"))
+    runs_["token_id"], runs_["token"] = token_id, token
+    return runs_
+
+
+def test_token_revoke_refuses_the_token_and_list_shows_it(runs, revocation):
+    """Checked without the per-worker cache (TOKEN_CACHE_S=0): revocation is then immediate."""
+    assert revocation["revoke"].returncode == 0, revocation["revoke"].stderr
+    assert revocation["revoke"].stdout.startswith(f"jeton {revocation['token_id']} révoqué le ")
+    listed = [line.split("\t") for line in revocation["list"].stdout.splitlines()]
+    (row,) = [line for line in listed if line[0] == str(revocation["token_id"])]
+    assert row[1:4] == ["agent", "Agent sortant", "région 32"] and row[5].startswith("révoqué le ")
+    assert revocation["token"] not in revocation["list"].stdout
+    headers = {"Authorization": f"Bearer {revocation['token']}"}
+    app = create_app(Settings(database_url=runs.url, environment="test", token_secret=SECRET, token_cache_s=0))
+    with TestClient(app) as client:
+        refused = client.get("/mandataires", headers=headers)
+    assert refused.status_code == 401 and refused.json()["detail"][0]["type"] == "non_authentifie"
+
+
+def test_token_revoke_of_an_unknown_id_exits_2(revocation):
+    assert revocation["unknown"].returncode == 2
+    assert "jeton_inconnu" in revocation["unknown"].stderr and revocation["unknown"].stdout == ""
