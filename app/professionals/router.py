@@ -177,16 +177,21 @@ def upsert_mesures_lot(
     settings: SettingsDep,
     mandataire: MandataireParam = None,
     strict: Annotated[bool, Query(description="Tout ou rien : une mesure rejetée et rien n'est écrit")] = False,
+    dry_run: Annotated[
+        bool, Query(description="Vérifier le lot et rapporter ce qu'il ferait, sans rien écrire")
+    ] = False,
 ):
     """Up to 1 000 measures from business software, in e-MJPM's vendor API shape, upserted on (tribunal SIRET,
     numero_rg). Each gets its result: created, updated, unchanged (re-sending changes nothing) or rejected with
     reasons naming the field. Measures reserved by a judge and still pending are never touched; measures the
-    batch does not mention are never removed."""
-    begin_write(session)
+    batch does not mention are never removed. With `dry_run`, the same report and nothing written (the ids of
+    measures it would create are null)."""
+    if not dry_run:  # a dry run only reads: it must not hold the write lock
+        begin_write(session)
     owner = service.writable_mandataire(session, principal=principal, mandataire_id=mandataire)
     batch = service.Batch(session, gazetteer, locator, settings, owner)
-    report = service.upsert_lot(batch, mesures=payload.mesures, strict=strict)
-    if not report["applique"]:
+    report = service.upsert_lot(batch, mesures=payload.mesures, strict=strict, dry_run=dry_run)
+    if strict and report["rejected"]:
         session.rollback()
         detail = [
             {
@@ -198,7 +203,10 @@ def upsert_mesures_lot(
             for motif in item["motifs"]
         ]
         return JSONResponse(status_code=422, content={"detail": detail, "rapport": report})
-    session.commit()
+    if dry_run:
+        session.rollback()
+    else:
+        session.commit()
     return PreparedJSONResponse(report)
 
 

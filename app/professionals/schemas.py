@@ -191,7 +191,8 @@ class LotItemOut(BaseModel):
 
 class LotOut(BaseModel):
     strict: bool
-    applique: bool = Field(description="false : rien n'a été écrit (lot strict rejeté)")
+    dry_run: bool = Field(description="true : lot seulement vérifié, rien n'a été écrit")
+    applique: bool = Field(description="false : rien n'a été écrit (lot strict rejeté, ou dry_run)")
     total: int
     created: int
     updated: int

@@ -622,9 +622,10 @@ def _motifs(reasons: list[Reason]) -> list[dict]:
     return [{"code": code, "champ": name, "message": message} for name, code, message in reasons]
 
 
-def upsert_lot(batch: Batch, *, mesures: list, strict: bool) -> dict:
-    """POST /mesures/lot. With `strict`, one rejected measure leaves the whole batch unwritten. Returns the report
-    as plain data in the shape of `LotOut` (a thousand results: built and serialised once, not validated again)."""
+def upsert_lot(batch: Batch, *, mesures: list, strict: bool, dry_run: bool = False) -> dict:
+    """POST /mesures/lot. With `strict`, one rejected measure leaves the whole batch unwritten; with `dry_run`
+    nothing is written and the report says what the batch would do. Returns the report as plain data in the
+    shape of `LotOut` (a thousand results: built and serialised once, not validated again)."""
     if not mesures:
         raise InvalidInput("lot vide : envoyez au moins une mesure", code="lot_vide", loc=["body", "mesures"])
     if len(mesures) > LOT_MAX:
@@ -636,7 +637,7 @@ def upsert_lot(batch: Batch, *, mesures: list, strict: bool) -> dict:
     with gc_paused():
         plans = plan_batch(batch, [(index, raw, []) for index, raw in enumerate(mesures)])
         rejected = sum(1 for plan in plans if plan.reasons)
-        applied = not (strict and rejected)
+        applied = not (strict and rejected) and not dry_run
         if applied:
             apply_plan(batch.session, mandataire=batch.mandataire, plans=[p for p in plans if not p.reasons])
     counts = {"created": 0, "updated": 0, "unchanged": 0, "rejected": rejected}
@@ -656,7 +657,14 @@ def upsert_lot(batch: Batch, *, mesures: list, strict: bool) -> dict:
                 "avertissements": _motifs(plan.warnings),
             }
         )
-    return {"strict": strict, "applique": applied, "total": len(plans), **counts, "resultats": results}
+    return {
+        "strict": strict,
+        "dry_run": dry_run,
+        "applique": applied,
+        "total": len(plans),
+        **counts,
+        "resultats": results,
+    }
 
 
 def import_sheet(

@@ -324,3 +324,33 @@ def test_put_to_a_case_number_already_taken_is_a_conflict(client, itself):
         f"/mesures/{other['id']}", json=mesure_body(numero_rg="24/00001", version=other["version"]), headers=itself
     )
     assert response.status_code == 409 and error(response)["type"] == "numero_rg_existant"
+
+
+def test_a_dry_run_reports_what_the_batch_would_do_and_writes_nothing(client, itself, session):
+    sent(client, itself, [vendor("24/00001"), vendor("24/00002")])
+    rows, loads = mesure_rows(session), counters(session)
+    batch = [
+        vendor("24/00001"),
+        vendor("24/00002", lieu_vie="etablissement"),
+        vendor("24/00003"),
+        vendor("24/00004", annee_naissance="x"),
+    ]
+    report = sent(client, itself, batch, dry_run="true")
+    assert (report["dry_run"], report["applique"]) == (True, False)
+    assert outcomes(report) == ["unchanged", "updated", "created", "rejected"]
+    assert report["resultats"][2]["id"] is None
+    assert mesure_rows(session) == rows
+    assert counters(session) == loads
+    applied = sent(client, itself, batch)
+    assert (applied["dry_run"], applied["applique"]) == (False, True)
+    assert outcomes(applied) == outcomes(report)
+    assert [item["motifs"] for item in applied["resultats"]] == [item["motifs"] for item in report["resultats"]]
+
+
+def test_a_strict_dry_run_with_a_rejected_measure_is_422(client, itself, session):
+    response = send(
+        client, itself, [vendor("24/00001"), vendor("24/00002", annee_naissance="x")], strict="true", dry_run="true"
+    )
+    assert response.status_code == 422
+    assert (response.json()["rapport"]["dry_run"], response.json()["rapport"]["applique"]) == (True, False)
+    assert mesure_rows(session) == []
