@@ -47,15 +47,18 @@ def percentile(values: list[float], q: float) -> float:
     return ordered[min(len(ordered) - 1, int(round(q / 100 * (len(ordered) - 1))))]
 
 
+UVICORN = [str(ROOT / ".venv" / "bin" / "uvicorn"), "app.main:create_app", "--factory", "--log-level", "warning"]
+
+
 @contextmanager
-def running_server(database_url: str, *, timeout_s: float = 60) -> Iterator[httpx.Client]:
-    """A uvicorn server (one worker, as `./scripts/run`) on a free port of 127.0.0.1, and a client for it."""
+def running_server(database_url: str, *, command: list[str] = UVICORN, timeout_s: float = 60) -> Iterator[httpx.Client]:
+    """A server (by default uvicorn with one worker, as `./scripts/run`) on a free port of 127.0.0.1, and a client
+    for it. The command is given `--host 127.0.0.1 --port N`."""
     with socket.socket() as probe:
         probe.bind(("127.0.0.1", 0))
         port = probe.getsockname()[1]
-    command = [str(ROOT / ".venv" / "bin" / "uvicorn"), "app.main:create_app", "--factory", "--host", "127.0.0.1"]
     server = subprocess.Popen(
-        [*command, "--port", str(port), "--log-level", "warning"],
+        [*command, "--host", "127.0.0.1", "--port", str(port)],
         env={**os.environ, "DATABASE_URL": database_url},
         cwd=ROOT,
     )

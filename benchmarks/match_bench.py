@@ -30,7 +30,7 @@ from app.geo.models import Tribunal  # noqa: E402
 from app.matching import engine  # noqa: E402
 from app.matching.repository import build_index, live_loads  # noqa: E402
 from app.matching.service import TUNING  # noqa: E402
-from benchmarks.common import national_database, percentile, running_server  # noqa: E402
+from benchmarks.common import UVICORN, national_database, percentile, running_server  # noqa: E402
 
 NATURES = (
     ["curatelle_renforcee"] * 5
@@ -103,9 +103,11 @@ def bench_engine(session, requests: list[dict]) -> tuple[list[float], float, int
     return timings, index_bytes / 1e6, len(index.profiles)
 
 
-def bench_http(url: str, token: str, requests: list[dict], count: int) -> tuple[list[float], list[float]]:
+def bench_http(
+    url: str, token: str, requests: list[dict], count: int, command: list[str] = UVICORN
+) -> tuple[list[float], list[float]]:
     headers = {"Authorization": f"Bearer {token}"}
-    with running_server(url) as client:
+    with running_server(url, command=command) as client:
         bodies = [{k: v for k, v in r.items() if k not in ("tribunal_row", "point")} for r in requests[:count]]
         client.post("/match", json=bodies[0], headers=headers)  # builds the index once, before timing
         match_ms, health_ms = [], []
@@ -118,6 +120,11 @@ def bench_http(url: str, token: str, requests: list[dict], count: int) -> tuple[
             client.get("/healthz")
             health_ms.append((time.perf_counter() - started) * 1000)
     return match_ms, health_ms
+
+
+def benchmark_token(session, settings: Settings) -> str:
+    secret = settings.token_secret.get_secret_value()
+    return create_token(session, secret=secret, gazetteer=load_gazetteer(), role=Role.ADMIN, nom="benchmark")
 
 
 def main() -> None:
@@ -134,13 +141,7 @@ def main() -> None:
         tribunals = list(session.scalars(select(Tribunal).order_by(Tribunal.id)))
         requests = random_requests(rng, tribunals, args.requests)
         engine_ms, index_mb, professionals = bench_engine(session, requests)
-        token = create_token(
-            session,
-            secret=settings.token_secret.get_secret_value(),
-            gazetteer=load_gazetteer(),
-            role=Role.ADMIN,
-            nom="benchmark",
-        )
+        token = benchmark_token(session, settings)
     match_ms, health_ms = bench_http(url, token, requests, args.http_requests)
     db.dispose()
 

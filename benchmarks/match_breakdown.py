@@ -1,0 +1,79 @@
+"""Where the time of a `/match` goes beyond `/healthz`: the HTTP loop of match_bench.py against servers in which
+parts of `/match` are stubbed out. An investigation tool, never a way to run the service.
+
+    .venv/bin/python benchmarks/match_breakdown.py [--http-requests 300]
+
+Prints, for each variant, the client-side p50 of `/match` and `/healthz` measured in the same run and their ratio.
+"""
+
+import argparse
+import random
+import sys
+from pathlib import Path
+
+from sqlalchemy import literal, select
+from sqlalchemy.orm import sessionmaker
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+from app.config import Settings  # noqa: E402
+from app.geo.models import Tribunal  # noqa: E402
+from benchmarks.common import national_database, percentile  # noqa: E402
+from benchmarks.match_bench import bench_http, benchmark_token, random_requests  # noqa: E402
+
+# What each stub removes from a /match: the ranking (scoring, explanations and the ~14 kB answer: the shortlist
+# comes back empty), the live-load query, the audit insert (a SELECT 1 instead).
+VARIANTS = {
+    "as shipped": (),
+    "no ranking": ("ranking",),
+    "no live-load query": ("loads",),
+    "neither": ("ranking", "loads"),
+    "neither, nor the audit insert": ("ranking", "loads", "audit"),
+}
+
+
+def serve(stubs: list[str], host: str, port: int) -> None:
+    import uvicorn
+
+    from app.main import create_app
+    from app.matching import engine, repository, service
+
+    if "ranking" in stubs:
+        engine.rank = lambda considered, exclusions, eligible, query, weights, tuning: engine.Result(
+            [], considered, len(eligible), dict(exclusions), weights
+        )
+    if "loads" in stubs:
+        repository.live_loads = lambda session, ids, since: {i: engine.LiveLoad(0, 0) for i in ids}
+    if "audit" in stubs:
+        service._RECORD = select(literal(1))
+    uvicorn.run(create_app(), host=host, port=port, log_level="warning")
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--http-requests", type=int, default=300)
+    parser.add_argument("--serve", nargs="*", help=argparse.SUPPRESS)  # the stubbed server, run by this script
+    parser.add_argument("--host", help=argparse.SUPPRESS)
+    parser.add_argument("--port", type=int, help=argparse.SUPPRESS)
+    args = parser.parse_args()
+    if args.serve is not None:
+        serve(args.serve, args.host, args.port)
+        return
+
+    url, db = national_database()
+    settings = Settings(database_url=url)
+    with sessionmaker(bind=db).begin() as session:
+        tribunals = list(session.scalars(select(Tribunal).order_by(Tribunal.id)))
+        requests = random_requests(random.Random(42), tribunals, args.http_requests)
+        token = benchmark_token(session, settings)
+    db.dispose()
+    print(f"{'/match with':34} {'/match p50':>11} {'/healthz p50':>13} {'ratio':>6}")
+    for name, stubs in VARIANTS.items():
+        command = [sys.executable, __file__, "--serve", *stubs]
+        match_ms, health_ms = bench_http(url, token, requests, args.http_requests, command=command)
+        match_p50, health_p50 = percentile(match_ms, 50), percentile(health_ms, 50)
+        print(f"{name:34} {match_p50:8.2f} ms {health_p50:10.2f} ms {match_p50 / health_p50:6.2f}", flush=True)
+
+
+if __name__ == "__main__":
+    main()
