@@ -44,7 +44,7 @@ def match(
         payload=payload,
     )
     session.commit()
-    return PreparedJSONResponse(response)  # validated once already, for storage
+    return PreparedJSONResponse(response)  # the stored answer, sent as it is
 
 
 @router.post("/explain", response_model=ExplainResponse, responses=error_responses(401, 403, 404, 422))

@@ -126,7 +126,7 @@ def _shortlist(session: Session, index: MatchIndex, query: engine.Query, weights
 
 
 def candidat_data(candidate: engine.Candidate) -> dict:
-    """A candidate in the shape of `Candidat`, as plain data: the whole answer is then validated in one call."""
+    """A candidate in the shape of `Candidat`, as plain data (a test checks that shape on `/match`)."""
     site, profile = candidate.site, candidate.profile
     return {
         "mandataire": {
@@ -162,7 +162,7 @@ def run_match(
     locator: Locator,
     payload: MatchRequest,
 ) -> dict:
-    """The shortlist as JSON-ready data, stored in the caller's transaction and returned as it is."""
+    """The shortlist in the shape of `MatchResponse`, stored in the caller's transaction and returned as it is."""
     index = cache.get(session)
     query, tribunal, location = _query(
         session, index=index, principal=principal, gazetteer=gazetteer, locator=locator, payload=payload
