@@ -328,7 +328,8 @@ def score_all(eligible: list[tuple[Profile, LiveLoad]], query: Query, weights: W
     ).tolist()
     weight_of = weights.as_dict()
     total_weight = sum(weight_of.values()) or 1.0
-    weight_list = [weight_of[name] for name, _ in CRITERIA]
+    # Shares of the total weight, in CRITERIA order, spelled out: the weighted sum runs once per candidate.
+    w_distance, w_capacite, w_profil, w_fraicheur, w_equite = (weight_of[name] / total_weight for name, _ in CRITERIA)
     needs, start, now, scored = implied_needs(query), 0, query.now, []
     for profile, load in eligible:
         own = all_distances[start : start + len(profile.sites)]
@@ -338,33 +339,38 @@ def score_all(eligible: list[tuple[Profile, LiveLoad]], query: Query, weights: W
             single = len(own) == 1 and profile.sites[0].capacite is None
             chosen = 0 if single else nearest_site_index(profile, load, own)
             site, distance = profile.sites[chosen], own[chosen]
+        held = load.held
         if site is not None and site.capacite is not None:  # the antenne carries its own capacity
             free, capacity = site.capacite - load.sites.get(site.id, 0), site.capacite
         else:
-            free, capacity = profile.capacite - load.held, profile.capacite
+            free, capacity = profile.capacite - held, profile.capacite
         radius = profile.rayon_km or tuning.default_radius_km
         age_days = (now - profile.derniere_mise_a_jour).total_seconds() / 86400.0
-        fit = profile_score(profile, query, needs)
-        raw = (distance, free / capacity if capacity > 0 else None, fit, age_days, load.designations_recentes)
-        subs = (
-            distance_score(distance, radius, tuning),
-            capacity_score(free, capacity),
-            fit,
-            freshness_score(age_days, tuning),
-            equity_score(load.designations_recentes, profile.capacite, tuning),
+        recent = load.designations_recentes
+        by_distance = distance_score(distance, radius, tuning)
+        by_capacity = capacity_score(free, capacity)
+        by_profile = profile_score(profile, query, needs)
+        by_freshness = freshness_score(age_days, tuning)
+        by_equity = equity_score(recent, profile.capacite, tuning)
+        score = (
+            w_distance * by_distance
+            + w_capacite * by_capacity
+            + w_profil * by_profile
+            + w_fraicheur * by_freshness
+            + w_equite * by_equity
         )
-        places_libres = profile.capacite - load.held
+        places_libres = profile.capacite - held
         scored.append(
             Scored(
                 profile,
                 load,
                 site,
-                raw,
-                subs,
+                (distance, free / capacity if capacity > 0 else None, by_profile, age_days, recent),
+                (by_distance, by_capacity, by_profile, by_freshness, by_equity),
                 radius,
                 places_libres,
                 places_libres <= 0 or free <= 0,
-                round(sum(w * s for w, s in zip(weight_list, subs, strict=True)) / total_weight, 4),
+                round(score, 4),
             )
         )
     return scored
