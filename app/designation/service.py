@@ -228,12 +228,11 @@ def reserve(
             "numero_rg": payload.numero_rg,
         },
     )
-    _notify_mandataire(
+    _notify(
         session,
         settings,
-        mandataire,
+        mandataire.email,
         reservation,
-        tribunal,
         "reservation",
         f"Nouvelle mesure réservée par le {tribunal.nom}",
         f"Le {tribunal.nom} vous a réservé une mesure ({reservation.nature}, RG {reservation.numero_rg}). "
@@ -345,9 +344,9 @@ def _answer(
     kind, subject, verb = MESSAGES[statut]
     text = f"La réservation RG {reservation.numero_rg} ({reservation.nature}) {verb} {mandataire.nom}."
     if statut in (ReservationStatut.ANNULEE, ReservationStatut.EXPIREE):
-        _notify_mandataire(session, settings, mandataire, reservation, tribunal, kind, subject, text)
+        _notify(session, settings, mandataire.email, reservation, kind, subject, text)
     if statut != ReservationStatut.ANNULEE:
-        _notify_tribunal(session, settings, tribunal, reservation, kind, subject, text)
+        _notify(session, settings, tribunal.email, reservation, kind, subject, text)
 
 
 def _audit(
@@ -383,23 +382,11 @@ def _payload(reservation: Reservation) -> dict:
     }
 
 
-def _notify_mandataire(session, settings, mandataire: Mandataire, reservation, tribunal, kind, subject, body) -> None:
+def _notify(session, settings, recipient_email: str | None, reservation, kind, subject, body) -> None:
     enqueue(
         session,
         kind=kind,
-        recipient_email=mandataire.email,
-        subject=subject,
-        body=body,
-        payload=_payload(reservation),
-        settings=settings,
-    )
-
-
-def _notify_tribunal(session, settings, tribunal: Tribunal, reservation, kind, subject, body) -> None:
-    enqueue(
-        session,
-        kind=kind,
-        recipient_email=tribunal.email,
+        recipient_email=recipient_email,
         subject=subject,
         body=body,
         payload=_payload(reservation),
@@ -436,12 +423,11 @@ def expire_and_remind(session: Session, *, settings: Settings, now: datetime) ->
         reservation.reminded_at = now
         mandataire = session.get(Mandataire, reservation.mandataire_id)
         tribunal = session.get(Tribunal, reservation.tribunal_id)
-        _notify_mandataire(
+        _notify(
             session,
             settings,
-            mandataire,
+            mandataire.email,
             reservation,
-            tribunal,
             "rappel",
             "Rappel : réservation sans réponse",
             f"La réservation RG {reservation.numero_rg} du {tribunal.nom} expirera le "
