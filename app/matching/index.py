@@ -31,6 +31,7 @@ class MatchIndex:
     profiles: dict[int, Profile]
     weights_by_departement: dict[str, Weights] = field(default_factory=dict)
     tribunals: list[TribunalRef] = field(default_factory=list)
+    etablissements: frozenset[int] = frozenset()  # every known one, to check a request's without a query
     tribunals_by_code: dict[str, TribunalRef] = field(init=False)
     by_departement: dict[str, list[int]] = field(init=False)
     by_tribunal: dict[int, list[int]] = field(init=False)

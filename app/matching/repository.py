@@ -13,6 +13,7 @@ from app.matching.index import MatchIndex, TribunalRef
 from app.matching.models import DepartementWeights, RegistryVersion
 from app.registry.models import (
     Absence,
+    Etablissement,
     Mandataire,
     MandataireDepartement,
     MandataireEtablissement,
@@ -92,7 +93,13 @@ def build_index(session: Session, *, today: date) -> MatchIndex:
         for row in session.execute(select(Tribunal.id, Tribunal.code, Tribunal.siret, Tribunal.departement))
     ]
     weights = {row.departement: Weights(**row.poids) for row in session.scalars(select(DepartementWeights))}
-    return MatchIndex(version=version, profiles=profiles, weights_by_departement=weights, tribunals=tribunals)
+    return MatchIndex(
+        version=version,
+        profiles=profiles,
+        weights_by_departement=weights,
+        tribunals=tribunals,
+        etablissements=frozenset(session.scalars(select(Etablissement.id))),
+    )
 
 
 # Built once: an expanding parameter binds the id list without compiling one literal per id. One round trip

@@ -28,7 +28,6 @@ from app.matching.schemas import (
     WeightsOut,
 )
 from app.registry.exceptions import MandataireNotFound
-from app.registry.models import Etablissement
 
 TUNING = engine.Tuning()
 # A plain Core insert compiled once: the audit record is written on every /match.
@@ -73,7 +72,6 @@ def _tribunal(index: MatchIndex, gazetteer: Gazetteer, key: str) -> TribunalRef:
 
 
 def _query(
-    session: Session,
     *,
     index: MatchIndex,
     principal: Principal,
@@ -85,7 +83,7 @@ def _query(
     if principal.is_judicial and tribunal.id != principal.tribunal_id:
         raise Forbidden("vous ne pouvez demander une liste que pour votre tribunal", code="hors_tribunal")
     location = locator.locate(payload.residence, loc=["body", "residence"])
-    if payload.etablissement is not None and session.get(Etablissement, payload.etablissement) is None:
+    if payload.etablissement is not None and payload.etablissement not in index.etablissements:
         raise InvalidInput(
             f"établissement inconnu : {payload.etablissement}",
             code="etablissement_inconnu",
@@ -114,13 +112,13 @@ def _query(
     return query, tribunal, location
 
 
+def _live_loads(session: Session, ids: list[int], query: engine.Query) -> dict[int, engine.LiveLoad]:
+    return repository.live_loads(session, ids, since=query.now - timedelta(days=TUNING.equity_window_days))
+
+
 def _shortlist(session: Session, index: MatchIndex, query: engine.Query, weights: engine.Weights) -> engine.Result:
     passing, exclusions = index.candidates(query)
-    loads = repository.live_loads(
-        session,
-        [p.id for p in passing],
-        since=query.now - timedelta(days=TUNING.equity_window_days),
-    )
+    loads = _live_loads(session, [p.id for p in passing], query)
     eligible = [(profile, loads[profile.id]) for profile in passing if profile.id in loads]
     return engine.rank(len(index.profiles), exclusions, eligible, query, weights, TUNING)
 
@@ -165,7 +163,7 @@ def run_match(
     """The shortlist in the shape of `MatchResponse`, stored in the caller's transaction and returned as it is."""
     index = cache.get(session)
     query, tribunal, location = _query(
-        session, index=index, principal=principal, gazetteer=gazetteer, locator=locator, payload=payload
+        index=index, principal=principal, gazetteer=gazetteer, locator=locator, payload=payload
     )
     result = _shortlist(session, index, query, weights_for(index, settings, tribunal.departement))
     match_id = str(uuid.uuid4())
@@ -217,20 +215,14 @@ def explain_match(
     profile = index.profiles.get(payload.mandataire)
     if profile is None:
         raise MandataireNotFound(f"mandataire introuvable : {payload.mandataire}", loc=["body", "mandataire"])
-    query, tribunal, _ = _query(
-        session, index=index, principal=principal, gazetteer=gazetteer, locator=locator, payload=payload
-    )
+    query, tribunal, _ = _query(index=index, principal=principal, gazetteer=gazetteer, locator=locator, payload=payload)
     weights = weights_for(index, settings, tribunal.departement)
     result = _shortlist(session, index, query, weights)
     listed = next((c for c in result.candidats if c.profile.id == profile.id), None)
     reason = engine.static_exclusion(profile, query)
     evaluated = listed
     if evaluated is None:  # not shortlisted: score it alone, with its own live load
-        load = repository.live_loads(
-            session,
-            [profile.id],
-            since=query.now - timedelta(days=TUNING.equity_window_days),
-        )
+        load = _live_loads(session, [profile.id], query)
         evaluated = engine.evaluate(
             profile,
             load.get(profile.id, engine.LiveLoad(0, 0)),

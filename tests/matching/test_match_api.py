@@ -168,6 +168,26 @@ def test_registry_changes_reach_the_next_match(client, judge, admin, registry, s
     assert response.json()["exclus"]["par_motif"]["statut_inactif"] == 1
 
 
+def test_an_etablissement_created_after_the_index_was_built_is_known_at_once(client, judge, admin, registry):
+    assert match(client, judge).status_code == 200  # the index is built
+    created = client.post(
+        "/etablissements",
+        headers=admin,
+        json={
+            "finess": "590000456",
+            "nom": "EHPAD des Weppes",
+            "insee": "59350",
+            "categorie": "ehpad",
+            "public": False,
+            "places_permanentes": 80,
+        },
+    )
+    assert created.status_code == 201, created.text
+    response = match(client, judge, lieu_vie="etablissement", etablissement=created.json()["id"])
+    assert response.status_code == 200, response.text
+    assert registry["prepose"]["id"] not in ids(response)
+
+
 def test_load_is_read_live_and_a_full_professional_leaves_the_list(client, judge, make_token, registry, session):
     target = registry["mi_douai"]
     client.patch(
