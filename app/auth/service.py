@@ -16,6 +16,7 @@ from app.errors import InvalidInput
 from app.geo.gazetteer import Gazetteer
 from app.geo.models import Tribunal
 from app.registry.models import Mandataire
+from app.registry.service import resolve_tribunal
 
 TOKEN_PREFIX = "mjpm_"
 
@@ -39,13 +40,7 @@ def create_token(
     """Store a new token for a role and its scope; returns the token, which is shown once and never stored."""
     tribunal_id = None
     if role in JUDICIAL_ROLES:
-        entry = gazetteer.tribunal(tribunal or "")
-        row = session.scalar(select(Tribunal).where(Tribunal.code == entry.code)) if entry else None
-        if row is None:
-            raise InvalidInput(
-                f"tribunal inconnu : {tribunal!r} (SIRET ou code attendu)", code="tribunal_inconnu", loc=["tribunal"]
-            )
-        tribunal_id = row.id
+        tribunal_id = resolve_tribunal(session, gazetteer, tribunal or "", ["tribunal"]).id
     elif tribunal is not None:
         raise InvalidInput("seuls magistrat et greffier ont un tribunal", loc=["tribunal"])
     if role == Role.AGENT:
