@@ -22,13 +22,15 @@ from benchmarks.common import national_database, percentile  # noqa: E402
 from benchmarks.match_bench import bench_http, benchmark_token, random_requests  # noqa: E402
 
 # What each stub removes from a /match: the ranking (scoring, explanations and the ~14 kB answer: the shortlist
-# comes back empty), the live-load query, the audit insert (a SELECT 1 instead).
+# comes back empty), the live-load query, the audit insert (a SELECT 1 instead), or all the work (an empty answer:
+# what is left is the validated POST with its token).
 VARIANTS = {
     "as shipped": (),
     "no ranking": ("ranking",),
     "no live-load query": ("loads",),
     "neither": ("ranking", "loads"),
     "neither, nor the audit insert": ("ranking", "loads", "audit"),
+    "no work at all": ("everything",),
 }
 
 
@@ -46,6 +48,8 @@ def serve(stubs: list[str], host: str, port: int) -> None:
         repository.live_loads = lambda session, ids, since: {i: engine.LiveLoad(0, 0) for i in ids}
     if "audit" in stubs:
         service._RECORD = select(literal(1))
+    if "everything" in stubs:
+        service.run_match = lambda session, **_: {}
     uvicorn.run(create_app(), host=host, port=port, log_level="warning")
 
 
