@@ -31,7 +31,7 @@ from app.professionals.schemas import (
 )
 from app.registry import service as registry
 from app.registry.models import Mandataire
-from app.registry.router import mandataire_out, mesure_out
+from app.registry.presenters import mandataire_out, mesure_out
 from app.registry.schemas import MesureOut
 from app.responses import PreparedJSONResponse
 

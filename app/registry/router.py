@@ -11,10 +11,10 @@ from app.auth.principal import Principal
 from app.dependencies import SessionDep, SettingsDep
 from app.errors import error_responses
 from app.geo.dependencies import GazetteerDep, LocatorDep
-from app.geo.gazetteer import Gazetteer
 from app.registry import service
 from app.registry.constants import MandataireStatut, MandataireType, MesureStatut, Nature, Pays, Specialite
-from app.registry.models import Etablissement, Mandataire, Mesure, Site
+from app.registry.models import Etablissement
+from app.registry.presenters import mandataire_out, mesure_out, site_out
 from app.registry.schemas import (
     AbsenceIn,
     AbsenceOut,
@@ -31,7 +31,6 @@ from app.registry.schemas import (
     SiteIn,
     SiteOut,
     SitePatch,
-    TribunalRefOut,
 )
 
 router = APIRouter(tags=["registre"])
@@ -43,85 +42,6 @@ ManagersAndSelf = Annotated[Principal, Depends(require_roles(Role.ADMIN, Role.AG
 MeasureWriters = Annotated[Principal, Depends(require_roles(Role.ADMIN, Role.MANDATAIRE))]
 READ_ERRORS = error_responses(401, 403, 404)
 WRITE_ERRORS = error_responses(401, 403, 404, 409, 422)
-
-
-# --- presentation ----------------------------------------------------------------------------------
-
-
-def _load(capacite: int | None, row) -> dict:
-    held = row.mesures_en_cours + row.mesures_en_attente
-    return {
-        "mesures_en_cours": row.mesures_en_cours,
-        "mesures_en_attente": row.mesures_en_attente,
-        "charge_en_cours": round(row.charge_en_cours, 4),
-        "charge_en_attente": round(row.charge_en_attente, 4),
-        "places_libres": capacite - held if capacite is not None else None,
-        "taux_occupation": round(held / capacite, 4) if capacite else None,
-    }
-
-
-def site_out(site: Site, gazetteer: Gazetteer) -> SiteOut:
-    return SiteOut(
-        id=site.id,
-        nom=site.nom,
-        insee=site.insee,
-        commune=gazetteer.communes[site.insee].nom,
-        departement=site.departement,
-        lat=site.lat,
-        lon=site.lon,
-        capacite=site.capacite,
-        **_load(site.capacite, site),
-    )
-
-
-def mandataire_out(mandataire: Mandataire, gazetteer: Gazetteer) -> MandataireOut:
-    return MandataireOut(
-        **{
-            field: getattr(mandataire, field)
-            for field in (
-                "id",
-                "type",
-                "dpf",
-                "nom",
-                "siret",
-                "email",
-                "telephone",
-                "statut",
-                "statut_depuis",
-                "statut_jusqu_au",
-                "langues",
-                "rayon_km",
-                "capacite",
-                "capacite_autorisee",
-                "accepte_nouvelles_mesures",
-                "derniere_mise_a_jour",
-                "version",
-            )
-        },
-        natures=sorted(n.nature for n in mandataire.natures),
-        departements=sorted(d.departement for d in mandataire.departements),
-        tribunaux=[TribunalRefOut.model_validate(t.tribunal) for t in mandataire.tribunaux],
-        sites=[site_out(site, gazetteer) for site in mandataire.sites],
-        etablissements=[EtablissementOut.model_validate(e) for e in mandataire.etablissements],
-        specialites=sorted(s.specialite for s in mandataire.specialites),
-        absences=[
-            AbsenceOut(id=a.id, debut=a.debut, fin=a.fin, motif=a.motif, remplacant=a.remplacant_id)
-            for a in mandataire.absences
-        ],
-        **_load(mandataire.capacite, mandataire),
-    )
-
-
-def mesure_out(mesure: Mesure) -> MesureOut:
-    return MesureOut.model_validate(
-        {
-            **{column: getattr(mesure, column) for column in MesureOut.model_fields if hasattr(Mesure, column)},
-            "mandataire": mesure.mandataire_id,
-            "site": mesure.site_id,
-            "etablissement": mesure.etablissement_id,
-            "tribunal": TribunalRefOut.model_validate(mesure.tribunal),
-        }
-    )
 
 
 # --- professionals ---------------------------------------------------------------------------------
