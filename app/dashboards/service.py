@@ -37,7 +37,7 @@ from sqlalchemy import (
     not_,
     select,
 )
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, aliased
 
 from app.auth.exceptions import Forbidden
 from app.auth.principal import Principal
@@ -630,11 +630,14 @@ def couverture(
 ) -> Tableau:
     """Communes of the perimeter where no available professional listed in their département, whose title covers
     the nature, has a site within `distance_km` (great-circle)."""
+    # An alias: `serves_tribunal` tests the professional's listings in its own EXISTS, which would otherwise
+    # correlate to this join and lose its FROM clause.
+    listing = aliased(MandataireDepartement)
     query = (
-        select(MandataireDepartement.departement, Site.lat, Site.lon)
+        select(listing.departement, Site.lat, Site.lon)
         .select_from(Mandataire)
         .join(Site, Site.mandataire_id == Mandataire.id)
-        .join(MandataireDepartement, MandataireDepartement.mandataire_id == Mandataire.id)
+        .join(listing, listing.mandataire_id == Mandataire.id)
         .where(
             available_on(perimetre.today),
             exists().where(MandataireNature.mandataire_id == Mandataire.id, MandataireNature.nature == nature),
@@ -650,7 +653,7 @@ def couverture(
         query = query.where(serves_tribunal(perimetre.tribunal.id))
     codes = perimetre.codes(gazetteer)
     if perimetre.departements is not None or perimetre.tribunal is not None:
-        query = query.where(MandataireDepartement.departement.in_(codes))
+        query = query.where(listing.departement.in_(codes))
     sites: dict[str, list[tuple[float, float]]] = defaultdict(list)
     for departement, lat, lon in session.execute(query):
         sites[departement].append((lat, lon))

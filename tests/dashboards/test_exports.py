@@ -22,6 +22,7 @@ QUERIES = [
     ("fraicheur", {}),
     ("preposes", {}),
     ("couverture", {"nature": "mesure_accompagnement_judiciaire", "distance_km": 15, "region": "32"}),
+    ("couverture", {"tribunal": "17590111500709", "distance_km": 10}),
 ]
 
 

@@ -8,6 +8,7 @@ from geopy.distance import great_circle
 from app.database import utcnow
 from app.designation.models import Reservation
 from app.designation.service import expire_and_remind
+from tests.dashboards.test_exports import expected_rows, read_csv, read_xlsx
 from tests.registry.factories import mandataire_body
 
 LILLE_TJ = "17590111500709"
@@ -65,6 +66,32 @@ def test_coverage_needs_an_available_professional_whose_title_covers_the_nature(
     assert LILLE in rows and rows[LILLE]["distance_km"] is None
     # Préposés count only when asked for.
     assert coverage(client, admin, type="prepose")["filtres"]["type"] == "prepose"
+
+
+DOUAI_TJ = "17590111500576"
+DUNKERQUE = "59183"
+
+
+def test_coverage_for_a_tribunal_counts_those_who_serve_it_in_every_format(client, admin, lille_pro):
+    # Restricted to Douai, a professional in Maubeuge does not serve Lille; restricted to Lille, one in Dunkerque does.
+    for tribunal, insee in ((DOUAI_TJ, MAUBEUGE), (LILLE_TJ, DUNKERQUE)):
+        body = mandataire_body(nom=f"Restreint {insee}", sites=[{"nom": "B", "insee": insee}], tribunaux=[tribunal])
+        assert client.post("/mandataires", headers=admin, json=body).status_code == 201
+    params = {"tribunal": LILLE_TJ, "distance_km": 5}
+    lille = {row["insee"] for row in coverage(client, admin, **params)["lignes"]}
+    assert LILLE not in lille and DUNKERQUE not in lille and MAUBEUGE in lille
+    nord = {row["insee"] for row in coverage(client, admin, distance_km=5)["lignes"]}
+    assert MAUBEUGE not in nord and not nord & {LILLE, DUNKERQUE}
+    douai = coverage(client, admin, tribunal=DOUAI_TJ, distance_km=5)
+    assert DUNKERQUE in {row["insee"] for row in douai["lignes"]}
+    assert not {row["insee"] for row in douai["lignes"]} & {LILLE, MAUBEUGE}  # Lille's: unrestricted, listed in 59
+    assert douai["filtres"]["tribunal"] == DOUAI_TJ
+
+    table = coverage(client, admin, **params)
+    for suffix, read in ((".csv", read_csv), (".xlsx", read_xlsx)):
+        exported = client.get(f"/tableaux-de-bord/couverture{suffix}", headers=admin, params=params)
+        assert exported.status_code == 200, exported.text
+        assert read(exported.content, table) == expected_rows(table)
 
 
 @pytest.fixture
