@@ -18,7 +18,7 @@ from app.audit.service import purge
 from app.auth.constants import Role
 from app.auth.service import create_token, list_tokens, revoke_token
 from app.config import PROJECT_ROOT, get_settings
-from app.database import begin_write, build_engine, build_session_factory, utcnow
+from app.database import WRITE_INTENT, begin_write, build_engine, build_session_factory, utcnow
 from app.designation.service import expire_and_remind
 from app.errors import DomainError
 from app.geo.gazetteer import load_gazetteer
@@ -29,6 +29,7 @@ from app.professionals.service import import_mesures
 from app.registry.constants import MandataireStatut, MandataireType
 from app.registry.models import Mandataire, MandataireDepartement
 from app.registry.seed import Scale, database_is_empty, seed_demo
+from app.scheduler.locks import lock_for_transaction
 
 cli = typer.Typer(help="mjpm-match : administration du service.", no_args_is_help=True, add_completion=False)
 db_cli = typer.Typer(help="Base de données.", no_args_is_help=True)
@@ -44,6 +45,7 @@ cli.add_typer(import_cli, name="import")
 DEMO_TRIBUNAL = "17590111500709"  # Tribunal judiciaire de Lille
 
 OPENAPI_PATH = PROJECT_ROOT / "openapi" / "openapi.json"
+MIGRATION_LOCK = "migrations"
 
 
 def alembic_config() -> Config:
@@ -76,10 +78,21 @@ def fail(error: DomainError) -> None:
 
 @db_cli.command("upgrade")
 def db_upgrade() -> None:
-    """Apply every migration to DATABASE_URL, then refresh the reference tables (tribunals)."""
-    command.upgrade(alembic_config(), "head")
-    with database() as engine, transaction(engine) as session:
-        changed = sync_tribunaux(session, load_gazetteer())
+    """Apply every migration to DATABASE_URL, then refresh the reference tables (tribunals).
+
+    One transaction under a lock (PostgreSQL advisory lock; SQLite BEGIN IMMEDIATE): concurrent runs, e.g. every
+    instance starting at once, wait for one another and the later ones find the schema at head."""
+    config = alembic_config()
+    track_registry_changes()
+    with database() as engine, engine.connect() as connection:
+        connection.execution_options(**{WRITE_INTENT: True})
+        with connection.begin():
+            lock_for_transaction(connection, MIGRATION_LOCK)
+            config.attributes["connection"] = connection
+            command.upgrade(config, "head")
+            with Session(bind=connection) as session:
+                changed = sync_tribunaux(session, load_gazetteer())
+                session.flush()
     typer.echo(f"base à jour ({changed} tribunaux ajoutés ou modifiés)")
 
 
@@ -322,3 +335,7 @@ def export_openapi(output: Annotated[Path, typer.Option(help="Fichier à écrire
 
 def main() -> None:
     cli()
+
+
+if __name__ == "__main__":
+    main()

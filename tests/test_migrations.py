@@ -1,11 +1,15 @@
 """The schema comes only from Alembic: migrations and models agree, and migrations go down and up again."""
 
 import os
+import re
+import subprocess
+import sys
 
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
-from sqlalchemy import inspect
+from sqlalchemy import inspect, text
 
+from app.config import PROJECT_ROOT
 from app.database import build_engine
 from app.models import Base
 from tests.support import migrate, scratch_database_url
@@ -24,4 +28,28 @@ def test_models_and_migrations_agree(tmp_path):
         assert set(inspect(engine).get_table_names()) <= {"alembic_version"}
         migrate(engine)
         assert set(Base.metadata.tables) <= set(inspect(engine).get_table_names())
+        engine.dispose()
+
+
+def run_cli(url: str, *args: str) -> subprocess.Popen:
+    """`mjpm ARGS` of this checkout, as its own process, on the database `url`."""
+    env = {**os.environ, "PYTHONPATH": str(PROJECT_ROOT), "DATABASE_URL": url, "ENVIRONMENT": "test"}
+    return subprocess.Popen(
+        [sys.executable, "-m", "app.cli", *args], env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True
+    )
+
+
+def test_concurrent_upgrades_of_an_empty_database_all_succeed(tmp_path, gazetteer):
+    """Every instance may migrate at start: the runs wait for one another (a lock), the later ones find the
+    schema at head and the tribunals loaded."""
+    with scratch_database_url(os.environ.get("MJPM_TEST_DATABASE_URL", "sqlite://"), tmp_path, "mjpm_upgrade") as url:
+        processes = [run_cli(url, "db", "upgrade") for _ in range(3)]
+        outputs = [process.communicate(timeout=120) for process in processes]
+        assert [process.returncode for process in processes] == [0, 0, 0], [err[-2000:] for _, err in outputs]
+        loaded = sorted(int(re.search(r"\((\d+) tribunaux", out).group(1)) for out, _ in outputs)
+        assert loaded == [0, 0, len(gazetteer.tribunaux)]
+        engine = build_engine(url)
+        with engine.connect() as connection:
+            assert connection.scalar(text("SELECT count(*) FROM alembic_version")) == 1
+            assert connection.scalar(text("SELECT count(*) FROM tribunal")) == len(gazetteer.tribunaux)
         engine.dispose()
