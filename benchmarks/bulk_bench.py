@@ -1,9 +1,11 @@
-"""Bulk measures benchmark: `POST /mesures/lot` against a raw SQLAlchemy Core insert of the same rows.
+"""Bulk measures benchmark: `POST /mesures/lot` against a raw SQLAlchemy Core insert of the same rows, on SQLite and
+PostgreSQL side by side.
 
-    .venv/bin/python benchmarks/bulk_bench.py [--batches 100] [--size 1000]
+    .venv/bin/python benchmarks/bulk_bench.py [--batches 100] [--size 1000] [--databases sqlite,postgresql]
 
-Both sides start from the same fresh scratch SQLite file (var/bench-bulk-api.db, copied to var/bench-bulk-raw.db
-after the set-up: schema, tribunals, one professional with two antennes). The API side is a uvicorn server on
+On each database both sides start from the same fresh scratch database (SQLite: var/bench-bulk-api.db and
+var/bench-bulk-raw.db; PostgreSQL: bench_bulk_api and bench_bulk_raw), set up alike: schema, tribunals, one
+professional with two antennes. The API side is a uvicorn server on
 127.0.0.1 (one worker, as `./scripts/run` runs it) receiving the batches one after the other over HTTP (bodies
 encoded beforehand; each batch is one transaction). After each batch, the rows it stored are read back (untimed)
 and inserted into the raw copy with `connection.execute(insert(mesure), rows)` in one transaction, so both sides
@@ -15,7 +17,6 @@ Target (issue "Professionals' API"): the API at least a third of the raw through
 import argparse
 import json
 import random
-import shutil
 import sys
 import time
 from pathlib import Path
@@ -35,10 +36,18 @@ from app.geo.repository import sync_tribunaux  # noqa: E402
 from app.registry import service  # noqa: E402
 from app.registry.models import Mesure  # noqa: E402
 from app.registry.schemas import MandataireCreate  # noqa: E402
-from benchmarks.common import ROOT, percentile, running_server  # noqa: E402
-from tests.support import migrate  # noqa: E402
+from benchmarks.common import (  # noqa: E402
+    VAR,
+    add_database_argument,
+    chosen,
+    percentile,
+    postgres_database,
+    running_server,
+    servers,
+    side_by_side,
+    upgrade,
+)
 
-API_DB, RAW_DB = ROOT / "var" / "bench-bulk-api.db", ROOT / "var" / "bench-bulk-raw.db"
 TRIBUNALS = ["17590111500709", "17590111500576", "17590111500170"]  # Lille, Douai, Valenciennes (Nord)
 PLACES = [("59000", "LILLE"), ("59100", "ROUBAIX"), ("59200", "Tourcoing"), ("59500", "Douai"), ("59300", None)]
 NATURES = ["curatelle_renforcee"] * 4 + ["tutelle"] * 3 + ["curatelle_simple", "sauvegarde_justice"]
@@ -46,18 +55,22 @@ LIEUX = ["domicile"] * 3 + ["etablissement", "etablissement_conservation_domicil
 CHAMPS = ["protection_bien_personne", "protection_bien", "protection_personne", None]
 
 
-def fresh(path: Path) -> None:
+def fresh_url(kind: str, server: str, name: str) -> str:
+    """An empty scratch database named `name` (`bench_bulk_api`, `bench_bulk_raw`)."""
+    if kind == "postgresql":
+        return postgres_database(server, name, fresh=True)
+    path = VAR / f"{name.replace('_', '-')}.db"
     for suffix in ("", "-wal", "-shm"):
         Path(f"{path}{suffix}").unlink(missing_ok=True)
+    return f"sqlite:///{path}"
 
 
-def set_up() -> tuple[str, list[int]]:
-    """A fresh API database with one professional; returns its token and its antennes."""
-    fresh(API_DB)
-    engine = build_engine(f"sqlite:///{API_DB}")
-    migrate(engine)
+def set_up(url: str) -> tuple[str, list[int]]:
+    """A fresh database with one professional; returns its token and its antennes (the same on every database)."""
+    engine = build_engine(url)
+    upgrade(engine)
     gazetteer = load_gazetteer()
-    settings = Settings(database_url=f"sqlite:///{API_DB}")
+    settings = Settings(database_url=url)
     with sessionmaker(bind=engine).begin() as session:
         sync_tribunaux(session, gazetteer)
         mandataire = service.create_mandataire(
@@ -117,16 +130,16 @@ def batches(count: int, size: int, sites: list[int]) -> list[list[dict]]:
     return result
 
 
-def bench(token: str, bodies: list[bytes]) -> tuple[list[float], list[float], list[float]]:
+def bench(api_url: str, raw_url: str, token: str, bodies: list[bytes]) -> tuple[list[float], list[float], list[float]]:
     """Interleaved, so both sides see the same machine state: API batch i over HTTP, then the raw insert of the
     rows that batch stored (read back from the API's file, untimed) into the raw copy. Then the batches again."""
     table = Mesure.__table__
     columns = [c for c in table.c if c.name != "id"]
-    api_db, raw_db = build_engine(f"sqlite:///{API_DB}"), build_engine(f"sqlite:///{RAW_DB}")
+    api_db, raw_db = build_engine(api_url), build_engine(raw_url)
     api_ms, raw_ms, again_ms = [], [], []
     headers = {"Authorization": f"Bearer {token}", "Content-Type": "application/json"}
     try:
-        with running_server(f"sqlite:///{API_DB}", timeout_s=120) as client:
+        with running_server(api_url, timeout_s=120) as client:
             # Warm-up through every code path, writing nothing: a strict batch with one invalid measure.
             warm = json.loads(bodies[0])["mesures"][:50] + [{"numero_rg": "x"}]
             client.post("/mesures/lot", json={"mesures": warm}, params={"strict": "true"}, headers=headers)
@@ -156,30 +169,53 @@ def bench(token: str, bodies: list[bytes]) -> tuple[list[float], list[float], li
         raw_db.dispose()
 
 
+def run(kind: str, server: str, args: argparse.Namespace) -> dict:
+    api_url, raw_url = fresh_url(kind, server, "bench_bulk_api"), fresh_url(kind, server, "bench_bulk_raw")
+    token, sites = set_up(api_url)
+    set_up(raw_url)
+    bodies = [json.dumps({"mesures": batch}).encode() for batch in batches(args.batches, args.size, sites)]
+    api_ms, raw_ms, again_ms = bench(api_url, raw_url, token, bodies)
+    measures = args.batches * args.size
+    return {
+        "api": api_ms,
+        "raw": raw_ms,
+        "again": again_ms,
+        "api_rate": measures / (sum(api_ms) / 1000),
+        "raw_rate": measures / (sum(raw_ms) / 1000),
+        "again_rate": measures / (sum(again_ms) / 1000),
+    }
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--batches", type=int, default=100)
     parser.add_argument("--size", type=int, default=1000)
+    add_database_argument(parser)
     args = parser.parse_args()
+    names = chosen(args)
+    with servers(names) as found:
+        results = {name: run(name, found[name], args) for name in names}
 
-    token, sites = set_up()
-    fresh(RAW_DB)
-    shutil.copyfile(API_DB, RAW_DB)
-    bodies = [json.dumps({"mesures": batch}).encode() for batch in batches(args.batches, args.size, sites)]
-    api_ms, raw_ms, again_ms = bench(token, bodies)
-    measures = args.batches * args.size
-    api_rate, raw_rate = measures / (sum(api_ms) / 1000), measures / (sum(raw_ms) / 1000)
-    lines = [
-        f"POST /mesures/lot, uvicorn on 127.0.0.1 (1 worker), SQLite scratch file, {args.batches} batches of "
-        f"{args.size}: {api_rate:,.0f} measures/s (per batch p50 {percentile(api_ms, 50):.0f} ms, "
-        f"p99 {percentile(api_ms, 99):.0f} ms)",
-        f"raw SQLAlchemy Core insert of the same rows, one transaction per batch: {raw_rate:,.0f} measures/s "
-        f"(per batch p50 {percentile(raw_ms, 50):.0f} ms)",
-        f"ratio API / raw: {api_rate / raw_rate:.2f} (target >= 0.33)",
-        f"same batches sent again (all unchanged, nothing written): {measures / (sum(again_ms) / 1000):,.0f} "
-        f"measures/s (per batch p50 {percentile(again_ms, 50):.0f} ms)",
-    ]
-    print("\n".join(lines))
+    def row(label, figure):
+        return (label, {name: figure(results[name]) for name in names})
+
+    print(f"POST /mesures/lot, uvicorn on 127.0.0.1 (1 worker), {args.batches} batches of {args.size} measures")
+    print(
+        side_by_side(
+            "figure",
+            [
+                row("API: measures/s", lambda r: f"{r['api_rate']:,.0f}"),
+                row("API: per batch p50", lambda r: f"{percentile(r['api'], 50):.0f} ms"),
+                row("API: per batch p99", lambda r: f"{percentile(r['api'], 99):.0f} ms"),
+                row("raw Core insert of the same rows: measures/s", lambda r: f"{r['raw_rate']:,.0f}"),
+                row("raw: per batch p50", lambda r: f"{percentile(r['raw'], 50):.0f} ms"),
+                row("ratio API / raw (target >= 0.33)", lambda r: f"{r['api_rate'] / r['raw_rate']:.2f}"),
+                row("same batches again (all unchanged): measures/s", lambda r: f"{r['again_rate']:,.0f}"),
+            ],
+            names,
+            width=50,
+        )
+    )
 
 
 if __name__ == "__main__":

@@ -1,11 +1,11 @@
-"""Dashboards benchmark on the national demo register.
+"""Dashboards benchmark on the national demo register, on SQLite and PostgreSQL side by side.
 
-    .venv/bin/python benchmarks/dashboards_bench.py [--requests 30] [--formats]
+    .venv/bin/python benchmarks/dashboards_bench.py [--requests 30] [--formats] [--databases sqlite,postgresql]
 
-Starts a uvicorn server on 127.0.0.1 (one worker, the national database of `benchmarks.common`) and times each
-dashboard endpoint for a national query with an admin token, over HTTP; prints p50 and p90 per endpoint, plus a
-regional agent's query of the heaviest tables. `--formats` also times the CSV and XLSX exports.
-Target (issue "Dashboards"): p50 <= 200 ms for a national query.
+For each database, starts a uvicorn server on 127.0.0.1 (one worker, the national database of `benchmarks.common`)
+and times each dashboard endpoint for a national query with an admin token, over HTTP; prints p50 (and p90) per
+endpoint and database, plus a regional agent's query of the heaviest tables. `--formats` also times the CSV and
+XLSX exports. Target (issues "Dashboards" and "Runs unattended"): slowest national p50 <= 200 ms on both databases.
 """
 
 import argparse
@@ -22,7 +22,16 @@ from app.auth.constants import Role  # noqa: E402
 from app.auth.service import create_token  # noqa: E402
 from app.config import Settings  # noqa: E402
 from app.geo.gazetteer import load_gazetteer  # noqa: E402
-from benchmarks.common import national_database, percentile, running_server  # noqa: E402
+from benchmarks.common import (  # noqa: E402
+    add_database_argument,
+    chosen,
+    national_database,
+    national_url,
+    percentile,
+    running_server,
+    servers,
+    side_by_side,
+)
 
 TARGET_MS = 200.0
 ENDPOINTS = [
@@ -64,13 +73,8 @@ def time_paths(client: httpx.Client, token: str, paths: list[str], count: int) -
     return results
 
 
-def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--requests", type=int, default=30, help="timed requests per endpoint")
-    parser.add_argument("--formats", action="store_true", help="also time the CSV and XLSX exports")
-    args = parser.parse_args()
-
-    url, db = national_database()
+def run(url: str, args: argparse.Namespace) -> dict[str, list[tuple[str, float, float]]]:
+    db = national_database(url)
     settings = Settings(database_url=url)
     with sessionmaker(bind=db).begin() as session:
         tokens = {
@@ -87,31 +91,48 @@ def main() -> None:
     db.dispose()
 
     with running_server(url) as client:
-        national = time_paths(client, tokens["admin"], ENDPOINTS, args.requests)
-        regional = time_paths(client, tokens["agent"], REGIONAL, args.requests)
-        exports = []
+        results = {
+            "national (admin)": time_paths(client, tokens["admin"], ENDPOINTS, args.requests),
+            "Hauts-de-France agent": time_paths(client, tokens["agent"], REGIONAL, args.requests),
+            "exports (admin)": [],
+        }
         if args.formats:
             for suffix in (".csv", ".xlsx"):
                 paths = [p.replace("?", suffix + "?") if "?" in p else p + suffix for p in EXPORTS]
-                exports += time_paths(client, tokens["admin"], paths, max(5, args.requests // 3))
-        health = time_paths(client, tokens["admin"], ["/healthz"], args.requests)
+                results["exports (admin)"] += time_paths(client, tokens["admin"], paths, max(5, args.requests // 3))
+        results["reference"] = time_paths(client, tokens["admin"], ["/healthz"], args.requests)
+    return results
 
-    print(f"uvicorn on 127.0.0.1, {args.requests} timed requests per endpoint after 2 warm-ups, database {url}")
-    print(f"{'endpoint':<80} {'p50 ms':>8} {'p90 ms':>8}")
-    for title, rows in (
-        ("national (admin)", national),
-        ("Hauts-de-France agent", regional),
-        ("exports (admin)", exports),
-        ("reference", health),
-    ):
-        if not rows:
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--requests", type=int, default=30, help="timed requests per endpoint")
+    parser.add_argument("--formats", action="store_true", help="also time the CSV and XLSX exports")
+    add_database_argument(parser)
+    args = parser.parse_args()
+    names = chosen(args)
+    with servers(names) as found:
+        results = {name: run(national_url(name, found[name]), args) for name in names}
+
+    print(f"uvicorn on 127.0.0.1, {args.requests} timed requests per endpoint after 2 warm-ups; p50 (p90) in ms")
+    for title in results[names[0]]:
+        count = len(results[names[0]][title])
+        if not count:
             continue
-        print(f"-- {title}")
-        for path, p50, p90 in rows:
-            flag = "" if p50 <= TARGET_MS or title == "exports (admin)" else "  > target"
-            print(f"{path:<80} {p50:8.1f} {p90:8.1f}{flag}")
-    worst = max(p50 for _, p50, _ in national)
-    print(f"slowest national p50: {worst:.1f} ms (target <= {TARGET_MS:.0f} ms)")
+        rows = [
+            (
+                results[names[0]][title][i][0],
+                {name: f"{results[name][title][i][1]:.1f} ({results[name][title][i][2]:.0f})" for name in names},
+            )
+            for i in range(count)
+        ]
+        print(side_by_side(f"-- {title}", rows, names, width=84))
+    worst = {name: max(p50 for _, p50, _ in results[name]["national (admin)"]) for name in names}
+    print(
+        side_by_side(
+            "slowest national p50 (target <= 200 ms)", [("", {n: f"{worst[n]:.1f}" for n in names})], names, width=84
+        )
+    )
 
 
 if __name__ == "__main__":

@@ -18,7 +18,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from app.config import Settings  # noqa: E402
 from app.geo.models import Tribunal  # noqa: E402
-from benchmarks.common import national_database, percentile  # noqa: E402
+from benchmarks.common import add_database_argument, chosen, national_database, national_url, percentile, servers  # noqa: E402
 from benchmarks.match_bench import bench_http, benchmark_token, random_requests  # noqa: E402
 
 # What each stub removes from a /match: the ranking (scoring, explanations and the ~14 kB answer: the shortlist
@@ -59,24 +59,30 @@ def main() -> None:
     parser.add_argument("--serve", nargs="*", help=argparse.SUPPRESS)  # the stubbed server, run by this script
     parser.add_argument("--host", help=argparse.SUPPRESS)
     parser.add_argument("--port", type=int, help=argparse.SUPPRESS)
+    add_database_argument(parser)
     args = parser.parse_args()
     if args.serve is not None:
         serve(args.serve, args.host, args.port)
         return
 
-    url, db = national_database()
-    settings = Settings(database_url=url)
-    with sessionmaker(bind=db).begin() as session:
-        tribunals = list(session.scalars(select(Tribunal).order_by(Tribunal.id)))
-        requests = random_requests(random.Random(42), tribunals, args.http_requests)
-        token = benchmark_token(session, settings)
-    db.dispose()
-    print(f"{'/match with':34} {'/match p50':>11} {'/healthz p50':>13} {'ratio':>6}")
-    for name, stubs in VARIANTS.items():
-        command = [sys.executable, __file__, "--serve", *stubs]
-        match_ms, health_ms = bench_http(url, token, requests, args.http_requests, command=command)
-        match_p50, health_p50 = percentile(match_ms, 50), percentile(health_ms, 50)
-        print(f"{name:34} {match_p50:8.2f} ms {health_p50:10.2f} ms {match_p50 / health_p50:6.2f}", flush=True)
+    names = chosen(args)
+    with servers(names) as found:
+        for name in names:
+            url = national_url(name, found[name])
+            db = national_database(url)
+            settings = Settings(database_url=url)
+            with sessionmaker(bind=db).begin() as session:
+                tribunals = list(session.scalars(select(Tribunal).order_by(Tribunal.id)))
+                requests = random_requests(random.Random(42), tribunals, args.http_requests)
+                token = benchmark_token(session, settings)
+            db.dispose()
+            print(f"-- {name}")
+            print(f"{'/match with':34} {'/match p50':>11} {'ready p50':>13} {'ratio':>6}")
+            for variant, stubs in VARIANTS.items():
+                command = [sys.executable, __file__, "--serve", *stubs]
+                timings = bench_http(url, token, requests, args.http_requests, command=command)
+                match_p50, ready_p50 = percentile(timings["match"], 50), percentile(timings["ready"], 50)
+                print(f"{variant:34} {match_p50:8.2f} ms {ready_p50:10.2f} ms {match_p50 / ready_p50:6.2f}", flush=True)
 
 
 if __name__ == "__main__":
