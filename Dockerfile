@@ -4,11 +4,16 @@ FROM python:3.11-slim
 ENV PYTHONDONTWRITEBYTECODE=1 PYTHONUNBUFFERED=1 PIP_DISABLE_PIP_VERSION_CHECK=1 PORT=8000
 WORKDIR /srv/mjpm
 
-COPY pyproject.toml README.md alembic.ini ./
-COPY app ./app
-COPY migrations ./migrations
-# Editable install: alembic.ini and migrations/ stay beside the package, where `mjpm db upgrade` finds them.
-RUN pip install --no-cache-dir -e . \
+# Dependencies first, exact versions and hashes from the lock (./scripts/lock): a code change reuses this layer.
+COPY requirements.lock ./
+RUN pip install --no-cache-dir --require-hashes -r requirements.lock
+
+# Then the project, installed as a wheel would be (alembic.ini and the migrations are package data); the build
+# backend comes from the lock, so the build needs no network.
+COPY pyproject.toml README.md LICENSE /tmp/mjpm-src/
+COPY app /tmp/mjpm-src/app
+RUN pip install --no-cache-dir --no-deps --no-build-isolation /tmp/mjpm-src \
+    && rm -rf /tmp/mjpm-src \
     && useradd --system --uid 10001 --home-dir /srv/mjpm mjpm \
     && mkdir -p /srv/mjpm/var && chown mjpm /srv/mjpm/var
 

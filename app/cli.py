@@ -4,6 +4,7 @@ import json
 import logging
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
+from importlib.resources import files
 from pathlib import Path
 from typing import Annotated
 
@@ -49,7 +50,8 @@ MIGRATION_LOCK = "migrations"
 
 
 def alembic_config() -> Config:
-    return Config(str(PROJECT_ROOT / "alembic.ini"))
+    # Shipped inside the package (the repository's alembic.ini links to it): works from a checkout and a wheel.
+    return Config(str(files("app") / "alembic.ini"))
 
 
 @contextmanager
