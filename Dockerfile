@@ -19,8 +19,12 @@ RUN pip install --no-cache-dir --no-deps --no-build-isolation /tmp/mjpm-src \
 
 USER mjpm
 EXPOSE 8000
-HEALTHCHECK --interval=30s --timeout=5s --start-period=20s --retries=3 \
+# Liveness only (/healthz touches no database): Swarm replaces unhealthy containers, and a database outage must not
+# restart every instance. Readiness, for load balancers and orchestrators that route traffic, is /readyz.
+HEALTHCHECK --interval=30s --timeout=5s --start-period=30s --retries=3 \
     CMD python -c "import os, urllib.request; urllib.request.urlopen(f'http://127.0.0.1:{os.environ[\"PORT\"]}/healthz', timeout=4)"
 
-# Migrations are idempotent: every start brings the schema and the reference tribunals up to date.
-CMD ["sh", "-c", "mjpm db upgrade && exec uvicorn app.main:create_app --factory --host 0.0.0.0 --port ${PORT} --proxy-headers"]
+# Migrations are idempotent: every start brings the schema and the reference tribunals up to date. `mjpm serve`
+# reads WEB_CONCURRENCY (workers) and FORWARDED_ALLOW_IPS (proxies believed) from the environment.
+ENV HOST=0.0.0.0
+CMD ["sh", "-c", "mjpm db upgrade && exec mjpm serve"]

@@ -2,15 +2,16 @@
 
 import json
 import logging
+import os
+import tempfile
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from importlib.resources import files
 from pathlib import Path
 from typing import Annotated
 
 import typer
+import uvicorn
 from alembic import command
-from alembic.config import Config
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from sqlalchemy import Engine, select
 from sqlalchemy.orm import Session
@@ -25,7 +26,9 @@ from app.errors import DomainError
 from app.geo.gazetteer import load_gazetteer
 from app.geo.repository import sync_tribunaux
 from app.matching.versioning import track_registry_changes
+from app.migrations import alembic_config
 from app.notifications.commands import send_notifications
+from app.observability import logging_config
 from app.professionals.service import import_mesures
 from app.registry.constants import MandataireStatut, MandataireType
 from app.registry.models import Mandataire, MandataireDepartement
@@ -47,11 +50,6 @@ DEMO_TRIBUNAL = "17590111500709"  # Tribunal judiciaire de Lille
 
 OPENAPI_PATH = PROJECT_ROOT / "openapi" / "openapi.json"
 MIGRATION_LOCK = "migrations"
-
-
-def alembic_config() -> Config:
-    # Shipped inside the package (the repository's alembic.ini links to it): works from a checkout and a wheel.
-    return Config(str(files("app") / "alembic.ini"))
 
 
 @contextmanager
@@ -320,6 +318,33 @@ def notifications_send_command(
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s : %(message)s")
     report = send_notifications(get_settings(), once=not loop, interval_s=interval)
     typer.echo(f"{report.sent} envoyée(s), {report.retried} à réessayer, {report.failed} en échec")
+
+
+@cli.command("serve")
+def serve_command(
+    host: Annotated[str, typer.Option(envvar="HOST", help="Adresse d'écoute")] = "127.0.0.1",
+    port: Annotated[int, typer.Option(envvar="PORT", help="Port d'écoute")] = 8000,
+) -> None:
+    """Serve the API with uvicorn: WEB_CONCURRENCY worker processes, X-Forwarded-* headers believed from
+    FORWARDED_ALLOW_IPS, JSON logs on stdout (one line per request)."""
+    settings = get_settings()
+    with tempfile.TemporaryDirectory(prefix="mjpm-metrics-") as metrics_dir:
+        if settings.web_concurrency > 1:
+            # Read by prometheus_client in each worker (spawned afterwards): /metrics adds up every worker.
+            os.environ["PROMETHEUS_MULTIPROC_DIR"] = metrics_dir
+        uvicorn.run(
+            "app.main:create_app",
+            factory=True,
+            host=host,
+            port=port,
+            workers=settings.web_concurrency,
+            proxy_headers=True,
+            forwarded_allow_ips=settings.forwarded_allow_ips,
+            log_config=logging_config(),
+            access_log=False,  # app.observability writes one line per request, with its id
+            # A worker loading the reference geography on a busy machine is slow, not hung: don't kill it.
+            timeout_worker_healthcheck=30,
+        )
 
 
 def openapi_document() -> str:

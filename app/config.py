@@ -53,6 +53,22 @@ class Settings(BaseSettings):
     import_rate_per_minute: int = Field(default=30, ge=1)
     bulk_max_bytes: int = Field(default=5 * 1024 * 1024, ge=1024)
     import_max_bytes: int = Field(default=10 * 1024 * 1024, ge=1024)
+    # Connections each process keeps to PostgreSQL (SQLAlchemy's pool): up to size + overflow per worker, waiting
+    # up to the timeout for a free one. Keep workers × instances × (size + overflow) under the server's
+    # max_connections (100 by default).
+    db_pool_size: int = Field(default=5, ge=1)
+    db_max_overflow: int = Field(default=10, ge=0)
+    db_pool_timeout_s: float = Field(default=30.0, gt=0)
+    # `mjpm serve`: worker processes, and the proxies whose X-Forwarded-For / X-Forwarded-Proto headers are believed
+    # (comma-separated addresses or networks, "*" for any: only behind a proxy that overwrites them).
+    web_concurrency: int = Field(default=1, ge=1)
+    forwarded_allow_ips: str = "127.0.0.1"
+    # Answers larger than this are gzip-compressed for clients that accept it (the national coverage table is
+    # 3 MB of JSON).
+    gzip_minimum_size: int = Field(default=1024, ge=0)
+    # When set, GET /metrics requires `Authorization: Bearer <METRICS_TOKEN>`; unset, it is open (serve it on a
+    # private network only).
+    metrics_token: SecretStr | None = None
 
     @field_validator("database_url")
     @classmethod

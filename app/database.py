@@ -51,7 +51,11 @@ def _json_serializer(value) -> str:
     return to_json(value).decode()
 
 
-def build_engine(database_url: str) -> Engine:
+def build_engine(
+    database_url: str, *, pool_size: int = 5, max_overflow: int = 10, pool_timeout_s: float = 30.0
+) -> Engine:
+    """The pool arguments (SQLAlchemy's defaults; the service passes its DB_POOL_* settings) apply to PostgreSQL:
+    SQLite connections are local files."""
     url = make_url(database_url)
     if url.get_backend_name() == "sqlite":
         if url.database and url.database != ":memory:":
@@ -60,7 +64,14 @@ def build_engine(database_url: str) -> Engine:
         event.listen(engine, "connect", _configure_sqlite)
         event.listen(engine, "begin", _begin_sqlite)
         return engine
-    return create_engine(url, pool_pre_ping=True, json_serializer=_json_serializer)
+    return create_engine(
+        url,
+        pool_pre_ping=True,
+        pool_size=pool_size,
+        max_overflow=max_overflow,
+        pool_timeout=pool_timeout_s,
+        json_serializer=_json_serializer,
+    )
 
 
 def build_session_factory(engine: Engine) -> sessionmaker[Session]:

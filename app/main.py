@@ -12,6 +12,7 @@ from cachetools import TTLCache
 from fastapi import FastAPI
 from fastapi.routing import APIRoute
 from fastapi.staticfiles import StaticFiles
+from starlette.middleware.gzip import GZipMiddleware
 
 from app.audit.router import router as audit_router
 from app.config import Settings, get_settings
@@ -26,6 +27,7 @@ from app.geo.router import router as geo_router
 from app.matching.router import router as matching_router
 from app.matching.service import IndexCache
 from app.matching.versioning import track_registry_changes
+from app.observability import ObservabilityMiddleware
 from app.professionals.router import router as professionals_router
 from app.registry.router import router as registry_router
 from app.system.router import router as system_router
@@ -52,7 +54,12 @@ def create_app(settings: Settings | None = None) -> FastAPI:
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
-        engine = build_engine(settings.database_url)
+        engine = build_engine(
+            settings.database_url,
+            pool_size=settings.db_pool_size,
+            max_overflow=settings.db_max_overflow,
+            pool_timeout_s=settings.db_pool_timeout_s,
+        )
         app.state.engine = engine
         app.state.session_factory = build_session_factory(engine)
         app.state.gazetteer = load_gazetteer()
@@ -89,4 +96,6 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.include_router(dashboards_router)
     app.include_router(web_router)
     app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")
+    app.add_middleware(GZipMiddleware, minimum_size=settings.gzip_minimum_size, compresslevel=6)
+    app.add_middleware(ObservabilityMiddleware)  # outermost: ids, times and logs every answer, compressed or not
     return app

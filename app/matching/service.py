@@ -27,6 +27,7 @@ from app.matching.schemas import (
     WeightsIn,
     WeightsOut,
 )
+from app.observability import INDEX_REBUILDS
 from app.registry.exceptions import MandataireNotFound
 
 TUNING = engine.Tuning()
@@ -50,6 +51,7 @@ class IndexCache:
         with self._lock:
             if self._index is None or self._index.version != version:
                 self._index = repository.build_index(session, today=date.today())
+                INDEX_REBUILDS.inc()
             return self._index
 
 

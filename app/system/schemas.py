@@ -5,4 +5,10 @@ from pydantic import BaseModel
 
 class Health(BaseModel):
     status: Literal["ok"]
-    database: Literal["ok"]
+
+
+class Readiness(BaseModel):
+    status: Literal["ok"]
+    base: Literal["ok"]
+    migrations: str  # the schema's Alembic revision, the scripts' head
+    geographie: Literal["ok"]

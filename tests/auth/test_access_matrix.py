@@ -65,8 +65,8 @@ PARTIES = frozenset({"admin", "magistrat", "greffier", "mandataire"})
 SELF_ONLY = frozenset({"mandataire"})
 SELF_AND_ADMIN = frozenset({"admin", "mandataire"})
 DASHBOARDS = ("charge", "tension", "couverture", "histogramme-individuels", "flux", "belgique", "fraicheur", "preposes")
-# Open to anyone: reference data and the health check.
-PUBLIC_PREFIXES = ("/healthz", "/referentiel/")
+# Open to anyone: reference data, liveness, readiness and the metrics (METRICS_TOKEN: tests/system).
+PUBLIC_PREFIXES = ("/healthz", "/readyz", "/metrics", "/referentiel/")
 
 ROUTES = [
     Route("GET", "/mandataires", ALL, 200, outside=200),
