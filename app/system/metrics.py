@@ -10,32 +10,31 @@ from prometheus_client.registry import REGISTRY, Collector
 
 from app.system.service import BusinessFigures
 
+# Business gauge: name, help text, field of BusinessFigures.
+GAUGES = (
+    ("mjpm_reservations_pending", "Réservations en attente de réponse", "reservations_en_attente"),
+    (
+        "mjpm_reservations_expiring_7d",
+        "Réservations en attente qui expirent dans les 7 jours",
+        "reservations_expirant_7j",
+    ),
+    ("mjpm_notifications_pending", "Notifications en attente d'envoi", "notifications_en_attente"),
+    (
+        "mjpm_notification_oldest_pending_age_seconds",
+        "Âge de la plus ancienne notification en attente (0 sans attente)",
+        "notification_plus_ancienne_s",
+    ),
+    ("mjpm_registry_version", "Version du registre (change avec chaque profil modifié)", "registry_version"),
+)
+
 
 class _Figures(Collector):
     def __init__(self, figures: BusinessFigures) -> None:
         self.figures = figures
 
     def collect(self):
-        f = self.figures
-        yield GaugeMetricFamily(
-            "mjpm_reservations_pending", "Réservations en attente de réponse", value=f.reservations_en_attente
-        )
-        yield GaugeMetricFamily(
-            "mjpm_reservations_expiring_7d",
-            "Réservations en attente qui expirent dans les 7 jours",
-            value=f.reservations_expirant_7j,
-        )
-        yield GaugeMetricFamily(
-            "mjpm_notifications_pending", "Notifications en attente d'envoi", value=f.notifications_en_attente
-        )
-        yield GaugeMetricFamily(
-            "mjpm_notification_oldest_pending_age_seconds",
-            "Âge de la plus ancienne notification en attente (0 sans attente)",
-            value=f.notification_plus_ancienne_s,
-        )
-        yield GaugeMetricFamily(
-            "mjpm_registry_version", "Version du registre (change avec chaque profil modifié)", value=f.registry_version
-        )
+        for name, documentation, field in GAUGES:
+            yield GaugeMetricFamily(name, documentation, value=getattr(self.figures, field))
 
 
 def exposition(figures: BusinessFigures) -> bytes:
