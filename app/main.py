@@ -96,6 +96,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.include_router(dashboards_router)
     app.include_router(web_router)
     app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")
-    app.add_middleware(GZipMiddleware, minimum_size=settings.gzip_minimum_size, compresslevel=6)
+    # Level 1: JSON shrinks almost as much as at higher levels (a 14 kB /match answer to about 2.5 kB) for a
+    # fraction of the CPU time.
+    app.add_middleware(GZipMiddleware, minimum_size=settings.gzip_minimum_size, compresslevel=1)
     app.add_middleware(ObservabilityMiddleware)  # outermost: ids, times and logs every answer, compressed or not
     return app

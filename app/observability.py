@@ -36,6 +36,8 @@ LATENCY = Histogram(
     ["method", "route"],
     buckets=(0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 2.5, 5.0, 10.0),
 )
+# The labelled children, looked up once (`labels()` costs more than counting).
+_SERIES: dict[tuple[str, str, int], tuple[Counter, Histogram]] = {}
 INDEX_REBUILDS = Counter("mjpm_match_index_rebuilds", "Reconstructions de l'index de recherche des mandataires")
 
 
@@ -84,8 +86,14 @@ class ObservabilityMiddleware:
             route = scope.get("route")
             template = getattr(route, "path", None) or UNMATCHED
             method = scope["method"]
-            REQUESTS.labels(method, template, str(status)).inc()
-            LATENCY.labels(method, template).observe(duration)
+            series = _SERIES.get((method, template, status))
+            if series is None:  # bounded: methods × route templates × statuses
+                series = _SERIES[method, template, status] = (
+                    REQUESTS.labels(method, template, str(status)),
+                    LATENCY.labels(method, template),
+                )
+            series[0].inc()
+            series[1].observe(duration)
             if access_logger.isEnabledFor(logging.INFO):
                 access_logger.info(
                     "requête",
