@@ -130,6 +130,7 @@ def logging_config(level: str = "INFO") -> dict:
                 # uvicorn repeats its messages with terminal colours: not for a log collector.
                 "reserved_attrs": [*RESERVED_ATTRS, "color_message"],
                 "timestamp": True,
+                "json_ensure_ascii": False,
             }
         },
         "handlers": {
