@@ -13,7 +13,7 @@ import typer
 import uvicorn
 from alembic import command
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
-from sqlalchemy import Engine, select
+from sqlalchemy import Engine
 from sqlalchemy.orm import Session
 
 from app.audit.service import purge
@@ -21,6 +21,9 @@ from app.auth.constants import Role
 from app.auth.service import create_token, list_tokens, revoke_token
 from app.config import PROJECT_ROOT, get_settings
 from app.database import WRITE_INTENT, begin_write, build_engine, build_session_factory, utcnow
+from app.demo.seed import database_is_empty, seed_demo
+from app.demo.tokens import demo_tokens
+from app.demo.tunables import Scale
 from app.designation.service import expire_and_remind
 from app.errors import DomainError
 from app.geo.gazetteer import load_gazetteer
@@ -30,9 +33,6 @@ from app.migrations import alembic_config
 from app.notifications.commands import send_notifications
 from app.observability import logging_config
 from app.professionals.service import import_mesures
-from app.registry.constants import MandataireStatut, MandataireType
-from app.registry.models import Mandataire, MandataireDepartement
-from app.registry.seed import Scale, database_is_empty, seed_demo
 from app.scheduler.locks import lock_for_transaction
 
 cli = typer.Typer(help="mjpm-match : administration du service.", no_args_is_help=True, add_completion=False)
@@ -46,7 +46,6 @@ audit_cli = typer.Typer(help="Journal d'audit.", no_args_is_help=True)
 cli.add_typer(audit_cli, name="audit")
 import_cli = typer.Typer(help="Imports depuis un tableur.", no_args_is_help=True)
 cli.add_typer(import_cli, name="import")
-DEMO_TRIBUNAL = "17590111500709"  # Tribunal judiciaire de Lille
 
 OPENAPI_PATH = PROJECT_ROOT / "openapi" / "openapi.json"
 MIGRATION_LOCK = "migrations"
@@ -226,42 +225,13 @@ def demo_command(
             _seed(engine, "region", 1)
         if empty or not tokens_file.exists():
             with transaction(engine) as session:
-                lines = _demo_tokens(session, settings.token_secret.get_secret_value())
+                lines = demo_tokens(
+                    session, secret=settings.token_secret.get_secret_value(), gazetteer=load_gazetteer()
+                )
             tokens_file.parent.mkdir(parents=True, exist_ok=True)
             tokens_file.write_text("\n".join(lines) + "\n", encoding="utf-8")
             tokens_file.chmod(0o600)
     typer.echo(f"jetons de démonstration (un par rôle) : {tokens_file}")
-
-
-def _demo_tokens(session: Session, secret: str) -> list[str]:
-    gazetteer = load_gazetteer()
-    mandataire = session.scalar(
-        select(Mandataire.id)
-        .join(MandataireDepartement)
-        .where(
-            MandataireDepartement.departement == "59",
-            Mandataire.type == MandataireType.INDIVIDUEL,
-            Mandataire.statut == MandataireStatut.ACTIF,
-        )
-        .order_by(Mandataire.id)
-        .limit(1)
-    )
-    roles = [
-        ("admin", {}),
-        ("agent", {"region": "32"}),
-        ("agent", {"departement": "59"}),
-        ("magistrat", {"tribunal": DEMO_TRIBUNAL}),
-        ("greffier", {"tribunal": DEMO_TRIBUNAL}),
-        ("mandataire", {"mandataire_id": mandataire}),
-    ]
-    lines = ["# rôle\tpérimètre\tjeton (en-tête : Authorization: Bearer <jeton>)"]
-    for role, scope in roles:
-        if role == "mandataire" and mandataire is None:
-            continue
-        token = create_token(session, secret=secret, gazetteer=gazetteer, role=Role(role), nom=f"démo {role}", **scope)
-        label = ", ".join(f"{key}={value}" for key, value in scope.items()) or "national"
-        lines.append(f"{role}\t{label}\t{token}")
-    return lines
 
 
 @cli.command("expire")

@@ -27,9 +27,9 @@ from sqlalchemy.orm import sessionmaker
 
 from app.cli import alembic_config
 from app.database import build_engine
+from app.demo.seed import database_is_empty, seed_demo
 from app.geo.gazetteer import load_gazetteer
 from app.geo.repository import sync_tribunaux
-from app.registry.seed import database_is_empty, seed_demo
 
 ROOT = Path(__file__).resolve().parent.parent
 VAR = ROOT / "var"

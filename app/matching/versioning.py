@@ -2,7 +2,7 @@
 
 from itertools import chain
 
-from sqlalchemy import event, update
+from sqlalchemy import Connection, event, update
 from sqlalchemy.orm import Session
 
 from app.matching.models import DepartementWeights, RegistryVersion
@@ -32,7 +32,8 @@ INDEXED = (
 )
 
 
-def bump_registry_version(session: Session) -> None:
+def bump_registry_version(session: Session | Connection) -> None:
+    """Move the stamp in the caller's transaction (an ORM session, or a connection for Core bulk writes)."""
     session.execute(update(RegistryVersion).values(version=RegistryVersion.version + 1))
 
 

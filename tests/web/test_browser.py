@@ -23,9 +23,9 @@ from app.auth.constants import Role
 from app.auth.service import create_token
 from app.config import Settings
 from app.database import build_engine
+from app.demo.seed import seed_demo
 from app.geo.repository import sync_tribunaux
 from app.main import create_app
-from app.registry.seed import seed_demo
 from tests.support import migrate, serving
 
 LILLE_TJ = "17590111500709"

@@ -18,11 +18,12 @@ from sqlalchemy.orm import Session, sessionmaker
 from stdnum.fr import siret
 
 from app.database import build_engine
+from app.demo.seed import SeedSummary, database_is_empty, seed_demo
+from app.demo.tunables import SCALES
 from app.designation.models import Reservation
 from app.geo.gazetteer import Gazetteer
 from app.geo.repository import sync_tribunaux
 from app.registry.models import Absence, Mandataire, Mesure
-from app.registry.seed import SCALES, SeedSummary, database_is_empty, seed_demo
 from tests.support import migrate, scratch_database_url
 
 TODAY = date(2026, 11, 23)
