@@ -15,8 +15,8 @@ from app.database import utcnow
 from app.errors import InvalidInput
 from app.geo.gazetteer import Gazetteer
 from app.geo.models import Tribunal
+from app.geo.tribunals import resolve_tribunal
 from app.registry.models import Mandataire
-from app.registry.service import resolve_tribunal
 
 TOKEN_PREFIX = "mjpm_"
 

@@ -48,6 +48,7 @@ from app.errors import InvalidInput
 from app.geo.distance import haversine_km
 from app.geo.gazetteer import Gazetteer
 from app.geo.models import Tribunal
+from app.geo.tribunals import resolve_tribunal
 from app.registry.constants import MI_LOAD_BANDS, MandataireStatut, MandataireType, MesureStatut, Nature
 from app.registry.models import (
     Etablissement,
@@ -59,7 +60,6 @@ from app.registry.models import (
     Site,
 )
 from app.registry.repository import available_on, serves_tribunal
-from app.registry.service import resolve_tribunal
 
 Par = Literal["departement", "region"]
 ParFraicheur = Literal["departement", "region", "mandataire"]

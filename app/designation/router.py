@@ -17,9 +17,10 @@ from app.designation.schemas import AcceptationIn, RefusIn, ReservationCreate, R
 from app.errors import error_responses
 from app.geo.dependencies import GazetteerDep, LocatorDep
 from app.geo.models import Tribunal
+from app.geo.tribunals import resolve_tribunal
 from app.matching.dependencies import IndexCacheDep
 from app.registry.schemas import TribunalRefOut
-from app.registry.service import get_mandataire, resolve_tribunal
+from app.registry.service import get_mandataire
 
 router = APIRouter(tags=["désignation"])
 

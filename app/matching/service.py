@@ -17,6 +17,7 @@ from app.errors import InvalidInput
 from app.geo.gazetteer import Gazetteer
 from app.geo.locate import Locator
 from app.geo.schemas import Location
+from app.geo.tribunals import find_tribunal
 from app.matching import engine, repository
 from app.matching.index import MatchIndex, TribunalRef
 from app.matching.models import DepartementWeights, MatchRecord
@@ -63,16 +64,6 @@ def weights_for(index: MatchIndex, settings: Settings, departement: str) -> engi
     return index.weights_by_departement.get(departement) or default_weights(settings)
 
 
-def _tribunal(index: MatchIndex, gazetteer: Gazetteer, key: str) -> TribunalRef:
-    entry = gazetteer.tribunal(key)
-    tribunal = index.tribunals_by_code.get(entry.code) if entry else None
-    if tribunal is None:
-        raise InvalidInput(
-            f"tribunal inconnu : {key} (SIRET ou code attendu)", code="tribunal_inconnu", loc=["body", "tribunal"]
-        )
-    return tribunal
-
-
 def _query(
     *,
     index: MatchIndex,
@@ -81,7 +72,8 @@ def _query(
     locator: Locator,
     payload: MatchRequest,
 ) -> tuple[engine.Query, TribunalRef, Location]:
-    tribunal = _tribunal(index, gazetteer, payload.tribunal)
+    # Resolved against the index: no query on the hot path.
+    tribunal = find_tribunal(gazetteer, payload.tribunal, ["body", "tribunal"], index.tribunals_by_code.get)
     if principal.is_judicial and tribunal.id != principal.tribunal_id:
         raise Forbidden("vous ne pouvez demander une liste que pour votre tribunal", code="hors_tribunal")
     location = locator.locate(payload.residence, loc=["body", "residence"])

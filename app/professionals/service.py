@@ -30,6 +30,7 @@ from app.errors import Conflict, DomainError, InvalidInput
 from app.geo.gazetteer import Gazetteer, load_gazetteer, normalize_name
 from app.geo.locate import GazetteerLocator, Locator
 from app.geo.schemas import Residence
+from app.geo.tribunals import resolve_tribunal
 from app.professionals import imports
 from app.professionals.schemas import (
     LOT_MAX,
@@ -201,7 +202,7 @@ def replace_mesure(
         raise PendingReservation(
             "mesure réservée par le juge et en attente de votre réponse : acceptez ou refusez d'abord la réservation"
         )
-    tribunal = registry.resolve_tribunal(session, gazetteer, payload.tribunal, ["body", "tribunal"])
+    tribunal = resolve_tribunal(session, gazetteer, payload.tribunal, ["body", "tribunal"])
     if (tribunal.id, payload.numero_rg) != (mesure.tribunal_id, mesure.numero_rg):
         other = session.scalar(
             select(Mesure.id).where(Mesure.tribunal_id == tribunal.id, Mesure.numero_rg == payload.numero_rg)
@@ -326,7 +327,7 @@ class Batch:
     def tribunal_id(self, key: str) -> int | None:
         if key not in self.tribunals:
             try:
-                self.tribunals[key] = registry.resolve_tribunal(self.session, self.gazetteer, key, []).id
+                self.tribunals[key] = resolve_tribunal(self.session, self.gazetteer, key, []).id
             except DomainError:
                 self.tribunals[key] = None
         return self.tribunals[key]

@@ -11,6 +11,7 @@ from app.auth.principal import Principal
 from app.dependencies import SessionDep, SettingsDep
 from app.errors import error_responses
 from app.geo.dependencies import GazetteerDep, LocatorDep
+from app.geo.tribunals import resolve_tribunal
 from app.registry import service
 from app.registry.constants import MandataireStatut, MandataireType, MesureStatut, Nature, Pays, Specialite
 from app.registry.models import Etablissement
@@ -77,7 +78,7 @@ def list_mandataires(
     limit: Limit = 50,
     offset: Offset = 0,
 ) -> Page[MandataireOut]:
-    tribunal_id = service.resolve_tribunal(session, gazetteer, tribunal, ["query", "tribunal"]).id if tribunal else None
+    tribunal_id = resolve_tribunal(session, gazetteer, tribunal, ["query", "tribunal"]).id if tribunal else None
     total, items = service.list_mandataires(
         session,
         principal=principal,
@@ -248,7 +249,7 @@ def list_mesures(
     limit: Limit = 50,
     offset: Offset = 0,
 ) -> Page[MesureOut]:
-    tribunal_id = service.resolve_tribunal(session, gazetteer, tribunal, ["query", "tribunal"]).id if tribunal else None
+    tribunal_id = resolve_tribunal(session, gazetteer, tribunal, ["query", "tribunal"]).id if tribunal else None
     total, items = service.list_mesures(
         session,
         principal=principal,

@@ -18,6 +18,7 @@ from app.geo.gazetteer import Gazetteer, normalize_name
 from app.geo.locate import Locator
 from app.geo.models import Tribunal
 from app.geo.schemas import Residence
+from app.geo.tribunals import resolve_tribunal
 from app.registry import repository
 from app.registry.constants import ACTIVE_STATUTS, MandataireType, Nature
 from app.registry.exceptions import (
@@ -58,14 +59,6 @@ AVAILABILITY_FIELDS = frozenset({"capacite", "accepte_nouvelles_mesures", "rayon
 
 
 # --- helpers ---------------------------------------------------------------------------------------
-
-
-def resolve_tribunal(session: Session, gazetteer: Gazetteer, key: str, loc: list) -> Tribunal:
-    entry = gazetteer.tribunal(key)
-    row = session.scalar(select(Tribunal).where(Tribunal.code == entry.code)) if entry else None
-    if row is None:
-        raise InvalidInput(f"tribunal inconnu : {key} (SIRET ou code attendu)", code="tribunal_inconnu", loc=loc)
-    return row
 
 
 def check_version(current: int, given: int) -> None:

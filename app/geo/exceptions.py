@@ -1,0 +1,10 @@
+from collections.abc import Sequence
+
+from app.errors import InvalidInput
+
+
+class UnknownTribunal(InvalidInput):
+    default_code = "tribunal_inconnu"
+
+    def __init__(self, key: str, *, loc: Sequence[str | int]) -> None:
+        super().__init__(f"tribunal inconnu : {key} (SIRET ou code attendu)", loc=loc)
