@@ -122,6 +122,9 @@ def test_an_installed_wheel_migrates_and_serves(tmp_path):
             with httpx.Client() as client:  # a new connection each time, so that both workers answer some
                 answer = client.get(f"{base}/healthz", headers={"X-Request-ID": f"paquet-{number}"})
             assert answer.headers["x-request-id"] == f"paquet-{number}"
+        # Proxy headers are believed from FORWARDED_ALLOW_IPS (127.0.0.1 by default): the redirect keeps https.
+        redirect = httpx.get(f"{base}/mandataires/", headers={"X-Forwarded-Proto": "https"}, timeout=10)
+        assert redirect.status_code == 307 and redirect.headers["location"].startswith("https://"), redirect.headers
         metrics = httpx.get(f"{base}/metrics", timeout=10).text
     finally:
         server.terminate()
@@ -135,4 +138,5 @@ def test_an_installed_wheel_migrates_and_serves(tmp_path):
     }
     assert served["/healthz"] == 20  # every worker's requests, whichever answered the scrape
     lines = (tmp_path / "serve.log").read_text().splitlines()
+    assert sum("Started server process" in line for line in lines) == 2  # WEB_CONCURRENCY
     assert sum('"request_id": "paquet-' in line and '"route": "/healthz"' in line for line in lines) == 20
