@@ -36,6 +36,8 @@ LATENCY = Histogram(
     ["method", "route"],
     buckets=(0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 2.5, 5.0, 10.0),
 )
+# Any other method a client invents is counted as "AUTRE" (one series, not one per invention).
+_METHODS = frozenset({"GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS"})
 # The labelled children, looked up once (`labels()` costs more than counting).
 _SERIES: dict[tuple[str, str, int], tuple[Counter, Histogram]] = {}
 INDEX_REBUILDS = Counter("mjpm_match_index_rebuilds", "Reconstructions de l'index de recherche des mandataires")
@@ -85,7 +87,7 @@ class ObservabilityMiddleware:
             duration = time.perf_counter() - started
             route = scope.get("route")
             template = getattr(route, "path", None) or UNMATCHED
-            method = scope["method"]
+            method = scope["method"] if scope["method"] in _METHODS else "AUTRE"
             series = _SERIES.get((method, template, status))
             if series is None:  # bounded: methods × route templates × statuses
                 series = _SERIES[method, template, status] = (

@@ -40,6 +40,7 @@ def test_requests_are_counted_and_timed_per_route_template(client, admin):
     for _ in range(3):
         assert client.get(f"/mandataires/{created['id']}?q=secret", headers=admin).status_code == 200
     assert client.get("/nulle-part/42").status_code == 404
+    assert client.request("BREW", "/nulle-part").status_code == 404
     after = scrape(client)
 
     route = {"method": "GET", "route": "/mandataires/{mandataire_id}"}
@@ -49,6 +50,8 @@ def test_requests_are_counted_and_timed_per_route_template(client, admin):
     assert value(after, timed, **route) - value(before, timed, **route) == 3
     unmatched = {"method": "GET", "route": "<aucune route>", "status": "404"}
     assert value(after, counted, **unmatched) - value(before, counted, **unmatched) == 1
+    invented = unmatched | {"method": "AUTRE"}
+    assert value(after, counted, **invented) - value(before, counted, **invented) == 1
     # Raw paths and query strings never become labels (unbounded series, possibly personal data).
     routes = {dict(labels)["route"] for _, labels in after if "route" in dict(labels)}
     assert "/mandataires/{mandataire_id}" in routes
