@@ -31,6 +31,7 @@ from app.observability import ObservabilityMiddleware
 from app.professionals.router import router as professionals_router
 from app.registry.router import router as registry_router
 from app.system.router import router as system_router
+from app.transfer.router import router as transfer_router
 from app.web.router import STATIC_DIR
 from app.web.router import router as web_router
 
@@ -94,6 +95,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.include_router(designation_router)
     app.include_router(audit_router)
     app.include_router(dashboards_router)
+    app.include_router(transfer_router)
     app.include_router(web_router)
     app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")
     # Level 1: JSON shrinks almost as much as at higher levels (a 14 kB /match answer to about 2.5 kB) for a

@@ -19,6 +19,7 @@ from app.registry.models import (
     Mesure,
     Site,
 )
+from app.transfer.models import Transfert, TransfertMesure
 
 __all__ = [
     "Absence",
@@ -39,5 +40,7 @@ __all__ = [
     "RegistryVersion",
     "Reservation",
     "Site",
+    "Transfert",
+    "TransfertMesure",
     "Tribunal",
 ]

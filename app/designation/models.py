@@ -30,6 +30,10 @@ class Reservation(Base):
     famille: Mapped[str] = mapped_column(String(40))
     famille_motif: Mapped[str | None] = mapped_column(Text)
     hors_liste: Mapped[bool] = mapped_column(Boolean, default=False)
+    # A transfer's reservation moves an existing measure: where it came from, so that a refusal, a cancellation
+    # or an expiry gives it back instead of deleting it.
+    ancien_mandataire_id: Mapped[int | None] = mapped_column(ForeignKey("mandataire.id"))
+    ancien_site_id: Mapped[int | None] = mapped_column(ForeignKey("site.id", ondelete="SET NULL"))
     justification: Mapped[str | None] = mapped_column(Text)
     motif_refus: Mapped[str | None] = mapped_column(Text)
     idempotency_key: Mapped[str | None] = mapped_column(String(100))

@@ -16,7 +16,7 @@ from app.auth.exceptions import Forbidden
 from app.auth.principal import Principal
 from app.config import Settings
 from app.database import utcnow
-from app.designation.constants import ReservationStatut
+from app.designation.constants import Famille, ReservationStatut
 from app.designation.models import Reservation
 from app.designation.schemas import AcceptationIn, RefusIn, ReservationCreate
 from app.errors import Conflict, InvalidInput, NotFound
@@ -250,12 +250,87 @@ def _pending(reservation: Reservation, action: str) -> None:
 
 
 def _release(session: Session, reservation: Reservation) -> None:
-    """Delete the pending measure: its place is free again and its numero_rg can be reserved anew."""
+    """Free the place the pending measure holds. A new measure is deleted (its numero_rg can be reserved anew); a
+    transferred one goes back, in progress, to the professional it came from."""
     mesure = session.get(Mesure, reservation.mesure_id) if reservation.mesure_id else None
+    if mesure is not None and reservation.ancien_mandataire_id is not None:
+        before = LoadShare.of(mesure)
+        mesure.mandataire_id, mesure.site_id = reservation.ancien_mandataire_id, reservation.ancien_site_id
+        mesure.statut = MesureStatut.EN_COURS
+        session.flush()
+        apply_load_change(session, before, LoadShare.of(mesure))
+        return
     if mesure is not None:
         apply_load_change(session, LoadShare.of(mesure), None)
         session.delete(mesure)
     reservation.mesure_id = None
+
+
+def reserve_transfer(
+    session: Session,
+    *,
+    principal: Principal,
+    settings: Settings,
+    mesure: Mesure,
+    mandataire: Mandataire,
+    site_id: int | None,
+    justification: str | None,
+) -> Reservation:
+    """Reserve `mandataire` for a measure in progress that another professional hands over (a transfer plan).
+
+    The measure moves at once to the new professional, pending (its place is held there under the capacity guard,
+    and freed at the former's); acceptance makes it in progress there, while a refusal, a cancellation or an
+    expiry gives it back to the former professional (`_release`). Both professionals are told."""
+    now = utcnow()
+    former_id, former_site = mesure.mandataire_id, mesure.site_id
+    before = LoadShare.of(mesure)
+    mesure.mandataire_id, mesure.site_id, mesure.statut = mandataire.id, site_id, MesureStatut.EN_ATTENTE
+    session.flush()
+    apply_load_change(session, before, LoadShare.of(mesure), guard_capacity=True)
+    tribunal = session.get(Tribunal, mesure.tribunal_id)
+    reservation = Reservation(
+        mesure_id=mesure.id,
+        mandataire_id=mandataire.id,
+        site_id=site_id,
+        tribunal_id=mesure.tribunal_id,
+        token_id=principal.token_id,
+        numero_rg=mesure.numero_rg,
+        nature=mesure.nature,
+        statut=ReservationStatut.EN_ATTENTE,
+        famille=Famille.NON_EXAMINE,
+        hors_liste=False,
+        justification=justification,
+        ancien_mandataire_id=former_id,
+        ancien_site_id=former_site,
+        created_at=now,
+        expires_at=now + timedelta(days=settings.reservation_expiry_days),
+    )
+    session.add(reservation)
+    session.flush()
+    _audit(session, reservation, "reservation_transfert", principal, details={"ancien_mandataire": former_id})
+    _notify(
+        session,
+        settings,
+        mandataire.email,
+        reservation,
+        "reservation",
+        f"Mesure en cours à reprendre : {tribunal.nom}",
+        f"Le {tribunal.nom} vous propose de reprendre une mesure en cours ({reservation.nature.replace('_', ' ')}, "
+        f"RG {reservation.numero_rg}) exercée jusqu'ici par un autre professionnel. Merci de l'accepter ou de la "
+        f"refuser avant le {reservation.expires_at:%d/%m/%Y}.",
+    )
+    former = session.get(Mandataire, former_id)
+    _notify(
+        session,
+        settings,
+        former.email if former else None,
+        reservation,
+        "reservation",
+        f"Transfert d'une mesure : {tribunal.nom}",
+        f"Le {tribunal.nom} a désigné un autre professionnel pour reprendre la mesure RG {reservation.numero_rg} "
+        "que vous exercez ; vous serez informé de sa réponse.",
+    )
+    return reservation
 
 
 def accept(
