@@ -1,22 +1,24 @@
 """Transfer plans: agents (their territory) and admins compute, follow and close them; the judges and greffiers of
 each tribunal keep or replace the proposals for their measures and confirm them."""
 
-from typing import Annotated
+from typing import Annotated, Literal
 
-from fastapi import APIRouter, Depends, Path
+from fastapi import APIRouter, Depends, Path, Response
 from sqlalchemy.orm import Session
 
 from app.auth.constants import Role
 from app.auth.dependencies import require_roles
 from app.auth.principal import Principal
-from app.database import begin_write
+from app.dashboards.exports import export_response
+from app.dashboards.schemas import Colonne, Tableau
+from app.database import begin_write, utcnow
 from app.dependencies import SessionDep, SettingsDep
 from app.errors import error_responses
 from app.geo.dependencies import GazetteerDep
 from app.matching.dependencies import IndexCacheDep
 from app.matching.schemas import Candidat
 from app.registry.models import Mesure
-from app.transfer import service
+from app.transfer import planning, service
 from app.transfer.models import Transfert
 from app.transfer.schemas import (
     ChoixIn,
@@ -99,6 +101,61 @@ def create_transfert(
 def list_transferts(principal: Followers, session: SessionDep) -> list[TransfertOut]:
     """The plans the caller follows (a judge: those holding measures of the tribunal), newest first."""
     return [transfert_out(session, t, principal) for t in service.list_plans(session, principal=principal)]
+
+
+EXPORT_COLUMNS = [
+    Colonne(cle="mesure_id", libelle="Mesure", type="entier"),
+    Colonne(cle="numero_rg", libelle="Numéro RG", type="texte"),
+    Colonne(cle="tribunal", libelle="Tribunal", type="texte"),
+    Colonne(cle="nature", libelle="Nature", type="texte"),
+    Colonne(cle="decision", libelle="État", type="texte"),
+    Colonne(cle="propose", libelle="Professionnel proposé", type="texte"),
+    Colonne(cle="distance_km", libelle="Distance (km)", type="decimal"),
+    Colonne(cle="explication", libelle="Explication", type="texte"),
+    Colonne(cle="alternatives", libelle="Autres possibilités", type="texte"),
+    Colonne(cle="sans_proposition", libelle="Pourquoi personne", type="texte"),
+    Colonne(cle="reservation_id", libelle="Réservation", type="entier"),
+]
+DECISION_LABELS = {
+    "a_decider": "à décider",
+    "retenue": "choix retenu",
+    "confirmee": "réservation envoyée",
+    "acceptee": "acceptée",
+}
+
+
+@router.get("/transferts/{transfert_id}.{format}", responses=ERRORS, response_class=Response)
+def export_transfert(
+    transfert_id: TransfertId, format: Literal["csv", "xlsx"], principal: Followers, session: SessionDep
+) -> Response:
+    """The plan and the state of each measure, for French Excel (CSV) or as a workbook (XLSX)."""
+    plan = get_transfert(transfert_id, principal, session)
+    lignes = [
+        {
+            "mesure_id": m.mesure_id,
+            "numero_rg": m.numero_rg,
+            "tribunal": m.tribunal,
+            "nature": m.nature,
+            "decision": DECISION_LABELS[m.decision],
+            "propose": m.proposition.nom if m.proposition else None,
+            "distance_km": m.proposition.distance_km if m.proposition else None,
+            "explication": m.proposition.explication if m.proposition else None,
+            "alternatives": " ; ".join(a.nom for a in m.alternatives) or None,
+            "sans_proposition": planning.REASONS.get(m.motif_sans_proposition or ""),
+            "reservation_id": m.reservation_id,
+        }
+        for m in plan.mesures
+    ]
+    tableau = Tableau(
+        nom=f"transfert-{plan.id}",
+        titre=f"Plan de transfert n° {plan.id}",
+        note=f"Coût total du plan : {plan.cout_total:.3f} ; mesures sans proposition : {plan.sans_proposition}.",
+        filtres={"transfert": plan.id},
+        colonnes=EXPORT_COLUMNS,
+        lignes=lignes,
+        totaux=None,
+    )
+    return export_response(tableau, format, today=utcnow().date())
 
 
 @router.get("/transferts/{transfert_id}", response_model=TransfertOut, responses=ERRORS)

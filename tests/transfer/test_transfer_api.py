@@ -200,3 +200,16 @@ def test_closing_frees_the_measures_for_a_new_plan(client, world):
     closed = client.post(f"/transferts/{plan['id']}/cloture", headers=world["agent"])
     assert closed.status_code == 200 and closed.json()["statut"] == "clos"
     assert create_plan(client, world).status_code == 201
+
+
+def test_agents_export_the_plan_and_its_state(client, world):
+    plan = create_plan(client, world).json()
+    csv = client.get(f"/transferts/{plan['id']}.csv", headers=world["agent"])
+    assert csv.status_code == 200 and csv.headers["content-type"].startswith("text/csv")
+    lines = csv.content.decode("utf-8-sig").splitlines()
+    assert lines[0].startswith("Mesure;Numéro RG;Tribunal") and len(lines) == 1 + 7
+    assert all("à décider" in line for line in lines[1:])
+    xlsx = client.get(f"/transferts/{plan['id']}.xlsx", headers=world["agent"])
+    assert xlsx.status_code == 200 and xlsx.content[:2] == b"PK"
+    assert client.get(f"/transferts/{plan['id']}.pdf", headers=world["agent"]).status_code == 422
+    assert client.get(f"/transferts/{plan['id']}.csv", headers=world["arras"]).status_code == 404
