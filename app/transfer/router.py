@@ -124,11 +124,19 @@ DECISION_LABELS = {
 }
 
 
-@router.get("/transferts/{transfert_id}.{format}", responses=ERRORS, response_class=Response)
-def export_transfert(
-    transfert_id: TransfertId, format: Literal["csv", "xlsx"], principal: Followers, session: SessionDep
-) -> Response:
-    """The plan and the state of each measure, for French Excel (CSV) or as a workbook (XLSX)."""
+@router.get("/transferts/{transfert_id}.csv", responses=ERRORS, response_class=Response)
+def export_transfert_csv(transfert_id: TransfertId, principal: Followers, session: SessionDep) -> Response:
+    """The plan and the state of each measure, for French Excel."""
+    return _export(session, principal, transfert_id, "csv")
+
+
+@router.get("/transferts/{transfert_id}.xlsx", responses=ERRORS, response_class=Response)
+def export_transfert_xlsx(transfert_id: TransfertId, principal: Followers, session: SessionDep) -> Response:
+    """The plan and the state of each measure, as a workbook."""
+    return _export(session, principal, transfert_id, "xlsx")
+
+
+def _export(session: Session, principal: Principal, transfert_id: int, format: Literal["csv", "xlsx"]) -> Response:
     plan = get_transfert(transfert_id, principal, session)
     lignes = [
         {

@@ -22,6 +22,8 @@ from app.matching.schemas import MatchRequest
 from app.matching.service import IndexCache, run_match
 from app.registry import service
 from app.registry.schemas import AbsenceIn, EtablissementIn, MandataireCreate, MesureCreate
+from app.transfer.schemas import ChoixIn, TransfertCreate
+from app.transfer.service import choose, create_plan
 from tests.registry.factories import mandataire_body, mesure_body
 
 LILLE, MARSEILLE = "17590111500709", "TGIMARSEIL"
@@ -104,6 +106,15 @@ ROUTES = [
     Route("POST", "/mesures/lot", SELF_AND_ADMIN, 200, outside=403, body="lot", params="owner"),
     Route("POST", "/mesures/import", SELF_AND_ADMIN, 200, outside=403, params="owner", upload=True),
     Route("PUT", "/mesures/{mesure}", WRITERS, 200, body="replace"),
+    Route("POST", "/transferts", MANAGERS, 201, outside=422, body="transfert"),
+    Route("GET", "/transferts", READERS, 200, outside=200),
+    Route("GET", "/transferts/{transfert}", READERS, 200),
+    Route("GET", "/transferts/{transfert}.csv", READERS, 200),
+    Route("GET", "/transferts/{transfert}.xlsx", READERS, 200),
+    Route("GET", "/transferts/{transfert}/mesures/{mesure}/candidats", JUDGES, 200),
+    Route("PUT", "/transferts/{transfert}/mesures/{mesure}/choix", JUDGES, 200, body="choix"),
+    Route("POST", "/transferts/{transfert}/confirmation", JUDGES, 200, body="confirmation"),
+    Route("POST", "/transferts/{transfert}/cloture", MANAGERS, 200),
     Route("GET", "/tableaux-de-bord/index.json", MANAGERS, 200, outside=200),
     *(
         Route("GET", f"/tableaux-de-bord/{table}{extension}", MANAGERS, 200, outside=403, params="territory")
@@ -172,8 +183,43 @@ def build_target(session, gazetteer, departement: str, insee: str, tribunal: str
             finess=finess, nom="EHPAD Les Tilleuls", insee=insee, categorie="ehpad", public=True, places_permanentes=90
         ),
     )
+    # A transfer plan for the measure, its proposal kept by the judge, and a second measure free for a new plan.
+    relais = service.create_mandataire(
+        session,
+        principal=ADMIN,
+        gazetteer=gazetteer,
+        payload=MandataireCreate(**mandataire_body(departements=[departement], sites=[{"nom": "B", "insee": insee}])),
+    )
+    libre = service.create_mesure(
+        session,
+        principal=ADMIN,
+        gazetteer=gazetteer,
+        locator=GazetteerLocator(gazetteer),
+        settings=SETTINGS,
+        payload=MesureCreate(**mesure_body(tribunal=tribunal, mandataire=mandataire.id, residence={"insee": insee})),
+    )
+    transfert = create_plan(
+        session,
+        principal=ADMIN,
+        cache=IndexCache(),
+        settings=SETTINGS,
+        gazetteer=gazetteer,
+        payload=TransfertCreate(mandataire=mandataire.id, mesures=[mesure.id], motif="retraite"),
+    )
+    choose(
+        session,
+        principal=ADMIN,
+        cache=IndexCache(),
+        gazetteer=gazetteer,
+        transfert_id=transfert.id,
+        mesure_id=mesure.id,
+        payload=ChoixIn(mandataire=relais.id),
+    )
     session.commit()
     return {
+        "transfert": transfert.id,
+        "relais": relais.id,
+        "mesure_libre": libre.id,
         "mandataire": mandataire.id,
         "site": mandataire.sites[1].id,
         "absence": absence.id,
@@ -245,6 +291,9 @@ BODIES = {
         tribunal=t["tribunal"], mandataire=t["mandataire"], residence={"insee": t["insee"]}
     ),
     "mesure_nature": lambda t: {"version": t["mesure_version"], "nature": "tutelle"},
+    "transfert": lambda t: {"mandataire": t["mandataire"], "mesures": [t["mesure_libre"]], "motif": "retraite"},
+    "choix": lambda t: {"mandataire": t["relais"]},
+    "confirmation": lambda t: {"mesures": [t["mesure"]]},
 }
 
 
