@@ -4,13 +4,16 @@ import os
 import re
 import subprocess
 import sys
+from pathlib import Path
 
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
+from alembic.script import ScriptDirectory
 from sqlalchemy import inspect, text
 
 from app.config import PROJECT_ROOT
 from app.database import build_engine
+from app.migrations import alembic_config
 from app.models import Base
 from tests.support import migrate, scratch_database_url
 
@@ -53,3 +56,12 @@ def test_concurrent_upgrades_of_an_empty_database_all_succeed(tmp_path, gazettee
             assert connection.scalar(text("SELECT count(*) FROM alembic_version")) == 1
             assert connection.scalar(text("SELECT count(*) FROM tribunal")) == len(gazetteer.tribunaux)
         engine.dispose()
+
+
+def test_revision_files_list_in_the_order_of_the_chain():
+    """Files are named `YYYY-MM-DD_HHMM_<rev>_<slug>.py`: sorting them by name gives the upgrade order."""
+    chain = list(reversed(list(ScriptDirectory.from_config(alembic_config()).walk_revisions())))
+    names = [Path(script.path).name for script in chain]
+    assert names == sorted(names)
+    for name, script in zip(names, chain, strict=True):
+        assert re.fullmatch(rf"\d{{4}}-\d\d-\d\d_\d{{4}}_{script.revision}_[a-z0-9_]+\.py", name), name
