@@ -37,6 +37,11 @@ class TableauRef(BaseModel):
     titre: str
     description: str
     parametres: list[str] = Field(description="Paramètres de requête acceptés en plus des filtres communs")
+    colonnes: list[Colonne] = Field(
+        description="Toutes les colonnes que le tableau peut montrer, dans l'ordre ; une réponse en montre une "
+        "partie selon ses paramètres. Une clé entre accolades (`annee_{annee}`) déclare une famille : une colonne "
+        "par valeur (`annee_2024`, libellée `2024`)."
+    )
     url: str
     csv: str
     xlsx: str

@@ -64,18 +64,6 @@ RESERVATION_STATUTS = {
     "expiree": "expirée",
 }
 
-# Dashboards shown on the overview, in page order, with a title until the JSON gives its own.
-TABLEAUX = {
-    "charge": "Charge des professionnels",
-    "tension": "Territoires en tension",
-    "histogramme-individuels": "Charge des mandataires individuels par tranche",
-    "flux": "Flux mensuels des mesures et des réservations",
-    "couverture": "Communes sans professionnel disponible à portée",
-    "belgique": "Mesures avec une résidence en Belgique",
-    "fraicheur": "Fraîcheur des disponibilités",
-    "preposes": "Établissements publics de plus de 80 places sans préposé",
-}
-
 
 def for_js() -> dict[str, dict[str, str]]:
     """The labels the pages' scripts need, as plain string maps."""

@@ -31,6 +31,8 @@ from app.auth.exceptions import NotAuthenticated
 from app.auth.principal import Principal
 from app.auth.service import authenticate
 from app.config import Settings
+from app.dashboards.dependencies import COMMON_FILTERS
+from app.dashboards.tables import TABLES
 from app.dependencies import SessionDep, SettingsDep
 from app.geo.dependencies import GazetteerDep
 from app.geo.gazetteer import Gazetteer, TribunalEntry
@@ -45,6 +47,7 @@ COOKIE_MAX_AGE_S = 12 * 3600  # one working day; signing in again only needs the
 MAP_TOLERANCE_DEG, MAP_GRID_DEG = 0.01, 0.001
 
 DASHBOARD_ROLES = frozenset({Role.AGENT, Role.ADMIN})
+COMMON_PAGE_FILTERS = frozenset({*COMMON_FILTERS, "debut", "fin"})
 JUDGE_ROLES = frozenset({Role.MAGISTRAT, Role.GREFFIER, Role.ADMIN})
 ROLE_LABELS = {
     Role.ADMIN: "administrateur",
@@ -275,13 +278,20 @@ def dashboards_page(request: Request, session: SessionDep, settings: SettingsDep
         (gazetteer.regions[code] for code in {d.region for d in departements} if code in gazetteer.regions),
         key=lambda r: r.nom,
     )
-    table_filters = {k: v for k, v in filters.items() if k not in ("nature", "distance_km")}
-    exports = {}
-    for name in labels.TABLEAUX:
-        query = urlencode(filters if name == "couverture" else table_filters)
-        exports[name] = {
-            ext: f"/tableaux-de-bord/{name}.{ext}" + (f"?{query}" if query else "") for ext in ("csv", "xlsx")
-        }
+    sections = []
+    for table in TABLES.values():
+        # The common filters go to every table, the others to the tables that take them (nature, distance...).
+        query = urlencode({k: v for k, v in filters.items() if k in COMMON_PAGE_FILTERS or k in table.parametres_noms})
+        suffix = f"?{query}" if query else ""
+        sections.append(
+            {
+                "table": table,
+                "requete": query,
+                "csv": f"/tableaux-de-bord/{table.nom}.csv{suffix}",
+                "xlsx": f"/tableaux-de-bord/{table.nom}.xlsx{suffix}",
+            }
+        )
+    carte = next(table for table in TABLES.values() if table.carte is not None)
     return _render(
         request,
         "tableaux.html",
@@ -295,10 +305,9 @@ def dashboards_page(request: Request, session: SessionDep, settings: SettingsDep
             "tribunaux": _tribunal_options(gazetteer, lambda code: _in_scope(principal, code)),
             "types": labels.TYPES,
             "natures": labels.NATURES,
-            "tableaux": labels.TABLEAUX,
-            "exports": exports,
-            "requete": urlencode(table_filters),
-            "requete_couverture": urlencode(filters),
+            "sections": sections,
+            "graphiques": [table for table in TABLES.values() if table.graphique is not None],
+            "carte": carte,
             "libelles": labels.for_js(),
         },
     )

@@ -149,7 +149,7 @@ def test_overview_map_and_filters(server, page):
     coloured = page.locator("#carte path[data-code][fill]").evaluate_all("paths => paths.map(p => p.dataset.code)")
     assert sorted(coloured) == ["02", "59", "60", "62", "80"]  # the agent's région
     assert page.locator("#legende li").count() >= 2
-    assert page.locator("#graphique-histogramme rect.barre").count() >= 5
+    assert page.locator("#graphique-histogramme-individuels rect.barre").count() >= 5
     assert page.locator("#graphique-flux rect.barre").count() >= 2
     page.screenshot(path=ARTIFACTS / "tableaux-de-bord.png", full_page=True)
 
@@ -169,7 +169,7 @@ def test_overview_map_and_filters(server, page):
         assert f"departement={departement}" in csv.get_attribute("href")
         download = page.request.get(base + csv.get_attribute("href"))
         assert download.status == 200 and download.headers["content-type"].startswith("text/csv")
-        page.get_by_label("Colorer selon").select_option("places_libres_pour_1000")
+        page.get_by_label("Colorer selon").select_option("places_pour_1000")
         assert page.locator(f'#carte path[data-code="{departement}"]').get_attribute("data-valeur")
         page.get_by_label("Colorer selon").select_option("taux_occupation")
         page.screenshot(path=ARTIFACTS / f"tableaux-de-bord-{departement}.png", full_page=True)

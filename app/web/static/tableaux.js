@@ -9,15 +9,12 @@
   var LIGNES_AFFICHEES = 200;
   // Palette séquentielle (clair → foncé) lisible par les daltoniens ; les valeurs restent dans les tableaux.
   var PALETTE = ["#fef0d9", "#fdcc8a", "#fc8d59", "#e34a33", "#b30000"];
-  var conteneur = document.getElementById("tableaux");
-  var requete = conteneur.getAttribute("data-requete");
-  var requeteCouverture = conteneur.getAttribute("data-requete-couverture");
   var resultats = {};
   var chemins = null;
 
-  function url(nom) {
-    var q = nom === "couverture" ? requeteCouverture : requete;
-    return "/tableaux-de-bord/" + nom + (q ? "?" + q : "");
+  function url(section) {
+    var q = section.getAttribute("data-requete");
+    return "/tableaux-de-bord/" + section.getAttribute("data-nom") + (q ? "?" + q : "");
   }
 
   function afficherTableau(section, nom, donnees) {
@@ -53,71 +50,91 @@
 
   // --- carte ------------------------------------------------------------------------------------------------
 
-  var INDICATEURS = {
-    taux_occupation: {
-      cles: ["taux_occupation"], libelle: "Taux d'occupation", format: MJPM.pourcent, inverse: false,
-      seuils: [0.7, 0.85, 0.95, 1.05], // classes fixes : bien en deçà, proche, à, au-delà de la capacité déclarée
-    },
-    places_libres_pour_1000: {
-      cles: ["places_pour_1000", "places_libres_pour_1000"],
-      libelle: "Places libres pour 1 000 habitants",
-      format: function (v) { return MJPM.nombre(v, 2); },
-      inverse: true, // moins de places libres = plus de tension = plus foncé
-    },
-  };
+  /** L'indicateur choisi, tel que la page le déclare : sa colonne, ses seuils fixes éventuels, son sens. */
+  function indicateurChoisi() {
+    var select = document.getElementById("indicateur");
+    var option = select.options[select.selectedIndex];
+    var seuils = JSON.parse(option.getAttribute("data-seuils") || "[]");
+    var donnees = resultats[select.getAttribute("data-tableau")];
+    var colonne = donnees && (donnees.colonnes || []).filter(function (c) { return c.cle === option.value; })[0];
+    var type = colonne ? colonne.type : "decimal";
+    return {
+      cle: option.value,
+      libelle: colonne ? colonne.libelle : option.textContent,
+      seuils: seuils.length ? seuils : null,
+      inverse: option.hasAttribute("data-inverse"),
+      format: function (v) { return MJPM.formater(v, type); },
+      donnees: donnees,
+      departement: select.getAttribute("data-departement"),
+    };
+  }
 
-  /** Valeurs par département : le tableau « tension » (une ligne par département), sinon « charge » agrégé. */
+  /** Valeurs par département, lues dans la colonne déclarée du tableau qui colore la carte. */
   function valeursParDepartement(indicateur) {
     var valeurs = {};
-    var tension = resultats.tension;
-    var cle = tension && tension.lignes && tension.lignes.length &&
-      indicateur.cles.filter(function (k) { return k in tension.lignes[0]; })[0];
-    if (cle) {
-      tension.lignes.forEach(function (l) {
-        if (l.departement && l[cle] !== null && l[cle] !== undefined) valeurs[l.departement] = l[cle];
-      });
-      return valeurs;
-    }
-    var charge = resultats.charge;
-    if (charge && charge.lignes && indicateur.cles[0] === "taux_occupation") {
-      charge.lignes.forEach(function (l) {
-        if (l.departement && typeof l.taux_occupation === "number" && !(l.departement in valeurs)) {
-          valeurs[l.departement] = l.taux_occupation;
-        }
-      });
-    }
+    ((indicateur.donnees && indicateur.donnees.lignes) || []).forEach(function (l) {
+      var code = l[indicateur.departement];
+      if (code && typeof l[indicateur.cle] === "number") valeurs[code] = l[indicateur.cle];
+    });
     return valeurs;
   }
 
+  /**
+   * Bornes des classes tirées des données : une classe par valeur quand elles sont peu nombreuses, sinon des
+   * quantiles des valeurs distinctes (des départements à égalité ne remplissent pas toutes les classes).
+   */
   function classes(valeurs) {
-    var triees = valeurs.slice().sort(function (a, b) { return a - b; });
+    var distinctes = valeurs.slice().sort(function (a, b) { return a - b; })
+      .filter(function (v, i, t) { return i === 0 || v !== t[i - 1]; });
+    if (distinctes.length <= PALETTE.length) return distinctes.slice(1);
     var seuils = [];
     for (var i = 1; i < PALETTE.length; i++) {
-      var s = triees[Math.min(triees.length - 1, Math.floor((i * triees.length) / PALETTE.length))];
+      var s = distinctes[Math.floor((i * distinctes.length) / PALETTE.length)];
       if (seuils.indexOf(s) < 0) seuils.push(s);
     }
     return seuils;
   }
 
+  /** Les classes qui ont au moins une valeur, bornées par les valeurs extrêmes, avec leur libellé. */
+  function legendeDesClasses(liste, seuils, format) {
+    var lignes = [];
+    for (var i = 0; i <= seuils.length; i++) {
+      var bas = i === 0 ? -Infinity : seuils[i - 1];
+      var haut = i === seuils.length ? Infinity : seuils[i];
+      var dedans = liste.filter(function (v) { return v >= bas && v < haut; });
+      if (!dedans.length) continue;
+      var min = Math.min.apply(null, dedans);
+      var max = Math.max.apply(null, dedans);
+      var texte = min === max ? format(min)
+        : haut === Infinity ? "de " + format(min) + " à " + format(max)
+        : "de " + format(min) + " à moins de " + format(haut);
+      lignes.push({ rang: i, texte: texte });
+    }
+    return lignes;
+  }
+
   function colorerCarte() {
     if (!chemins) return;
-    var cle = document.getElementById("indicateur").value;
-    var indicateur = INDICATEURS[cle];
+    var indicateur = indicateurChoisi();
     var valeurs = valeursParDepartement(indicateur);
     var liste = Object.keys(valeurs).map(function (k) { return valeurs[k]; });
     var seuils = indicateur.seuils || classes(liste);
     function rang(v) {
       var r = 0;
       while (r < seuils.length && v >= seuils[r]) r++;
-      return indicateur.inverse ? seuils.length - r : r;
+      return r;
     }
-    var decalage = PALETTE.length - 1 - seuils.length;
+    // Les classes prennent les teintes les plus foncées d'abord du côté de la tension.
+    function couleur(r) {
+      var decalage = PALETTE.length - 1 - seuils.length;
+      return PALETTE[(indicateur.inverse ? seuils.length - r : r) + decalage];
+    }
     Object.keys(chemins).forEach(function (code) {
       var path = chemins[code];
       var titre = path.querySelector("title");
       var base = titre.textContent.split(" : ")[0];
       if (code in valeurs) {
-        path.setAttribute("fill", PALETTE[rang(valeurs[code]) + decalage]);
+        path.setAttribute("fill", couleur(rang(valeurs[code])));
         path.setAttribute("data-valeur", String(valeurs[code]));
         path.classList.remove("sans-donnee");
         titre.textContent = base + " : " + indicateur.format(valeurs[code]);
@@ -130,17 +147,9 @@
     });
     var legende = document.getElementById("legende");
     legende.textContent = "";
-    var bornes = [-Infinity].concat(seuils, [Infinity]);
-    for (var i = 0; i < bornes.length - 1; i++) {
-      var bas = bornes[i];
-      var haut = bornes[i + 1];
-      var texte = bas === -Infinity ? "moins de " + indicateur.format(haut)
-        : haut === Infinity ? indicateur.format(bas) + " et plus"
-        : "de " + indicateur.format(bas) + " à moins de " + indicateur.format(haut);
-      if (!liste.length) break;
-      var couleur = PALETTE[(indicateur.inverse ? seuils.length - i : i) + decalage];
-      legende.appendChild(el("li", {}, [el("span", { class: "pastille", "data-couleur": couleur }), texte]));
-    }
+    legendeDesClasses(liste, seuils, indicateur.format).forEach(function (classe) {
+      legende.appendChild(el("li", {}, [el("span", { class: "pastille", "data-couleur": couleur(classe.rang) }), classe.texte]));
+    });
     legende.appendChild(el("li", {}, [el("span", { class: "pastille sans-donnee" }), "pas de donnée"]));
     Array.prototype.forEach.call(legende.querySelectorAll("[data-couleur]"), function (s) {
       s.style.backgroundColor = s.getAttribute("data-couleur");
@@ -190,28 +199,18 @@
 
   // --- graphiques -------------------------------------------------------------------------------------------
 
-  function colonneLibelle(donnees) {
-    var texte = (donnees.colonnes || []).filter(function (c) { return !MJPM.estNumerique(c) && c.cle !== "type"; });
-    return (texte[0] || donnees.colonnes[0]).cle;
-  }
-
-  function numeriques(donnees) {
-    return (donnees.colonnes || []).filter(function (c) { return c.type === "entier" || c.type === "decimal"; });
-  }
-
   var MOIS = ["janv.", "févr.", "mars", "avr.", "mai", "juin", "juil.", "août", "sept.", "oct.", "nov.", "déc."];
   function libelleMois(texte) {
     var m = /^(\d{4})-(\d{2})$/.exec(texte);
     return m ? MOIS[Number(m[2]) - 1] + " " + m[1] : texte;
   }
 
-  /** Regroupe les lignes par libellé (les lignes « par type » d'un même mois s'additionnent). */
-  function series(donnees, colonnes) {
-    var cle = colonneLibelle(donnees);
+  /** Regroupe les lignes par valeur de l'abscisse (les lignes d'une même valeur s'additionnent). */
+  function series(donnees, abscisse, colonnes) {
     var ordre = [];
     var sommes = {};
     (donnees.lignes || []).forEach(function (l) {
-      var libelle = String(l[cle]);
+      var libelle = String(l[abscisse]);
       if (!(libelle in sommes)) {
         ordre.push(libelle);
         sommes[libelle] = colonnes.map(function () { return 0; });
@@ -280,27 +279,21 @@
     }
   }
 
-  function tracerHistogramme() {
-    var donnees = resultats["histogramme-individuels"];
-    if (!donnees) return graphiqueBarres(document.getElementById("graphique-histogramme"), [], [], {});
-    var cols = numeriques(donnees);
-    var choisie = cols.filter(function (c) { return /individuel|nombre|effectif|mandataire/.test(c.cle); })[0] || cols[0];
-    if (!choisie) return;
-    graphiqueBarres(document.getElementById("graphique-histogramme"), series(donnees, [choisie]), [choisie.libelle], { valeurs: true, incliner: true });
-  }
-
-  function tracerFlux() {
-    var donnees = resultats.flux;
-    if (!donnees) return graphiqueBarres(document.getElementById("graphique-flux"), [], [], {});
-    var cols = numeriques(donnees);
-    function trouver(exacte, motif) {
-      return cols.filter(function (c) { return c.cle === exacte; })[0] || cols.filter(function (c) { return motif.test(c.cle); })[0];
-    }
-    var ouvertes = trouver("ouvertes", /ouvert/);
-    var fermees = trouver("eteintes", /etein|ferm|clos/);
-    var choisies = ouvertes && fermees ? [ouvertes, fermees] : cols.slice(0, 2);
-    if (!choisies.length) return;
-    graphiqueBarres(document.getElementById("graphique-flux"), series(donnees, choisies), choisies.map(function (c) { return c.libelle; }), { incliner: true });
+  /**
+   * Le graphique déclaré d'un tableau : chaque série est la première de ses colonnes que la réponse contient
+   * (le total, ou la seule colonne qu'un filtre de type garde).
+   */
+  function tracer(cible) {
+    var donnees = resultats[cible.getAttribute("data-tableau")];
+    if (!donnees) return graphiqueBarres(cible, [], [], {});
+    var colonnes = {};
+    (donnees.colonnes || []).forEach(function (c) { colonnes[c.cle] = c; });
+    var choisies = JSON.parse(cible.getAttribute("data-series")).map(function (cles) {
+      return cles.map(function (cle) { return colonnes[cle]; }).filter(Boolean)[0];
+    }).filter(Boolean);
+    var valeursAffichees = choisies.length === 1;
+    graphiqueBarres(cible, series(donnees, cible.getAttribute("data-abscisse"), choisies),
+      choisies.map(function (c) { return c.libelle; }), { valeurs: valeursAffichees, incliner: true });
   }
 
   // --- chargement -------------------------------------------------------------------------------------------
@@ -308,7 +301,7 @@
   var sections = Array.prototype.slice.call(document.querySelectorAll(".tableau-bord"));
   var chargements = sections.map(function (section) {
     var nom = section.getAttribute("data-nom");
-    return MJPM.api(url(nom)).then(
+    return MJPM.api(url(section)).then(
       function (donnees) {
         resultats[nom] = donnees;
         afficherTableau(section, nom, donnees);
@@ -344,8 +337,7 @@
 
   Promise.all(chargements.concat([carte])).then(function () {
     colorerCarte();
-    tracerHistogramme();
-    tracerFlux();
+    Array.prototype.forEach.call(document.querySelectorAll("svg.graphique[data-tableau]"), tracer);
     document.body.setAttribute("data-etat", "pret");
   });
 })();
