@@ -2,7 +2,8 @@
 
 A table is a module of `app.dashboards.tables` holding `TABLE = Table(...)`: its name (its URL), title and
 description, every column it can show (key, French label, type), its own query parameters (a FastAPI dependency),
-the function that computes it, its place in the index and on the page, and the chart the page draws of it. The
+the function that computes it, its place in the index and on the page, the chart or map the page draws of it,
+and the labels the page shows for the codes of a column (the API and the exports keep the codes). The
 router generates its routes (JSON, CSV, XLSX), the index lists it with its columns, the page shows it: adding a
 table is adding one module.
 
@@ -13,7 +14,7 @@ one column per type...). Labels and types always come from the declaration.
 
 import inspect
 import re
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -45,11 +46,13 @@ class Graphique:
 
 @dataclass(frozen=True, slots=True)
 class Carte:
-    """The table colours the map of départements: one row per département in the `departement` column; each
-    indicator is a column, with fixed class bounds or none (bounds computed from the data), and `inverse` when a
-    lower value means more tension (darker)."""
+    """The table colours the map of départements: one row per département in the `departement` column, shown
+    when its `renseigne` column is positive (a département without any professional in the register has no data,
+    not a zero); each indicator is a column, with fixed class bounds or none (bounds computed from the data), and
+    `inverse` when a lower value means more tension (darker)."""
 
     departement: str
+    renseigne: str
     indicateurs: tuple["Indicateur", ...]
 
 
@@ -59,6 +62,14 @@ class Indicateur:
     libelle: str
     seuils: tuple[float, ...] | None = None
     inverse: bool = False
+
+
+@dataclass(frozen=True, slots=True)
+class Variante:
+    """Another view of the table the page offers to download (e.g. the list behind the counts)."""
+
+    libelle: str
+    parametres: Mapping[str, str]
 
 
 @dataclass(frozen=True, slots=True)
@@ -85,6 +96,8 @@ class Table:
     periode: bool = False  # honours the period filters (debut, fin)
     graphique: Graphique | None = None
     carte: Carte | None = None
+    codes: Mapping[str, Mapping[str, str]] = field(default_factory=dict)  # column → French label of each code
+    variantes: tuple[Variante, ...] = ()
     _by_key: dict[str, Colonne] = field(init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:
@@ -93,7 +106,8 @@ class Table:
         if self.graphique is not None:
             page_keys += [self.graphique.abscisse, *(key for keys in self.graphique.series for key in keys)]
         if self.carte is not None:
-            page_keys += [self.carte.departement, *(i.cle for i in self.carte.indicateurs)]
+            page_keys += [self.carte.departement, self.carte.renseigne, *(i.cle for i in self.carte.indicateurs)]
+        page_keys += list(self.codes)
         for key in page_keys:
             if key not in self._by_key:
                 raise ValueError(f"{self.nom}: the page uses an undeclared column {key!r}")

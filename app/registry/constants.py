@@ -9,6 +9,14 @@ class MandataireType(StrEnum):
     PREPOSE = "prepose"
 
 
+# The French label of each code, the one place pages, dashboards and e-mails take it from.
+MANDATAIRE_TYPE_LABELS = {
+    MandataireType.SERVICE: "Service mandataire",
+    MandataireType.INDIVIDUEL: "Mandataire individuel",
+    MandataireType.PREPOSE: "Préposé d'établissement",
+}
+
+
 class MandataireStatut(StrEnum):
     ACTIF = "actif"
     SUSPENDU = "suspendu"
@@ -27,6 +35,20 @@ class Nature(StrEnum):
     SUBROGE_TUTEUR = "subroge_tuteur"
     MANDAT_AD_HOC = "mandat_ad_hoc"
     MANDAT_PROTECTION_FUTURE = "mandat_protection_future"
+
+
+NATURE_LABELS = {
+    Nature.SAUVEGARDE_JUSTICE: "Sauvegarde de justice",
+    Nature.CURATELLE_SIMPLE: "Curatelle simple",
+    Nature.CURATELLE_RENFORCEE: "Curatelle renforcée",
+    Nature.TUTELLE: "Tutelle",
+    Nature.MESURE_ACCOMPAGNEMENT_JUDICIAIRE: "Mesure d'accompagnement judiciaire (MAJ)",
+    Nature.MJAGBF: "Mesure judiciaire d'aide à la gestion du budget familial (MJAGBF)",
+    Nature.SUBROGE_CURATEUR: "Subrogé curateur",
+    Nature.SUBROGE_TUTEUR: "Subrogé tuteur",
+    Nature.MANDAT_AD_HOC: "Mandat ad hoc",
+    Nature.MANDAT_PROTECTION_FUTURE: "Mandat de protection future",
+}
 
 
 class Champ(StrEnum):
@@ -101,6 +123,17 @@ class CategorieEtablissement(StrEnum):
     MAISON_ACCUEIL_SPECIALISEE = "maison_accueil_specialisee"
     USLD = "usld"
     AUTRE = "autre"
+
+
+CATEGORIE_ETABLISSEMENT_LABELS = {
+    CategorieEtablissement.EHPAD: "EHPAD",
+    CategorieEtablissement.HOPITAL: "Hôpital",
+    CategorieEtablissement.HOPITAL_PSYCHIATRIQUE: "Hôpital psychiatrique",
+    CategorieEtablissement.FOYER_ACCUEIL_MEDICALISE: "Foyer d'accueil médicalisé (FAM)",
+    CategorieEtablissement.MAISON_ACCUEIL_SPECIALISEE: "Maison d'accueil spécialisée (MAS)",
+    CategorieEtablissement.USLD: "Unité de soins de longue durée (USLD)",
+    CategorieEtablissement.AUTRE: "Autre établissement",
+}
 
 
 # National MI load bands (domain brief §4: 2012, 1 018 MIs): (lowest load, highest load or None, MIs in the band).

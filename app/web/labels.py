@@ -1,20 +1,9 @@
 """French labels of the API vocabularies, shown by the pages (the API itself keeps its stable codes)."""
 
 from app.designation.constants import Famille
-from app.registry.constants import LieuVie, MandataireType, Nature, Specialite
+from app.registry.constants import MANDATAIRE_TYPE_LABELS, NATURE_LABELS, LieuVie, Specialite
 
-NATURES = {
-    Nature.SAUVEGARDE_JUSTICE: "Sauvegarde de justice",
-    Nature.CURATELLE_SIMPLE: "Curatelle simple",
-    Nature.CURATELLE_RENFORCEE: "Curatelle renforcée",
-    Nature.TUTELLE: "Tutelle",
-    Nature.MESURE_ACCOMPAGNEMENT_JUDICIAIRE: "Mesure d'accompagnement judiciaire (MAJ)",
-    Nature.MJAGBF: "Mesure judiciaire d'aide à la gestion du budget familial (MJAGBF)",
-    Nature.SUBROGE_CURATEUR: "Subrogé curateur",
-    Nature.SUBROGE_TUTEUR: "Subrogé tuteur",
-    Nature.MANDAT_AD_HOC: "Mandat ad hoc",
-    Nature.MANDAT_PROTECTION_FUTURE: "Mandat de protection future",
-}
+NATURES = NATURE_LABELS
 
 LIEUX_VIE = {
     LieuVie.DOMICILE: "Domicile",
@@ -23,11 +12,7 @@ LIEUX_VIE = {
     LieuVie.SDF: "Sans domicile fixe",
 }
 
-TYPES = {
-    MandataireType.SERVICE: "Service mandataire",
-    MandataireType.INDIVIDUEL: "Mandataire individuel",
-    MandataireType.PREPOSE: "Préposé d'établissement",
-}
+TYPES = MANDATAIRE_TYPE_LABELS
 
 SPECIALITES = {
     Specialite.BELGIQUE: "Intervient en Belgique",

@@ -281,14 +281,26 @@ def dashboards_page(request: Request, session: SessionDep, settings: SettingsDep
     sections = []
     for table in TABLES.values():
         # The common filters go to every table, the others to the tables that take them (nature, distance...).
-        query = urlencode({k: v for k, v in filters.items() if k in COMMON_PAGE_FILTERS or k in table.parametres_noms})
+        kept = {k: v for k, v in filters.items() if k in COMMON_PAGE_FILTERS or k in table.parametres_noms}
+        query = urlencode(kept)
         suffix = f"?{query}" if query else ""
+        variantes = []
+        for variante in table.variantes:
+            variante_query = urlencode({**kept, **variante.parametres})
+            variantes.append(
+                {
+                    "libelle": variante.libelle,
+                    "csv": f"/tableaux-de-bord/{table.nom}.csv?{variante_query}",
+                    "xlsx": f"/tableaux-de-bord/{table.nom}.xlsx?{variante_query}",
+                }
+            )
         sections.append(
             {
                 "table": table,
                 "requete": query,
                 "csv": f"/tableaux-de-bord/{table.nom}.csv{suffix}",
                 "xlsx": f"/tableaux-de-bord/{table.nom}.xlsx{suffix}",
+                "variantes": variantes,
             }
         )
     carte = next(table for table in TABLES.values() if table.carte is not None)

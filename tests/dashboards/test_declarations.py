@@ -77,3 +77,16 @@ def test_a_declaration_names_its_columns_once():
             ordre=99,
             graphique=Graphique(titre="G", legende="L", abscisse="n", series=(("x",),)),
         )
+
+
+def test_the_page_is_laid_out_from_the_declarations(client, make_token):
+    headers = make_token("agent", region="32")
+    page = client.get("/tableaux-de-bord", headers=headers, params={"departement": "59", "nature": "tutelle"}).text
+    positions = [page.index(f'id="tableau-{name}"') for name in TABLES]
+    assert positions == sorted(positions)  # in the declared order
+    assert 'data-nom="couverture" data-requete="departement=59&amp;nature=tutelle"' in page
+    assert 'data-nom="charge" data-requete="departement=59"' in page  # nature is couverture's own parameter
+    assert """data-abscisse="tranche" data-series='[["individuels"]]'""" in page
+    assert "<option value=\"places_pour_1000\" data-seuils='[]' data-inverse>" in page
+    assert """data-codes='{"type": {"individuel": "Mandataire individuel",""" in page
+    assert 'href="/tableaux-de-bord/fraicheur.csv?departement=59&amp;par=mandataire"' in page

@@ -88,6 +88,9 @@ def test_coverage_for_a_tribunal_counts_those_who_serve_it_in_every_format(clien
     assert douai["filtres"]["tribunal"] == DOUAI_TJ
 
     table = coverage(client, admin, **params)
+    assert table["titre"] == "Communes sans professionnel disponible à moins de 5 km (Curatelle renforcée)"
+    assert "« Curatelle renforcée »" in table["note"] and "curatelle_renforcee" not in table["note"]
+    assert "qui peuvent servir le tribunal choisi" in table["note"]
     for suffix, read in ((".csv", read_csv), (".xlsx", read_xlsx)):
         exported = client.get(f"/tableaux-de-bord/couverture{suffix}", headers=admin, params=params)
         assert exported.status_code == 200, exported.text

@@ -24,6 +24,7 @@ from app.auth.service import create_token
 from app.config import Settings
 from app.database import build_engine
 from app.demo.seed import seed_demo
+from app.geo.gazetteer import load_gazetteer
 from app.geo.repository import sync_tribunaux
 from app.main import create_app
 from tests.support import migrate, serving
@@ -174,6 +175,35 @@ def test_overview_map_and_filters(server, page):
         page.get_by_label("Colorer selon").select_option("taux_occupation")
         page.screenshot(path=ARTIFACTS / f"tableaux-de-bord-{departement}.png", full_page=True)
     assert figures["59"] != figures["62"], figures
+
+
+def test_national_dashboards_in_french_with_a_legend_from_the_data(server, page):
+    """An administrator sees the whole country while only one région has data: the legend's classes come from
+    the values (no "moins de 0"), codes read as French labels, the tables' titles and notes name no code."""
+    base, _tokens, engine = server
+    with sessionmaker(bind=engine).begin() as session:
+        secret = Settings(database_url="sqlite://", environment="test").token_secret.get_secret_value()
+        token = create_token(session, secret=secret, gazetteer=load_gazetteer(), role=Role.ADMIN)
+    sign_in(page, base, "/tableaux-de-bord", token)
+    dashboards_ready(page)
+    page.get_by_label("Colorer selon").select_option("places_pour_1000")
+    legend = page.locator("#legende li").all_inner_texts()
+    assert not any("moins de 0" in text for text in legend), legend
+    fills = page.locator("#carte path[data-code][fill]").evaluate_all("paths => paths.map(p => p.getAttribute('fill'))")
+    # The départements without any professional in the register have no data, not a zero.
+    coloured = page.locator("#carte path[data-code][fill]").evaluate_all("paths => paths.map(p => p.dataset.code)")
+    assert sorted(coloured) == ["02", "59", "60", "62", "80"]
+    assert len(set(fills)) >= 2 and len(legend) >= 3, (set(fills), legend)
+    types = page.locator("#tableau-charge tbody td").all_inner_texts()
+    assert "Préposé d'établissement" in types and "prepose" not in types
+    assert "Hôpital" in page.locator("#tableau-preposes tbody").inner_text()
+    for name in ("couverture", "fraicheur"):
+        text = page.locator(f"#tableau-{name}").inner_text()
+        assert "curatelle_renforcee" not in text and "`" not in text and "type=prepose" not in text, name
+    assert "Curatelle renforcée" in page.locator("#titre-couverture").inner_text()
+    listing = page.locator("#tableau-fraicheur").get_by_role("link", name="CSV").nth(1).get_attribute("href")
+    assert "par=mandataire" in listing
+    page.screenshot(path=ARTIFACTS / "tableaux-de-bord-national.png", full_page=True)
 
 
 def test_judge_matches_and_reserves(server, page):

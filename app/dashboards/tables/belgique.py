@@ -11,7 +11,7 @@ from app.dashboards.perimeter import Perimetre
 from app.dashboards.schemas import Value
 from app.dashboards.table import Contenu, Table, colonne
 from app.geo.gazetteer import Gazetteer
-from app.registry.constants import MesureStatut
+from app.registry.constants import MANDATAIRE_TYPE_LABELS, MesureStatut
 from app.registry.models import Mandataire, Mesure
 
 NOTE = (
@@ -98,4 +98,5 @@ TABLE = Table(
     calcul=belgique,
     ordre=6,
     periode=True,
+    codes={"type": MANDATAIRE_TYPE_LABELS},
 )

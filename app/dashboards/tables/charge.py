@@ -18,6 +18,7 @@ from app.dashboards.folding import (
 from app.dashboards.perimeter import Perimetre
 from app.dashboards.table import Contenu, Table, colonne
 from app.geo.gazetteer import Gazetteer
+from app.registry.constants import MANDATAIRE_TYPE_LABELS
 
 NOTE = (
     "Professionnels inscrits (actifs, suspendus ou en cessation ; les retirés de la liste sont exclus). "
@@ -60,4 +61,5 @@ TABLE = Table(
     calcul=charge,
     parametres=par_territoire,
     ordre=1,
+    codes={"type": MANDATAIRE_TYPE_LABELS},
 )

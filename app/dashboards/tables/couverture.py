@@ -19,7 +19,7 @@ from app.dashboards.schemas import Value
 from app.dashboards.table import Contenu, Table, colonne
 from app.geo.distance import haversine_km
 from app.geo.gazetteer import Gazetteer
-from app.registry.constants import MandataireType, Nature
+from app.registry.constants import MANDATAIRE_TYPE_LABELS, NATURE_LABELS, MandataireType, Nature
 from app.registry.models import Mandataire, MandataireDepartement, MandataireNature, Site
 from app.registry.repository import available_on, serves_tribunal
 
@@ -143,18 +143,23 @@ def couverture(
         if perimetre.type == MandataireType.PREPOSE
         else (
             " Les préposés, qui ne prennent que les résidents de leurs établissements, ne sont comptés qu'avec le "
-            "filtre type=prepose."
+            f"filtre de type « {MANDATAIRE_TYPE_LABELS[MandataireType.PREPOSE]} »."
         )
     )
+    restrictions = (
+        "Seuls comptent les professionnels qui peuvent servir le tribunal choisi."
+        if perimetre.tribunal is not None
+        else "Les restrictions d'un professionnel à certains tribunaux ne sont pas prises en compte."
+    )
     return Contenu(
-        titre=f"Communes sans professionnel disponible à moins de {distance_km:g} km ({nature.value})",
+        titre=f"Communes sans professionnel disponible à moins de {distance_km:g} km ({NATURE_LABELS[nature]})",
         note=(
             f"{len(lignes)} communes, {concerned} habitants ({share} de la population du périmètre), sans "
             "professionnel disponible à portée : actif, acceptant de nouvelles mesures, non absent aujourd'hui, "
-            f"avec des places libres, dont le titre couvre la nature « {nature.value} », inscrit sur la liste du "
-            f"département de la commune et ayant un site à moins de {distance_km:g} km à vol d'oiseau (distance du "
-            "grand cercle depuis la mairie). Distance : celle du site disponible le plus proche (vide s'il n'y en a "
-            "aucun). Les restrictions d'un professionnel à certains tribunaux ne sont pas prises en compte." + excluded
+            f"avec des places libres, dont le titre couvre la nature « {NATURE_LABELS[nature]} », inscrit sur la "
+            f"liste du département de la commune et ayant un site à moins de {distance_km:g} km à vol d'oiseau "
+            "(distance du grand cercle depuis la mairie). Distance : celle du site disponible le plus proche (vide "
+            "s'il n'y en a aucun). " + restrictions + excluded
         ),
         filtres=perimetre.filtres(nature=nature.value, distance_km=distance_km),
         lignes=lignes,

@@ -15,16 +15,11 @@ from app.designation.constants import ReservationStatut
 from app.designation.models import Reservation
 from app.errors import InvalidInput
 from app.geo.gazetteer import Gazetteer
-from app.registry.constants import MandataireType
+from app.registry.constants import MANDATAIRE_TYPE_LABELS
 from app.registry.models import Mandataire, Mesure
 
 DEFAULT_MONTHS = 12
 MAX_MONTHS = 360  # one row per month
-TYPE_LABELS = {
-    MandataireType.SERVICE: "service",
-    MandataireType.INDIVIDUEL: "individuel",
-    MandataireType.PREPOSE: "préposé",
-}
 FLOWS = (("ouvertes", "Mesures ouvertes"), ("eteintes", "Mesures éteintes"))
 ANSWERS = (
     ("reservations_acceptees", ReservationStatut.ACCEPTEE),
@@ -126,7 +121,7 @@ def flux(session: Session, *, gazetteer: Gazetteer, perimetre: Perimetre) -> Con
 
 def _flow_columns(prefix: str, label: str):
     return (
-        *(colonne(f"{prefix}_{kind.value}", f"{label} ({TYPE_LABELS[kind]})") for kind in TYPES),
+        *(colonne(f"{prefix}_{kind.value}", f"{label} ({MANDATAIRE_TYPE_LABELS[kind]})") for kind in TYPES),
         colonne(prefix, label),
     )
 

@@ -10,9 +10,9 @@ from sqlalchemy.orm import Session
 from app.dashboards import repository
 from app.dashboards.folding import TERRITOIRE, ratio, territory_cells, territory_code, territory_keys
 from app.dashboards.perimeter import Perimetre
-from app.dashboards.table import Contenu, Table, colonne
+from app.dashboards.table import Contenu, Table, Variante, colonne
 from app.geo.gazetteer import Gazetteer
-from app.registry.constants import MandataireStatut
+from app.registry.constants import MANDATAIRE_TYPE_LABELS, MandataireStatut
 
 STALE_AFTER_DAYS = 31
 ParFraicheur = Literal["departement", "region", "mandataire"]
@@ -100,7 +100,7 @@ def fraicheur(session: Session, *, gazetteer: Gazetteer, perimetre: Perimetre, p
                 (r["plus_ancienne_mise_a_jour"] for r in lignes if r["plus_ancienne_mise_a_jour"]), default=None
             ),
         },
-        note=NOTE + " La liste des professionnels concernés : le même tableau avec le paramètre par=mandataire.",
+        note=NOTE + " La liste des professionnels concernés est la variante « par professionnel » de ce tableau.",
         filtres=perimetre.filtres(par=par),
         cles=[*keys, "professionnels", "perimes", "part_perimes", "plus_ancienne_mise_a_jour"],
     )
@@ -127,4 +127,6 @@ TABLE = Table(
     calcul=fraicheur,
     parametres=parametres,
     ordre=7,
+    codes={"type": MANDATAIRE_TYPE_LABELS},
+    variantes=(Variante("Liste des professionnels concernés", {"par": "mandataire"}),),
 )

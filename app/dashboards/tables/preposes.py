@@ -6,7 +6,7 @@ from sqlalchemy.orm import Session
 from app.dashboards.perimeter import Perimetre
 from app.dashboards.table import Contenu, Table, colonne
 from app.geo.gazetteer import Gazetteer
-from app.registry.constants import MandataireStatut, MandataireType
+from app.registry.constants import CATEGORIE_ETABLISSEMENT_LABELS, MandataireStatut, MandataireType
 from app.registry.models import Etablissement, Mandataire, MandataireEtablissement
 
 OBLIGED_PLACES = 80  # public establishments with more permanent places must have a préposé
@@ -86,4 +86,5 @@ TABLE = Table(
     ),
     calcul=preposes,
     ordre=8,
+    codes={"categorie": CATEGORIE_ETABLISSEMENT_LABELS},
 )

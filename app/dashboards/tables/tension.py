@@ -121,6 +121,7 @@ TABLE = Table(
     ordre=2,
     carte=Carte(
         departement="departement",
+        renseigne="professionnels",
         indicateurs=(
             # Fixed classes: well below, near, at, beyond the declared capacity.
             Indicateur(

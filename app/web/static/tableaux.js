@@ -1,5 +1,6 @@
 /* mjpm-match : page des tableaux de bord. Lit les tableaux JSON de /tableaux-de-bord/{nom} avec les filtres
-   de la page, les affiche en tableaux, colore la carte des départements et trace les deux graphiques. */
+   de la page, les affiche en tableaux, colore la carte des départements et trace les graphiques, selon ce que
+   la page déclare de chaque tableau (colonnes des séries et de la carte, libellés des codes). */
 (function () {
   "use strict";
 
@@ -17,6 +18,21 @@
     return "/tableaux-de-bord/" + section.getAttribute("data-nom") + (q ? "?" + q : "");
   }
 
+  /** Les lignes avec le libellé français des codes, pour les colonnes dont la page déclare les libellés. */
+  function avecLibelles(section, donnees) {
+    var codes = JSON.parse(section.getAttribute("data-codes") || "{}");
+    var cles = Object.keys(codes);
+    if (!cles.length) return donnees;
+    function traduire(ligne) {
+      var copie = Object.assign({}, ligne);
+      cles.forEach(function (cle) {
+        if (typeof copie[cle] === "string" && codes[cle][copie[cle]]) copie[cle] = codes[cle][copie[cle]];
+      });
+      return copie;
+    }
+    return Object.assign({}, donnees, { lignes: (donnees.lignes || []).map(traduire) });
+  }
+
   function afficherTableau(section, nom, donnees) {
     var titre = section.querySelector("h2");
     if (donnees.titre) titre.textContent = donnees.titre;
@@ -27,7 +43,7 @@
     if (!lignes.length) {
       contenu.appendChild(el("p", { class: "note", texte: "Aucune ligne pour ces filtres." }));
     } else {
-      contenu.appendChild(MJPM.tableau(donnees, { titreId: titre.id, limite: LIGNES_AFFICHEES }));
+      contenu.appendChild(MJPM.tableau(avecLibelles(section, donnees), { titreId: titre.id, limite: LIGNES_AFFICHEES }));
       if (lignes.length > LIGNES_AFFICHEES) {
         contenu.appendChild(el("p", {
           class: "note",
@@ -66,15 +82,19 @@
       format: function (v) { return MJPM.formater(v, type); },
       donnees: donnees,
       departement: select.getAttribute("data-departement"),
+      renseigne: select.getAttribute("data-renseigne"),
     };
   }
 
-  /** Valeurs par département, lues dans la colonne déclarée du tableau qui colore la carte. */
+  /**
+   * Valeurs par département, lues dans la colonne déclarée du tableau qui colore la carte ; un département sans
+   * professionnel inscrit n'a pas de donnée (et non une valeur nulle).
+   */
   function valeursParDepartement(indicateur) {
     var valeurs = {};
     ((indicateur.donnees && indicateur.donnees.lignes) || []).forEach(function (l) {
       var code = l[indicateur.departement];
-      if (code && typeof l[indicateur.cle] === "number") valeurs[code] = l[indicateur.cle];
+      if (code && l[indicateur.renseigne] > 0 && typeof l[indicateur.cle] === "number") valeurs[code] = l[indicateur.cle];
     });
     return valeurs;
   }
