@@ -2,6 +2,7 @@
 
 from app.designation.constants import Famille
 from app.registry.constants import MANDATAIRE_TYPE_LABELS, NATURE_LABELS, LieuVie, Specialite
+from app.transfer.constants import MotifTransfert
 
 NATURES = NATURE_LABELS
 
@@ -47,6 +48,17 @@ RESERVATION_STATUTS = {
     "refusee": "refusée",
     "annulee": "annulée",
     "expiree": "expirée",
+}
+
+
+MOTIFS_TRANSFERT = {
+    MotifTransfert.RETRAITE: "Départ à la retraite",
+    MotifTransfert.RETRAIT_AGREMENT: "Retrait de l'agrément ou de l'autorisation",
+    MotifTransfert.DECES: "Décès",
+    MotifTransfert.FERMETURE_ANTENNE: "Fermeture d'une antenne",
+    MotifTransfert.MALADIE: "Longue maladie",
+    MotifTransfert.SURCHARGE: "Surcharge",
+    MotifTransfert.AUTRE: "Autre motif",
 }
 
 

@@ -49,6 +49,7 @@ MAP_TOLERANCE_DEG, MAP_GRID_DEG = 0.01, 0.001
 DASHBOARD_ROLES = frozenset({Role.AGENT, Role.ADMIN})
 COMMON_PAGE_FILTERS = frozenset({*COMMON_FILTERS, "debut", "fin"})
 JUDGE_ROLES = frozenset({Role.MAGISTRAT, Role.GREFFIER, Role.ADMIN})
+TRANSFER_ROLES = DASHBOARD_ROLES | JUDGE_ROLES
 ROLE_LABELS = {
     Role.ADMIN: "administrateur",
     Role.AGENT: "agent de la cohésion sociale",
@@ -326,6 +327,26 @@ def dashboards_page(request: Request, session: SessionDep, settings: SettingsDep
 
 
 # --- judge's page ---------------------------------------------------------------------------------------------
+
+
+@router.get("/transferts-de-mesures", response_class=HTMLResponse)
+def transfers_page(request: Request, session: SessionDep, settings: SettingsDep, gazetteer: GazetteerDep) -> Response:
+    principal = _page_principal(request, session, settings, gazetteer)
+    if (refused := _guard(request, principal, TRANSFER_ROLES, "Transferts de mesures")) is not None:
+        return refused
+    assert principal is not None
+    return _render(
+        request,
+        "transferts.html",
+        {
+            "principal": principal,
+            "role": ROLE_LABELS[principal.role],
+            "peut_calculer": principal.role in DASHBOARD_ROLES,
+            "peut_decider": principal.role in JUDGE_ROLES,
+            "motifs": {code.value: nom for code, nom in labels.MOTIFS_TRANSFERT.items()},
+            "libelles": labels.for_js(),
+        },
+    )
 
 
 @router.get("/juge", response_class=HTMLResponse)

@@ -240,3 +240,47 @@ def test_judge_matches_and_reserves(server, page):
     with engine.connect() as connection:
         row = connection.execute(text("SELECT statut, famille FROM reservation WHERE numero_rg = '26/E2E-0001'")).one()
     assert tuple(row) == ("en_attente", "aucun_proche_disponible"), name
+
+
+def test_agent_plans_a_transfer_and_the_judge_confirms_a_proposal(server, page):
+    base, tokens, engine = server
+    with engine.connect() as connection:
+        # A small caseload with measures at Lille: the individual professional with the fewest, some at Lille.
+        source = connection.execute(
+            text("""
+            SELECT m.mandataire_id FROM mesure m JOIN tribunal t ON t.id = m.tribunal_id
+            JOIN mandataire p ON p.id = m.mandataire_id
+            WHERE m.statut = 'en_cours' AND p.type = 'individuel'
+            GROUP BY m.mandataire_id
+            HAVING SUM(CASE WHEN t.siret = :lille THEN 1 ELSE 0 END) >= 1 AND COUNT(*) >= 3
+            ORDER BY COUNT(*), m.mandataire_id LIMIT 1"""),
+            {"lille": LILLE_TJ},
+        ).scalar_one()
+    sign_in(page, base, "/transferts-de-mesures", tokens["agent"])
+    page.get_by_label("Identifiant du professionnel qui cesse").fill(str(source))
+    page.get_by_label("Motif").select_option("retraite")
+    page.get_by_role("button", name="Calculer le plan").click()
+    page.wait_for_selector("#mesures tbody tr")
+    assert "calculé" in page.locator("#message").inner_text()
+    assert page.locator("#mesures tbody tr").count() >= 3
+    assert page.get_by_role("link", name="Télécharger (XLSX)").count() == 1
+    page.screenshot(path=ARTIFACTS / "transfert-agent.png", full_page=True)
+
+    page.context.clear_cookies()
+    sign_in(page, base, "/transferts-de-mesures", tokens["juge"])
+    page.get_by_role("button", name="Ouvrir le plan").first.click()
+    page.wait_for_selector("#mesures tbody tr")
+    first = page.locator("#mesures tbody tr").first
+    rg = first.locator("td").nth(1).inner_text()
+    first.get_by_role("button", name="Garder la proposition").click()
+    page.wait_for_selector("#mesures .a-confirmer")
+    page.get_by_label(f"Confirmer la mesure {rg}").check()
+    page.get_by_role("button", name="Confirmer les mesures cochées").click()
+    page.locator("#message", has_text="réservation(s) envoyée(s)").wait_for()
+    page.locator("#mesures tbody td", has_text="réservation envoyée").first.wait_for()
+    page.screenshot(path=ARTIFACTS / "transfert-juge.png", full_page=True)
+    with engine.connect() as connection:
+        row = connection.execute(
+            text("SELECT statut, ancien_mandataire_id FROM reservation WHERE numero_rg = :rg"), {"rg": rg}
+        ).one()
+    assert tuple(row) == ("en_attente", source)
