@@ -213,3 +213,25 @@ def test_agents_export_the_plan_and_its_state(client, world):
     assert xlsx.status_code == 200 and xlsx.content[:2] == b"PK"
     assert client.get(f"/transferts/{plan['id']}.pdf", headers=world["agent"]).status_code in (404, 422)
     assert client.get(f"/transferts/{plan['id']}.csv", headers=world["arras"]).status_code == 404
+
+
+def test_judges_of_two_tribunals_confirm_their_parts_and_the_loads_match_a_recount(client, world, session):
+    plan = create_plan(client, world).json()
+    for judge in ("lille", "douai"):
+        items = client.get(f"/transferts/{plan['id']}", headers=world[judge]).json()["mesures"]
+        for item in items:
+            url = f"/transferts/{plan['id']}/mesures/{item['mesure_id']}/choix"
+            kept = {"mandataire": item["proposition"]["mandataire_id"]}
+            assert client.put(url, headers=world[judge], json=kept).status_code == 200
+        confirmed = client.post(
+            f"/transferts/{plan['id']}/confirmation",
+            headers=world[judge],
+            json={"mesures": [item["mesure_id"] for item in items]},
+        )
+        assert confirmed.status_code == 200, confirmed.text
+        assert {m["decision"] for m in confirmed.json()["mesures"]} == {"confirmee"}
+    everything = client.get(f"/transferts/{plan['id']}", headers=world["agent"]).json()["mesures"]
+    assert len(everything) == 7 and {m["decision"] for m in everything} == {"confirmee"}
+    assert_counters_equal_recount(session)
+    source = client.get(f"/mandataires/{world['source']['id']}", headers=world["agent"]).json()
+    assert source["mesures_en_cours"] == 0
