@@ -20,7 +20,7 @@ from app.audit.service import purge
 from app.auth.constants import Role
 from app.auth.service import create_token, list_tokens, revoke_token
 from app.config import PROJECT_ROOT, get_settings
-from app.database import WRITE_INTENT, begin_write, build_engine, build_session_factory, utcnow
+from app.database import WRITE_INTENT, build_engine, build_session_factory, utcnow, write_transaction
 from app.demo.seed import database_is_empty, seed_demo
 from app.demo.tokens import demo_tokens
 from app.demo.tunables import Scale
@@ -63,10 +63,8 @@ def database() -> Iterator[Engine]:
 @contextmanager
 def transaction(engine: Engine) -> Iterator[Session]:
     track_registry_changes()
-    with build_session_factory(engine)() as session:  # closing without commit rolls back
-        begin_write(session)
+    with write_transaction(build_session_factory(engine)) as session:
         yield session
-        session.commit()
 
 
 def fail(error: DomainError) -> None:

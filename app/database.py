@@ -1,12 +1,14 @@
 """Engine, sessions and the declarative base shared by every domain's models."""
 
 from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import UTC, datetime
 from pathlib import Path
 
 from pydantic_core import to_json
 from sqlalchemy import DateTime, Engine, MetaData, TypeDecorator, create_engine, event
 from sqlalchemy.engine import make_url
+from sqlalchemy.exc import DBAPIError
 from sqlalchemy.orm import DeclarativeBase, Session, sessionmaker
 
 # Explicit constraint names keep migrations identical on SQLite and PostgreSQL.
@@ -40,10 +42,28 @@ def _configure_sqlite(dbapi_connection, _record) -> None:
     cursor.close()
 
 
+# The BEGIN a SQLite transaction will send before its first statement (connection.info key).
+_PENDING_BEGIN = "mjpm_pending_begin"
+
+
 def _begin_sqlite(connection) -> None:
     # A transaction that will write after reading must take the write lock up front: in WAL mode a deferred
     # transaction whose snapshot went stale fails at once instead of waiting ("database is locked").
-    connection.exec_driver_sql("BEGIN IMMEDIATE" if connection.get_execution_options().get(WRITE_INTENT) else "BEGIN")
+    # The BEGIN itself waits for the first statement (`_send_pending_begin`): a route's write session is begun by
+    # a dependency in one worker thread and used by the route in another; a lock taken in the first would be held
+    # while the route waits for a free thread, and threads blocked on that lock would never free one.
+    begin = "BEGIN IMMEDIATE" if connection.get_execution_options().get(WRITE_INTENT) else "BEGIN"
+    connection.info[_PENDING_BEGIN] = begin
+
+
+def _send_pending_begin(connection, cursor, _statement, _parameters, _context, _executemany) -> None:
+    begin = connection.info.pop(_PENDING_BEGIN, None)
+    if begin is not None:
+        cursor.execute(begin)
+
+
+def _end_sqlite(connection) -> None:
+    connection.info.pop(_PENDING_BEGIN, None)  # a transaction that never ran a statement
 
 
 def _json_serializer(value) -> str:
@@ -63,6 +83,9 @@ def build_engine(
         engine = create_engine(url, connect_args={"check_same_thread": False}, json_serializer=_json_serializer)
         event.listen(engine, "connect", _configure_sqlite)
         event.listen(engine, "begin", _begin_sqlite)
+        event.listen(engine, "before_cursor_execute", _send_pending_begin)
+        event.listen(engine, "commit", _end_sqlite)
+        event.listen(engine, "rollback", _end_sqlite)
         return engine
     return create_engine(
         url,
@@ -78,8 +101,21 @@ def build_session_factory(engine: Engine) -> sessionmaker[Session]:
     return sessionmaker(bind=engine, expire_on_commit=False)
 
 
+# PostgreSQL's deadlock victim and serialization failure: the transaction changed nothing and may run again.
+TRANSIENT_SQLSTATES = frozenset({"40P01", "40001"})
+
+
 def begin_write(session: Session) -> None:
-    """Start the session's transaction as a writer: BEGIN IMMEDIATE on SQLite (PostgreSQL needs nothing).
+    """Start the session's transaction as a writer. This is the one write-transaction policy of the service:
+    every unit of work that writes starts here (routes through `app.dependencies.WriteSessionDep`, commands and
+    workers through `write_transaction`).
+
+    - SQLite: BEGIN IMMEDIATE takes the database's write lock before the first read, and the busy timeout
+      (`_configure_sqlite`) makes a second writer wait for it; a deferred transaction that read first would
+      fail at its first write ("database is locked") whenever another writer committed in between.
+    - PostgreSQL: READ COMMITTED, nothing to do here; rows are locked in the order documented in
+      `app.registry.load`, and a request that still ends as a deadlock victim is replayed whole
+      (`app.dependencies.RetryTransactions`).
 
     The read-only transaction a request may already hold (authentication) is ended first. A session bound to a
     connection (tests' outer transaction) keeps it: the connection's transaction is the caller's business."""
@@ -88,6 +124,21 @@ def begin_write(session: Session) -> None:
     if session.in_transaction():
         session.commit()
     session.connection(execution_options={WRITE_INTENT: True})
+
+
+def is_transient_conflict(error: BaseException) -> bool:
+    """A PostgreSQL deadlock or serialization failure: the whole transaction may simply be run again."""
+    return isinstance(error, DBAPIError) and getattr(error.orig, "sqlstate", None) in TRANSIENT_SQLSTATES
+
+
+@contextmanager
+def write_transaction(factory: sessionmaker[Session]) -> Iterator[Session]:
+    """One unit of work that writes, outside a request (commands, workers): begun as a writer (`begin_write`),
+    committed at the end of the block, rolled back if it raises."""
+    with factory() as session:  # closing without commit rolls back
+        begin_write(session)
+        yield session
+        session.commit()
 
 
 def session_scope(factory: sessionmaker[Session]) -> Iterator[Session]:

@@ -1,16 +1,26 @@
 """Dependencies shared by every domain: settings and database sessions, read from the app's state.
 
 Dependencies that only read in-memory state are `async def`: FastAPI then calls them on the event loop instead
-of sending each one to the thread pool, a hop that costs more than the work on the hot /match path."""
+of sending each one to the thread pool, a hop that costs more than the work on the hot /match path.
 
+The write-transaction policy of the service is declared here once: every route that writes takes
+`WriteSessionDep` (a test checks it, `tests/concurrency/test_write_policy.py`), and the app retries a whole request
+that PostgreSQL aborted as a deadlock victim (`RetryTransactions`). See `app.database.begin_write`."""
+
+import asyncio
+import logging
+import random
 from collections.abc import Iterator
 from typing import Annotated
 
 from fastapi import Depends, Request
 from sqlalchemy.orm import Session
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from app.config import Settings
-from app.database import session_scope
+from app.database import begin_write, is_transient_conflict, session_scope
+
+logger = logging.getLogger("mjpm.transactions")
 
 
 async def get_app_settings(request: Request) -> Settings:
@@ -21,5 +31,64 @@ def get_session(request: Request) -> Iterator[Session]:
     yield from session_scope(request.app.state.session_factory)
 
 
+def get_write_session(session: Annotated[Session, Depends(get_session)]) -> Session:
+    """The request's session (the one authentication used), its transaction begun as a writer: SQLite's write
+    lock is taken before the route reads anything, so two writes queue instead of failing. A sync function: the
+    wait for the lock happens in the thread pool, never on the event loop."""
+    begin_write(session)
+    return session
+
+
 SettingsDep = Annotated[Settings, Depends(get_app_settings)]
 SessionDep = Annotated[Session, Depends(get_session)]
+WriteSessionDep = Annotated[Session, Depends(get_write_session)]
+
+
+class RetryTransactions:
+    """Replays a whole request whose transaction PostgreSQL aborted as a deadlock victim or serialization failure
+    (the other transaction went through; ours changed nothing), at most `attempts` times, before any byte of the
+    answer is sent. The body the app read is kept and replayed, so the retry is the same request from the start:
+    dependencies, session, service and commit. Locks are taken in one order (`app.registry.load`), so this is a
+    safety net, not the rule."""
+
+    def __init__(self, app: ASGIApp, attempts: int = 3) -> None:
+        self.app = app
+        self.attempts = attempts
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http" or scope["method"] in ("GET", "HEAD", "OPTIONS"):
+            await self.app(scope, receive, send)
+            return
+        received: list[Message] = []  # what the app read of the request, for a replay
+        for attempt in range(1, self.attempts + 1):
+            started: list[bool] = []
+            try:
+                await self.app(dict(scope), _replaying(received, receive), _watching(send, started))
+                return
+            except Exception as error:
+                if started or attempt == self.attempts or not is_transient_conflict(error):
+                    raise
+                logger.warning("transaction abandonnée par la base (%s), essai %s", type(error).__name__, attempt)
+                await asyncio.sleep(random.uniform(0.01, 0.05) * attempt)
+
+
+def _replaying(received: list[Message], receive: Receive) -> Receive:
+    """A `receive` that first gives back the messages already read, then reads (and keeps) the next ones."""
+    replay = iter(list(received))
+
+    async def receive_again() -> Message:
+        message = next(replay, None)
+        if message is None:
+            message = await receive()
+            received.append(message)
+        return message
+
+    return receive_again
+
+
+def _watching(send: Send, started: list[bool]) -> Send:
+    async def send_and_note(message: Message) -> None:
+        started.append(True)
+        await send(message)
+
+    return send_and_note

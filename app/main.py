@@ -18,6 +18,7 @@ from app.audit.router import router as audit_router
 from app.config import Settings, get_settings
 from app.dashboards.router import router as dashboards_router
 from app.database import build_engine, build_session_factory
+from app.dependencies import RetryTransactions
 from app.designation.router import router as designation_router
 from app.errors import install_error_handlers
 from app.geo.gazetteer import load_gazetteer
@@ -87,6 +88,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.state.settings = settings
     track_registry_changes()
     install_error_handlers(app)
+    app.add_middleware(RetryTransactions)  # a PostgreSQL deadlock victim is replayed, never a 500
     app.include_router(system_router)
     app.include_router(geo_router)
     app.include_router(professionals_router)  # before the registry: /mandataires/moi

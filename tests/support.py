@@ -1,19 +1,30 @@
-"""Helpers shared by tests: scratch databases and migrations."""
+"""Helpers shared by tests: scratch databases and migrations, a real server, concurrent requests."""
 
+import os
 import socket
 import threading
 import time
 import uuid
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
+from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
+from dataclasses import dataclass
 from pathlib import Path
 
+import httpx
 import uvicorn
 from alembic import command
 from sqlalchemy import Engine, create_engine, text
 from sqlalchemy.engine import make_url
+from sqlalchemy.orm import sessionmaker
 
+from app.auth.constants import Role
+from app.auth.service import create_token
 from app.cli import alembic_config
+from app.config import Settings
+from app.database import build_engine
+from app.geo.gazetteer import Gazetteer
+from app.geo.repository import sync_tribunaux
 
 
 @contextmanager
@@ -92,3 +103,61 @@ def serving(app) -> Iterator[str]:
     finally:
         server.should_exit = True
         thread.join(timeout=30)
+
+
+@dataclass(frozen=True)
+class LiveServer:
+    """The app behind a real server over a committed scratch database (see `live_server`)."""
+
+    base: str
+    engine: Engine
+    settings: Settings
+    gazetteer: Gazetteer
+
+    def token(self, role: str, **scope) -> dict[str, str]:
+        """A new token committed in the database; returns its Authorization header."""
+        with sessionmaker(bind=self.engine).begin() as session:
+            value = create_token(
+                session,
+                secret=self.settings.token_secret.get_secret_value(),
+                gazetteer=self.gazetteer,
+                role=Role(role),
+                **scope,
+            )
+        return {"Authorization": f"Bearer {value}"}
+
+    def client(self) -> httpx.Client:
+        return httpx.Client(base_url=self.base, timeout=60)
+
+    def at_once(self, calls: Sequence[tuple[str, str, dict]]) -> list[httpx.Response]:
+        """Send every (method, path, httpx keyword arguments) from its own thread and connection, released
+        together; the answers in the order of `calls`."""
+        barrier = threading.Barrier(len(calls))
+
+        def send(call: tuple[str, str, dict]) -> httpx.Response:
+            method, path, kwargs = call
+            with self.client() as own_connection:
+                barrier.wait()
+                return own_connection.request(method, path, **kwargs)
+
+        with ThreadPoolExecutor(max_workers=len(calls)) as pool:
+            return list(pool.map(send, calls))
+
+
+@contextmanager
+def live_server(directory: Path, gazetteer: Gazetteer, prefix: str) -> Iterator[LiveServer]:
+    """A uvicorn server on 127.0.0.1 over a migrated scratch database of the engine under test
+    (`MJPM_TEST_DATABASE_URL`), tribunals loaded: what requests commit is really committed."""
+    from app.main import create_app  # the app imports every domain: only when a server is wanted
+
+    with scratch_database_url(os.environ.get("MJPM_TEST_DATABASE_URL", "sqlite://"), directory, prefix) as url:
+        engine = build_engine(url)
+        migrate(engine)
+        settings = Settings(database_url=url, environment="test")
+        with sessionmaker(bind=engine).begin() as session:
+            sync_tribunaux(session, gazetteer)
+        try:
+            with serving(create_app(settings)) as base:
+                yield LiveServer(base, engine, settings, gazetteer)
+        finally:
+            engine.dispose()

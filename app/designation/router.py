@@ -2,14 +2,13 @@
 
 from typing import Annotated
 
-from fastapi import APIRouter, Depends, Header, Query, Response
+from fastapi import APIRouter, Depends, Header, Query
 
 from app.auth.constants import Role
 from app.auth.dependencies import require_roles
 from app.auth.exceptions import Forbidden
 from app.auth.principal import Principal
-from app.database import begin_write
-from app.dependencies import SessionDep, SettingsDep
+from app.dependencies import SessionDep, SettingsDep, WriteSessionDep
 from app.designation import service
 from app.designation.constants import ReservationStatut
 from app.designation.models import Reservation
@@ -67,18 +66,17 @@ def reservation_out(reservation: Reservation, session) -> ReservationOut:
 def create_reservation(
     payload: ReservationCreate,
     principal: Judges,
-    session: SessionDep,
+    session: WriteSessionDep,
     settings: SettingsDep,
     gazetteer: GazetteerDep,
     cache: IndexCacheDep,
-    response: Response,
     idempotency_key: Annotated[
         str | None, Header(max_length=100, description="Rend sûre la répétition d'une requête")
     ] = None,
 ) -> ReservationOut:
-    """Reserve a professional from a shortlist: creates a pending measure holding one place, atomically."""
-    begin_write(session)
-    reservation, created = service.reserve(
+    """Reserve a professional from a shortlist: creates a pending measure holding one place, atomically.
+    A retry with the same `Idempotency-Key` (same token) gets the first answer, also while the first runs."""
+    reservation = service.reserve(
         session,
         principal=principal,
         cache=cache,
@@ -88,8 +86,6 @@ def create_reservation(
         idempotency_key=idempotency_key,
     )
     session.commit()
-    if not created:
-        response.status_code = 200
     return reservation_out(reservation, session)
 
 
@@ -105,12 +101,11 @@ def accept_reservation(
     reservation_id: int,
     payload: AcceptationIn,
     principal: Professional,
-    session: SessionDep,
+    session: WriteSessionDep,
     settings: SettingsDep,
     locator: LocatorDep,
 ) -> ReservationOut:
-    begin_write(session)
-    reservation = service.get_reservation(session, principal=principal, reservation_id=reservation_id)
+    reservation = service.get_reservation(session, principal=principal, reservation_id=reservation_id, for_update=True)
     service.accept(
         session, principal=principal, locator=locator, settings=settings, reservation=reservation, payload=payload
     )
@@ -120,10 +115,9 @@ def accept_reservation(
 
 @router.post("/reservations/{reservation_id}/refus", response_model=ReservationOut, responses=ERRORS)
 def refuse_reservation(
-    reservation_id: int, payload: RefusIn, principal: Professional, session: SessionDep, settings: SettingsDep
+    reservation_id: int, payload: RefusIn, principal: Professional, session: WriteSessionDep, settings: SettingsDep
 ) -> ReservationOut:
-    begin_write(session)
-    reservation = service.get_reservation(session, principal=principal, reservation_id=reservation_id)
+    reservation = service.get_reservation(session, principal=principal, reservation_id=reservation_id, for_update=True)
     service.refuse(session, principal=principal, settings=settings, reservation=reservation, payload=payload)
     session.commit()
     return reservation_out(reservation, session)
@@ -131,10 +125,9 @@ def refuse_reservation(
 
 @router.delete("/reservations/{reservation_id}", response_model=ReservationOut, responses=ERRORS)
 def cancel_reservation(
-    reservation_id: int, principal: Judges, session: SessionDep, settings: SettingsDep
+    reservation_id: int, principal: Judges, session: WriteSessionDep, settings: SettingsDep
 ) -> ReservationOut:
-    begin_write(session)
-    reservation = service.get_reservation(session, principal=principal, reservation_id=reservation_id)
+    reservation = service.get_reservation(session, principal=principal, reservation_id=reservation_id, for_update=True)
     service.cancel(session, principal=principal, settings=settings, reservation=reservation)
     session.commit()
     return reservation_out(reservation, session)

@@ -31,6 +31,7 @@ from app.registry.constants import MesureStatut
 from app.registry.load import LoadShare, apply_load_change
 from app.registry.models import Mandataire, Mesure
 from app.registry.service import add_mesure, place_of
+from app.scheduler.locks import lock_for_transaction
 
 
 class ReservationNotFound(NotFound):
@@ -54,8 +55,12 @@ def can_read(principal: Principal, reservation: Reservation) -> bool:
     return False
 
 
-def get_reservation(session: Session, *, principal: Principal, reservation_id: int) -> Reservation:
-    reservation = session.get(Reservation, reservation_id)
+def get_reservation(
+    session: Session, *, principal: Principal, reservation_id: int, for_update: bool = False
+) -> Reservation:
+    """With `for_update` (an answer is coming), the reservation's row is locked first: concurrent answers to one
+    reservation queue, and the second sees the first's outcome (the lock order of `app.registry.load`)."""
+    reservation = session.get(Reservation, reservation_id, with_for_update=for_update or None)
     if reservation is None or not can_read(principal, reservation):
         raise ReservationNotFound(f"réservation introuvable : {reservation_id}", loc=["path", "reservation_id"])
     return reservation
@@ -128,16 +133,19 @@ def reserve(
     gazetteer: Gazetteer,
     payload: ReservationCreate,
     idempotency_key: str | None,
-) -> tuple[Reservation, bool]:
-    """Returns the reservation and whether it was created now (False: a retry with the same Idempotency-Key)."""
+) -> Reservation:
+    """The new reservation, or the one an earlier request with the same Idempotency-Key created (a retry gets
+    the first answer). Retries of one key that arrive together queue on the key: the first creates, the others
+    then find its reservation."""
     if idempotency_key is not None:
+        lock_for_transaction(session.connection(), f"reservation:{principal.token_id}:{idempotency_key}")
         existing = session.scalar(
             select(Reservation).where(
                 Reservation.token_id == principal.token_id, Reservation.idempotency_key == idempotency_key
             )
         )
         if existing is not None:
-            return existing, False
+            return existing
     record = session.get(MatchRecord, payload.match_id)
     if record is None or (principal.is_judicial and record.tribunal_id != principal.tribunal_id):
         raise NotFound(
@@ -238,7 +246,7 @@ def reserve(
         f"Le {tribunal.nom} vous a réservé une mesure ({reservation.nature}, RG {reservation.numero_rg}). "
         f"Merci de l'accepter ou de la refuser avant le {reservation.expires_at:%d/%m/%Y}.",
     )
-    return reservation, True
+    return reservation
 
 
 # --- answering -------------------------------------------------------------------------------------
@@ -261,8 +269,10 @@ def _release(session: Session, reservation: Reservation) -> None:
         apply_load_change(session, before, LoadShare.of(mesure))
         return
     if mesure is not None:
-        apply_load_change(session, LoadShare.of(mesure), None)
+        share = LoadShare.of(mesure)
         session.delete(mesure)
+        session.flush()  # the measure's row before the counters (lock order of app.registry.load)
+        apply_load_change(session, share, None)
     reservation.mesure_id = None
 
 
@@ -480,6 +490,7 @@ def expire_and_remind(session: Session, *, settings: Settings, now: datetime) ->
         select(Reservation)
         .where(Reservation.statut == ReservationStatut.EN_ATTENTE, Reservation.expires_at <= now)
         .order_by(Reservation.id)
+        .with_for_update()  # reservations first, by id: the lock order of app.registry.load
     ):
         _release(session, reservation)
         _answer(session, None, settings, reservation, ReservationStatut.EXPIREE, "reservation_expiree", {}, now=now)

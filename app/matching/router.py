@@ -7,7 +7,7 @@ from fastapi import APIRouter, Depends, Path
 from app.auth.constants import Role
 from app.auth.dependencies import require_roles
 from app.auth.principal import Principal
-from app.dependencies import SessionDep, SettingsDep
+from app.dependencies import SessionDep, SettingsDep, WriteSessionDep
 from app.errors import InvalidInput, error_responses
 from app.geo.dependencies import GazetteerDep, LocatorDep
 from app.matching import service
@@ -27,7 +27,7 @@ Departement = Annotated[str, Path(pattern=r"^(\d{2}|2[AB]|97[1-6])$")]
 def match(
     payload: MatchRequest,
     principal: Judges,
-    session: SessionDep,
+    session: WriteSessionDep,
     settings: SettingsDep,
     gazetteer: GazetteerDep,
     locator: LocatorDep,
@@ -79,7 +79,7 @@ def get_weights(
 
 @router.put("/poids/{departement}", response_model=WeightsOut, responses=error_responses(401, 403, 422))
 def set_weights(
-    departement: Departement, payload: WeightsIn, principal: Admin, session: SessionDep, gazetteer: GazetteerDep
+    departement: Departement, payload: WeightsIn, principal: Admin, session: WriteSessionDep, gazetteer: GazetteerDep
 ) -> WeightsOut:
     """Override the score weights for one département (administrators; a request can never set its own)."""
     _known(departement, gazetteer)

@@ -13,8 +13,7 @@ from fastapi.routing import APIRoute
 
 from app.auth.constants import Role
 from app.auth.principal import Principal
-from app.database import begin_write
-from app.dependencies import SessionDep, SettingsDep
+from app.dependencies import SessionDep, SettingsDep, WriteSessionDep
 from app.errors import DomainError, error_responses
 from app.geo.dependencies import GazetteerDep, LocatorDep
 from app.professionals import service
@@ -144,13 +143,12 @@ def update_disponibilite(
     mandataire_id: int,
     payload: DisponibiliteUpdate,
     principal: SelfOrAdmin,
-    session: SessionDep,
+    session: WriteSessionDep,
     gazetteer: GazetteerDep,
 ) -> DisponibiliteOut:
     """Declare availability: capacity, new measures switch, absences (add, change, remove; no overlap),
     radius, specialities, languages, antennes' capacities. A capacity above the regional norms is accepted with
     a warning. `version` is the one read (409 when stale)."""
-    begin_write(session)
     mandataire = registry.get_managed_mandataire(session, principal=principal, mandataire_id=mandataire_id)
     service.update_disponibilite(
         session, principal=principal, gazetteer=gazetteer, mandataire=mandataire, payload=payload
@@ -171,7 +169,7 @@ def update_disponibilite(
 def upsert_mesures_lot(
     payload: LotIn,
     principal: SelfOrAdmin,
-    session: SessionDep,
+    session: WriteSessionDep,
     gazetteer: GazetteerDep,
     locator: LocatorDep,
     settings: SettingsDep,
@@ -186,8 +184,6 @@ def upsert_mesures_lot(
     reasons naming the field. Measures reserved by a judge and still pending are never touched; measures the
     batch does not mention are never removed. With `dry_run`, the same report and nothing written (the ids of
     measures it would create are null)."""
-    if not dry_run:  # a dry run only reads: it must not hold the write lock
-        begin_write(session)
     owner = service.writable_mandataire(session, principal=principal, mandataire_id=mandataire)
     batch = service.Batch(session, gazetteer, locator, settings, owner)
     report = service.upsert_lot(batch, mesures=payload.mesures, strict=strict, dry_run=dry_run)
@@ -222,7 +218,7 @@ def upsert_mesures_lot(
 def import_mesures(
     fichier: Annotated[UploadFile, File(description="CSV (UTF-8 ou Windows-1252) ou XLSX, colonnes du modèle e-MJPM")],
     principal: Importer,
-    session: SessionDep,
+    session: WriteSessionDep,
     gazetteer: GazetteerDep,
     locator: LocatorDep,
     settings: SettingsDep,
@@ -233,7 +229,6 @@ def import_mesures(
     ville, civilite, annee, numero_rg, numero_dossier, residence, tribunal_siret, antenne`), French labels
     accepted; a 4-digit postcode is Belgian. All or nothing: with any rejected line nothing is written and the
     report lists every rejected line (line number, column, reason)."""
-    begin_write(session)
     owner = service.writable_mandataire(session, principal=principal, mandataire_id=mandataire)
     report = service.import_sheet(
         service.Batch(session, gazetteer, locator, settings, owner),
@@ -262,14 +257,13 @@ def replace_mesure(
     mesure_id: int,
     payload: MesureReplace,
     principal: SelfOrAdmin,
-    session: SessionDep,
+    session: WriteSessionDep,
     gazetteer: GazetteerDep,
     locator: LocatorDep,
     settings: SettingsDep,
 ) -> MesureOut:
     """Full replacement of a measure with the `version` read (409 when stale): an optional field left out is
     cleared. A measure reserved by a judge and still pending answers 409 `reservation_en_attente`."""
-    begin_write(session)
     mesure = registry.get_writable_mesure(session, principal=principal, mesure_id=mesure_id)
     service.replace_mesure(
         session,

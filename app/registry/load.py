@@ -1,6 +1,15 @@
 """The one load-update path: every change of a measure moves its professional's and site's counters here,
 with SQL increments in the caller's transaction, so concurrent changes never overwrite each other and the
-counters can never drift from the measures (a property test recounts them after random sequences)."""
+counters can never drift from the measures (a property test recounts them after random sequences).
+
+Lock order (PostgreSQL takes row locks as a transaction writes; two transactions that take the same rows in
+opposite orders deadlock). Every unit of work that changes measures locks, in this order:
+1. the reservation it answers (`SELECT … FOR UPDATE`: answers, cancellation, expiry by id);
+2. the measures it changes: read `FOR UPDATE` before a change (`get_writable_mesure`), written (inserted,
+   updated or deleted) before any counter moves;
+3. last, the counters, through this module only: professionals, then sites, each by id (`_write_deltas`).
+A request that still loses a deadlock is replayed whole (`app.dependencies.RetryTransactions`); on SQLite every
+writer holds the database's write lock from its first statement (`app.database.begin_write`)."""
 
 from collections import defaultdict
 from collections.abc import Iterable

@@ -8,7 +8,7 @@ from fastapi import APIRouter, Depends, Query, Response, status
 from app.auth.constants import Role
 from app.auth.dependencies import CurrentPrincipal, require_roles
 from app.auth.principal import Principal
-from app.dependencies import SessionDep, SettingsDep
+from app.dependencies import SessionDep, SettingsDep, WriteSessionDep
 from app.errors import error_responses
 from app.geo.dependencies import GazetteerDep, LocatorDep
 from app.geo.tribunals import resolve_tribunal
@@ -50,7 +50,7 @@ WRITE_ERRORS = error_responses(401, 403, 404, 409, 422)
 
 @router.post("/mandataires", status_code=status.HTTP_201_CREATED, response_model=MandataireOut, responses=WRITE_ERRORS)
 def create_mandataire(
-    payload: MandataireCreate, principal: Managers, session: SessionDep, gazetteer: GazetteerDep
+    payload: MandataireCreate, principal: Managers, session: WriteSessionDep, gazetteer: GazetteerDep
 ) -> MandataireOut:
     mandataire = service.create_mandataire(session, principal=principal, gazetteer=gazetteer, payload=payload)
     session.commit()
@@ -108,7 +108,7 @@ def update_mandataire(
     mandataire_id: int,
     payload: MandataireUpdate,
     principal: ManagersAndSelf,
-    session: SessionDep,
+    session: WriteSessionDep,
     gazetteer: GazetteerDep,
 ) -> MandataireOut:
     mandataire = service.get_managed_mandataire(session, principal=principal, mandataire_id=mandataire_id)
@@ -119,7 +119,7 @@ def update_mandataire(
 
 @router.post("/mandataires/{mandataire_id}/sites", status_code=201, response_model=SiteOut, responses=WRITE_ERRORS)
 def add_site(
-    mandataire_id: int, payload: SiteIn, principal: ManagersAndSelf, session: SessionDep, gazetteer: GazetteerDep
+    mandataire_id: int, payload: SiteIn, principal: ManagersAndSelf, session: WriteSessionDep, gazetteer: GazetteerDep
 ) -> SiteOut:
     mandataire = service.get_managed_mandataire(session, principal=principal, mandataire_id=mandataire_id)
     site = service.add_site(session, gazetteer=gazetteer, mandataire=mandataire, payload=payload)
@@ -133,7 +133,7 @@ def update_site(
     site_id: int,
     payload: SitePatch,
     principal: ManagersAndSelf,
-    session: SessionDep,
+    session: WriteSessionDep,
     gazetteer: GazetteerDep,
 ) -> SiteOut:
     mandataire = service.get_managed_mandataire(session, principal=principal, mandataire_id=mandataire_id)
@@ -143,7 +143,7 @@ def update_site(
 
 
 @router.delete("/mandataires/{mandataire_id}/sites/{site_id}", status_code=204, responses=WRITE_ERRORS)
-def delete_site(mandataire_id: int, site_id: int, principal: ManagersAndSelf, session: SessionDep) -> Response:
+def delete_site(mandataire_id: int, site_id: int, principal: ManagersAndSelf, session: WriteSessionDep) -> Response:
     mandataire = service.get_managed_mandataire(session, principal=principal, mandataire_id=mandataire_id)
     service.delete_site(session, mandataire=mandataire, site_id=site_id)
     session.commit()
@@ -153,7 +153,9 @@ def delete_site(mandataire_id: int, site_id: int, principal: ManagersAndSelf, se
 @router.post(
     "/mandataires/{mandataire_id}/absences", status_code=201, response_model=AbsenceOut, responses=WRITE_ERRORS
 )
-def add_absence(mandataire_id: int, payload: AbsenceIn, principal: ManagersAndSelf, session: SessionDep) -> AbsenceOut:
+def add_absence(
+    mandataire_id: int, payload: AbsenceIn, principal: ManagersAndSelf, session: WriteSessionDep
+) -> AbsenceOut:
     mandataire = service.get_managed_mandataire(session, principal=principal, mandataire_id=mandataire_id)
     absence = service.add_absence(session, mandataire=mandataire, payload=payload)
     session.commit()
@@ -163,7 +165,9 @@ def add_absence(mandataire_id: int, payload: AbsenceIn, principal: ManagersAndSe
 
 
 @router.delete("/mandataires/{mandataire_id}/absences/{absence_id}", status_code=204, responses=WRITE_ERRORS)
-def delete_absence(mandataire_id: int, absence_id: int, principal: ManagersAndSelf, session: SessionDep) -> Response:
+def delete_absence(
+    mandataire_id: int, absence_id: int, principal: ManagersAndSelf, session: WriteSessionDep
+) -> Response:
     mandataire = service.get_managed_mandataire(session, principal=principal, mandataire_id=mandataire_id)
     service.delete_absence(session, mandataire=mandataire, absence_id=absence_id)
     session.commit()
@@ -175,7 +179,7 @@ def delete_absence(mandataire_id: int, absence_id: int, principal: ManagersAndSe
 
 @router.post("/etablissements", status_code=201, response_model=EtablissementOut, responses=WRITE_ERRORS)
 def create_etablissement(
-    payload: EtablissementIn, principal: Managers, session: SessionDep, gazetteer: GazetteerDep
+    payload: EtablissementIn, principal: Managers, session: WriteSessionDep, gazetteer: GazetteerDep
 ) -> Etablissement:
     etablissement = service.create_etablissement(session, principal=principal, gazetteer=gazetteer, payload=payload)
     session.commit()
@@ -205,7 +209,7 @@ def update_etablissement(
     etablissement_id: int,
     payload: EtablissementPatch,
     principal: Managers,
-    session: SessionDep,
+    session: WriteSessionDep,
     gazetteer: GazetteerDep,
 ) -> Etablissement:
     etablissement = service.get_etablissement(session, etablissement_id=etablissement_id)
@@ -223,7 +227,7 @@ def update_etablissement(
 def create_mesure(
     payload: MesureCreate,
     principal: MeasureWriters,
-    session: SessionDep,
+    session: WriteSessionDep,
     gazetteer: GazetteerDep,
     locator: LocatorDep,
     settings: SettingsDep,
@@ -275,7 +279,7 @@ def update_mesure(
     mesure_id: int,
     payload: MesureUpdate,
     principal: MeasureWriters,
-    session: SessionDep,
+    session: WriteSessionDep,
     locator: LocatorDep,
     settings: SettingsDep,
 ) -> MesureOut:
@@ -288,7 +292,7 @@ def update_mesure(
 
 
 @router.delete("/mesures/{mesure_id}", status_code=204, responses=WRITE_ERRORS)
-def delete_mesure(mesure_id: int, principal: MeasureWriters, session: SessionDep) -> Response:
+def delete_mesure(mesure_id: int, principal: MeasureWriters, session: WriteSessionDep) -> Response:
     service.delete_mesure(
         session, mesure=service.get_writable_mesure(session, principal=principal, mesure_id=mesure_id)
     )

@@ -391,8 +391,8 @@ def update_etablissement(
 # --- measures --------------------------------------------------------------------------------------
 
 
-def get_mesure(session: Session, *, principal: Principal, mesure_id: int) -> Mesure:
-    mesure = session.get(Mesure, mesure_id)
+def get_mesure(session: Session, *, principal: Principal, mesure_id: int, for_update: bool = False) -> Mesure:
+    mesure = session.get(Mesure, mesure_id, with_for_update={"of": Mesure} if for_update else None)
     if mesure is None or not principal.can_read_mesure(
         mesure.mandataire_id, mesure.tribunal_id, mesure.tribunal.departement
     ):
@@ -401,7 +401,8 @@ def get_mesure(session: Session, *, principal: Principal, mesure_id: int) -> Mes
 
 
 def get_writable_mesure(session: Session, *, principal: Principal, mesure_id: int) -> Mesure:
-    mesure = get_mesure(session, principal=principal, mesure_id=mesure_id)
+    """The measure a route is about to change, its row locked first (the lock order of `app.registry.load`)."""
+    mesure = get_mesure(session, principal=principal, mesure_id=mesure_id, for_update=True)
     if not principal.can_write_mesure(mesure.mandataire_id):
         raise Forbidden("seul le mandataire de la mesure (ou un administrateur) la modifie")
     return mesure
@@ -570,9 +571,10 @@ def update_mesure(
 
 
 def delete_mesure(session: Session, *, mesure: Mesure) -> None:
-    apply_load_change(session, LoadShare.of(mesure), None)
+    share = LoadShare.of(mesure)
     session.delete(mesure)
-    session.flush()
+    session.flush()  # the measure's row before the counters (lock order of app.registry.load)
+    apply_load_change(session, share, None)
 
 
 def list_mesures(session: Session, *, principal: Principal, limit: int, offset: int, **filters):

@@ -160,7 +160,7 @@ def build_target(session, gazetteer, departement: str, insee: str, tribunal: str
         locator=GazetteerLocator(gazetteer),
         payload=MatchRequest(**match_body(tribunal, insee)),
     )
-    reservation, _ = reserve(
+    reservation = reserve(
         session,
         principal=ADMIN,
         cache=IndexCache(),
