@@ -11,8 +11,8 @@ from app.auth.dependencies import require_roles
 from app.auth.principal import Principal
 from app.dashboards.exports import export_response
 from app.dashboards.schemas import Colonne, Tableau
-from app.database import begin_write, utcnow
-from app.dependencies import SessionDep, SettingsDep
+from app.database import utcnow
+from app.dependencies import SessionDep, SettingsDep, WriteSessionDep
 from app.errors import error_responses
 from app.geo.dependencies import GazetteerDep
 from app.matching.dependencies import IndexCacheDep
@@ -83,13 +83,12 @@ def transfert_out(session: Session, transfert: Transfert, principal: Principal) 
 def create_transfert(
     payload: TransfertCreate,
     principal: Agents,
-    session: SessionDep,
+    session: WriteSessionDep,
     settings: SettingsDep,
     gazetteer: GazetteerDep,
     cache: IndexCacheDep,
 ) -> TransfertOut:
     """Compute the optimal plan for a professional's measures in progress (all, one antenne's, or a selection)."""
-    begin_write(session)
     transfert = service.create_plan(
         session, principal=principal, cache=cache, settings=settings, gazetteer=gazetteer, payload=payload
     )
@@ -200,12 +199,11 @@ def choose_transfert(
     mesure_id: MesureId,
     payload: ChoixIn,
     principal: Judges,
-    session: SessionDep,
+    session: WriteSessionDep,
     gazetteer: GazetteerDep,
     cache: IndexCacheDep,
 ) -> TransfertOut:
     """Keep the proposal (name the proposed professional) or replace it by another eligible professional."""
-    begin_write(session)
     item = service.choose(
         session,
         principal=principal,
@@ -224,13 +222,12 @@ def confirm_transfert(
     transfert_id: TransfertId,
     payload: ConfirmationIn,
     principal: Judges,
-    session: SessionDep,
+    session: WriteSessionDep,
     settings: SettingsDep,
     gazetteer: GazetteerDep,
     cache: IndexCacheDep,
 ) -> TransfertOut:
     """Send the retained professionals a reservation for these measures: all of them or none."""
-    begin_write(session)
     service.confirm(
         session,
         principal=principal,
@@ -245,9 +242,8 @@ def confirm_transfert(
 
 
 @router.post("/transferts/{transfert_id}/cloture", response_model=TransfertOut, responses=ERRORS)
-def close_transfert(transfert_id: TransfertId, principal: Agents, session: SessionDep) -> TransfertOut:
+def close_transfert(transfert_id: TransfertId, principal: Agents, session: WriteSessionDep) -> TransfertOut:
     """Close the plan: its measures may enter a new one; reservations already sent go on."""
-    begin_write(session)
     transfert = service.close(session, principal=principal, transfert_id=transfert_id)
     session.commit()
     return transfert_out(session, transfert, principal)
