@@ -18,7 +18,6 @@ from sqlalchemy.orm import Session
 
 from app.audit.service import purge
 from app.auth.constants import Role
-from app.auth.service import create_token, list_tokens, revoke_token
 from app.config import PROJECT_ROOT, get_settings
 from app.database import WRITE_INTENT, build_engine, build_session_factory, utcnow, write_transaction
 from app.demo.seed import database_is_empty, seed_demo
@@ -34,6 +33,7 @@ from app.notifications.commands import send_notifications
 from app.observability import logging_config
 from app.professionals.service import import_mesures
 from app.scheduler.locks import lock_for_transaction
+from app.tokens.service import create_token, list_tokens, revoke_token
 
 cli = typer.Typer(help="mjpm-match : administration du service.", no_args_is_help=True, add_completion=False)
 db_cli = typer.Typer(help="Base de données.", no_args_is_help=True)

@@ -28,7 +28,6 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from app.auth.constants import Role  # noqa: E402
 from app.auth.principal import Principal  # noqa: E402
-from app.auth.service import create_token  # noqa: E402
 from app.config import Settings  # noqa: E402
 from app.database import build_engine  # noqa: E402
 from app.geo.gazetteer import load_gazetteer  # noqa: E402
@@ -36,6 +35,7 @@ from app.geo.repository import sync_tribunaux  # noqa: E402
 from app.registry import service  # noqa: E402
 from app.registry.models import Mesure  # noqa: E402
 from app.registry.schemas import MandataireCreate  # noqa: E402
+from app.tokens.service import create_token  # noqa: E402
 from benchmarks.common import (  # noqa: E402
     VAR,
     add_database_argument,

@@ -19,9 +19,9 @@ from sqlalchemy.orm import sessionmaker
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from app.auth.constants import Role  # noqa: E402
-from app.auth.service import create_token  # noqa: E402
 from app.config import Settings  # noqa: E402
 from app.geo.gazetteer import load_gazetteer  # noqa: E402
+from app.tokens.service import create_token  # noqa: E402
 from benchmarks.common import (  # noqa: E402
     add_database_argument,
     chosen,

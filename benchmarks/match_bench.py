@@ -26,7 +26,6 @@ from sqlalchemy.orm import sessionmaker
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from app.auth.constants import Role  # noqa: E402
-from app.auth.service import create_token  # noqa: E402
 from app.config import Settings  # noqa: E402
 from app.database import utcnow  # noqa: E402
 from app.geo.gazetteer import load_gazetteer  # noqa: E402
@@ -34,6 +33,7 @@ from app.geo.models import Tribunal  # noqa: E402
 from app.matching import engine  # noqa: E402
 from app.matching.repository import build_index, live_loads  # noqa: E402
 from app.matching.service import TUNING  # noqa: E402
+from app.tokens.service import create_token  # noqa: E402
 from benchmarks.common import (  # noqa: E402
     UVICORN,
     add_database_argument,

@@ -14,13 +14,13 @@ from sqlalchemy import Connection, Engine
 from sqlalchemy.orm import Session, sessionmaker
 
 from app.auth.constants import Role
-from app.auth.service import create_token
 from app.config import Settings
 from app.database import build_engine, session_scope
 from app.dependencies import get_session
 from app.geo.gazetteer import Gazetteer, load_gazetteer
 from app.geo.repository import sync_tribunaux
 from app.main import create_app
+from app.tokens.service import create_token
 from tests.support import migrate, scratch_database_url
 
 

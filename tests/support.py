@@ -19,12 +19,12 @@ from sqlalchemy.engine import make_url
 from sqlalchemy.orm import sessionmaker
 
 from app.auth.constants import Role
-from app.auth.service import create_token
 from app.cli import alembic_config
 from app.config import Settings
 from app.database import build_engine
 from app.geo.gazetteer import Gazetteer
 from app.geo.repository import sync_tribunaux
+from app.tokens.service import create_token
 
 
 @contextmanager

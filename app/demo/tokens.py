@@ -4,10 +4,10 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from app.auth.constants import Role
-from app.auth.service import create_token
 from app.geo.gazetteer import Gazetteer
 from app.registry.constants import MandataireStatut, MandataireType
 from app.registry.models import Mandataire, MandataireDepartement
+from app.tokens.service import create_token
 
 DEMO_TRIBUNAL = "17590111500709"  # Tribunal judiciaire de Lille
 

@@ -26,11 +26,9 @@ from fastapi.templating import Jinja2Templates
 from shapely.geometry import mapping
 
 from app.auth.constants import JUDICIAL_ROLES, Role
-from app.auth.dependencies import CSRF_HEADER, CSRF_VALUE, TOKEN_COOKIE
+from app.auth.dependencies import CSRF_HEADER, CSRF_VALUE, TOKEN_COOKIE, PagePrincipal, principal_of
 from app.auth.exceptions import NotAuthenticated
 from app.auth.principal import Principal
-from app.auth.service import authenticate
-from app.config import Settings
 from app.dashboards.dependencies import COMMON_FILTERS
 from app.dashboards.tables import TABLES
 from app.dependencies import SessionDep, SettingsDep
@@ -87,23 +85,6 @@ templates.env.globals.update(static_url=static_url, csrf_header=CSRF_HEADER, csr
 # --- who is asking --------------------------------------------------------------------------------------------
 
 
-def _token(request: Request) -> str | None:
-    scheme, _, value = request.headers.get("authorization", "").partition(" ")
-    if scheme.lower() == "bearer" and value.strip():
-        return value.strip()
-    return request.cookies.get(TOKEN_COOKIE) or None
-
-
-def _page_principal(request: Request, session, settings: Settings, gazetteer: Gazetteer) -> Principal | None:
-    token = _token(request)
-    if token is None:
-        return None
-    try:
-        return authenticate(session, secret=settings.token_secret.get_secret_value(), gazetteer=gazetteer, token=token)
-    except NotAuthenticated:
-        return None
-
-
 def _safe_next(target: str | None) -> str | None:
     """Only a local path (no scheme, no host, no `//`) may be a redirect target after sign-in."""
     if not target or not target.startswith("/") or target.startswith("//") or "\\" in target:
@@ -158,7 +139,7 @@ def sign_in_form(request: Request, suivant: str | None = None) -> HTMLResponse:
 
 
 @router.post("/connexion", response_class=HTMLResponse)
-def sign_in(
+async def sign_in(
     request: Request,
     session: SessionDep,
     settings: SettingsDep,
@@ -179,8 +160,8 @@ def sign_in(
     principal = None
     if jeton.strip():
         try:
-            principal = authenticate(
-                session, secret=settings.token_secret.get_secret_value(), gazetteer=gazetteer, token=jeton.strip()
+            principal = await principal_of(
+                jeton.strip(), request=request, session=session, settings=settings, gazetteer=gazetteer
             )
         except NotAuthenticated:
             principal = None
@@ -268,8 +249,7 @@ def _tribunal_options(gazetteer: Gazetteer, keep) -> list[dict]:
 
 
 @router.get("/tableaux-de-bord", response_class=HTMLResponse)
-def dashboards_page(request: Request, session: SessionDep, settings: SettingsDep, gazetteer: GazetteerDep) -> Response:
-    principal = _page_principal(request, session, settings, gazetteer)
+def dashboards_page(request: Request, principal: PagePrincipal, gazetteer: GazetteerDep) -> Response:
     if (refused := _guard(request, principal, DASHBOARD_ROLES, "Tableaux de bord")) is not None:
         return refused
     assert principal is not None
@@ -330,8 +310,7 @@ def dashboards_page(request: Request, session: SessionDep, settings: SettingsDep
 
 
 @router.get("/transferts-de-mesures", response_class=HTMLResponse)
-def transfers_page(request: Request, session: SessionDep, settings: SettingsDep, gazetteer: GazetteerDep) -> Response:
-    principal = _page_principal(request, session, settings, gazetteer)
+def transfers_page(request: Request, principal: PagePrincipal, gazetteer: GazetteerDep) -> Response:
     if (refused := _guard(request, principal, TRANSFER_ROLES, "Transferts de mesures")) is not None:
         return refused
     assert principal is not None
@@ -350,8 +329,7 @@ def transfers_page(request: Request, session: SessionDep, settings: SettingsDep,
 
 
 @router.get("/juge", response_class=HTMLResponse)
-def judge_page(request: Request, session: SessionDep, settings: SettingsDep, gazetteer: GazetteerDep) -> Response:
-    principal = _page_principal(request, session, settings, gazetteer)
+def judge_page(request: Request, principal: PagePrincipal, session: SessionDep, gazetteer: GazetteerDep) -> Response:
     if (refused := _guard(request, principal, JUDGE_ROLES, "Désignation d'un mandataire")) is not None:
         return refused
     assert principal is not None
@@ -413,7 +391,6 @@ def departements_geojson(request: Request, gazetteer: GazetteerDep) -> Response:
 
 
 @router.get("/")
-def home(request: Request, session: SessionDep, settings: SettingsDep, gazetteer: GazetteerDep) -> Response:
+def home(principal: PagePrincipal) -> Response:
     """The page of the signed-in role, else the sign-in form."""
-    principal = _page_principal(request, session, settings, gazetteer)
     return RedirectResponse(_home(principal) if principal else "/connexion", status_code=303)

@@ -1,9 +1,11 @@
 """Each worker trusts a checked token for TOKEN_CACHE_S seconds: no query per request, and a revoked token is
-refused once its entry expires. A fake clock drives the cache (the service's own TTLCache class)."""
+refused once its entry expires, by the API and the web pages alike (one cache). A fake clock drives the cache
+(the service's own TTLCache class)."""
 
 from cachetools import TTLCache
 from sqlalchemy import update
 
+from app.auth.dependencies import TOKEN_COOKIE
 from app.auth.models import ApiToken
 from app.database import utcnow
 
@@ -49,3 +51,33 @@ def test_an_unknown_token_is_never_cached(client):
     headers = {"Authorization": "Bearer mjpm_not-a-token"}
     assert client.get("/mandataires", headers=headers).status_code == 401
     assert len(client.app.state.principals) == 0
+
+
+def signed_in(client, headers: dict[str, str]) -> None:
+    """The browser's way: the token in the sign-in cookie, no Authorization header."""
+    client.cookies.set(TOKEN_COOKIE, headers["Authorization"].removeprefix("Bearer "))
+
+
+def test_pages_and_api_share_the_cache_so_a_revocation_reaches_both_alike(client, session, admin):
+    clock = Clock()
+    client.app.state.principals = TTLCache(maxsize=100, ttl=5.0, timer=clock)
+    signed_in(client, admin)
+    assert client.get("/juge").status_code == 200
+    assert len(client.app.state.principals) == 1  # the page's check is the API's cache entry
+    revoke_all(session)
+    clock.now = 4.9
+    assert client.get("/juge").status_code == 200
+    assert client.get("/mandataires").status_code == 200
+    clock.now = 5.1
+    page = client.get("/juge", follow_redirects=False)
+    assert page.status_code == 303 and page.headers["location"].startswith("/connexion")
+    assert client.get("/mandataires").status_code == 401
+
+
+def test_without_a_cache_a_page_refuses_a_revoked_token_at_once(client, session, admin):
+    client.app.state.principals = TTLCache(maxsize=100, ttl=0)
+    signed_in(client, admin)
+    assert client.get("/tableaux-de-bord").status_code == 200
+    revoke_all(session)
+    page = client.get("/tableaux-de-bord", follow_redirects=False)
+    assert page.status_code == 303 and page.headers["location"].startswith("/connexion")

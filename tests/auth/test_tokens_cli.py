@@ -18,11 +18,12 @@ from sqlalchemy.orm import sessionmaker
 
 from app.auth.constants import Role
 from app.auth.models import ApiToken
-from app.auth.service import create_token, hash_token
+from app.auth.service import hash_token
 from app.config import PROJECT_ROOT, Settings
 from app.database import build_engine
 from app.geo.repository import sync_tribunaux
 from app.main import create_app
+from app.tokens.service import create_token
 from tests.registry.factories import mandataire_body
 from tests.support import migrate, scratch_database_url
 

@@ -11,13 +11,13 @@ from sqlalchemy import Engine, text
 from sqlalchemy.orm import sessionmaker
 
 from app.auth.constants import Role
-from app.auth.service import create_token
 from app.config import Settings
 from app.database import build_engine, utcnow
 from app.demo.seed import seed_demo
 from app.geo.gazetteer import Gazetteer
 from app.geo.repository import sync_tribunaux
 from app.main import create_app
+from app.tokens.service import create_token
 from tests.support import migrate, scratch_database_url
 
 

@@ -20,13 +20,13 @@ from sqlalchemy import text
 from sqlalchemy.orm import sessionmaker
 
 from app.auth.constants import Role
-from app.auth.service import create_token
 from app.config import Settings
 from app.database import build_engine
 from app.demo.seed import seed_demo
 from app.geo.gazetteer import load_gazetteer
 from app.geo.repository import sync_tribunaux
 from app.main import create_app
+from app.tokens.service import create_token
 from tests.support import migrate, serving
 
 LILLE_TJ = "17590111500709"
