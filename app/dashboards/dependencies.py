@@ -13,6 +13,7 @@ from app.dashboards.folding import Par
 from app.dashboards.perimeter import Filtres, Perimetre, resolve_perimetre
 from app.database import utcnow
 from app.dependencies import SessionDep
+from app.geo.constants import DEPARTEMENT_PATTERN
 from app.geo.dependencies import GazetteerDep
 from app.registry.constants import MandataireType
 
@@ -25,9 +26,7 @@ def perimetre(
     session: SessionDep,
     gazetteer: GazetteerDep,
     region: Annotated[str | None, Query(pattern=r"^\d{2}$", description="Code INSEE de la région")] = None,
-    departement: Annotated[
-        str | None, Query(pattern=r"^(\d{2}|2[AB]|97[1-6])$", description="Code du département")
-    ] = None,
+    departement: Annotated[str | None, Query(pattern=DEPARTEMENT_PATTERN, description="Code du département")] = None,
     tribunal: Annotated[str | None, Query(min_length=3, max_length=20, description="SIRET ou code du tribunal")] = None,
     type: Annotated[MandataireType | None, Query(description="Type de professionnel")] = None,
     debut: Annotated[date | None, Query(description="Début de la période (tableaux de flux)")] = None,

@@ -5,6 +5,7 @@ from typing import Annotated
 from fastapi import APIRouter, Query
 
 from app.errors import NotFound, error_responses
+from app.geo.constants import DEPARTEMENT_PATTERN
 from app.geo.dependencies import GazetteerDep, LocatorDep
 from app.geo.gazetteer import normalize_name
 from app.geo.schemas import (
@@ -23,7 +24,7 @@ router = APIRouter(prefix="/referentiel", tags=["référentiel"])
 
 Limit = Annotated[int, Query(ge=1, le=100, description="Nombre maximal de résultats")]
 Offset = Annotated[int, Query(ge=0, description="Rang du premier résultat")]
-DepartementCode = Annotated[str | None, Query(pattern=r"^(\d{2}|2[AB]|97\d)$", description="Code du département")]
+DepartementCode = Annotated[str | None, Query(pattern=DEPARTEMENT_PATTERN, description="Code du département")]
 
 
 @router.get("/communes", response_model=CommunePage)

@@ -9,6 +9,7 @@ from app.auth.dependencies import require_roles
 from app.auth.principal import Principal
 from app.dependencies import SessionDep, SettingsDep, WriteSessionDep
 from app.errors import InvalidInput, error_responses
+from app.geo.constants import DEPARTEMENT_PATTERN
 from app.geo.dependencies import GazetteerDep, LocatorDep
 from app.matching import service
 from app.matching.dependencies import IndexCacheDep
@@ -20,7 +21,7 @@ router = APIRouter(prefix="/match", tags=["matching"])
 Judges = Annotated[Principal, Depends(require_roles(Role.MAGISTRAT, Role.GREFFIER, Role.ADMIN))]
 Admin = Annotated[Principal, Depends(require_roles(Role.ADMIN))]
 Readers = Annotated[Principal, Depends(require_roles(Role.ADMIN, Role.AGENT, Role.MAGISTRAT, Role.GREFFIER))]
-Departement = Annotated[str, Path(pattern=r"^(\d{2}|2[AB]|97[1-6])$")]
+Departement = Annotated[str, Path(pattern=DEPARTEMENT_PATTERN)]
 
 
 @router.post("", response_model=MatchResponse, responses=error_responses(401, 403, 422))

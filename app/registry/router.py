@@ -10,6 +10,7 @@ from app.auth.dependencies import CurrentPrincipal, require_roles
 from app.auth.principal import Principal
 from app.dependencies import SessionDep, SettingsDep, WriteSessionDep
 from app.errors import error_responses
+from app.geo.constants import DEPARTEMENT_PATTERN
 from app.geo.dependencies import GazetteerDep, LocatorDep
 from app.geo.tribunals import resolve_tribunal
 from app.registry import service
@@ -63,7 +64,7 @@ def list_mandataires(
     session: SessionDep,
     gazetteer: GazetteerDep,
     type: MandataireType | None = None,
-    departement: Annotated[str | None, Query(pattern=r"^(\d{2}|2[AB]|97[1-6])$")] = None,
+    departement: Annotated[str | None, Query(pattern=DEPARTEMENT_PATTERN)] = None,
     tribunal: Annotated[
         str | None, Query(description="SIRET ou code : les mandataires qui peuvent servir ce tribunal")
     ] = None,
@@ -190,7 +191,7 @@ def create_etablissement(
 def list_etablissements(
     principal: CurrentPrincipal,
     session: SessionDep,
-    departement: Annotated[str | None, Query(pattern=r"^(\d{2}|2[AB]|97[1-6])$")] = None,
+    departement: Annotated[str | None, Query(pattern=DEPARTEMENT_PATTERN)] = None,
     q: Annotated[str | None, Query(min_length=2, max_length=100)] = None,
     limit: Limit = 50,
     offset: Offset = 0,

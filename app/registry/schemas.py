@@ -6,6 +6,7 @@ from typing import Annotated, Generic, TypeVar
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, StringConstraints, ValidationInfo, field_validator
 from stdnum.fr import siret as siret_number
 
+from app.geo.constants import DEPARTEMENT_PATTERN
 from app.geo.schemas import InseeCode, Residence
 from app.registry.constants import (
     CategorieEtablissement,
@@ -30,7 +31,7 @@ def _valid_siret(value: str) -> str:
 
 
 Siret = Annotated[str, AfterValidator(_valid_siret)]
-DepartementCode = Annotated[str, StringConstraints(pattern=r"^(\d{2}|2[AB]|97[1-6])$")]
+DepartementCode = Annotated[str, StringConstraints(pattern=DEPARTEMENT_PATTERN)]
 TribunalKey = Annotated[
     str, StringConstraints(min_length=3, max_length=20), Field(description="SIRET ou code du tribunal")
 ]
