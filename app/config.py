@@ -13,7 +13,8 @@ DEVELOPMENT_TOKEN_SECRET = "development-only-token-secret-change-me"
 
 
 class Settings(BaseSettings):
-    model_config = SettingsConfigDict(env_file=".env", extra="ignore")
+    # A refused setting is named, never echoed: the values include secrets (TOKEN_SECRET, SMTP_PASSWORD...).
+    model_config = SettingsConfigDict(env_file=".env", extra="ignore", hide_input_in_errors=True)
 
     environment: Literal["development", "test", "production"] = "development"
     database_url: str = DEFAULT_SQLITE_URL
@@ -51,6 +52,8 @@ class Settings(BaseSettings):
     # process (a sliding window in memory); request body limits in bytes.
     bulk_rate_per_minute: int = Field(default=360, ge=1)
     import_rate_per_minute: int = Field(default=30, ge=1)
+    # Largest request body of every other route (413 beyond): a JSON request of this service is a few kilobytes.
+    body_max_bytes: int = Field(default=1024 * 1024, ge=1024)
     bulk_max_bytes: int = Field(default=5 * 1024 * 1024, ge=1024)
     import_max_bytes: int = Field(default=10 * 1024 * 1024, ge=1024)
     # Connections each process keeps to PostgreSQL (SQLAlchemy's pool): up to size + overflow per worker, waiting
@@ -83,7 +86,7 @@ class Settings(BaseSettings):
     def refuse_unsafe_production(self) -> "Settings":
         secret = self.token_secret.get_secret_value()
         if self.environment == "production" and (secret == DEVELOPMENT_TOKEN_SECRET or len(secret) < 32):
-            raise ValueError("TOKEN_SECRET must be set to a random value of 32+ characters in production")
+            raise ValueError("TOKEN_SECRET : obligatoire en production, une valeur aléatoire de 32 caractères au moins")
         return self
 
 

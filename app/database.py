@@ -74,13 +74,17 @@ def _json_serializer(value) -> str:
 def build_engine(
     database_url: str, *, pool_size: int = 5, max_overflow: int = 10, pool_timeout_s: float = 30.0
 ) -> Engine:
-    """The pool arguments (SQLAlchemy's defaults; the service passes its DB_POOL_* settings) apply to PostgreSQL:
+    """An engine whose errors never carry bound parameter values (RG numbers, postcodes...: personal data).
+
+    The pool arguments (SQLAlchemy's defaults; the service passes its DB_POOL_* settings) apply to PostgreSQL:
     SQLite connections are local files."""
     url = make_url(database_url)
     if url.get_backend_name() == "sqlite":
         if url.database and url.database != ":memory:":
             Path(url.database).parent.mkdir(parents=True, exist_ok=True)
-        engine = create_engine(url, connect_args={"check_same_thread": False}, json_serializer=_json_serializer)
+        engine = create_engine(
+            url, connect_args={"check_same_thread": False}, json_serializer=_json_serializer, hide_parameters=True
+        )
         event.listen(engine, "connect", _configure_sqlite)
         event.listen(engine, "begin", _begin_sqlite)
         event.listen(engine, "before_cursor_execute", _send_pending_begin)
@@ -94,6 +98,7 @@ def build_engine(
         max_overflow=max_overflow,
         pool_timeout=pool_timeout_s,
         json_serializer=_json_serializer,
+        hide_parameters=True,
     )
 
 

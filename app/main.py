@@ -20,7 +20,8 @@ from app.dashboards.router import router as dashboards_router
 from app.database import build_engine, build_session_factory
 from app.dependencies import RetryTransactions
 from app.designation.router import router as designation_router
-from app.errors import install_error_handlers
+from app.docs import install_docs
+from app.errors import COMMON_ERRORS, BodyLimit, ServerErrorGuard, error_responses, install_error_handlers
 from app.geo.gazetteer import load_gazetteer
 from app.geo.geocoder import AddressLocator
 from app.geo.locate import GazetteerLocator, Locator
@@ -84,22 +85,23 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         ),
         lifespan=lifespan,
         generate_unique_id_function=operation_id,
+        docs_url=None,
+        redoc_url=None,
     )
     app.state.settings = settings
     track_registry_changes()
     install_error_handlers(app)
     app.add_middleware(RetryTransactions)  # a PostgreSQL deadlock victim is replayed, never a 500
-    app.include_router(system_router)
-    app.include_router(geo_router)
-    app.include_router(professionals_router)  # before the registry: /mandataires/moi
-    app.include_router(registry_router)
-    app.include_router(matching_router)
-    app.include_router(designation_router)
-    app.include_router(audit_router)
-    app.include_router(dashboards_router)
-    app.include_router(transfer_router)
-    app.include_router(web_router)
+    large = {"/mesures/lot": settings.bulk_max_bytes, "/mesures/import": settings.import_max_bytes}
+    app.add_middleware(BodyLimit, default=settings.body_max_bytes, limits=large)
+    app.add_middleware(ServerErrorGuard)  # outside the retries: what they could not save becomes a JSON 500
+    routers = [system_router, geo_router, professionals_router]  # professionals before registry: /mandataires/moi
+    routers += [registry_router, matching_router, designation_router, audit_router, dashboards_router, transfer_router]
+    routers += [web_router]
+    for router in routers:
+        app.include_router(router, responses=error_responses(*COMMON_ERRORS))
     app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")
+    install_docs(app)
     # Level 1: JSON shrinks almost as much as at higher levels (a 14 kB /match answer to about 2.5 kB) for a
     # fraction of the CPU time.
     app.add_middleware(GZipMiddleware, minimum_size=settings.gzip_minimum_size, compresslevel=1)

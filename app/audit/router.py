@@ -9,6 +9,7 @@ from app.auth.dependencies import require_roles
 from app.auth.principal import Principal
 from app.dependencies import SessionDep
 from app.errors import error_responses
+from app.types import Texte
 
 router = APIRouter(prefix="/audit", tags=["audit"])
 
@@ -16,7 +17,7 @@ Auditors = Annotated[Principal, Depends(require_roles(Role.ADMIN, Role.MAGISTRAT
 
 
 @router.get("/matches/{match_id}", response_model=MatchAuditOut, responses=error_responses(401, 403, 404))
-def get_match_audit(match_id: str, principal: Auditors, session: SessionDep) -> MatchAuditOut:
+def get_match_audit(match_id: Texte, principal: Auditors, session: SessionDep) -> MatchAuditOut:
     """A match request, the shortlist shown, and every designation event that followed (admins, its tribunal)."""
     record, events = service.match_story(session, principal=principal, match_id=match_id)
     return MatchAuditOut(

@@ -1,7 +1,6 @@
 """The dashboards' request dependencies: who may read them, the common filters resolved against the territory,
 and the `par` parameter several tables share."""
 
-from datetime import date
 from typing import Annotated, Any
 
 from fastapi import Depends, Query
@@ -16,6 +15,7 @@ from app.dependencies import SessionDep
 from app.geo.constants import DEPARTEMENT_PATTERN
 from app.geo.dependencies import GazetteerDep
 from app.registry.constants import MandataireType
+from app.types import DateISO, Texte
 
 Agents = Annotated[Principal, Depends(require_roles(Role.ADMIN, Role.AGENT))]
 COMMON_FILTERS = ["region", "departement", "tribunal", "type"]
@@ -27,10 +27,12 @@ def perimetre(
     gazetteer: GazetteerDep,
     region: Annotated[str | None, Query(pattern=r"^\d{2}$", description="Code INSEE de la région")] = None,
     departement: Annotated[str | None, Query(pattern=DEPARTEMENT_PATTERN, description="Code du département")] = None,
-    tribunal: Annotated[str | None, Query(min_length=3, max_length=20, description="SIRET ou code du tribunal")] = None,
+    tribunal: Annotated[
+        Texte | None, Query(min_length=3, max_length=20, description="SIRET ou code du tribunal")
+    ] = None,
     type: Annotated[MandataireType | None, Query(description="Type de professionnel")] = None,
-    debut: Annotated[date | None, Query(description="Début de la période (tableaux de flux)")] = None,
-    fin: Annotated[date | None, Query(description="Fin de la période, incluse (tableaux de flux)")] = None,
+    debut: Annotated[DateISO | None, Query(description="Début de la période (tableaux de flux)")] = None,
+    fin: Annotated[DateISO | None, Query(description="Fin de la période, incluse (tableaux de flux)")] = None,
 ) -> Perimetre:
     filtres = Filtres(region=region, departement=departement, tribunal=tribunal, type=type, debut=debut, fin=fin)
     return resolve_perimetre(session, gazetteer, principal, filtres, now=utcnow())

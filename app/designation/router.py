@@ -20,6 +20,7 @@ from app.geo.tribunals import resolve_tribunal
 from app.matching.dependencies import IndexCacheDep
 from app.registry.schemas import TribunalRefOut
 from app.registry.service import get_mandataire
+from app.types import IdPath, Texte
 
 router = APIRouter(tags=["désignation"])
 
@@ -71,7 +72,7 @@ def create_reservation(
     gazetteer: GazetteerDep,
     cache: IndexCacheDep,
     idempotency_key: Annotated[
-        str | None, Header(max_length=100, description="Rend sûre la répétition d'une requête")
+        Texte | None, Header(max_length=100, description="Rend sûre la répétition d'une requête")
     ] = None,
 ) -> ReservationOut:
     """Reserve a professional from a shortlist: creates a pending measure holding one place, atomically.
@@ -90,7 +91,7 @@ def create_reservation(
 
 
 @router.get("/reservations/{reservation_id}", response_model=ReservationOut, responses=ERRORS)
-def get_reservation(reservation_id: int, principal: Parties, session: SessionDep) -> ReservationOut:
+def get_reservation(reservation_id: IdPath, principal: Parties, session: SessionDep) -> ReservationOut:
     return reservation_out(
         service.get_reservation(session, principal=principal, reservation_id=reservation_id), session
     )
@@ -98,7 +99,7 @@ def get_reservation(reservation_id: int, principal: Parties, session: SessionDep
 
 @router.post("/reservations/{reservation_id}/acceptation", response_model=ReservationOut, responses=ERRORS)
 def accept_reservation(
-    reservation_id: int,
+    reservation_id: IdPath,
     payload: AcceptationIn,
     principal: Professional,
     session: WriteSessionDep,
@@ -115,7 +116,7 @@ def accept_reservation(
 
 @router.post("/reservations/{reservation_id}/refus", response_model=ReservationOut, responses=ERRORS)
 def refuse_reservation(
-    reservation_id: int, payload: RefusIn, principal: Professional, session: WriteSessionDep, settings: SettingsDep
+    reservation_id: IdPath, payload: RefusIn, principal: Professional, session: WriteSessionDep, settings: SettingsDep
 ) -> ReservationOut:
     reservation = service.get_reservation(session, principal=principal, reservation_id=reservation_id, for_update=True)
     service.refuse(session, principal=principal, settings=settings, reservation=reservation, payload=payload)
@@ -125,7 +126,7 @@ def refuse_reservation(
 
 @router.delete("/reservations/{reservation_id}", response_model=ReservationOut, responses=ERRORS)
 def cancel_reservation(
-    reservation_id: int, principal: Judges, session: WriteSessionDep, settings: SettingsDep
+    reservation_id: IdPath, principal: Judges, session: WriteSessionDep, settings: SettingsDep
 ) -> ReservationOut:
     reservation = service.get_reservation(session, principal=principal, reservation_id=reservation_id, for_update=True)
     service.cancel(session, principal=principal, settings=settings, reservation=reservation)
@@ -135,7 +136,7 @@ def cancel_reservation(
 
 @router.get("/tribunaux/{tribunal}/reservations", response_model=list[ReservationOut], responses=ERRORS)
 def list_tribunal_reservations(
-    tribunal: str,
+    tribunal: Texte,
     principal: Judges,
     session: SessionDep,
     gazetteer: GazetteerDep,
@@ -150,7 +151,7 @@ def list_tribunal_reservations(
 
 @router.get("/mandataires/{mandataire_id}/reservations", response_model=list[ReservationOut], responses=ERRORS)
 def list_mandataire_reservations(
-    mandataire_id: int,
+    mandataire_id: IdPath,
     principal: Annotated[Principal, Depends(require_roles(Role.MANDATAIRE, Role.ADMIN))],
     session: SessionDep,
     statut: Annotated[ReservationStatut | None, Query()] = None,

@@ -7,15 +7,16 @@ from app.designation.constants import Famille, ReservationStatut
 from app.geo.schemas import Residence
 from app.registry.constants import Civilite, LieuVie
 from app.registry.schemas import NumeroRg, TribunalRefOut
+from app.types import DateISO, Id, Texte
 
-Texte = Annotated[str, StringConstraints(strip_whitespace=True, min_length=10, max_length=2000)]
+Explication = Annotated[Texte, StringConstraints(strip_whitespace=True, min_length=10, max_length=2000)]
 
 
 class FamilleIn(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
     statut: Famille
-    motif: Annotated[str, StringConstraints(strip_whitespace=True, max_length=1000)] | None = None
+    motif: Annotated[Texte, StringConstraints(strip_whitespace=True, max_length=1000)] | None = None
 
     @model_validator(mode="after")
     def refusal_has_a_reason(self) -> "FamilleIn":
@@ -27,18 +28,18 @@ class FamilleIn(BaseModel):
 class ReservationCreate(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
-    match_id: Annotated[str, StringConstraints(min_length=1, max_length=36)]
-    mandataire: int
-    antenne: int | None = Field(default=None, description="Site (antenne) du mandataire, sinon le plus proche")
+    match_id: Annotated[Texte, StringConstraints(min_length=1, max_length=36)]
+    mandataire: Id
+    antenne: Id | None = Field(default=None, description="Site (antenne) du mandataire, sinon le plus proche")
     numero_rg: NumeroRg
-    cabinet: Annotated[str, StringConstraints(max_length=50)] | None = None
-    date_jugement_prevue: date | None = None
+    cabinet: Annotated[Texte, StringConstraints(max_length=50)] | None = None
+    date_jugement_prevue: DateISO | None = None
     urgence: bool = False
     civilite: Civilite | None = None
     annee_naissance: Annotated[int, Field(ge=1900, le=2100)] | None = None
     famille: FamilleIn
     hors_liste: bool = Field(default=False, description="Le mandataire ne figurait pas dans la liste proposée")
-    justification: Texte | None = None
+    justification: Explication | None = None
 
     @model_validator(mode="after")
     def off_list_is_justified(self) -> "ReservationCreate":
@@ -50,7 +51,7 @@ class ReservationCreate(BaseModel):
 class AcceptationIn(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
-    date_nomination: date
+    date_nomination: DateISO
     lieu_vie: LieuVie | None = None
     residence: Residence | None = Field(default=None, description="Commune française ou code postal belge, si connue")
 
@@ -58,7 +59,7 @@ class AcceptationIn(BaseModel):
 class RefusIn(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
-    motif: Texte
+    motif: Explication
 
 
 class ReservationOut(BaseModel):

@@ -19,11 +19,11 @@ from app.geo.schemas import (
     Residence,
     TribunalOut,
 )
+from app.types import Offset, Texte
 
 router = APIRouter(prefix="/referentiel", tags=["référentiel"])
 
 Limit = Annotated[int, Query(ge=1, le=100, description="Nombre maximal de résultats")]
-Offset = Annotated[int, Query(ge=0, description="Rang du premier résultat")]
 DepartementCode = Annotated[str | None, Query(pattern=DEPARTEMENT_PATTERN, description="Code du département")]
 
 
@@ -31,7 +31,7 @@ DepartementCode = Annotated[str | None, Query(pattern=DEPARTEMENT_PATTERN, descr
 def search_communes(
     gazetteer: GazetteerDep,
     q: Annotated[
-        str | None,
+        Texte | None,
         Query(min_length=1, max_length=100, description="Début du nom, sans tenir compte des accents ni de la casse"),
     ] = None,
     code_postal: Annotated[str | None, Query(pattern=r"^\d{5}$")] = None,
@@ -87,7 +87,7 @@ def list_tribunaux(gazetteer: GazetteerDep, departement: DepartementCode = None)
 def search_belgian_municipalities(
     gazetteer: GazetteerDep,
     q: Annotated[
-        str | None,
+        Texte | None,
         Query(min_length=1, max_length=100, description="Début du nom français ou néerlandais, ou code postal"),
     ] = None,
     limit: Limit = 20,

@@ -4,6 +4,8 @@ from typing import Annotated, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints, model_validator
 
+from app.types import Texte
+
 InseeCode = Annotated[str, StringConstraints(pattern=r"^(\d{5}|2[AB]\d{3})$")]
 FrenchPostcode = Annotated[str, StringConstraints(pattern=r"^\d{5}$")]
 BelgianPostcode = Annotated[str, StringConstraints(pattern=r"^[1-9]\d{3}$")]
@@ -25,11 +27,11 @@ class Residence(BaseModel):
     pays: Literal["FR", "BE"] = "FR"
     insee: InseeCode | None = None
     code_postal: Annotated[str, StringConstraints(pattern=r"^\d{4,5}$")] | None = None
-    commune: Annotated[str, StringConstraints(min_length=1, max_length=100)] | None = None
+    commune: Annotated[Texte, StringConstraints(min_length=1, max_length=100)] | None = None
     nis: NisCode | None = None
     lat: float | None = Field(default=None, ge=-90, le=90)
     lon: float | None = Field(default=None, ge=-180, le=180)
-    adresse: Annotated[str, StringConstraints(min_length=3, max_length=200)] | None = None
+    adresse: Annotated[Texte, StringConstraints(min_length=3, max_length=200)] | None = None
 
     @model_validator(mode="after")
     def one_form(self) -> "Residence":

@@ -8,6 +8,7 @@ from pydantic import BaseModel, ConfigDict, Field, model_validator
 from app.geo.schemas import Residence
 from app.registry.constants import Champ, LieuVie, MandataireType, Nature, Specialite
 from app.registry.schemas import TribunalKey
+from app.types import Id
 
 
 class MatchRequest(BaseModel):
@@ -18,18 +19,18 @@ class MatchRequest(BaseModel):
     champ: Champ | None = None
     residence: Residence
     lieu_vie: LieuVie
-    etablissement: int | None = Field(default=None, description="Établissement où vit la personne (préposés)")
+    etablissement: Id | None = Field(default=None, description="Établissement où vit la personne (préposés)")
     besoins: list[Specialite] = Field(default_factory=list, max_length=20)
     annee_naissance: Annotated[int, Field(ge=1900, le=2100)] | None = None
     urgence: bool = False
-    exclure: list[int] = Field(default_factory=list, max_length=500, description="Mandataires écartés par le juge")
+    exclure: list[Id] = Field(default_factory=list, max_length=500, description="Mandataires écartés par le juge")
     limit: Annotated[int, Field(ge=1, le=50)] = 10
     inclure_complets: bool = False
     diversite: bool = True
 
 
 class ExplainRequest(MatchRequest):
-    mandataire: int
+    mandataire: Id
 
 
 class Composante(BaseModel):

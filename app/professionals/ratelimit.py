@@ -28,7 +28,7 @@ _init_lock = threading.Lock()
 
 
 class RateLimited(DomainError):
-    """Rendered by `app.professionals.router.GuardedRoute` as 429 with a `Retry-After` header."""
+    """429 with a `Retry-After` header."""
 
     status_code = 429
     default_code = "trop_de_requetes"
@@ -38,6 +38,10 @@ class RateLimited(DomainError):
             f"limite de {per_minute} requêtes par minute atteinte pour ce jeton : réessayez dans {retry_after} s"
         )
         self.retry_after = retry_after
+
+    @property
+    def headers(self) -> dict[str, str]:
+        return {"Retry-After": str(self.retry_after)}
 
 
 class TokenRateLimiter:

@@ -14,10 +14,10 @@ from fastapi.routing import APIRoute
 from app.auth.constants import Role
 from app.auth.principal import Principal
 from app.dependencies import SessionDep, SettingsDep, WriteSessionDep
-from app.errors import DomainError, error_responses
+from app.errors import DomainError, PayloadTooLarge, error_responses, size_text
 from app.geo.dependencies import GazetteerDep, LocatorDep
 from app.professionals import service
-from app.professionals.ratelimit import RateLimited, limited
+from app.professionals.ratelimit import limited
 from app.professionals.schemas import (
     DisponibiliteOut,
     DisponibiliteUpdate,
@@ -33,11 +33,7 @@ from app.registry.models import Mandataire
 from app.registry.presenters import mandataire_out, mesure_out
 from app.registry.schemas import MesureOut
 from app.responses import PreparedJSONResponse
-
-
-class PayloadTooLarge(DomainError):
-    status_code = 413
-    default_code = "requete_trop_volumineuse"
+from app.types import Id, IdPath
 
 
 class UnsupportedMediaType(DomainError):
@@ -59,23 +55,16 @@ BODY_RULES = {
 
 
 class GuardedRoute(APIRoute):
-    """Checks content type and size of the body before FastAPI reads it, and renders 429 with Retry-After."""
+    """Checks content type and size of the body before FastAPI reads it."""
 
     def get_route_handler(self):
         handler = super().get_route_handler()
         rule = BODY_RULES.get(self.name)
 
         async def guarded(request: Request):
-            try:
-                if rule is not None:
-                    request = await _read_within(request, rule)
-                return await handler(request)
-            except RateLimited as error:
-                return JSONResponse(
-                    status_code=error.status_code,
-                    content={"detail": [error.as_detail()]},
-                    headers={"Retry-After": str(error.retry_after)},
-                )
+            if rule is not None:
+                request = await _read_within(request, rule)
+            return await handler(request)
 
         return guarded
 
@@ -88,8 +77,9 @@ async def _read_within(request: Request, rule: BodyRule) -> Request:
             loc=["header", "content-type"],
         )
     limit = getattr(request.app.state.settings, rule.max_bytes_setting)
-    size_text = f"{limit / 1048576:.0f} Mo" if limit >= 1048576 else f"{limit / 1024:.0f} ko"
-    too_large = PayloadTooLarge(f"requête de plus de {size_text} : découpez l'envoi", loc=["header", "content-length"])
+    too_large = PayloadTooLarge(
+        f"requête de plus de {size_text(limit)} : découpez l'envoi", loc=["header", "content-length"]
+    )
     declared = request.headers.get("content-length", "")
     if declared.isdigit() and int(declared) > limit:
         raise too_large
@@ -118,7 +108,7 @@ SelfOrAdmin = Annotated[Principal, Depends(limited("mesures", Role.MANDATAIRE, R
 Importer = Annotated[Principal, Depends(limited("import", Role.MANDATAIRE, Role.ADMIN))]
 LIMITS = error_responses(401, 403, 429)
 MandataireParam = Annotated[
-    int | None, Query(description="Mandataire concerné : obligatoire pour un administrateur, sinon celui du jeton")
+    Id | None, Query(description="Mandataire concerné : obligatoire pour un administrateur, sinon celui du jeton")
 ]
 
 
@@ -140,7 +130,7 @@ def get_my_mandataire(principal: Professional, session: SessionDep, gazetteer: G
     responses={**LIMITS, **error_responses(404, 409, 422)},
 )
 def update_disponibilite(
-    mandataire_id: int,
+    mandataire_id: IdPath,
     payload: DisponibiliteUpdate,
     principal: SelfOrAdmin,
     session: WriteSessionDep,
@@ -254,7 +244,7 @@ def import_mesures(
 
 @router.put("/mesures/{mesure_id}", response_model=MesureOut, responses={**LIMITS, **error_responses(404, 409, 422)})
 def replace_mesure(
-    mesure_id: int,
+    mesure_id: IdPath,
     payload: MesureReplace,
     principal: SelfOrAdmin,
     session: WriteSessionDep,

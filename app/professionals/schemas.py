@@ -4,6 +4,7 @@ from datetime import date
 from typing import Annotated, Any, Literal
 
 from pydantic import (
+    AfterValidator,
     BaseModel,
     BeforeValidator,
     Field,
@@ -15,6 +16,7 @@ from pydantic import (
     model_validator,
 )
 
+from app.errors import ErrorItem, french_message
 from app.professionals import imports
 from app.registry.constants import CauseSortie, Champ, Civilite, LieuVie, MotifAbsence, Nature, Specialite
 from app.registry.schemas import (
@@ -30,6 +32,7 @@ from app.registry.schemas import (
     TribunalKey,
     not_null,
 )
+from app.types import DateISO, Id, Texte, Version, plausible_date
 
 LOT_MAX = 1000  # measures per call, as e-MJPM's vendor API
 
@@ -42,11 +45,11 @@ class Avertissement(BaseModel):
 
 
 class AbsenceChange(Model):
-    id: int
-    debut: date | None = None
-    fin: date | None = None
+    id: Id
+    debut: DateISO | None = None
+    fin: DateISO | None = None
     motif: MotifAbsence | None = None
-    remplacant: int | None = Field(default=None, description="null retire le remplaçant")
+    remplacant: Id | None = Field(default=None, description="null retire le remplaçant")
 
     _not_null = field_validator("debut", "fin", "motif")(not_null)
 
@@ -54,11 +57,11 @@ class AbsenceChange(Model):
 class AbsencesOps(Model):
     ajouter: list[AbsenceIn] = Field(default_factory=list)
     modifier: list[AbsenceChange] = Field(default_factory=list)
-    supprimer: list[int] = Field(default_factory=list, description="Identifiants des absences à retirer")
+    supprimer: list[Id] = Field(default_factory=list, description="Identifiants des absences à retirer")
 
 
 class AntenneCapacite(Model):
-    id: int = Field(description="Identifiant du site (antenne)")
+    id: Id = Field(description="Identifiant du site (antenne)")
     capacite: Capacite | None = Field(description="Capacité propre de l'antenne ; null : aucune")
 
 
@@ -66,7 +69,7 @@ class DisponibiliteUpdate(Model):
     """What a professional declares about its availability. Every call, even with `version` alone (a
     confirmation that nothing changed), stamps `derniere_mise_a_jour`, the freshness the matching weighs."""
 
-    version: int
+    version: Version
     capacite: Capacite | None = None
     accepte_nouvelles_mesures: bool | None = None
     rayon_km: Annotated[int, Field(ge=1, le=500)] | None = Field(default=None, description="null : non précisé")
@@ -93,7 +96,7 @@ ChampIn = Annotated[Champ, BeforeValidator(imports.champ_code)]
 LieuVieIn = Annotated[LieuVie, BeforeValidator(imports.lieu_vie_code)]
 CiviliteIn = Annotated[Civilite, BeforeValidator(imports.civilite_code)]
 CauseSortieIn = Annotated[CauseSortie, BeforeValidator(imports.cause_sortie_code)]
-DateIn = Annotated[date, BeforeValidator(imports.parse_date)]
+DateIn = Annotated[date, BeforeValidator(imports.parse_date), AfterValidator(plausible_date)]
 Pays = Annotated[Literal["FR", "BE"], BeforeValidator(lambda v: v.strip().upper() if isinstance(v, str) else v)]
 # e-MJPM fields this service does not keep (history of states, resources, chamber...): accepted and dropped.
 IGNORED_VENDOR_FIELDS = frozenset(
@@ -125,7 +128,7 @@ class MesureLotItem(MesureFields):
     lieu_vie: LieuVieIn
     pays: Pays | None = Field(default=None, description="Par défaut : BE pour un code postal à 4 chiffres, FR sinon")
     code_postal: Annotated[str, StringConstraints(strip_whitespace=True, pattern=r"^\d{4,5}$")]
-    ville: Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=100)] | None = None
+    ville: Annotated[Texte, StringConstraints(strip_whitespace=True, min_length=1, max_length=100)] | None = None
     civilite: CiviliteIn | None = None
     annee_naissance: Annotated[int, Field(ge=YEAR_MIN)] | None = None
     date_nomination: DateIn | None = None
@@ -134,8 +137,8 @@ class MesureLotItem(MesureFields):
         default=None, description="Par défaut : éteinte si cause_sortie est donnée"
     )
     cause_sortie: CauseSortieIn | None = Field(default=None, validate_default=True)
-    numero_dossier: Annotated[str, StringConstraints(strip_whitespace=True, max_length=50)] | None = None
-    antenne_id: int | None = Field(default=None, description="Site (antenne) du mandataire : GET /mandataires/moi")
+    numero_dossier: Annotated[Texte, StringConstraints(strip_whitespace=True, max_length=50)] | None = None
+    antenne_id: Id | None = Field(default=None, description="Site (antenne) du mandataire : GET /mandataires/moi")
 
     @model_validator(mode="before")
     @classmethod
@@ -201,12 +204,6 @@ class LotOut(BaseModel):
     resultats: list[LotItemOut]
 
 
-class ErrorItem(BaseModel):
-    type: str
-    loc: list[str | int]
-    msg: str
-
-
 class LotRejected(BaseModel):
     detail: list[ErrorItem]
     rapport: LotOut
@@ -248,30 +245,32 @@ class ImportRejected(BaseModel):
 class MesureReplace(MesureCreate):
     """Full replacement of a measure: every field is restated (an omitted optional field is cleared)."""
 
-    version: int
-    mandataire: int | None = Field(default=None, description="Par défaut, le mandataire actuel de la mesure")
+    version: Version
+    mandataire: Id | None = Field(default=None, description="Par défaut, le mandataire actuel de la mesure")
 
 
 # --- pydantic errors, in French --------------------------------------------------------------------
 
-PYDANTIC_ERRORS = {
-    "missing": ("champ_obligatoire", "obligatoire"),
-    "extra_forbidden": ("champ_inconnu", "champ inconnu"),
-    "string_pattern_mismatch": ("format_invalide", "format invalide"),
-    "string_too_long": ("valeur_trop_longue", "trop long ({max_length} caractères au plus)"),
-    "string_too_short": ("champ_obligatoire", "ne peut pas être vide"),
-    "string_type": ("valeur_invalide", "texte attendu"),
-    "int_parsing": ("nombre_invalide", "nombre entier attendu"),
-    "int_type": ("nombre_invalide", "nombre entier attendu"),
-    "int_from_float": ("nombre_invalide", "nombre entier attendu"),
-    "greater_than_equal": ("valeur_invalide", "doit valoir au moins {ge}"),
-    "less_than_equal": ("valeur_invalide", "doit valoir au plus {le}"),
-    "literal_error": ("valeur_inconnue", "valeur inconnue (valeurs admises : {expected})"),
-    "enum": ("valeur_inconnue", "valeur inconnue (valeurs admises : {expected})"),
-    "date_type": ("date_invalide", "date invalide"),
-    "date_parsing": ("date_invalide", "date invalide"),
-    "model_type": ("valeur_invalide", "objet JSON attendu"),
-    "dict_type": ("valeur_invalide", "objet JSON attendu"),
+# pydantic error type -> the report's reason code (the French message comes from app.errors, as for every 422).
+REASON_CODES = {
+    "missing": "champ_obligatoire",
+    "extra_forbidden": "champ_inconnu",
+    "string_pattern_mismatch": "format_invalide",
+    "string_too_long": "valeur_trop_longue",
+    "string_too_short": "champ_obligatoire",
+    "string_type": "valeur_invalide",
+    "int_parsing": "nombre_invalide",
+    "int_type": "nombre_invalide",
+    "int_from_float": "nombre_invalide",
+    "greater_than_equal": "valeur_invalide",
+    "less_than_equal": "valeur_invalide",
+    "literal_error": "valeur_inconnue",
+    "enum": "valeur_inconnue",
+    "date_type": "date_invalide",
+    "date_parsing": "date_invalide",
+    "model_type": "valeur_invalide",
+    "dict_type": "valeur_invalide",
+    "value_error": "valeur_invalide",
 }
 
 
@@ -280,15 +279,5 @@ def reasons_of(error: ValidationError) -> list[tuple[str | None, str, str]]:
     reasons = []
     for item in error.errors(include_url=False, include_input=False):
         field = str(item["loc"][0]) if item["loc"] else None
-        if item["type"] in PYDANTIC_ERRORS:
-            code, template = PYDANTIC_ERRORS[item["type"]]
-            try:
-                message = template.format(**item.get("ctx", {}))
-            except (KeyError, IndexError):
-                message = template
-        elif item["type"] == "value_error":
-            code, message = "valeur_invalide", item["msg"].removeprefix("Value error, ")
-        else:
-            code, message = item["type"], item["msg"]
-        reasons.append((field, code, message))
+        reasons.append((field, REASON_CODES.get(item["type"], item["type"]), french_message(item)))
     return reasons

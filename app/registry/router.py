@@ -34,11 +34,11 @@ from app.registry.schemas import (
     SiteOut,
     SitePatch,
 )
+from app.types import Id, IdPath, Offset, Texte
 
 router = APIRouter(tags=["registre"])
 
 Limit = Annotated[int, Query(ge=1, le=200)]
-Offset = Annotated[int, Query(ge=0)]
 Managers = Annotated[Principal, Depends(require_roles(Role.ADMIN, Role.AGENT))]
 ManagersAndSelf = Annotated[Principal, Depends(require_roles(Role.ADMIN, Role.AGENT, Role.MANDATAIRE))]
 MeasureWriters = Annotated[Principal, Depends(require_roles(Role.ADMIN, Role.MANDATAIRE))]
@@ -66,7 +66,7 @@ def list_mandataires(
     type: MandataireType | None = None,
     departement: Annotated[str | None, Query(pattern=DEPARTEMENT_PATTERN)] = None,
     tribunal: Annotated[
-        str | None, Query(description="SIRET ou code : les mandataires qui peuvent servir ce tribunal")
+        Texte | None, Query(description="SIRET ou code : les mandataires qui peuvent servir ce tribunal")
     ] = None,
     specialite: Specialite | None = None,
     statut: MandataireStatut | None = None,
@@ -74,7 +74,7 @@ def list_mandataires(
         bool | None, Query(description="Actif, accepte de nouvelles mesures, places libres, non absent")
     ] = None,
     q: Annotated[
-        str | None, Query(min_length=2, max_length=100, description="Recherche dans le nom (dans votre périmètre)")
+        Texte | None, Query(min_length=2, max_length=100, description="Recherche dans le nom (dans votre périmètre)")
     ] = None,
     limit: Limit = 50,
     offset: Offset = 0,
@@ -99,14 +99,14 @@ def list_mandataires(
 
 @router.get("/mandataires/{mandataire_id}", response_model=MandataireOut, responses=READ_ERRORS)
 def get_mandataire(
-    mandataire_id: int, principal: CurrentPrincipal, session: SessionDep, gazetteer: GazetteerDep
+    mandataire_id: IdPath, principal: CurrentPrincipal, session: SessionDep, gazetteer: GazetteerDep
 ) -> MandataireOut:
     return mandataire_out(service.get_mandataire(session, principal=principal, mandataire_id=mandataire_id), gazetteer)
 
 
 @router.patch("/mandataires/{mandataire_id}", response_model=MandataireOut, responses=WRITE_ERRORS)
 def update_mandataire(
-    mandataire_id: int,
+    mandataire_id: IdPath,
     payload: MandataireUpdate,
     principal: ManagersAndSelf,
     session: WriteSessionDep,
@@ -120,7 +120,11 @@ def update_mandataire(
 
 @router.post("/mandataires/{mandataire_id}/sites", status_code=201, response_model=SiteOut, responses=WRITE_ERRORS)
 def add_site(
-    mandataire_id: int, payload: SiteIn, principal: ManagersAndSelf, session: WriteSessionDep, gazetteer: GazetteerDep
+    mandataire_id: IdPath,
+    payload: SiteIn,
+    principal: ManagersAndSelf,
+    session: WriteSessionDep,
+    gazetteer: GazetteerDep,
 ) -> SiteOut:
     mandataire = service.get_managed_mandataire(session, principal=principal, mandataire_id=mandataire_id)
     site = service.add_site(session, gazetteer=gazetteer, mandataire=mandataire, payload=payload)
@@ -130,8 +134,8 @@ def add_site(
 
 @router.patch("/mandataires/{mandataire_id}/sites/{site_id}", response_model=SiteOut, responses=WRITE_ERRORS)
 def update_site(
-    mandataire_id: int,
-    site_id: int,
+    mandataire_id: IdPath,
+    site_id: IdPath,
     payload: SitePatch,
     principal: ManagersAndSelf,
     session: WriteSessionDep,
@@ -144,7 +148,9 @@ def update_site(
 
 
 @router.delete("/mandataires/{mandataire_id}/sites/{site_id}", status_code=204, responses=WRITE_ERRORS)
-def delete_site(mandataire_id: int, site_id: int, principal: ManagersAndSelf, session: WriteSessionDep) -> Response:
+def delete_site(
+    mandataire_id: IdPath, site_id: IdPath, principal: ManagersAndSelf, session: WriteSessionDep
+) -> Response:
     mandataire = service.get_managed_mandataire(session, principal=principal, mandataire_id=mandataire_id)
     service.delete_site(session, mandataire=mandataire, site_id=site_id)
     session.commit()
@@ -155,7 +161,7 @@ def delete_site(mandataire_id: int, site_id: int, principal: ManagersAndSelf, se
     "/mandataires/{mandataire_id}/absences", status_code=201, response_model=AbsenceOut, responses=WRITE_ERRORS
 )
 def add_absence(
-    mandataire_id: int, payload: AbsenceIn, principal: ManagersAndSelf, session: WriteSessionDep
+    mandataire_id: IdPath, payload: AbsenceIn, principal: ManagersAndSelf, session: WriteSessionDep
 ) -> AbsenceOut:
     mandataire = service.get_managed_mandataire(session, principal=principal, mandataire_id=mandataire_id)
     absence = service.add_absence(session, mandataire=mandataire, payload=payload)
@@ -167,7 +173,7 @@ def add_absence(
 
 @router.delete("/mandataires/{mandataire_id}/absences/{absence_id}", status_code=204, responses=WRITE_ERRORS)
 def delete_absence(
-    mandataire_id: int, absence_id: int, principal: ManagersAndSelf, session: WriteSessionDep
+    mandataire_id: IdPath, absence_id: IdPath, principal: ManagersAndSelf, session: WriteSessionDep
 ) -> Response:
     mandataire = service.get_managed_mandataire(session, principal=principal, mandataire_id=mandataire_id)
     service.delete_absence(session, mandataire=mandataire, absence_id=absence_id)
@@ -192,7 +198,7 @@ def list_etablissements(
     principal: CurrentPrincipal,
     session: SessionDep,
     departement: Annotated[str | None, Query(pattern=DEPARTEMENT_PATTERN)] = None,
-    q: Annotated[str | None, Query(min_length=2, max_length=100)] = None,
+    q: Annotated[Texte | None, Query(min_length=2, max_length=100)] = None,
     limit: Limit = 50,
     offset: Offset = 0,
 ) -> Page[EtablissementOut]:
@@ -201,13 +207,13 @@ def list_etablissements(
 
 
 @router.get("/etablissements/{etablissement_id}", response_model=EtablissementOut, responses=READ_ERRORS)
-def get_etablissement(etablissement_id: int, principal: CurrentPrincipal, session: SessionDep) -> Etablissement:
+def get_etablissement(etablissement_id: IdPath, principal: CurrentPrincipal, session: SessionDep) -> Etablissement:
     return service.get_etablissement(session, etablissement_id=etablissement_id)
 
 
 @router.patch("/etablissements/{etablissement_id}", response_model=EtablissementOut, responses=WRITE_ERRORS)
 def update_etablissement(
-    etablissement_id: int,
+    etablissement_id: IdPath,
     payload: EtablissementPatch,
     principal: Managers,
     session: WriteSessionDep,
@@ -245,12 +251,12 @@ def list_mesures(
     principal: CurrentPrincipal,
     session: SessionDep,
     gazetteer: GazetteerDep,
-    mandataire: int | None = None,
-    tribunal: Annotated[str | None, Query(description="SIRET ou code")] = None,
+    mandataire: Annotated[Id | None, Query()] = None,
+    tribunal: Annotated[Texte | None, Query(description="SIRET ou code")] = None,
     statut: MesureStatut | None = None,
     nature: Nature | None = None,
     pays: Pays | None = None,
-    numero_rg: Annotated[str | None, Query(max_length=30)] = None,
+    numero_rg: Annotated[Texte | None, Query(max_length=30)] = None,
     limit: Limit = 50,
     offset: Offset = 0,
 ) -> Page[MesureOut]:
@@ -271,13 +277,13 @@ def list_mesures(
 
 
 @router.get("/mesures/{mesure_id}", response_model=MesureOut, responses=READ_ERRORS)
-def get_mesure(mesure_id: int, principal: CurrentPrincipal, session: SessionDep) -> MesureOut:
+def get_mesure(mesure_id: IdPath, principal: CurrentPrincipal, session: SessionDep) -> MesureOut:
     return mesure_out(service.get_mesure(session, principal=principal, mesure_id=mesure_id))
 
 
 @router.patch("/mesures/{mesure_id}", response_model=MesureOut, responses=WRITE_ERRORS)
 def update_mesure(
-    mesure_id: int,
+    mesure_id: IdPath,
     payload: MesureUpdate,
     principal: MeasureWriters,
     session: WriteSessionDep,
@@ -293,7 +299,7 @@ def update_mesure(
 
 
 @router.delete("/mesures/{mesure_id}", status_code=204, responses=WRITE_ERRORS)
-def delete_mesure(mesure_id: int, principal: MeasureWriters, session: WriteSessionDep) -> Response:
+def delete_mesure(mesure_id: IdPath, principal: MeasureWriters, session: WriteSessionDep) -> Response:
     service.delete_mesure(
         session, mesure=service.get_writable_mesure(session, principal=principal, mesure_id=mesure_id)
     )

@@ -22,6 +22,7 @@ from app.registry.constants import (
     Pays,
     Specialite,
 )
+from app.types import DateISO, Id, Texte, Version
 
 
 def _valid_siret(value: str) -> str:
@@ -33,13 +34,21 @@ def _valid_siret(value: str) -> str:
 Siret = Annotated[str, AfterValidator(_valid_siret)]
 DepartementCode = Annotated[str, StringConstraints(pattern=DEPARTEMENT_PATTERN)]
 TribunalKey = Annotated[
-    str, StringConstraints(min_length=3, max_length=20), Field(description="SIRET ou code du tribunal")
+    Texte, StringConstraints(min_length=3, max_length=20), Field(description="SIRET ou code du tribunal")
 ]
-Nom = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=200)]
+Nom = Annotated[Texte, StringConstraints(strip_whitespace=True, min_length=1, max_length=200)]
 NumeroRg = Annotated[str, StringConstraints(strip_whitespace=True, pattern=r"^[A-Za-z0-9][A-Za-z0-9/_.\- ]{0,29}$")]
-Langue = Annotated[str, StringConstraints(strip_whitespace=True, to_lower=True, min_length=2, max_length=40)]
+Langue = Annotated[Texte, StringConstraints(strip_whitespace=True, to_lower=True, min_length=2, max_length=40)]
 Finess = Annotated[str, StringConstraints(pattern=r"^(\d{9}|2[AB]\d{7})$")]
 Capacite = Annotated[int, Field(ge=0, le=20000)]
+# No control character (\s covers only some of them).
+Email = Annotated[
+    str,
+    StringConstraints(
+        pattern=r"^[^@\s\x00-\x1f\x7f-\x9f]+@[^@\s\x00-\x1f\x7f-\x9f]+\.[^@\s\x00-\x1f\x7f-\x9f]+$", max_length=254
+    ),
+]
+NumeroDossier = Annotated[Texte, StringConstraints(max_length=50)]
 YEAR_MIN = 1900
 T = TypeVar("T")
 
@@ -75,10 +84,10 @@ class SitePatch(Model):
 
 
 class AbsenceIn(Model):
-    debut: date
-    fin: date
+    debut: DateISO
+    fin: DateISO
     motif: MotifAbsence
-    remplacant: int | None = Field(default=None, description="Identifiant du mandataire remplaçant")
+    remplacant: Id | None = Field(default=None, description="Identifiant du mandataire remplaçant")
 
     @field_validator("fin")
     @classmethod
@@ -99,7 +108,7 @@ class EtablissementIn(Model):
 
 
 class EtablissementPatch(Model):
-    version: int
+    version: Version
     nom: Nom | None = None
     insee: InseeCode | None = None
     categorie: CategorieEtablissement | None = None
@@ -129,16 +138,16 @@ class MandataireCreate(MandataireFields):
     dpf: bool = False
     nom: Nom
     siret: Siret | None = None
-    email: Annotated[str, StringConstraints(pattern=r"^[^@\s]+@[^@\s]+\.[^@\s]+$", max_length=254)] | None = None
+    email: Email | None = None
     telephone: Annotated[str, StringConstraints(pattern=r"^[0-9 +().-]{6,30}$")] | None = None
     statut: MandataireStatut = MandataireStatut.ACTIF
-    statut_depuis: date | None = None
-    statut_jusqu_au: date | None = None
+    statut_depuis: DateISO | None = None
+    statut_jusqu_au: DateISO | None = None
     natures: Annotated[list[Nature], Field(min_length=1)]
     departements: Annotated[list[DepartementCode], Field(min_length=1)]
     tribunaux: list[TribunalKey] = Field(default_factory=list, description="Restriction à certains tribunaux")
     sites: list[SiteIn] = Field(default_factory=list)
-    etablissements: list[int] = Field(default_factory=list, description="Établissements couverts (préposés)")
+    etablissements: list[Id] = Field(default_factory=list, description="Établissements couverts (préposés)")
     specialites: list[Specialite] = Field(default_factory=list)
     langues: list[Langue] = Field(default_factory=list)
     rayon_km: Annotated[int, Field(ge=1, le=500)] | None = None
@@ -151,19 +160,19 @@ class MandataireCreate(MandataireFields):
 class MandataireUpdate(MandataireFields):
     """Partial update; `version` must be the one read (optimistic concurrency: a stale version gets 409)."""
 
-    version: int
+    version: Version
     dpf: bool | None = None
     nom: Nom | None = None
     siret: Siret | None = None
-    email: Annotated[str, StringConstraints(pattern=r"^[^@\s]+@[^@\s]+\.[^@\s]+$", max_length=254)] | None = None
+    email: Email | None = None
     telephone: Annotated[str, StringConstraints(pattern=r"^[0-9 +().-]{6,30}$")] | None = None
     statut: MandataireStatut | None = None
-    statut_depuis: date | None = None
-    statut_jusqu_au: date | None = None
+    statut_depuis: DateISO | None = None
+    statut_jusqu_au: DateISO | None = None
     natures: Annotated[list[Nature], Field(min_length=1)] | None = None
     departements: Annotated[list[DepartementCode], Field(min_length=1)] | None = None
     tribunaux: list[TribunalKey] | None = None
-    etablissements: list[int] | None = None
+    etablissements: list[Id] | None = None
     specialites: list[Specialite] | None = None
     langues: list[Langue] | None = None
     rayon_km: Annotated[int, Field(ge=1, le=500)] | None = None
@@ -315,38 +324,38 @@ class MesureFields(Model):
 
 
 class MesureCreate(MesureFields):
-    mandataire: int | None = Field(default=None, description="Par défaut, le mandataire du jeton")
-    site: int | None = None
+    mandataire: Id | None = Field(default=None, description="Par défaut, le mandataire du jeton")
+    site: Id | None = None
     tribunal: TribunalKey
     numero_rg: NumeroRg
-    numero_dossier: Annotated[str, StringConstraints(max_length=50)] | None = None
+    numero_dossier: NumeroDossier | None = None
     nature: Nature
     champ: Champ | None = None
     lieu_vie: LieuVie
     residence: Residence
-    etablissement: int | None = None
+    etablissement: Id | None = None
     civilite: Civilite | None = None
     annee_naissance: Annotated[int, Field(ge=YEAR_MIN)] | None = None
-    date_nomination: date | None = None
-    date_fin_mesure: date | None = None
+    date_nomination: DateISO | None = None
+    date_fin_mesure: DateISO | None = None
     statut: MesureStatut = MesureStatut.EN_COURS
     cause_sortie: CauseSortie | None = Field(default=None, validate_default=True)
 
 
 class MesureUpdate(MesureFields):
-    version: int
-    mandataire: int | None = None
-    site: int | None = None
-    numero_dossier: Annotated[str, StringConstraints(max_length=50)] | None = None
+    version: Version
+    mandataire: Id | None = None
+    site: Id | None = None
+    numero_dossier: NumeroDossier | None = None
     nature: Nature | None = None
     champ: Champ | None = None
     lieu_vie: LieuVie | None = None
     residence: Residence | None = None
-    etablissement: int | None = None
+    etablissement: Id | None = None
     civilite: Civilite | None = None
     annee_naissance: Annotated[int, Field(ge=YEAR_MIN)] | None = None
-    date_nomination: date | None = None
-    date_fin_mesure: date | None = None
+    date_nomination: DateISO | None = None
+    date_fin_mesure: DateISO | None = None
     statut: MesureStatut | None = None
     cause_sortie: CauseSortie | None = Field(default=None, validate_default=True)
 
