@@ -3,7 +3,7 @@ each tribunal keep or replace the proposals for their measures and confirm them.
 
 from typing import Annotated, Literal
 
-from fastapi import APIRouter, Depends, Path, Response
+from fastapi import APIRouter, Depends, Response
 from sqlalchemy.orm import Session
 
 from app.auth.constants import Role
@@ -28,14 +28,15 @@ from app.transfer.schemas import (
     TransfertMesureOut,
     TransfertOut,
 )
+from app.types import IdPath
 
 router = APIRouter(tags=["transferts"])
 
 Agents = Annotated[Principal, Depends(require_roles(Role.AGENT, Role.ADMIN))]
 Judges = Annotated[Principal, Depends(require_roles(Role.MAGISTRAT, Role.GREFFIER, Role.ADMIN))]
 Followers = Annotated[Principal, Depends(require_roles(Role.AGENT, Role.ADMIN, Role.MAGISTRAT, Role.GREFFIER))]
-TransfertId = Annotated[int, Path(ge=1, le=2_147_483_647)]
-MesureId = Annotated[int, Path(ge=1, le=2_147_483_647)]
+TransfertId = IdPath
+MesureId = IdPath
 ERRORS = error_responses(401, 403, 404, 409, 422)
 
 

@@ -4,8 +4,7 @@ from typing import Annotated
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints
 
 from app.transfer.constants import Decision, MotifTransfert, StatutTransfert
-
-Identifiant = Annotated[int, Field(ge=1, le=2_147_483_647)]
+from app.types import Id as Identifiant
 
 
 class TransfertCreate(BaseModel):
