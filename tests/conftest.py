@@ -1,6 +1,9 @@
 """Test fixtures: one migrated database per run (SQLite file or PostgreSQL database), one rolled-back
 transaction per test, and the app wired to that transaction.
 
+A module whose cases share costly data builds it once in `module_connection` (with `module_session`) and runs each
+case in a savepoint of it: it overrides `connection` with `savepoint_connection` (see tests/auth/test_access_matrix.py).
+
 `MJPM_TEST_DATABASE_URL` selects the engine: `sqlite://` (a fresh file) or a PostgreSQL server URL, on which
 a scratch database is created for the run and dropped afterwards. `scripts/test` runs the suite once on each.
 """
@@ -53,6 +56,33 @@ def connection(engine: Engine) -> Iterator[Connection]:
         transaction = connection.begin()
         yield connection
         transaction.rollback()
+
+
+@pytest.fixture(scope="module")
+def module_connection(engine: Engine) -> Iterator[Connection]:
+    """One outer transaction for a whole module, rolled back at its end: the module's shared data lives in it."""
+    with engine.connect() as connection:
+        transaction = connection.begin()
+        yield connection
+        transaction.rollback()
+
+
+@pytest.fixture(scope="module")
+def module_session(module_connection: Connection) -> Iterator[Session]:
+    """Builds a module's shared data: its commits become savepoints inside the module's transaction."""
+    factory = sessionmaker(bind=module_connection, join_transaction_mode="create_savepoint", expire_on_commit=False)
+    with factory() as session:
+        yield session
+
+
+@pytest.fixture
+def savepoint_connection(module_connection: Connection) -> Iterator[Connection]:
+    """A case's savepoint inside the module's transaction: what the case writes is rolled back after it, the module's
+    shared data stays. A module overrides `connection` with it, requesting its shared-data fixtures first."""
+    savepoint = module_connection.begin_nested()
+    yield module_connection
+    if savepoint.is_active:
+        savepoint.rollback()
 
 
 @pytest.fixture

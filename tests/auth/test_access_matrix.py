@@ -3,6 +3,9 @@
 Targets: professional A (Nord, Lille), its measure at the Lille tribunal and an establishment in Nord are inside
 the scope of the Hauts-de-France agents, the Lille judges and professional A; professional B (Bouches-du-Rhône),
 its Marseille measure and an establishment in Marseille are outside it.
+
+The targets and the callers' tokens are built once for the module; each case runs in a savepoint that is rolled back
+after it (see `connection`), so a case that deletes or changes a target leaves it intact for the next one.
 """
 
 import re
@@ -23,6 +26,7 @@ from app.matching.schemas import MatchRequest
 from app.matching.service import IndexCache, run_match
 from app.registry import service
 from app.registry.schemas import AbsenceIn, EtablissementIn, MandataireCreate, MesureCreate
+from app.tokens.service import create_token
 from app.transfer.schemas import ChoixIn, TransfertCreate
 from app.transfer.service import choose, create_plan
 from tests.registry.factories import mandataire_body, mesure_body
@@ -298,12 +302,31 @@ BODIES = {
 }
 
 
-@pytest.fixture
-def targets(session, gazetteer):
+@pytest.fixture(scope="module")
+def targets(module_session, gazetteer):
     return {
-        "inside": build_target(session, gazetteer, "59", "59350", LILLE, "590000001"),
-        "outside": build_target(session, gazetteer, "13", "13055", MARSEILLE, "130000001"),
+        "inside": build_target(module_session, gazetteer, "59", "59350", LILLE, "590000001"),
+        "outside": build_target(module_session, gazetteer, "13", "13055", MARSEILLE, "130000001"),
     }
+
+
+@pytest.fixture(scope="module")
+def tokens(module_session, gazetteer, targets):
+    """The Authorization header of every caller but the anonymous one."""
+    headers = {}
+    for caller, (role, scope) in ((c, s) for c, s in CALLERS.items() if s is not None):
+        scope = {k: targets["inside"]["mandataire"] if v == "A" else v for k, v in scope.items()}
+        secret = SETTINGS.token_secret.get_secret_value()
+        token = create_token(module_session, secret=secret, gazetteer=gazetteer, role=Role(role), **scope)
+        headers[caller] = {"Authorization": f"Bearer {token}"}
+    module_session.commit()
+    return headers
+
+
+@pytest.fixture
+def connection(targets, tokens, savepoint_connection):
+    """The module's targets and tokens, then this case's savepoint over them."""
+    return savepoint_connection
 
 
 QUERIES = {
@@ -332,13 +355,9 @@ def expected_status(route: Route, caller: str, where: str) -> int:
 @pytest.mark.parametrize("where", ["inside", "outside"])
 @pytest.mark.parametrize("caller", list(CALLERS))
 @pytest.mark.parametrize("route", ROUTES, ids=lambda r: f"{r.method} {r.path}")
-def test_access(client, make_token, targets, route, caller, where):
+def test_access(client, tokens, targets, route, caller, where):
     target = targets[where]
-    headers = {}
-    if CALLERS[caller] is not None:
-        role, scope = CALLERS[caller]
-        scope = {k: targets["inside"]["mandataire"] if v == "A" else v for k, v in scope.items()}
-        headers = make_token(role, **scope)
+    headers = tokens.get(caller, {})
     body = BODIES[route.body](target) if route.body else None
     if route.body == "new_mesure" and caller == "mandataire" and where == "inside":
         body.pop("mandataire")  # a professional declares for itself by default
@@ -359,10 +378,8 @@ def test_access(client, make_token, targets, route, caller, where):
 
 
 @pytest.mark.parametrize("caller", [c for c in CALLERS if c != "anonyme"])
-def test_lists_never_show_what_is_outside_the_scope(client, make_token, targets, caller):
-    role, scope = CALLERS[caller]
-    scope = {k: targets["inside"]["mandataire"] if v == "A" else v for k, v in scope.items()}
-    headers = make_token(role, **scope)
+def test_lists_never_show_what_is_outside_the_scope(client, tokens, targets, caller):
+    headers = tokens[caller]
     for path, key in (("/mandataires", "mandataire"), ("/mesures", "mesure")):
         ids = {item["id"] for item in client.get(path, headers=headers, params={"limit": 200}).json()["items"]}
         assert targets["inside"][key] in ids

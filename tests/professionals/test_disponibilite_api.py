@@ -2,7 +2,7 @@
 
 from datetime import datetime
 
-from tests.professionals.conftest import LILLE, error
+from tests.professionals.conftest import error
 from tests.registry.factories import mandataire_body
 
 
@@ -30,12 +30,6 @@ def test_a_professional_reads_its_own_record(client, itself, professional):
         40,
         [],
     )
-
-
-def test_only_professional_tokens_have_a_moi(client, admin, make_token):
-    assert client.get("/mandataires/moi", headers=admin).status_code == 403
-    assert client.get("/mandataires/moi", headers=make_token("magistrat", tribunal=LILLE)).status_code == 403
-    assert client.get("/mandataires/moi").status_code == 401
 
 
 def test_declaring_availability_changes_it_and_stamps_the_update_time(client, itself, professional):
@@ -167,13 +161,10 @@ def test_a_prepose_is_warned_above_60_and_a_service_never(client, admin, make_to
         assert bool(body["avertissements"]) is warned, (kind, capacity)
 
 
-def test_admins_may_declare_for_a_professional_agents_and_others_may_not(
-    client, admin, make_token, itself, professional
-):
+def test_admins_may_declare_for_a_professional_others_may_not(client, admin, itself, professional):
+    # Other roles' 403 is in tests/auth/test_access_matrix.py.
     body = declared(client, admin, professional["id"], version=professional["version"], capacite=33)
     assert body["capacite"] == 33
-    agent = make_token("agent", departement="59")
-    assert declare(client, agent, professional["id"], version=body["version"], capacite=30).status_code == 403
     other = client.post("/mandataires", json=mandataire_body(), headers=admin).json()
     response = declare(client, itself, other["id"], version=other["version"], capacite=30)
     assert response.status_code == 404

@@ -255,12 +255,6 @@ def test_an_admin_names_the_professional_and_a_professional_only_itself(client, 
     assert send(client, itself, [vendor("24/00002")], mandataire=professional["id"] + 1).status_code == 403
 
 
-def test_judges_and_agents_may_not_send_batches(client, make_token):
-    for headers in (make_token("magistrat", tribunal=LILLE), make_token("agent")):
-        assert send(client, headers, [vendor("24/00001")]).status_code == 403
-    assert send(client, {}, [vendor("24/00001")]).status_code == 401
-
-
 def test_antennes_carry_their_own_load(client, itself, professional, session):
     antenne = professional["sites"][1]["id"]
     report = sent(client, itself, [vendor("24/00001", antenne_id=antenne), vendor("24/00002", antenne_id=999999)])
