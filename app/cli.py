@@ -26,12 +26,14 @@ from app.demo.tunables import Scale
 from app.designation.service import expire_and_remind
 from app.errors import DomainError
 from app.geo.gazetteer import load_gazetteer
+from app.geo.locate import GazetteerLocator
 from app.geo.repository import sync_tribunaux
 from app.matching.versioning import track_registry_changes
 from app.migrations import alembic_config
 from app.notifications.commands import send_notifications
 from app.observability import logging_config
-from app.professionals.service import import_mesures
+from app.professionals.exceptions import RejectedImport
+from app.professionals.imports import import_file
 from app.scheduler.locks import lock_for_transaction
 from app.tokens.service import create_token, list_tokens, revoke_token
 
@@ -258,9 +260,21 @@ def import_mesures_command(
     dry_run: Annotated[bool, typer.Option("--dry-run", help="Valider sans rien écrire")] = False,
 ) -> None:
     """Import a spreadsheet of measures (e-MJPM template columns), all or nothing, with a report per line."""
+    gazetteer = load_gazetteer()
     try:
-        with progress_bars() as progress:
-            report = import_mesures(file, mandataire, dry_run, progress=progress)
+        with progress_bars() as progress, database() as engine, transaction(engine) as session:
+            report = import_file(
+                session,
+                gazetteer=gazetteer,
+                locator=GazetteerLocator(gazetteer),
+                settings=get_settings(),
+                path=file,
+                mandataire_id=mandataire,
+                dry_run=dry_run,
+                progress=progress,
+            )
+    except RejectedImport as rejection:
+        report = rejection.report
     except DomainError as error:
         fail(error)
     for rejected in report.erreurs:

@@ -43,6 +43,10 @@ class DomainError(Exception):
     def as_detail(self) -> dict:
         return {"type": self.code, "loc": self.loc, "msg": self.message}
 
+    def content(self) -> dict:
+        """The JSON body. An error that reports more (a rejected batch: every item and its report) extends it."""
+        return error_body(self)
+
 
 class InvalidInput(DomainError):
     status_code = 422
@@ -204,7 +208,7 @@ def _json_error(status_code: int, *errors: DomainError, headers: Mapping[str, st
 
 async def _domain_error_handler(_request: Request, exc: Exception) -> JSONResponse:
     assert isinstance(exc, DomainError)
-    return _json_error(exc.status_code, exc, headers=exc.headers)
+    return JSONResponse(status_code=exc.status_code, content=exc.content(), headers=exc.headers)
 
 
 async def _stale_version_handler(_request: Request, _exc: Exception) -> JSONResponse:

@@ -15,9 +15,10 @@ from pydantic import (
     field_validator,
     model_validator,
 )
+from pydantic.json_schema import SkipJsonSchema
 
 from app.errors import ErrorItem, french_message
-from app.professionals import imports
+from app.professionals import labels
 from app.registry.constants import CauseSortie, Champ, Civilite, LieuVie, MotifAbsence, Nature, Specialite
 from app.registry.schemas import (
     YEAR_MIN,
@@ -91,12 +92,12 @@ class DisponibiliteOut(MandataireOut):
 
 # --- one measure in e-MJPM's vendor API shape ------------------------------------------------------
 
-NatureIn = Annotated[Nature, BeforeValidator(imports.nature_code)]
-ChampIn = Annotated[Champ, BeforeValidator(imports.champ_code)]
-LieuVieIn = Annotated[LieuVie, BeforeValidator(imports.lieu_vie_code)]
-CiviliteIn = Annotated[Civilite, BeforeValidator(imports.civilite_code)]
-CauseSortieIn = Annotated[CauseSortie, BeforeValidator(imports.cause_sortie_code)]
-DateIn = Annotated[date, BeforeValidator(imports.parse_date), AfterValidator(plausible_date)]
+NatureIn = Annotated[Nature, BeforeValidator(labels.nature_code)]
+ChampIn = Annotated[Champ, BeforeValidator(labels.champ_code)]
+LieuVieIn = Annotated[LieuVie, BeforeValidator(labels.lieu_vie_code)]
+CiviliteIn = Annotated[Civilite, BeforeValidator(labels.civilite_code)]
+CauseSortieIn = Annotated[CauseSortie, BeforeValidator(labels.cause_sortie_code)]
+DateIn = Annotated[date, BeforeValidator(labels.parse_date), AfterValidator(plausible_date)]
 Pays = Annotated[Literal["FR", "BE"], BeforeValidator(lambda v: v.strip().upper() if isinstance(v, str) else v)]
 # e-MJPM fields this service does not keep (history of states, resources, chamber...): accepted and dropped.
 IGNORED_VENDOR_FIELDS = frozenset(
@@ -206,7 +207,9 @@ class LotOut(BaseModel):
 
 class LotRejected(BaseModel):
     detail: list[ErrorItem]
-    rapport: LotOut
+    rapport: LotOut | SkipJsonSchema[None] = Field(
+        default=None, description="Rapport du lot ; absent quand la requête elle-même est invalide (JSON, paramètres)"
+    )
 
 
 # --- spreadsheet import ----------------------------------------------------------------------------
@@ -236,7 +239,9 @@ class ImportOut(BaseModel):
 
 class ImportRejected(BaseModel):
     detail: list[ErrorItem]
-    rapport: ImportOut
+    rapport: ImportOut | SkipJsonSchema[None] = Field(
+        default=None, description="Rapport de l'import ; absent quand la requête elle-même est invalide (paramètres)"
+    )
 
 
 # --- single measure --------------------------------------------------------------------------------

@@ -2,7 +2,7 @@
 
 import gc
 
-from app.professionals.service import gc_paused
+from app.professionals.batch import gc_paused
 
 
 def test_collection_resumes_when_the_last_batch_ends():

@@ -1,5 +1,5 @@
 """POST /mesures/import with real files (CSV UTF-8 and Windows-1252, XLSX) written to tmp_path, and the
-command-line function `import_mesures`."""
+command line's function `import_file`."""
 
 import time
 from datetime import date
@@ -7,7 +7,8 @@ from datetime import date
 import pytest
 from openpyxl import Workbook
 
-from app.professionals.service import import_mesures
+from app.geo.locate import GazetteerLocator
+from app.professionals.imports import import_file
 from tests.professionals.conftest import DOUAI, LILLE, error, mesure_rows
 from tests.support import assert_counters_equal_recount, counters
 
@@ -276,28 +277,35 @@ def test_a_broken_xlsx_is_422(client, itself, tmp_path):
     assert response.status_code == 422 and error(response)["type"] == "fichier_illisible"
 
 
-def test_the_command_line_function_imports_with_progress(session_factory, settings, professional, session, tmp_path):
+def test_the_command_line_function_imports_with_progress(gazetteer, settings, professional, session, tmp_path):
     path = write_csv(tmp_path / "cli.csv", [line(n) for n in range(2500)])
     stages = []
-    report = import_mesures(
-        path,
-        professional["id"],
+    context = {"gazetteer": gazetteer, "locator": GazetteerLocator(gazetteer), "settings": settings, "path": path}
+    report = import_file(
+        session,
+        **context,
+        mandataire_id=professional["id"],
         dry_run=True,
-        settings=settings,
-        session_factory=session_factory,
         progress=lambda stage, done, total: stages.append((stage, done, total)),
     )
     assert (report.created, report.applique) == (2500, False) and mesure_rows(session) == []
     assert ("lecture", 2500, 2500) in stages and ("validation", 2500, 2500) in stages
-    report = import_mesures(path, professional["id"], settings=settings, session_factory=session_factory)
+    report = import_file(session, **context, mandataire_id=professional["id"])
     assert (report.created, report.applique) == (2500, True)
     assert len(mesure_rows(session)) == 2500
     assert_counters_equal_recount(session)
 
 
-def test_the_command_line_function_refuses_an_unknown_professional(session_factory, settings, tmp_path):
+def test_the_command_line_function_refuses_an_unknown_professional(gazetteer, settings, session, tmp_path):
     from app.errors import DomainError
 
     path = write_csv(tmp_path / "cli.csv", [line(1)])
     with pytest.raises(DomainError, match="mandataire inconnu"):
-        import_mesures(path, 999_999, settings=settings, session_factory=session_factory)
+        import_file(
+            session,
+            gazetteer=gazetteer,
+            locator=GazetteerLocator(gazetteer),
+            settings=settings,
+            path=path,
+            mandataire_id=999_999,
+        )
