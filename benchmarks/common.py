@@ -190,6 +190,15 @@ def running_server(
 ) -> Iterator[httpx.Client]:
     """A server (by default uvicorn with one worker, as `./scripts/run`) on a free port of 127.0.0.1, and a client
     for it. The command is given `--host 127.0.0.1 --port N`."""
+    with serving(database_url, command=command, timeout_s=timeout_s, env=env) as (client, _pid):
+        yield client
+
+
+@contextmanager
+def serving(
+    database_url: str, *, command: list[str] = UVICORN, timeout_s: float = 60, env: dict[str, str] | None = None
+) -> Iterator[tuple[httpx.Client, int]]:
+    """`running_server`, with the server's process id (to read its memory and CPU time)."""
     port = _free_port()
     server = subprocess.Popen(
         [*command, "--host", "127.0.0.1", "--port", str(port)],
@@ -204,7 +213,7 @@ def running_server(
                         break
                 except httpx.TransportError:
                     time.sleep(0.1)
-            yield client
+            yield client, server.pid
     finally:
         server.terminate()
         server.wait(timeout=30)
