@@ -161,7 +161,8 @@ def _read_csv(filename: str, content: bytes, limits: SheetLimits) -> Sheet:
     text, encoding = _decode(filename, content)
     first_line = text[: text.find("\n")] if "\n" in text else text
     delimiter = max((";", ",", "\t"), key=first_line.count)
-    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
+    lines = _bounded_lines(filename, io.StringIO(text, newline=""), encoding, limits)
+    reader = csv.reader(lines, delimiter=delimiter)
     try:
         return _sheet(filename, "csv", encoding, _csv_records(reader), limits)
     except csv.Error as error:
@@ -175,6 +176,23 @@ def _read_csv(filename: str, content: bytes, limits: SheetLimits) -> Sheet:
             encodage=encoding,
             ligne=reader.line_num,
         ) from None
+
+
+def _bounded_lines(filename: str, lines: Iterator[str], encoding: str, limits: SheetLimits) -> Iterator[str]:
+    """The file's lines, refused from the first one longer than a row of the widest allowed: the csv module would
+    otherwise make a list of all its fields (ten million for a line of ten million separators)."""
+    most = limits.columns * (limits.cell_chars + 3)  # quotes and separator
+    for number, line in enumerate(lines, start=1):
+        if len(line) > most:
+            raise SheetUnreadable(
+                f"fichier « {filename} », ligne {number} : plus de {most} caractères (au plus {limits.columns} "
+                f"colonnes de {limits.cell_chars} caractères)",
+                code="ligne_trop_longue",
+                format="csv",
+                encodage=encoding,
+                ligne=number,
+            )
+        yield line
 
 
 def _csv_records(reader) -> Iterator[tuple[int, list]]:

@@ -125,10 +125,17 @@ def test_a_cell_longer_than_the_limit_is_422(small, itself, session, kind):
     assert mesure_rows(session) == []
 
 
+def test_a_csv_line_longer_than_the_widest_row_is_422_before_it_is_split(small, itself, session):
+    content = csv_bytes(line(1), ";" * 5000)  # 12 columns of 100 characters: 1 236 characters at most
+    body = refused(upload(small, itself, "virgules.csv", content), 422, "ligne_trop_longue", "ligne 3", "1236")
+    assert reported(body) == [(3, "ligne_trop_longue")]
+    assert mesure_rows(session) == []
+
+
 def test_a_csv_cell_past_the_csv_modules_own_limit_is_422(small, itself, session):
-    row = line(1, numero_dossier='"' + "D" * 140_000 + '"')
-    body = refused(upload(small, itself, "enorme.csv", csv_bytes(row)), 422, "cellule_trop_longue", "ligne 2")
-    assert reported(body) == [(2, "cellule_trop_longue")]
+    row = line(1, numero_dossier='"' + ("D" * 99 + "\n") * 1500 + '"')  # 150 000 characters on short lines
+    body = refused(upload(small, itself, "enorme.csv", csv_bytes(row)), 422, "cellule_trop_longue", "ligne")
+    assert [code for _, code in reported(body)] == ["cellule_trop_longue"]
     assert mesure_rows(session) == []
 
 
