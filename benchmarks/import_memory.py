@@ -30,25 +30,14 @@ from app.config import Settings  # noqa: E402
 from app.database import build_engine  # noqa: E402
 from app.geo.gazetteer import load_gazetteer  # noqa: E402
 from app.geo.repository import sync_tribunaux  # noqa: E402
+from app.professionals.spreadsheet import TEMPLATE_COLUMNS  # noqa: E402
 from app.registry import service  # noqa: E402
 from app.registry.schemas import MandataireCreate  # noqa: E402
 from benchmarks.common import ROOT, serving, upgrade  # noqa: E402
 
 DB = ROOT / "var" / "bench-import.db"
 MB = 1024 * 1024
-HEADER = [
-    "date_nomination",
-    "type",
-    "code_postal",
-    "ville",
-    "civilite",
-    "annee",
-    "numero_rg",
-    "numero_dossier",
-    "residence",
-    "tribunal_siret",
-    "antenne",
-]
+HEADER = list(TEMPLATE_COLUMNS)
 VALID_ROW = ["15/01/2025", "Tutelle", "59000", "Lille", "F", "1950", "25/00001", "", "Domicile", "17590111500709", ""]
 
 

@@ -1,9 +1,16 @@
 """Fixtures of the professionals' tests: a professional of the Nord with two antennes, its token, and plain-SQL
 views of the database (measure rows, counters, recount) to compare states."""
 
+from contextlib import ExitStack
+
 import pytest
+from fastapi.testclient import TestClient
 from sqlalchemy import text
 
+from app.config import Settings
+from app.database import session_scope
+from app.dependencies import get_session
+from app.main import create_app
 from tests.registry.factories import mandataire_body
 
 LILLE, DOUAI = "17590111500709", "17590111500576"
@@ -32,3 +39,21 @@ def error(response) -> dict:
 def mesure_rows(session) -> list[dict]:
     """Every measure row, as stored (all columns), in id order."""
     return [dict(row) for row in session.execute(text("SELECT * FROM mesure ORDER BY id")).mappings()]
+
+
+@pytest.fixture
+def client_with(settings: Settings, session_factory):
+    """`client_with(**settings)`: a client of an app whose settings differ (smaller limits), on the test's
+    transaction."""
+    with ExitStack() as clients:
+
+        def make(**updates) -> TestClient:
+            app = create_app(settings.model_copy(update=updates))
+
+            def test_session():
+                yield from session_scope(session_factory)
+
+            app.dependency_overrides[get_session] = test_session
+            return clients.enter_context(TestClient(app))
+
+        yield make

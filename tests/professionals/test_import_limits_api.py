@@ -6,13 +6,8 @@ import io
 import zipfile
 
 import pytest
-from fastapi.testclient import TestClient
 from openpyxl import Workbook
 
-from app.config import Settings
-from app.database import session_scope
-from app.dependencies import get_session
-from app.main import create_app
 from tests.professionals.conftest import error, mesure_rows
 from tests.professionals.test_import_api import HEADER, line
 from tests.professionals.test_lot_api import send, vendor
@@ -21,24 +16,11 @@ COLUMNS = HEADER.split(";")
 
 
 @pytest.fixture
-def small(settings: Settings, session_factory):
+def small(client_with):
     """A client of an app whose imports hold 3 rows, 12 columns and cells of 100 characters, 1 MB decompressed."""
-    limited = settings.model_copy(
-        update={
-            "import_max_uncompressed_bytes": 1024 * 1024,
-            "import_max_rows": 3,
-            "import_max_columns": 12,
-            "import_max_cell_chars": 100,
-        }
+    return client_with(
+        import_max_uncompressed_bytes=1024 * 1024, import_max_rows=3, import_max_columns=12, import_max_cell_chars=100
     )
-    app = create_app(limited)
-
-    def test_session():
-        yield from session_scope(session_factory)
-
-    app.dependency_overrides[get_session] = test_session
-    with TestClient(app) as client:
-        yield client
 
 
 def csv_bytes(*lines: str, header: str = HEADER) -> bytes:

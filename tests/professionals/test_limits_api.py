@@ -1,35 +1,15 @@
 """Rate limiting per token (429 + Retry-After), request size limits (413), batch size, content types (415)."""
 
 import pytest
-from fastapi.testclient import TestClient
 
-from app.config import Settings
-from app.database import session_scope
-from app.dependencies import get_session
-from app.main import create_app
 from tests.professionals.conftest import LILLE, error
 from tests.professionals.test_lot_api import send, vendor
 
 
 @pytest.fixture
-def tight(settings: Settings, session_factory):
+def tight(client_with):
     """A client of an app with small limits: 3 requests per minute, 1 import per minute, bodies of 4 KB."""
-    limited = settings.model_copy(
-        update={
-            "bulk_rate_per_minute": 3,
-            "import_rate_per_minute": 1,
-            "bulk_max_bytes": 4096,
-            "import_max_bytes": 4096,
-        }
-    )
-    app = create_app(limited)
-
-    def test_session():
-        yield from session_scope(session_factory)
-
-    app.dependency_overrides[get_session] = test_session
-    with TestClient(app) as client:
-        yield client
+    return client_with(bulk_rate_per_minute=3, import_rate_per_minute=1, bulk_max_bytes=4096, import_max_bytes=4096)
 
 
 def test_requests_past_the_rate_get_429_with_retry_after_per_token(tight, itself, make_token, professional):
