@@ -18,7 +18,6 @@ LAYERS: list[set[str]] = [
     # The shared kernel: no domain.
     {"errors"},
     {"observability"},  # logs and metrics
-    {"bodylimit"},  # request body limits, checked before a route reads its body
     {"config"},
     {"database"},
     {"scheduler"},  # cross-process locks so far (designation takes them); jobs that run domains would sit above
