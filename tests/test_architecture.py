@@ -22,6 +22,7 @@ LAYERS: list[set[str]] = [
     {"database"},
     {"scheduler"},  # cross-process locks so far (designation takes them); jobs that run domains would sit above
     {"responses"},
+    {"types"},  # bounded input types (text, ids, dates) shared by every schema
     {"dependencies"},
     # The domains, in the order the brief gives.
     {"geo"},  # reference geography: communes, départements, tribunals
@@ -36,6 +37,7 @@ LAYERS: list[set[str]] = [
     {"professionals", "dashboards", "tokens"},
     {"transfer"},  # transfer plans: they export through the dashboards' tables
     {"web"},  # the pages: they render the dashboards' declared tables and the transfer plans
+    {"docs"},  # /docs and /redoc from the installed package, under the pages' security headers
     {"models"},  # every table, for Alembic (the transfer plans' included)
     {"migrations"},  # the Alembic environment and revisions
     {"system"},  # health, readiness (the migrations' head) and metrics
