@@ -1,7 +1,6 @@
 """POST /mesures/import with real files (CSV UTF-8 and Windows-1252, XLSX) written to tmp_path, and the
 command line's function `import_file`."""
 
-import time
 from datetime import date
 
 import pytest
@@ -71,16 +70,14 @@ def rejected(client, headers, path, **params) -> list[tuple]:
     return [(e["ligne"], e["colonne"], e["code"]) for e in report["erreurs"]]
 
 
-def test_a_clean_10000_line_csv_is_imported_quickly_and_reimported_identically(
+def test_a_clean_10000_line_csv_is_imported_and_reimported_identically(
     client, itself, professional, session, tmp_path
 ):
     path = write_csv(tmp_path / "mesures.csv", [line(n) for n in range(10_000)])
-    started = time.perf_counter()
+    # Its speed is a benchmark's business (benchmarks/bulk_bench.py), never a timed assertion.
     report = imported(client, itself, path)
-    elapsed = time.perf_counter() - started
     assert (report["lignes"], report["created"], report["rejected"], report["applique"]) == (10_000, 10_000, 0, True)
     assert (report["format"], report["encodage"]) == ("csv", "utf-8")
-    assert elapsed < 15, f"10 000 lines took {elapsed:.1f} s"
     rows, loads = mesure_rows(session), counters(session)
     assert len(rows) == 10_000
     assert {r["nature"] for r in rows} == {
