@@ -16,14 +16,12 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 from sqlalchemy import Engine
 from sqlalchemy.orm import Session
 
-from app.audit.service import purge
 from app.auth.constants import Role
 from app.config import PROJECT_ROOT, get_settings
 from app.database import WRITE_INTENT, build_engine, build_session_factory, utcnow, write_transaction
 from app.demo.seed import database_is_empty, seed_demo
 from app.demo.tokens import demo_tokens
 from app.demo.tunables import Scale
-from app.designation.service import expire_and_remind
 from app.errors import DomainError
 from app.geo.gazetteer import load_gazetteer
 from app.geo.locate import GazetteerLocator
@@ -35,6 +33,8 @@ from app.observability import logging_config
 from app.professionals.exceptions import RejectedImport
 from app.professionals.imports import import_file
 from app.scheduler.locks import lock_for_transaction
+from app.scheduler.runner import run_forever
+from app.scheduler.service import expire, purge_audit
 from app.tokens.service import create_token, list_tokens, revoke_token
 
 cli = typer.Typer(help="mjpm-match : administration du service.", no_args_is_help=True, add_completion=False)
@@ -236,21 +236,30 @@ def demo_command(
 
 @cli.command("expire")
 def expire_command() -> None:
-    """Expire unanswered reservations past their delay (freeing their places) and send reminders; safe to rerun."""
-    settings = get_settings()
+    """Expire unanswered reservations past their delay (freeing their places) and send reminders, now; safe to run
+    alongside the scheduler or another `mjpm expire` (they wait for one another)."""
     with database() as engine, transaction(engine) as session:
-        expired, reminded = expire_and_remind(session, settings=settings, now=utcnow())
-    typer.echo(f"{expired} réservation(s) expirée(s), {reminded} rappel(s) envoyé(s)")
+        summary = expire(session, get_settings(), utcnow())
+    typer.echo(summary)
 
 
 @audit_cli.command("purge")
 def audit_purge_command() -> None:
-    """Delete match requests and designation events older than AUDIT_RETENTION_DAYS."""
-    settings = get_settings()
+    """Delete match requests and designation events older than AUDIT_RETENTION_DAYS, now."""
     with database() as engine, transaction(engine) as session:
-        matches, events = purge(session, now=utcnow(), retention_days=settings.audit_retention_days)
-    days = settings.audit_retention_days
-    typer.echo(f"{matches} demande(s) de liste et {events} événement(s) supprimés (conservation : {days} jours)")
+        summary = purge_audit(session, get_settings(), utcnow())
+    typer.echo(summary)
+
+
+@cli.command("scheduler")
+def scheduler_command() -> None:
+    """Run the scheduled work in the foreground (expiry and reminders, notifications, audit purge), each job once
+    per period whatever the number of processes: for deployments whose app runs with SCHEDULER_ENABLED=false."""
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s : %(message)s")
+    logging.getLogger("apscheduler").setLevel(logging.WARNING)
+    track_registry_changes()
+    with database() as engine:
+        run_forever(build_session_factory(engine), get_settings())
 
 
 @import_cli.command("mesures")

@@ -48,8 +48,17 @@ class Settings(BaseSettings):
     notification_timeout_s: float = Field(default=10.0, gt=0)
     notification_max_attempts: int = Field(default=8, ge=1)
     notification_backoff_s: float = Field(default=30.0, ge=0)
-    # Professionals' bulk routes (app/professionals): requests per minute and per token, counted in each worker
-    # process (a sliding window in memory); request body limits in bytes.
+    # A dispatcher's claimed notifications are hidden from other dispatchers this long: one that dies mid-delivery
+    # delays them by as much, after which they are delivered (again: delivery is at least once).
+    notification_lease_s: float = Field(default=300.0, gt=0)
+    # Scheduled work (app/scheduler): every application process ticks the jobs and each job runs once per period
+    # across all of them. Unset: on, except under ENVIRONMENT=test (tests turn it on where they test it).
+    scheduler_enabled: bool | None = None
+    expire_period_s: float = Field(default=3600.0, gt=0)
+    notifications_period_s: float = Field(default=30.0, gt=0)
+    audit_purge_period_s: float = Field(default=86400.0, gt=0)
+    # Professionals' bulk routes (app/professionals): requests per minute and per token, counted in the database
+    # (fixed windows of one minute, shared by every worker and instance); request body limits in bytes.
     bulk_rate_per_minute: int = Field(default=360, ge=1)
     import_rate_per_minute: int = Field(default=30, ge=1)
     # Largest request body of every other route (413 beyond): a JSON request of this service is a few kilobytes.
@@ -90,6 +99,12 @@ class Settings(BaseSettings):
             if url.startswith(prefix):
                 return "postgresql+psycopg://" + url[len(prefix) :]
         return url
+
+    @model_validator(mode="after")
+    def scheduler_on_outside_tests(self) -> "Settings":
+        if self.scheduler_enabled is None:
+            self.scheduler_enabled = self.environment != "test"
+        return self
 
     @model_validator(mode="after")
     def refuse_unsafe_production(self) -> "Settings":

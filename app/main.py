@@ -1,7 +1,7 @@
 """Application factory: `uvicorn app.main:create_app --factory`.
 
-Nothing is opened at import time; the lifespan builds the engine, loads the reference geography and
-disposes of the engine on shutdown.
+Nothing is opened at import time; the lifespan builds the engine, loads the reference geography, starts the
+scheduled work (unless disabled) and disposes of the engine on shutdown.
 """
 
 from collections.abc import AsyncIterator
@@ -32,6 +32,7 @@ from app.matching.versioning import track_registry_changes
 from app.observability import ObservabilityMiddleware
 from app.professionals.router import router as professionals_router
 from app.registry.router import router as registry_router
+from app.scheduler.runner import InProcessScheduler
 from app.system.router import router as system_router
 from app.transfer.router import router as transfer_router
 from app.web.router import STATIC_DIR
@@ -69,9 +70,12 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         app.state.locator, geocoder_client = build_locator(settings, GazetteerLocator(app.state.gazetteer))
         app.state.match_index = IndexCache()
         app.state.principals = TTLCache(maxsize=10_000, ttl=settings.token_cache_s)
+        scheduler = InProcessScheduler(app.state.session_factory, settings) if settings.scheduler_enabled else None
         try:
             yield
         finally:
+            if scheduler is not None:
+                scheduler.stop()
             if geocoder_client is not None:
                 geocoder_client.close()
             engine.dispose()

@@ -7,6 +7,7 @@ from app.designation.models import Reservation
 from app.geo.models import Tribunal
 from app.matching.models import DepartementWeights, MatchRecord, RegistryVersion
 from app.notifications.models import Notification
+from app.ratelimit.models import RateWindow
 from app.registry.models import (
     Absence,
     Etablissement,
@@ -19,6 +20,7 @@ from app.registry.models import (
     Mesure,
     Site,
 )
+from app.scheduler.models import JobRun
 from app.transfer.models import Transfert, TransfertMesure
 
 __all__ = [
@@ -28,6 +30,7 @@ __all__ = [
     "Base",
     "DepartementWeights",
     "Etablissement",
+    "JobRun",
     "Mandataire",
     "MandataireDepartement",
     "MandataireEtablissement",
@@ -37,6 +40,7 @@ __all__ = [
     "MatchRecord",
     "Mesure",
     "Notification",
+    "RateWindow",
     "RegistryVersion",
     "Reservation",
     "Site",

@@ -2,8 +2,10 @@
 
 import logging
 import time
+from collections.abc import Callable
 
 import httpx
+from sqlalchemy.orm import Session
 
 from app.config import Settings
 from app.database import build_engine, build_session_factory
@@ -13,6 +15,19 @@ from app.notifications.service import DispatchReport, dispatch_pending
 logger = logging.getLogger("mjpm.notifications")
 
 
+def deliver_due(
+    session_factory: Callable[[], Session], settings: Settings, http_client: httpx.Client
+) -> DispatchReport:
+    """One pass over the due notifications with the senders the settings configure."""
+    return dispatch_pending(
+        session_factory,
+        senders=build_senders(settings, http_client=http_client),
+        max_attempts=settings.notification_max_attempts,
+        backoff_base_s=settings.notification_backoff_s,
+        lease_s=settings.notification_lease_s,
+    )
+
+
 def send_notifications(settings: Settings, *, once: bool = True, interval_s: float = 30) -> DispatchReport:
     """Deliver the due notifications once, or every `interval_s` seconds until interrupted (Ctrl-C, SIGINT);
     returns what was done in total."""
@@ -20,16 +35,10 @@ def send_notifications(settings: Settings, *, once: bool = True, interval_s: flo
     report = DispatchReport()
     try:
         with httpx.Client(timeout=settings.notification_timeout_s) as http_client:
-            senders = build_senders(settings, http_client=http_client)
             session_factory = build_session_factory(engine)
             while True:
                 try:
-                    round_report = dispatch_pending(
-                        session_factory,
-                        senders=senders,
-                        max_attempts=settings.notification_max_attempts,
-                        backoff_base_s=settings.notification_backoff_s,
-                    )
+                    round_report = deliver_due(session_factory, settings, http_client)
                 except Exception:
                     if once:
                         raise

@@ -1,0 +1,327 @@
+"""Two application processes on one database, as deployed: real subprocesses (`uvicorn app.main:create_app
+--factory`, `mjpm scheduler`) on a committed scratch database of the engine under test, with periods of 2 s.
+
+- The scheduled work runs with nobody at the controls: an unanswered reservation gets its reminder, then expires,
+  and every notification reaches the webhook exactly once; each job ran once per period, none skipped.
+- A process killed (-9) in the middle of a delivery: the other takes the work over, nothing is lost, and only the
+  notification in flight is delivered twice (at least once, as documented).
+- Rate limits hold across the processes: of requests spread over two servers, exactly the limit gets through.
+"""
+
+import json
+import os
+import signal
+import socket
+import subprocess
+import sys
+import threading
+import time
+from collections import Counter
+from collections.abc import Callable, Iterator
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass, field
+from datetime import timedelta
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+
+import httpx
+import pytest
+from fastapi.testclient import TestClient
+from sqlalchemy import Engine, select, update
+from sqlalchemy.orm import sessionmaker
+
+from app.config import PROJECT_ROOT, Settings
+from app.database import build_engine, utcnow
+from app.designation.models import Reservation
+from app.geo.repository import sync_tribunaux
+from app.main import create_app
+from app.notifications.constants import NotificationStatus
+from app.notifications.models import Notification
+from app.notifications.service import enqueue
+from app.scheduler.models import JobRun
+from app.scheduler.service import JOBS, period_start
+from tests.registry.factories import mandataire_body
+from tests.scheduler.support import reserve, token_factory, writing
+from tests.support import migrate, scratch_database_url
+
+PERIOD_S = 2.0
+# Waits for something the processes will do; never an assertion on how long it took.
+PATIENCE_S = 120.0
+
+
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+def wait_for(condition: Callable[[], object], what: str) -> object:
+    deadline = time.monotonic() + PATIENCE_S
+    while time.monotonic() < deadline:
+        value = condition()
+        if value:
+            return value
+        time.sleep(0.1)
+    raise AssertionError(f"still waiting for {what}")
+
+
+@dataclass
+class Webhook:
+    """A webhook receiver that records every delivery; when `hold` is set, it holds the first request it gets
+    (the sender stays blocked in it) until `release` is set."""
+
+    port: int = field(default_factory=free_port)
+    deliveries: list[tuple[int, str]] = field(default_factory=list)
+    hold: threading.Event = field(default_factory=threading.Event)
+    holding: threading.Event = field(default_factory=threading.Event)
+    release: threading.Event = field(default_factory=threading.Event)
+
+    @property
+    def url(self) -> str:
+        return f"http://127.0.0.1:{self.port}/notifications"
+
+    def ids(self) -> Counter:
+        return Counter(notification_id for notification_id, _ in self.deliveries)
+
+
+@pytest.fixture(scope="module")
+def webhook() -> Iterator[Webhook]:
+    receiver = Webhook()
+    lock = threading.Lock()
+
+    class Handler(BaseHTTPRequestHandler):
+        def do_POST(self):  # noqa: N802 (http.server's naming)
+            body = json.loads(self.rfile.read(int(self.headers["Content-Length"])))
+            with lock:
+                receiver.deliveries.append((body["id"], body["kind"]))
+                held = receiver.hold.is_set() and not receiver.holding.is_set()
+                if held:
+                    receiver.holding.set()
+            if held:
+                receiver.release.wait(PATIENCE_S)
+            try:
+                self.send_response(204)
+                self.end_headers()
+            except OSError:  # the held sender was killed meanwhile
+                pass
+
+        def log_message(self, *args):
+            pass
+
+    server = ThreadingHTTPServer(("127.0.0.1", receiver.port), Handler)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    yield receiver
+    receiver.release.set()
+    server.shutdown()
+
+
+@dataclass
+class Deployment:
+    url: str
+    engine: Engine
+    env: dict[str, str]
+    workdir: Path
+    token: Callable[..., dict[str, str]]
+    processes: list[subprocess.Popen] = field(default_factory=list)
+
+    def start(self, *command: str, name: str, env: dict[str, str] | None = None) -> tuple[subprocess.Popen, Path]:
+        log = self.workdir / f"{name}.log"
+        with log.open("w") as output:
+            process = subprocess.Popen(
+                command, env=self.env | (env or {}), cwd=self.workdir, stdout=output, stderr=output
+            )
+        self.processes.append(process)
+        return process, log
+
+    def apps(self, *names: str, **env: str) -> list[str]:
+        """Application processes (uvicorn, the scheduler in their lifespan), started together; returns their base
+        URLs once they all answer."""
+        started = []
+        for name in names:
+            port = free_port()
+            process, log = self.start(
+                sys.executable,
+                *("-m", "uvicorn", "app.main:create_app", "--factory", "--port", str(port), "--log-level", "warning"),
+                name=name,
+                env=env,
+            )
+            started.append((name, process, log, f"http://127.0.0.1:{port}"))
+        for name, process, log, base in started:
+
+            def answers(process=process, log=log, base=base) -> bool:
+                assert process.poll() is None, log.read_text()
+                try:
+                    return httpx.get(f"{base}/healthz", timeout=5).status_code == 200
+                except httpx.TransportError:
+                    return False
+
+            wait_for(answers, f"{name} to answer")
+        return [base for *_, base in started]
+
+    def scheduler(self, name: str) -> tuple[subprocess.Popen, Path]:
+        """A `mjpm scheduler` process; returns it once it ticks."""
+        process, log = self.start(sys.executable, "-m", "app.cli", "scheduler", name=name)
+        wait_for(lambda: process.poll() is None and "planificateur démarré" in log.read_text(), f"{name} to tick")
+        return process, log
+
+    def stop_all(self) -> None:
+        for process in self.processes:
+            if process.poll() is None:
+                process.send_signal(signal.SIGINT)
+        for process in self.processes:
+            try:
+                process.wait(timeout=30)
+            except subprocess.TimeoutExpired:
+                process.kill()
+                process.wait()
+        self.processes.clear()
+
+    def runs(self) -> dict[str, list[JobRun]]:
+        with sessionmaker(bind=self.engine)() as session:
+            rows = session.scalars(select(JobRun).order_by(JobRun.name, JobRun.period_start)).all()
+        return {job.name: [row for row in rows if row.name == job.name] for job in JOBS}
+
+    def notifications(self) -> list[Notification]:
+        with sessionmaker(bind=self.engine)() as session:
+            return list(session.scalars(select(Notification).order_by(Notification.id)))
+
+
+@pytest.fixture(scope="module")
+def deployment(tmp_path_factory, gazetteer, webhook) -> Iterator[Deployment]:
+    workdir = tmp_path_factory.mktemp("deployment")
+    base = os.environ.get("MJPM_TEST_DATABASE_URL", "sqlite://")
+    with scratch_database_url(base, workdir, "mjpm_deployment") as url:
+        engine = build_engine(url)
+        migrate(engine)
+        with sessionmaker(bind=engine).begin() as session:
+            sync_tribunaux(session, gazetteer)
+        env = {
+            **os.environ,
+            "PYTHONPATH": str(PROJECT_ROOT),
+            "DATABASE_URL": url,
+            "ENVIRONMENT": "test",
+            "SCHEDULER_ENABLED": "true",
+            "EXPIRE_PERIOD_S": str(PERIOD_S),
+            "NOTIFICATIONS_PERIOD_S": str(PERIOD_S),
+            "AUDIT_PURGE_PERIOD_S": str(PERIOD_S),
+            "WEBHOOK_URL": webhook.url,
+            "NOTIFICATION_LEASE_S": "2",
+            "NOTIFICATION_TIMEOUT_S": str(PATIENCE_S),
+            "BULK_RATE_PER_MINUTE": "3",
+        }
+        deployment = Deployment(
+            url=url, engine=engine, env=env, workdir=workdir, token=token_factory(engine, gazetteer)
+        )
+        try:
+            yield deployment
+        finally:
+            deployment.stop_all()
+            engine.dispose()
+
+
+def assert_once_per_period(name: str, runs: list[JobRun], since, until) -> None:
+    """Every period of job `name` between `since` and `until` (both included) ran, once (the rows' key is job and
+    period), and finished."""
+    ran = [row for row in runs if since <= row.period_start <= until]
+    expected = []
+    start = since
+    while start <= until:
+        expected.append(start)
+        start += timedelta(seconds=PERIOD_S)
+    assert [row.period_start for row in ran] == expected, name
+    assert all(row.finished_at is not None for row in ran), name
+
+
+def test_two_app_processes_run_each_job_once_per_period(deployment, webhook):
+    # The judge's office reserves a professional, then nobody answers.
+    (reservation,) = reserve(deployment.url, deployment.token, webhook_url=webhook.url)
+    deployment.apps("app-1", "app-2")
+    both_up = period_start(utcnow(), PERIOD_S) + timedelta(seconds=PERIOD_S)
+    with writing(deployment.engine) as session:  # due in a few seconds rather than two months
+        session.execute(
+            update(Reservation).where(Reservation.id == reservation).values(expires_at=utcnow() + timedelta(seconds=3))
+        )
+
+    def expired() -> bool:
+        with sessionmaker(bind=deployment.engine)() as session:
+            return session.get(Reservation, reservation).statut == "expiree"
+
+    wait_for(expired, "the reservation to expire")
+    wait_for(
+        lambda: all(n.status == NotificationStatus.SENT for n in deployment.notifications()), "the outbox to empty"
+    )
+    last = period_start(utcnow(), PERIOD_S)
+    wait_for(lambda: all(rows[-1].period_start > last for rows in deployment.runs().values()), "later periods")
+    deployment.stop_all()
+
+    kinds = Counter(kind for _, kind in webhook.deliveries)
+    assert kinds["rappel"] == 1 and kinds["expiration"] >= 1, kinds
+    assert set(webhook.ids().values()) == {1}  # every notification once, two dispatchers notwithstanding
+    assert sorted(webhook.ids()) == [n.id for n in deployment.notifications()]
+    for name, runs in deployment.runs().items():
+        assert_once_per_period(name, runs, both_up, last)
+
+
+def test_a_killed_process_hands_its_work_over_and_only_the_delivery_in_flight_is_repeated(deployment, webhook):
+    webhook.deliveries.clear()
+    with writing(deployment.engine) as session:
+        settings = Settings(environment="test", webhook_url=webhook.url)
+        for number in range(5):
+            enqueue(
+                session,
+                kind="essai",
+                recipient_email=None,
+                subject=f"essai {number}",
+                body="corps",
+                payload={},
+                settings=settings,
+            )
+    webhook.hold.set()
+    victim, _ = deployment.scheduler("scheduler-1")
+    wait_for(webhook.holding.is_set, "the first process to be delivering")
+    in_flight = webhook.deliveries[0][0]
+    survivor, survivor_log = deployment.scheduler("scheduler-2")
+    victim.send_signal(signal.SIGKILL)
+    victim.wait()
+    killed_at = period_start(utcnow(), PERIOD_S) + timedelta(seconds=PERIOD_S)
+    webhook.release.set()
+    wait_for(
+        lambda: all(n.status == NotificationStatus.SENT for n in deployment.notifications()), "the outbox to empty"
+    )
+    drained = period_start(utcnow(), PERIOD_S) + timedelta(seconds=PERIOD_S)
+    last = drained + timedelta(seconds=2 * PERIOD_S)
+    wait_for(lambda: all(rows[-1].period_start > last for rows in deployment.runs().values()), "later periods")
+    deployment.stop_all()
+
+    counts = webhook.ids()
+    assert sorted(counts) == [n.id for n in deployment.notifications() if n.kind == "essai"]
+    assert counts[in_flight] == 2 and {count for nid, count in counts.items() if nid != in_flight} == {1}
+    survivor_runner = f"{socket.gethostname()}:{survivor.pid}"
+    for name, runs in deployment.runs().items():
+        assert {row.runner for row in runs if row.period_start >= killed_at} == {survivor_runner}, name
+        assert_once_per_period(name, runs, drained, last)
+    assert "tâche notifications" in survivor_log.read_text()
+
+
+def test_rate_limits_hold_across_two_app_processes(deployment):
+    admin = deployment.token("admin")
+    with TestClient(create_app(Settings(database_url=deployment.url, environment="test"))) as client:
+        pro = client.post("/mandataires", headers=admin, json=mandataire_body()).json()
+    itself = deployment.token("mandataire", mandataire_id=pro["id"])
+    servers = deployment.apps("limited-1", "limited-2", SCHEDULER_ENABLED="false")
+    to_next_minute = 60 - time.time() % 60
+    if to_next_minute < 20:  # windows are fixed minutes: keep the burst inside one
+        time.sleep(to_next_minute)
+
+    def request(number: int) -> httpx.Response:
+        return httpx.get(f"{servers[number % 2]}/mandataires/moi", headers=itself, timeout=60)
+
+    with ThreadPoolExecutor(max_workers=8) as pool:
+        responses = list(pool.map(request, range(8)))
+    deployment.stop_all()
+    assert Counter(response.status_code for response in responses) == {200: 3, 429: 5}  # BULK_RATE_PER_MINUTE
+    for response in responses:
+        if response.status_code == 429:
+            assert 1 <= int(response.headers["Retry-After"]) <= 60
+            assert response.json()["detail"][0]["type"] == "trop_de_requetes"
