@@ -34,7 +34,6 @@ from app.scheduler.models import JobRun
 
 # How many past periods of each job `job_run` keeps as history.
 HISTORY_PERIODS = 100
-RUNNER = f"{socket.gethostname()}:{os.getpid()}"[:100]
 
 SessionFactory = Callable[[], Session]
 
@@ -51,7 +50,7 @@ def claim_period(session: Session, name: str, *, period_s: float, now: datetime)
     dialect = postgresql if session.get_bind().dialect.name == "postgresql" else sqlite
     claimed = session.scalar(
         dialect.insert(JobRun)
-        .values(name=name, period_start=start, runner=RUNNER, started_at=now)
+        .values(name=name, period_start=start, runner=f"{socket.gethostname()}:{os.getpid()}"[:100], started_at=now)
         .on_conflict_do_nothing(index_elements=["name", "period_start"])
         .returning(JobRun.name)
     )
