@@ -5,7 +5,7 @@ import logging
 import os
 import tempfile
 from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from contextlib import contextmanager, nullcontext
 from pathlib import Path
 from typing import Annotated
 
@@ -32,7 +32,7 @@ from app.notifications.commands import send_notifications
 from app.observability import logging_config
 from app.professionals.exceptions import RejectedImport
 from app.professionals.imports import import_file
-from app.scheduler.locks import lock_for_transaction
+from app.scheduler.locks import file_lock, lock_for_transaction
 from app.scheduler.runner import run_forever
 from app.scheduler.service import expire, purge_audit
 from app.tokens.service import create_token, list_tokens, revoke_token
@@ -83,7 +83,7 @@ def db_upgrade() -> None:
     instance starting at once, wait for one another and the later ones find the schema at head."""
     config = alembic_config()
     track_registry_changes()
-    with database() as engine, engine.connect() as connection:
+    with database() as engine, _migration_file_lock(engine), engine.connect() as connection:
         connection.execution_options(**{WRITE_INTENT: True})
         with connection.begin():
             lock_for_transaction(connection, MIGRATION_LOCK)
@@ -93,6 +93,14 @@ def db_upgrade() -> None:
                 changed = sync_tribunaux(session, load_gazetteer())
                 session.flush()
     typer.echo(f"base à jour ({changed} tribunaux ajoutés ou modifiés)")
+
+
+def _migration_file_lock(engine: Engine):
+    """On a SQLite file, a file lock beside it: a long migration must not outlast the waiters' busy timeout."""
+    database_path = engine.url.database
+    if engine.dialect.name != "sqlite" or not database_path or database_path == ":memory:":
+        return nullcontext()
+    return file_lock(Path(f"{database_path}.migrate.lock"))
 
 
 @token_cli.command("create")
@@ -256,7 +264,8 @@ def scheduler_command() -> None:
     """Run the scheduled work in the foreground (expiry and reminders, notifications, audit purge), each job once
     per period whatever the number of processes: for deployments whose app runs with SCHEDULER_ENABLED=false."""
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s : %(message)s")
-    logging.getLogger("apscheduler").setLevel(logging.WARNING)
+    for noisy in ("apscheduler", "httpx"):
+        logging.getLogger(noisy).setLevel(logging.WARNING)
     track_registry_changes()
     with database() as engine:
         run_forever(build_session_factory(engine), get_settings())

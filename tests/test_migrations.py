@@ -47,7 +47,7 @@ def test_concurrent_upgrades_of_an_empty_database_all_succeed(tmp_path, gazettee
     schema at head and the tribunals loaded."""
     with scratch_database_url(os.environ.get("MJPM_TEST_DATABASE_URL", "sqlite://"), tmp_path, "mjpm_upgrade") as url:
         processes = [run_cli(url, "db", "upgrade") for _ in range(3)]
-        outputs = [process.communicate(timeout=120) for process in processes]
+        outputs = [process.communicate(timeout=600) for process in processes]
         assert [process.returncode for process in processes] == [0, 0, 0], [err[-2000:] for _, err in outputs]
         loaded = sorted(int(re.search(r"\((\d+) tribunaux", out).group(1)) for out, _ in outputs)
         assert loaded == [0, 0, len(gazetteer.tribunaux)]

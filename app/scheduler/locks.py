@@ -6,7 +6,11 @@ already a writer (`BEGIN IMMEDIATE`, see `app.database.begin_write`), which seri
 writer of the file, so there is nothing more to take.
 """
 
+import fcntl
 import hashlib
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
 
 from sqlalchemy import Connection, text
 
@@ -25,3 +29,12 @@ def lock_for_transaction(connection: Connection, name: str, *, wait: bool = True
         connection.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": lock_key(name)})
         return True
     return bool(connection.scalar(text("SELECT pg_try_advisory_xact_lock(:key)"), {"key": lock_key(name)}))
+
+
+@contextmanager
+def file_lock(path: Path) -> Iterator[None]:
+    """An exclusive lock on `path` (created if missing) between processes of this machine, waited for without a
+    time limit (SQLite's own lock gives up after its busy timeout); released when the holder exits or dies."""
+    with path.open("a") as handle:
+        fcntl.flock(handle, fcntl.LOCK_EX)
+        yield

@@ -28,7 +28,7 @@ def test_two_concurrent_expiries_both_succeed_and_expire_each_reservation_once(t
             session.execute(update(Reservation).values(expires_at=utcnow() - timedelta(minutes=1)))
 
         processes = [run_cli(url, "expire") for _ in range(2)]
-        outputs = [process.communicate(timeout=120) for process in processes]
+        outputs = [process.communicate(timeout=600) for process in processes]
         assert [process.returncode for process in processes] == [0, 0], [err[-2000:] for _, err in outputs]
         expired = sorted(int(re.match(r"(\d+) réservation", out).group(1)) for out, _ in outputs)
         assert expired == [0, len(ids)]
