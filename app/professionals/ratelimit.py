@@ -10,7 +10,7 @@ from fastapi import Depends
 from app.auth.constants import Role
 from app.auth.dependencies import require_roles
 from app.auth.principal import Principal
-from app.database import begin_write
+from app.database import WRITE_INTENT, begin_write
 from app.dependencies import SessionDep, SettingsDep
 from app.errors import DomainError
 from app.ratelimit.service import hit
@@ -39,18 +39,22 @@ class RateLimited(DomainError):
 
 def limited(bucket: str, *roles: Role) -> Callable[..., Principal]:
     """Dependency: authenticates the caller, checks its role (403), then counts the request against its token's
-    allowance in `bucket` (429 when spent). The count is committed at once: it stands whatever the request's
-    outcome, and a refused request writes nothing."""
+    allowance in `bucket` (429 when spent). The count is its own short write transaction, committed before the
+    route runs: it stands whatever the request's outcome, and a refused request writes nothing."""
 
     def check(
         principal: Annotated[Principal, Depends(require_roles(*roles))], session: SessionDep, settings: SettingsDep
     ) -> Principal:
         per_minute = getattr(settings, BUCKETS[bucket])
+        # A write route's session may already be a writer (WriteSessionDep, nothing written yet): it stays one.
+        writer = session.in_transaction() and bool(session.connection().get_execution_options().get(WRITE_INTENT))
         begin_write(session)
         verdict = hit(
             session, bucket=bucket, key=str(principal.token_id), limit=per_minute, window_s=WINDOW_S, now=time.time()
         )
         session.commit()
+        if writer:
+            begin_write(session)
         if not verdict.allowed:
             raise RateLimited(per_minute, verdict.retry_after)
         return principal
