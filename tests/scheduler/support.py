@@ -8,10 +8,10 @@ from sqlalchemy import Engine
 from sqlalchemy.orm import Session
 
 from app.auth.constants import Role
-from app.auth.service import create_token
 from app.config import Settings
 from app.database import begin_write, build_session_factory
 from app.main import create_app
+from app.tokens.service import create_token
 from tests.registry.factories import mandataire_body
 
 LILLE_TJ = "17590111500709"
