@@ -70,9 +70,7 @@ def rejected(client, headers, path, **params) -> list[tuple]:
     return [(e["ligne"], e["colonne"], e["code"]) for e in report["erreurs"]]
 
 
-def test_a_clean_10000_line_csv_is_imported_and_reimported_identically(
-    client, itself, professional, session, tmp_path
-):
+def test_a_clean_10000_line_csv_is_imported_and_reimported_identically(client, itself, professional, session, tmp_path):
     path = write_csv(tmp_path / "mesures.csv", [line(n) for n in range(10_000)])
     # Its speed is a benchmark's business (benchmarks/bulk_bench.py), never a timed assertion.
     report = imported(client, itself, path)
