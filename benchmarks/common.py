@@ -202,7 +202,8 @@ def serving(
     port = _free_port()
     server = subprocess.Popen(
         [*command, "--host", "127.0.0.1", "--port", str(port)],
-        env={**os.environ, "DATABASE_URL": database_url, **(env or {})},
+        # The scheduled jobs (expiry, outbox, purge) stay off: figures are about the requests alone.
+        env={**os.environ, "DATABASE_URL": database_url, "SCHEDULER_ENABLED": "false", **(env or {})},
         cwd=ROOT,
     )
     try:
