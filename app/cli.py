@@ -26,13 +26,13 @@ from app.errors import DomainError
 from app.geo.gazetteer import load_gazetteer
 from app.geo.locate import GazetteerLocator
 from app.geo.repository import sync_tribunaux
+from app.locks import file_lock, lock_for_transaction
 from app.matching.versioning import track_registry_changes
 from app.migrations import alembic_config
 from app.notifications.commands import send_notifications
 from app.observability import logging_config
 from app.professionals.exceptions import RejectedImport
 from app.professionals.imports import import_file
-from app.scheduler.locks import file_lock, lock_for_transaction
 from app.scheduler.runner import run_forever
 from app.scheduler.service import expire, purge_audit
 from app.tokens.service import create_token, list_tokens, revoke_token

@@ -20,7 +20,8 @@ LAYERS: list[set[str]] = [
     {"observability"},  # logs and metrics
     {"config"},
     {"database"},
-    {"scheduler"},  # cross-process locks so far (designation takes them); jobs that run domains would sit above
+    {"locks"},  # cross-process locks (advisory locks, file lock): designation, the scheduler and the CLI take them
+    {"ratelimit"},  # request counters shared by every worker, in the database
     {"responses"},
     {"types"},  # bounded input types (text, ids, dates) shared by every schema
     {"dependencies"},
@@ -33,8 +34,8 @@ LAYERS: list[set[str]] = [
     {"notifications"},  # the outbox: imports no domain, used by designation
     {"designation"},  # reservations, acceptance, expiry
     # What is built on the domains: the professionals' software routes, dashboards, token issuance (it checks a
-    # scope against the registry).
-    {"professionals", "dashboards", "tokens"},
+    # scope against the registry), the scheduled jobs (expiry, outbox delivery, audit purge).
+    {"professionals", "dashboards", "tokens", "scheduler"},
     {"transfer"},  # transfer plans: they export through the dashboards' tables
     {"web"},  # the pages: they render the dashboards' declared tables and the transfer plans
     {"docs"},  # /docs and /redoc from the installed package, under the pages' security headers

@@ -23,6 +23,7 @@ from app.errors import Conflict, InvalidInput, NotFound
 from app.geo.gazetteer import Gazetteer
 from app.geo.locate import Locator
 from app.geo.models import Tribunal
+from app.locks import lock_for_transaction
 from app.matching import engine
 from app.matching.models import MatchRecord
 from app.matching.service import IndexCache
@@ -31,7 +32,6 @@ from app.registry.constants import MesureStatut
 from app.registry.load import LoadShare, apply_load_change
 from app.registry.models import Mandataire, Mesure
 from app.registry.service import add_mesure, place_of
-from app.scheduler.locks import lock_for_transaction
 
 
 class ReservationNotFound(NotFound):

@@ -28,8 +28,8 @@ from app.audit.service import purge
 from app.config import Settings
 from app.database import begin_write, utcnow
 from app.designation.service import expire_and_remind
+from app.locks import lock_for_transaction
 from app.notifications.commands import deliver_due
-from app.scheduler.locks import lock_for_transaction
 from app.scheduler.models import JobRun
 
 # How many past periods of each job `job_run` keeps as history.
