@@ -42,6 +42,7 @@ from benchmarks.common import (  # noqa: E402
     chosen,
     percentile,
     postgres_database,
+    rows_of,
     running_server,
     servers,
     side_by_side,
@@ -196,8 +197,7 @@ def main() -> None:
     with servers(names) as found:
         results = {name: run(name, found[name], args) for name in names}
 
-    def row(label, figure):
-        return (label, {name: figure(results[name]) for name in names})
+    row = rows_of(results)
 
     print(f"POST /mesures/lot, uvicorn on 127.0.0.1 (1 worker), {args.batches} batches of {args.size} measures")
     print(

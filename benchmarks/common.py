@@ -15,7 +15,7 @@ import subprocess
 import sys
 import tempfile
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import ExitStack, contextmanager
 from pathlib import Path
 
@@ -218,6 +218,15 @@ def serving(
     finally:
         server.terminate()
         server.wait(timeout=30)
+
+
+def rows_of(results: dict[str, dict]) -> "Callable[[str, Callable[[dict], str]], tuple[str, dict[str, str]]]":
+    """A row maker for `side_by_side`: `row(label, figure)` applies `figure` to each database's results."""
+
+    def row(label: str, figure: Callable[[dict], str]) -> tuple[str, dict[str, str]]:
+        return (label, {name: figure(result) for name, result in results.items()})
+
+    return row
 
 
 def side_by_side(title: str, rows: list[tuple[str, dict[str, str]]], names: list[str], width: int = 60) -> str:

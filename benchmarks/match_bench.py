@@ -42,6 +42,7 @@ from benchmarks.common import (  # noqa: E402
     national_url,
     percentile,
     readiness_path,
+    rows_of,
     running_server,
     servers,
     side_by_side,
@@ -211,8 +212,7 @@ def main() -> None:
         for name in names:
             results[name] = run(national_url(name, found[name]), args)
 
-    def row(label, figure):
-        return (label, {name: figure(results[name]) for name in names})
+    row = rows_of(results)
 
     def ratio(r, q):
         return percentile(r["match"], q) / percentile(r["ready"], q)

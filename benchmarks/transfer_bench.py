@@ -38,6 +38,7 @@ from benchmarks.common import (  # noqa: E402
     national_database,
     national_url,
     percentile,
+    rows_of,
     servers,
     side_by_side,
 )
@@ -148,8 +149,7 @@ def main() -> None:
     with servers(names) as found:
         results = {name: run(national_url(name, found[name]), args) for name in names}
 
-    def row(label, figure):
-        return (label, {name: figure(results[name]) for name in names})
+    row = rows_of(results)
 
     rows = [
         row("professional id (measures in progress)", lambda r: r["source"]),
