@@ -3,6 +3,7 @@
 from functools import lru_cache
 from pathlib import Path
 from typing import Literal
+from urllib.parse import urlsplit
 
 from pydantic import Field, HttpUrl, SecretStr, field_validator, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
@@ -90,6 +91,18 @@ class Settings(BaseSettings):
     import_max_rows: int = Field(default=50_000, ge=1)
     import_max_columns: int = Field(default=50, ge=11)
     import_max_cell_chars: int = Field(default=1000, ge=100, le=100_000)
+    # Sign-in with OpenID Connect (ProConnect in production, see the README): off while OIDC_ISSUER is unset. The
+    # discovery document and the keys are fetched at the first sign-in (never at start-up), then kept.
+    oidc_issuer: str | None = None
+    oidc_client_id: str | None = None
+    oidc_client_secret: SecretStr | None = None
+    oidc_scopes: str = "openid email given_name usual_name siret"
+    # Public address of this service, from which the callback and post-logout addresses registered with the
+    # provider are built (e.g. https://mjpm.justice.fr); unset, the address the request came to.
+    oidc_redirect_base_url: str | None = None
+    oidc_provider_name: str = "ProConnect"
+    oidc_token_endpoint_auth_method: Literal["client_secret_post", "client_secret_basic"] = "client_secret_post"
+    oidc_timeout_s: float = Field(default=10.0, gt=0)
 
     @field_validator("database_url")
     @classmethod
@@ -99,6 +112,27 @@ class Settings(BaseSettings):
             if url.startswith(prefix):
                 return "postgresql+psycopg://" + url[len(prefix) :]
         return url
+
+    @field_validator("oidc_issuer", "oidc_redirect_base_url")
+    @classmethod
+    def web_address(cls, url: str | None) -> str | None:
+        if url is None or not url.strip():
+            return None
+        parts = urlsplit(url.strip())
+        if parts.scheme not in ("https", "http") or not parts.netloc or parts.query or parts.fragment:
+            raise ValueError("adresse http(s) attendue, sans paramètres")
+        return url.strip().rstrip("/")
+
+    @model_validator(mode="after")
+    def oidc_complete(self) -> "Settings":
+        if self.oidc_issuer and not (self.oidc_client_id and self.oidc_client_secret):
+            raise ValueError("OIDC_CLIENT_ID et OIDC_CLIENT_SECRET : obligatoires avec OIDC_ISSUER")
+        if self.oidc_issuer and "openid" not in self.oidc_scopes.split():
+            raise ValueError("OIDC_SCOPES : doit contenir « openid »")
+        insecure = [u for u in (self.oidc_issuer, self.oidc_redirect_base_url) if u and u.startswith("http:")]
+        if self.environment == "production" and insecure:
+            raise ValueError("OIDC_ISSUER, OIDC_REDIRECT_BASE_URL : https obligatoire en production")
+        return self
 
     @model_validator(mode="after")
     def scheduler_on_outside_tests(self) -> "Settings":

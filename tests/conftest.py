@@ -24,6 +24,7 @@ from app.geo.gazetteer import Gazetteer, load_gazetteer
 from app.geo.repository import sync_tribunaux
 from app.main import create_app
 from app.tokens.service import create_token
+from tests.oidc_provider import PEOPLE, OidcProvider, running_provider
 from tests.support import migrate, scratch_database_url
 
 
@@ -131,3 +132,10 @@ def make_token(session: Session, settings: Settings, gazetteer: Gazetteer):
 @pytest.fixture
 def admin(make_token) -> dict[str, str]:
     return make_token("admin")
+
+
+@pytest.fixture(scope="session")
+def oidc_provider(tmp_path_factory: pytest.TempPathFactory) -> Iterator[OidcProvider]:
+    """The real OpenID provider (tests/oidc_provider.py), one process for the whole session."""
+    with running_provider(PEOPLE, tmp_path_factory.mktemp("oidc") / "provider.log") as provider:
+        yield provider

@@ -28,6 +28,7 @@ LAYERS: list[set[str]] = [
     # The domains, in the order the brief gives.
     {"geo"},  # reference geography: communes, départements, tribunals
     {"auth"},  # request-time authentication: who is calling, what they may see
+    {"oidc"},  # OpenID Connect relying party (ProConnect): the protocol only, no account nor session
     {"registry"},  # professionals, sites, establishments, measures, load counters
     {"matching"},  # the ranking engine, its index and the registry version stamp
     {"audit"},  # match requests and designation events
