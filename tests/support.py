@@ -64,14 +64,22 @@ def counters(session) -> dict:
 
 
 def recount(session, owner_column: str) -> dict:
+    """Plain-SQL recount of the measures in progress and pending, plus the places pending transfers hold at the
+    new professional (the invariant of app.registry.load)."""
+    hold_owner = {"mandataire_id": "mandataire_id", "site_id": "site_id"}[owner_column]
     rows = session.execute(
         text(f"""
-        SELECT {owner_column},
-               SUM(CASE WHEN statut = 'en_cours' THEN 1 ELSE 0 END),
-               SUM(CASE WHEN statut = 'en_attente' THEN 1 ELSE 0 END),
-               SUM(CASE WHEN statut = 'en_cours' THEN poids ELSE 0 END),
-               SUM(CASE WHEN statut = 'en_attente' THEN poids ELSE 0 END)
-        FROM mesure WHERE {owner_column} IS NOT NULL GROUP BY {owner_column}""")
+        SELECT owner, SUM(en_cours), SUM(en_attente), SUM(charge_en_cours), SUM(charge_en_attente) FROM (
+          SELECT {owner_column} AS owner,
+                 CASE WHEN statut = 'en_cours' THEN 1 ELSE 0 END AS en_cours,
+                 CASE WHEN statut = 'en_attente' THEN 1 ELSE 0 END AS en_attente,
+                 CASE WHEN statut = 'en_cours' THEN poids ELSE 0 END AS charge_en_cours,
+                 CASE WHEN statut = 'en_attente' THEN poids ELSE 0 END AS charge_en_attente
+          FROM mesure WHERE {owner_column} IS NOT NULL
+          UNION ALL
+          SELECT {hold_owner}, 0, 1, 0, poids_transfert FROM reservation
+          WHERE statut = 'en_attente' AND ancien_mandataire_id IS NOT NULL AND {hold_owner} IS NOT NULL
+        ) AS shares GROUP BY owner""")
     )
     return {row[0]: (int(row[1]), int(row[2]), round(float(row[3]), 6), round(float(row[4]), 6)) for row in rows}
 

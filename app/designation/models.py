@@ -1,6 +1,6 @@
 from datetime import date, datetime
 
-from sqlalchemy import Boolean, Date, ForeignKey, Integer, String, Text, UniqueConstraint
+from sqlalchemy import Boolean, Date, Float, ForeignKey, Integer, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
 from app.database import Base, UTCDateTime, utcnow
@@ -9,13 +9,17 @@ from app.database import Base, UTCDateTime, utcnow
 class Reservation(Base):
     """A judge's reservation of a professional for a new measure. While pending, its measure (`en_attente`)
     holds a place; a refusal, cancellation or expiry deletes that measure and so releases the place, while the
-    reservation keeps the story."""
+    reservation keeps the story.
+
+    A transfer's reservation names a measure in progress that stays with the professional handing it over until
+    the new one accepts; meanwhile the reservation itself holds the place at the new professional
+    (`poids_transfert`, see app.registry.load). A measure may so have several reservations over its life."""
 
     __tablename__ = "reservation"
     __table_args__ = (UniqueConstraint("token_id", "idempotency_key"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    mesure_id: Mapped[int | None] = mapped_column(ForeignKey("mesure.id", ondelete="SET NULL"), unique=True)
+    mesure_id: Mapped[int | None] = mapped_column(ForeignKey("mesure.id", ondelete="SET NULL"), index=True)
     match_id: Mapped[str | None] = mapped_column(ForeignKey("match_request.id", ondelete="SET NULL"), index=True)
     mandataire_id: Mapped[int] = mapped_column(ForeignKey("mandataire.id"), index=True)
     site_id: Mapped[int | None] = mapped_column(ForeignKey("site.id", ondelete="SET NULL"))
@@ -34,6 +38,8 @@ class Reservation(Base):
     # or an expiry gives it back instead of deleting it.
     ancien_mandataire_id: Mapped[int | None] = mapped_column(ForeignKey("mandataire.id"))
     ancien_site_id: Mapped[int | None] = mapped_column(ForeignKey("site.id", ondelete="SET NULL"))
+    # The weight of the place a pending transfer holds at the new professional (the measure's when it was sent).
+    poids_transfert: Mapped[float | None] = mapped_column(Float)
     justification: Mapped[str | None] = mapped_column(Text)
     motif_refus: Mapped[str | None] = mapped_column(Text)
     idempotency_key: Mapped[str | None] = mapped_column(String(100))

@@ -29,7 +29,7 @@ from app.matching.models import MatchRecord
 from app.matching.service import IndexCache
 from app.notifications.service import enqueue
 from app.registry.constants import MesureStatut
-from app.registry.load import LoadShare, apply_load_change
+from app.registry.load import LoadShare, apply_load_change, apply_load_changes
 from app.registry.models import Mandataire, Mesure
 from app.registry.service import add_mesure, place_of
 
@@ -40,6 +40,16 @@ class ReservationNotFound(NotFound):
 
 class ForbiddenTransition(Conflict):
     default_code = "transition_interdite"
+
+
+class TransferGone(Conflict):
+    default_code = "mesure_modifiee"
+
+    def __init__(self) -> None:
+        super().__init__(
+            "la mesure n'est plus en cours chez le professionnel qui la transmettait (modifiée, clôturée ou "
+            "supprimée depuis l'envoi du transfert) : le tribunal doit annuler ce transfert"
+        )
 
 
 # --- reading ---------------------------------------------------------------------------------------
@@ -258,22 +268,26 @@ def _pending(reservation: Reservation, action: str) -> None:
 
 
 def _release(session: Session, reservation: Reservation) -> None:
-    """Free the place the pending measure holds. A new measure is deleted (its numero_rg can be reserved anew); a
-    transferred one goes back, in progress, to the professional it came from."""
-    mesure = session.get(Mesure, reservation.mesure_id) if reservation.mesure_id else None
-    if mesure is not None and reservation.ancien_mandataire_id is not None:
-        before = LoadShare.of(mesure)
-        mesure.mandataire_id, mesure.site_id = reservation.ancien_mandataire_id, reservation.ancien_site_id
-        mesure.statut = MesureStatut.EN_COURS
-        session.flush()
-        apply_load_change(session, before, LoadShare.of(mesure))
+    """Free the place the pending reservation holds. A new measure is deleted (its numero_rg can be reserved anew);
+    a transfer only gives back the place held at the new professional: its measure never left the former one."""
+    if reservation.ancien_mandataire_id is not None:
+        apply_load_change(session, transfer_hold(reservation), None)
         return
+    mesure = session.get(Mesure, reservation.mesure_id) if reservation.mesure_id else None
     if mesure is not None:
         share = LoadShare.of(mesure)
         session.delete(mesure)
         session.flush()  # the measure's row before the counters (lock order of app.registry.load)
         apply_load_change(session, share, None)
     reservation.mesure_id = None
+
+
+def transfer_hold(reservation: Reservation) -> LoadShare:
+    """The place a pending transfer holds at the new professional (and its antenne): counted as pending there,
+    with the measure's weight when the transfer was sent, until the answer."""
+    return LoadShare(
+        reservation.mandataire_id, reservation.site_id, MesureStatut.EN_ATTENTE, reservation.poids_transfert or 0.0
+    )
 
 
 def reserve_transfer(
@@ -288,15 +302,12 @@ def reserve_transfer(
 ) -> Reservation:
     """Reserve `mandataire` for a measure in progress that another professional hands over (a transfer plan).
 
-    The measure moves at once to the new professional, pending (its place is held there under the capacity guard,
-    and freed at the former's); acceptance makes it in progress there, while a refusal, a cancellation or an
-    expiry gives it back to the former professional (`_release`). Both professionals are told."""
+    The measure stays with the former professional, in progress, until the new one answers: the reservation
+    holds a place at the new professional under the capacity guard (`transfer_hold`). Acceptance moves the measure
+    and both loads in one transaction (`accept`); a refusal, a cancellation or an expiry only frees the held place
+    (`_release`). Both professionals are told."""
     now = utcnow()
     former_id, former_site = mesure.mandataire_id, mesure.site_id
-    before = LoadShare.of(mesure)
-    mesure.mandataire_id, mesure.site_id, mesure.statut = mandataire.id, site_id, MesureStatut.EN_ATTENTE
-    session.flush()
-    apply_load_change(session, before, LoadShare.of(mesure), guard_capacity=True)
     tribunal = session.get(Tribunal, mesure.tribunal_id)
     reservation = Reservation(
         mesure_id=mesure.id,
@@ -312,11 +323,13 @@ def reserve_transfer(
         justification=justification,
         ancien_mandataire_id=former_id,
         ancien_site_id=former_site,
+        poids_transfert=mesure.poids,
         created_at=now,
         expires_at=now + timedelta(days=settings.reservation_expiry_days),
     )
     session.add(reservation)
-    session.flush()
+    session.flush()  # the reservation's row before the counters (lock order of app.registry.load)
+    apply_load_change(session, None, transfer_hold(reservation), guard_capacity=True)
     _audit(session, reservation, "reservation_transfert", principal, details={"ancien_mandataire": former_id})
     _notify(
         session,
@@ -355,8 +368,17 @@ def accept(
     if principal.role != Role.MANDATAIRE or principal.mandataire_id != reservation.mandataire_id:
         raise Forbidden("seul le mandataire réservé accepte sa réservation")
     _pending(reservation, "accepter")
-    mesure = session.get(Mesure, reservation.mesure_id)
+    mesure = session.get(Mesure, reservation.mesure_id) if reservation.mesure_id else None
+    transfer = reservation.ancien_mandataire_id is not None
+    if transfer and (
+        mesure is None
+        or mesure.mandataire_id != reservation.ancien_mandataire_id
+        or mesure.statut != MesureStatut.EN_COURS
+    ):
+        raise TransferGone()
     before = LoadShare.of(mesure)
+    if transfer:
+        mesure.mandataire_id, mesure.site_id = reservation.mandataire_id, reservation.site_id
     mesure.statut = MesureStatut.EN_COURS
     mesure.date_nomination = payload.date_nomination
     if payload.lieu_vie is not None:
@@ -365,8 +387,22 @@ def accept(
         for field, value in place_of(locator, payload.residence).items():
             setattr(mesure, field, value)
     session.flush()
-    apply_load_change(session, before, LoadShare.of(mesure))
+    changes = [(before, LoadShare.of(mesure))] + ([(transfer_hold(reservation), None)] if transfer else [])
+    apply_load_changes(session, changes)
     _answer(session, principal, settings, reservation, ReservationStatut.ACCEPTEE, "reservation_acceptee", {})
+    if transfer:
+        former = session.get(Mandataire, reservation.ancien_mandataire_id)
+        tribunal = session.get(Tribunal, reservation.tribunal_id)
+        _notify(
+            session,
+            settings,
+            former.email if former else None,
+            reservation,
+            "acceptation",
+            f"Transfert d'une mesure effectué : {tribunal.nom}",
+            f"La mesure RG {reservation.numero_rg} est désormais exercée par le professionnel désigné par le "
+            f"{tribunal.nom}, qui a accepté de la reprendre. Elle ne figure plus dans vos mesures en cours.",
+        )
     return reservation
 
 

@@ -2,9 +2,13 @@
 with SQL increments in the caller's transaction, so concurrent changes never overwrite each other and the
 counters can never drift from the measures (a property test recounts them after random sequences).
 
+The invariant: a professional's (and a site's) counters equal the sum of the shares of its measures in progress
+or pending, plus the places held for it by pending transfers (a measure handed over stays with the former
+professional until the new one accepts; `app.designation.service.transfer_hold`).
+
 Lock order (PostgreSQL takes row locks as a transaction writes; two transactions that take the same rows in
 opposite orders deadlock). Every unit of work that changes measures locks, in this order:
-1. the reservation it answers (`SELECT … FOR UPDATE`: answers, cancellation, expiry by id);
+1. the reservation it answers or creates (`SELECT … FOR UPDATE`: answers, cancellation, expiry by id);
 2. the measures it changes: read `FOR UPDATE` before a change (`get_writable_mesure`), written (inserted,
    updated or deleted) before any counter moves;
 3. last, the counters, through this module only: professionals, then sites, each by id (`_write_deltas`).

@@ -9,7 +9,7 @@ applied.
 
 from datetime import timedelta
 
-from sqlalchemy import select
+from sqlalchemy import exists, select
 from sqlalchemy.orm import Session
 
 from app.audit import service as audit
@@ -124,7 +124,11 @@ def create_plan(
     payload: TransfertCreate,
 ) -> Transfert:
     source = _source(session, principal, payload.mandataire)
-    statement = select(Mesure).where(Mesure.mandataire_id == source.id, Mesure.statut == MesureStatut.EN_COURS)
+    # A measure already sent to a new professional (its transfer awaits an answer) stays out of a new plan.
+    awaiting = exists().where(Reservation.mesure_id == Mesure.id, Reservation.statut == ReservationStatut.EN_ATTENTE)
+    statement = select(Mesure).where(
+        Mesure.mandataire_id == source.id, Mesure.statut == MesureStatut.EN_COURS, ~awaiting
+    )
     if payload.antenne is not None:
         if payload.antenne not in {site.id for site in source.sites}:
             raise InvalidInput(
@@ -139,7 +143,8 @@ def create_plan(
         if missing:
             shown = ", ".join(str(i) for i in missing[:10]) + (" …" if len(missing) > 10 else "")
             raise InvalidInput(
-                f"mesures inconnues, pas en cours ou pas exercées par ce mandataire : {shown}",
+                "mesures inconnues, pas en cours, pas exercées par ce mandataire ou déjà envoyées à un autre : "
+                f"{shown}",
                 code="mesure_inconnue",
                 loc=["body", "mesures"],
             )

@@ -118,8 +118,11 @@ def test_confirmed_proposals_become_reservations_and_move_the_loads(client, worl
     assert confirmed.status_code == 200, confirmed.text
     state = next(m for m in confirmed.json()["mesures"] if m["mesure_id"] == item["mesure_id"])
     assert state["decision"] == "confirmee" and state["reservation_id"]
+    # Until the new professional answers, the measure stays with the former one; its place is held at the new one.
     mesure = client.get(f"/mesures/{item['mesure_id']}", headers=admin).json()
-    assert (mesure["mandataire"], mesure["statut"]) == (kept, "en_attente")
+    assert (mesure["mandataire"], mesure["statut"]) == (world["source"]["id"], "en_cours")
+    new = client.get(f"/mandataires/{kept}", headers=admin).json()
+    assert (new["mesures_en_attente"], new["mesures_en_cours"]) == (1, 0)
     assert_counters_equal_recount(session)
     headers = world["near"]["headers"] if kept == world["near"]["id"] else world["far"]["headers"]
     accepted = client.post(
@@ -234,4 +237,84 @@ def test_judges_of_two_tribunals_confirm_their_parts_and_the_loads_match_a_recou
     assert len(everything) == 7 and {m["decision"] for m in everything} == {"confirmee"}
     assert_counters_equal_recount(session)
     source = client.get(f"/mandataires/{world['source']['id']}", headers=world["agent"]).json()
+    assert source["mesures_en_cours"] == 7  # nothing leaves before the new professionals accept
+    held = [client.get(f"/mandataires/{world[k]['id']}", headers=world["agent"]).json() for k in ("near", "far")]
+    assert sum(pro["mesures_en_attente"] for pro in held) == 7
+    by_id = {world[k]["id"]: world[k]["headers"] for k in ("near", "far")}
+    for item in everything:
+        accepted = client.post(
+            f"/reservations/{item['reservation_id']}/acceptation",
+            headers=by_id[item["proposition"]["mandataire_id"]],
+            json={"date_nomination": "2026-11-28"},
+        )
+        assert accepted.status_code == 200, accepted.text
+    assert_counters_equal_recount(session)
+    source = client.get(f"/mandataires/{world['source']['id']}", headers=world["agent"]).json()
     assert source["mesures_en_cours"] == 0
+
+
+def test_a_measure_created_by_a_reservation_can_be_transferred_later(client, world, admin, session):
+    """A measure keeps every reservation of its life: the one that created it, then the transfer's."""
+    match = client.post(
+        "/match",
+        headers=world["lille"],
+        json={"tribunal": LILLE_TJ, "nature": "tutelle", "lieu_vie": "domicile", "residence": {"insee": "59350"}},
+    )
+    assert match.status_code == 200, match.text
+    reserved = client.post(
+        "/reservations",
+        headers=world["lille"],
+        json={
+            "match_id": match.json()["match_id"],
+            "mandataire": world["source"]["id"],
+            "numero_rg": "26/00999",
+            "famille": {"statut": "non_examine"},
+            "hors_liste": True,
+            "justification": "Suivi par ce professionnel",
+        },
+    )
+    assert reserved.status_code == 201, reserved.text
+    accepted = client.post(
+        f"/reservations/{reserved.json()['id']}/acceptation",
+        headers=world["source"]["headers"],
+        json={"date_nomination": "2026-11-20"},
+    )
+    assert accepted.status_code == 200, accepted.text
+    mesure_id = accepted.json()["mesure"]
+    plan = create_plan(client, world, mesures=[mesure_id]).json()
+    url = f"/transferts/{plan['id']}"
+    proposal = plan["mesures"][0]["proposition"]["mandataire_id"]
+    assert client.put(
+        f"{url}/mesures/{mesure_id}/choix", headers=world["lille"], json={"mandataire": proposal}
+    ).is_success
+    confirmed = client.post(f"{url}/confirmation", headers=world["lille"], json={"mesures": [mesure_id]})
+    assert confirmed.status_code == 200, confirmed.text
+    assert_counters_equal_recount(session)
+
+
+def test_a_measure_closed_while_its_transfer_waits_cannot_be_taken_over(client, world, admin, session):
+    plan = create_plan(client, world).json()
+    item = client.get(f"/transferts/{plan['id']}", headers=world["lille"]).json()["mesures"][0]
+    kept = item["proposition"]["mandataire_id"]
+    url = f"/transferts/{plan['id']}"
+    assert client.put(
+        f"{url}/mesures/{item['mesure_id']}/choix", headers=world["lille"], json={"mandataire": kept}
+    ).is_success
+    confirmed = client.post(f"{url}/confirmation", headers=world["lille"], json={"mesures": [item["mesure_id"]]})
+    reservation = next(m for m in confirmed.json()["mesures"] if m["mesure_id"] == item["mesure_id"])["reservation_id"]
+    # The measure is still the former professional's: a second plan leaves it out.
+    again = create_plan(client, world, mesures=[item["mesure_id"]])
+    assert again.status_code in (409, 422)
+    deleted = client.delete(f"/mesures/{item['mesure_id']}", headers=admin)
+    assert deleted.status_code == 204, deleted.text
+    headers = world["near"]["headers"] if kept == world["near"]["id"] else world["far"]["headers"]
+    accepted = client.post(
+        f"/reservations/{reservation}/acceptation", headers=headers, json={"date_nomination": "2026-11-28"}
+    )
+    assert accepted.status_code == 409 and accepted.json()["detail"][0]["type"] == "mesure_modifiee"
+    assert_counters_equal_recount(session)
+    cancelled = client.delete(f"/reservations/{reservation}", headers=world["lille"])
+    assert cancelled.status_code == 200, cancelled.text
+    assert_counters_equal_recount(session)
+    new = client.get(f"/mandataires/{kept}", headers=admin).json()
+    assert new["mesures_en_attente"] == 0
