@@ -1,4 +1,13 @@
 # mjpm-match: production image (PostgreSQL via DATABASE_URL; see docker-compose.yml).
+
+# The DSFR's built files, from the npm package pinned by scripts/node/package-lock.json (no CDN at run time).
+FROM node:20-slim AS dsfr
+WORKDIR /build
+COPY scripts/node/package.json scripts/node/package-lock.json ./
+COPY scripts/dsfr-assets.sh ./
+RUN npm ci --ignore-scripts --no-audit --no-fund --loglevel=error \
+    && sh dsfr-assets.sh node_modules/@gouvfr/dsfr/dist /build/dsfr
+
 FROM python:3.11-slim
 
 ENV PYTHONDONTWRITEBYTECODE=1 PYTHONUNBUFFERED=1 PIP_DISABLE_PIP_VERSION_CHECK=1 PORT=8000
@@ -12,6 +21,7 @@ RUN pip install --no-cache-dir --require-hashes -r requirements.lock
 # backend comes from the lock, so the build needs no network.
 COPY pyproject.toml README.md LICENSE /tmp/mjpm-src/
 COPY app /tmp/mjpm-src/app
+COPY --from=dsfr /build/dsfr /tmp/mjpm-src/app/web/static/dsfr
 RUN pip install --no-cache-dir --no-deps --no-build-isolation /tmp/mjpm-src \
     && rm -rf /tmp/mjpm-src \
     && useradd --system --uid 10001 --home-dir /srv/mjpm mjpm \

@@ -1,7 +1,8 @@
 # Sourced by the scripts: installs the npm packages of scripts/node (the DSFR, axe-core, oidc-provider) exactly as
 # scripts/node/package-lock.json pins them, again only when that lock file changed. node_modules is never
 # committed. Install scripts are skipped: the DSFR's asks for a project configuration we do not use (we serve its
-# built files), and no package here needs one to work.
+# built files), and no package here needs one to work. The DSFR's built files are then copied into the
+# application's static files (scripts/dsfr-assets.sh).
 NODE_DIR="scripts/node"
 ensure_node_modules() {
   command -v npm >/dev/null || { echo "npm (Node 20) is required for the DSFR, axe-core and oidc-provider" >&2; return 1; }
@@ -16,5 +17,11 @@ ensure_node_modules() {
       return 1
     fi
     echo "$wanted" > "$stamp"
+  fi
+  # The pages serve the DSFR from app/web/static/dsfr (gitignored): copy it again when the package changed.
+  local served="app/web/static/dsfr/.installed"
+  if [ "$(cat "$served" 2>/dev/null)" != "$wanted" ]; then
+    sh scripts/dsfr-assets.sh "$NODE_DIR/node_modules/@gouvfr/dsfr/dist" app/web/static/dsfr || return 1
+    echo "$wanted" > "$served"
   fi
 }

@@ -13,6 +13,7 @@ itself refuses a cross-origin `Origin`.
 import gzip
 import hashlib
 import json
+import logging
 from datetime import date
 from functools import lru_cache
 from pathlib import Path
@@ -55,6 +56,12 @@ ROLE_LABELS = {
     Role.GREFFIER: "greffier",
     Role.MANDATAIRE: "mandataire",
 }
+# The main menu: (path, label, roles that see it), in the order shown.
+NAVIGATION = (
+    ("/tableaux-de-bord", "Tableaux de bord", DASHBOARD_ROLES),
+    ("/juge", "Désigner un mandataire", JUDGE_ROLES),
+    ("/transferts-de-mesures", "Transferts de mesures", TRANSFER_ROLES),
+)
 SECURITY_HEADERS = {
     "Content-Security-Policy": (
         "default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'self'; object-src 'none'; "
@@ -65,18 +72,28 @@ SECURITY_HEADERS = {
     "X-Content-Type-Options": "nosniff",
 }
 
+DSFR_FIX = "run `source scripts/node.sh && ensure_node_modules` (scripts/run and scripts/test do it)"
+
+logger = logging.getLogger(__name__)
 router = APIRouter(include_in_schema=False)
 templates = Jinja2Templates(directory=WEB_DIR / "templates")
 
 
-@lru_cache(maxsize=64)
-def _static_version(name: str) -> str:
-    return hashlib.sha256((STATIC_DIR / name).read_bytes()).hexdigest()[:10]
+@lru_cache(maxsize=128)
+def _static_version(name: str) -> str | None:
+    path = STATIC_DIR / name
+    if not path.is_file():
+        # The DSFR's files are copied from the npm package by the scripts, not committed: without them the pages
+        # still work, unstyled.
+        logger.warning("static file %s is missing: the pages are served without it; %s", name, DSFR_FIX)
+        return None
+    return hashlib.sha256(path.read_bytes()).hexdigest()[:10]
 
 
 def static_url(name: str) -> str:
     """URL of a static file with a content hash, so browsers never keep a stale script."""
-    return f"/static/{name}?v={_static_version(name)}"
+    version = _static_version(name)
+    return f"/static/{name}?v={version}" if version else f"/static/{name}"
 
 
 templates.env.globals.update(static_url=static_url, csrf_header=CSRF_HEADER, csrf_value=CSRF_VALUE)
@@ -102,6 +119,17 @@ def _home(principal: Principal) -> str:
 
 
 def _render(request: Request, name: str, context: dict, status_code: int = 200) -> HTMLResponse:
+    # The demonstration notice: every environment but production, where the register is the real one.
+    principal = context.get("principal")
+    context = {
+        "demonstration": request.app.state.settings.environment != "production",
+        "navigation": [
+            {"href": href, "libelle": libelle, "actif": request.url.path == href}
+            for href, libelle, roles in NAVIGATION
+            if principal is not None and principal.role in roles
+        ],
+        **context,
+    }
     response = templates.TemplateResponse(request, name, context, status_code=status_code)
     response.headers.update(SECURITY_HEADERS)
     return response

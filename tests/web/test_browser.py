@@ -28,6 +28,7 @@ from app.geo.repository import sync_tribunaux
 from app.main import create_app
 from app.tokens.service import create_token
 from tests.support import migrate, serving
+from tests.web.axe import assert_accessible
 
 LILLE_TJ = "17590111500709"
 CHROMIUM = os.environ.get("MJPM_CHROMIUM", "/usr/bin/chromium")
@@ -110,7 +111,9 @@ def browser(sync_api):
 
 @pytest.fixture
 def page(browser):
-    context = browser.new_context(locale="fr-FR", viewport={"width": 1280, "height": 900})
+    # bypass_csp: axe-core is injected into the pages, which their CSP (script-src 'self') would refuse; the CSP
+    # itself is checked by test_the_pages_break_no_rule_of_their_csp.
+    context = browser.new_context(locale="fr-FR", viewport={"width": 1280, "height": 900}, bypass_csp=True)
     context.set_default_timeout(TIMEOUT_MS)
     page = context.new_page()
     errors: list[str] = []
@@ -139,10 +142,55 @@ def dashboards_ready(page) -> None:
     ).all_inner_texts()
 
 
+def test_sign_in_and_refusal_pages_are_accessible(server, page):
+    base, tokens, _engine = server
+    page.goto(base + "/connexion")
+    assert page.locator("html").get_attribute("lang") == "fr"
+    assert page.locator(".fr-header .fr-header__service-title").inner_text() == "mjpm-match"
+    assert_accessible(page, "connexion")
+    page.get_by_label("Jeton d'accès").fill("mjpm_inconnu")
+    page.get_by_role("button", name="Se connecter").click()
+    page.get_by_role("alert").wait_for()
+    assert_accessible(page, "connexion-erreur")
+    sign_in(page, base, "/tableaux-de-bord", tokens["agent"])
+    page.goto(base + "/juge")
+    assert "Accès refusé" in page.locator("h1").inner_text()
+    page.keyboard.press("Tab")  # the first stop is the skip link to the content, which moves the focus there
+    assert page.evaluate("document.activeElement.getAttribute('href')") == "#contenu"
+    page.keyboard.press("Enter")
+    assert page.evaluate("document.activeElement.id") == "contenu"
+    assert_accessible(page, "acces-refuse")
+    page.screenshot(path=ARTIFACTS / "acces-refuse.png", full_page=True)
+
+
+def test_the_pages_break_no_rule_of_their_csp(server, browser):
+    """The DSFR and the pages' scripts work under the strict CSP (no inline script or style): no violation is
+    reported on any page (this context does not bypass the CSP)."""
+    base, tokens, _engine = server
+    context = browser.new_context(locale="fr-FR")
+    context.set_default_timeout(TIMEOUT_MS)
+    page = context.new_page()
+    messages: list[str] = []
+    page.on("console", lambda message: messages.append(message.text))
+    try:
+        page.goto(base + "/connexion")
+        sign_in(page, base, "/tableaux-de-bord", tokens["agent"])
+        dashboards_ready(page)
+        page.goto(base + "/transferts-de-mesures")
+        page.wait_for_load_state("networkidle")
+        page.context.clear_cookies()
+        sign_in(page, base, "/juge", tokens["juge"])
+        page.wait_for_load_state("networkidle")
+    finally:
+        context.close()
+    assert not [m for m in messages if "Content Security Policy" in m], messages
+
+
 def test_overview_map_and_filters(server, page):
     base, tokens, _engine = server
     sign_in(page, base, "/tableaux-de-bord", tokens["agent"])
     dashboards_ready(page)
+    assert_accessible(page, "tableaux-de-bord")
 
     assert page.locator("#carte path[data-code]").count() == 101
     codes = page.locator("#carte path[data-code]").evaluate_all("paths => paths.map(p => p.dataset.code)")
@@ -204,12 +252,14 @@ def test_national_dashboards_in_french_with_a_legend_from_the_data(server, page)
     listing = page.locator("#tableau-fraicheur").get_by_role("link", name="CSV").nth(1).get_attribute("href")
     assert "par=mandataire" in listing
     page.screenshot(path=ARTIFACTS / "tableaux-de-bord-national.png", full_page=True)
+    assert_accessible(page, "tableaux-de-bord-national")
 
 
 def test_judge_matches_and_reserves(server, page):
     base, tokens, engine = server
     sign_in(page, base, "/juge", tokens["juge"])
     assert page.get_by_label("Tribunal", exact=True).input_value() == LILLE_TJ
+    assert_accessible(page, "juge")
 
     page.get_by_label("Commune", exact=True).fill("Lille")
     page.get_by_label("Personnes âgées").check()
@@ -225,6 +275,7 @@ def test_judge_matches_and_reserves(server, page):
     assert page.locator("#carte-candidats .site").count() == candidates.count()
     assert page.locator("#carte-candidats rect.residence").count() == 1
     page.screenshot(path=ARTIFACTS / "juge-liste.png", full_page=True)
+    assert_accessible(page, "juge-liste")
 
     name = first.locator("h3").inner_text()
     first.get_by_role("button", name="Réserver").click()
@@ -236,6 +287,7 @@ def test_judge_matches_and_reserves(server, page):
     assert "Réservation n°" in confirmation.inner_text() and "en attente" in confirmation.inner_text()
     assert first.get_by_role("button", name="Réservé").is_disabled()
     first.screenshot(path=ARTIFACTS / "juge-reservation.png")
+    assert_accessible(page, "juge-reservation")
 
     with engine.connect() as connection:
         row = connection.execute(text("SELECT statut, famille FROM reservation WHERE numero_rg = '26/E2E-0001'")).one()
@@ -265,6 +317,7 @@ def test_agent_plans_a_transfer_and_the_judge_confirms_a_proposal(server, page):
     assert page.locator("#mesures tbody tr").count() >= 3
     assert page.get_by_role("link", name="Télécharger (XLSX)").count() == 1
     page.screenshot(path=ARTIFACTS / "transfert-agent.png", full_page=True)
+    assert_accessible(page, "transferts-agent")
 
     page.context.clear_cookies()
     sign_in(page, base, "/transferts-de-mesures", tokens["juge"])
@@ -279,6 +332,7 @@ def test_agent_plans_a_transfer_and_the_judge_confirms_a_proposal(server, page):
     page.locator("#message", has_text="réservation(s) envoyée(s)").wait_for()
     page.locator("#mesures tbody td", has_text="réservation envoyée").first.wait_for()
     page.screenshot(path=ARTIFACTS / "transfert-juge.png", full_page=True)
+    assert_accessible(page, "transferts-juge")
     with engine.connect() as connection:
         row = connection.execute(
             text("SELECT statut, ancien_mandataire_id FROM reservation WHERE numero_rg = :rg"), {"rg": rg}

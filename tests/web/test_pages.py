@@ -2,10 +2,13 @@
 of the pages and the map geometry. The browser test (test_browser.py) drives the same pages in Chromium."""
 
 import json
+import re
 
 import pytest
 
 from app.auth.dependencies import CSRF_HEADER, CSRF_VALUE, TOKEN_COOKIE
+from app.web import router as web_router
+from app.web.router import DSFR_FIX
 
 LILLE = "17590111500709"
 MATCH = {"tribunal": LILLE, "nature": "tutelle", "residence": {"insee": "59350"}, "lieu_vie": "domicile"}
@@ -36,7 +39,8 @@ def test_sign_in_form_is_french_and_posts_the_token(client):
     assert response.status_code == 200
     assert '<html lang="fr">' in response.text
     assert 'method="post" action="/connexion"' in response.text
-    assert '<label for="jeton">' in response.text and 'id="jeton" name="jeton" type="password"' in response.text
+    assert 'class="fr-label" for="jeton"' in response.text
+    assert 'id="jeton" name="jeton" type="password"' in response.text
     assert "default-src 'self'" in response.headers["content-security-policy"]
 
 
@@ -182,6 +186,51 @@ def test_judge_page_presets_the_tribunal_of_the_token(client, token):
 def test_static_files_are_served(client):
     for name in ("app.css", "commun.js", "carte.js", "tableaux.js", "juge.js"):
         assert client.get(f"/static/{name}").status_code == 200
+
+
+ASSET = re.compile(r'<(?:link|script)\b[^>]*?\b(?:href|src)="([^"]+)"')
+
+
+@pytest.mark.parametrize(("path", "role"), [("/connexion", None), ("/tableaux-de-bord", "agent"), ("/juge", "admin")])
+def test_pages_load_only_local_assets_and_the_dsfr_is_served(client, token, path, role):
+    """Every style sheet and script is served by the application (no CDN: no network at run time), the DSFR's
+    among them, and answers; so do the fonts and icons its style sheet names."""
+    if role:
+        client.cookies.set(TOKEN_COOKIE, token(role))
+    page = client.get(path)
+    assert page.status_code == 200
+    assets = ASSET.findall(page.text)
+    assert any("/static/dsfr/dsfr.min.css" in a for a in assets) and any("dsfr.module.min.js" in a for a in assets)
+    for asset in assets:
+        assert asset.startswith("/static/"), asset
+        answer = client.get(asset)
+        assert answer.status_code == 200, f"{asset}: {answer.status_code}; {DSFR_FIX}"
+    css = client.get("/static/dsfr/dsfr.min.css").text
+    named = sorted(set(re.findall(r"url\(((?:fonts|icons)/[^)]+)\)", css)))
+    assert len(named) > 20
+    for relative in named:
+        assert client.get(f"/static/dsfr/{relative}").status_code == 200, relative
+
+
+def test_the_demonstration_notice_is_shown_outside_production_only(client):
+    assert "Environnement de démonstration" in client.get("/connexion").text
+    client.app.state.settings = client.app.state.settings.model_copy(update={"environment": "production"})
+    try:
+        assert "Environnement de démonstration" not in client.get("/connexion").text
+    finally:
+        client.app.state.settings = client.app.state.settings.model_copy(update={"environment": "test"})
+
+
+def test_pages_work_unstyled_when_the_dsfr_was_not_copied(client, monkeypatch, caplog):
+    """Someone who runs the service without the scripts gets the pages, without the DSFR, and a log saying why."""
+    monkeypatch.setattr(web_router, "STATIC_DIR", web_router.STATIC_DIR / "absent")
+    web_router._static_version.cache_clear()
+    try:
+        page = client.get("/connexion")
+    finally:
+        web_router._static_version.cache_clear()
+    assert page.status_code == 200 and 'href="/static/dsfr/dsfr.min.css"' in page.text
+    assert any("ensure_node_modules" in record.getMessage() for record in caplog.records)
 
 
 def test_departements_geojson_has_the_101_departements(client):
