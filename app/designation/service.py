@@ -7,7 +7,7 @@ The capacity check and the insert of the pending measure are one conditional UPD
 
 from datetime import datetime, timedelta
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from app.audit import service as audit
@@ -87,6 +87,14 @@ def list_reservations(
     if statut is not None:
         query = query.where(Reservation.statut == statut)
     return list(session.scalars(query.limit(500)))
+
+
+def count_pending(session: Session, *, mandataire_id: int) -> int:
+    """Reservations of a professional still awaiting its answer (the badge of the professional's space)."""
+    query = select(func.count()).where(
+        Reservation.mandataire_id == mandataire_id, Reservation.statut == ReservationStatut.EN_ATTENTE
+    )
+    return session.scalar(query) or 0
 
 
 # --- reserving -------------------------------------------------------------------------------------

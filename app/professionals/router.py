@@ -16,10 +16,12 @@ from app.errors import error_responses
 from app.geo.dependencies import GazetteerDep, LocatorDep
 from app.professionals import availability, imports, lot, replacement
 from app.professionals.batch import Batch, writable_mandataire
+from app.professionals.carte import carte_mesures
 from app.professionals.dependencies import media_type
 from app.professionals.presenters import disponibilite_out
 from app.professionals.ratelimit import limited
 from app.professionals.schemas import (
+    CarteMesures,
     DisponibiliteOut,
     DisponibiliteUpdate,
     ImportOut,
@@ -39,6 +41,7 @@ router = APIRouter(tags=["mandataires (espace professionnel)"])
 
 Professional = Annotated[Principal, Depends(limited("mesures", Role.MANDATAIRE))]
 SelfOrAdmin = Annotated[Principal, Depends(limited("mesures", Role.MANDATAIRE, Role.ADMIN))]
+Readers = Annotated[Principal, Depends(limited("mesures", Role.MANDATAIRE, Role.AGENT, Role.ADMIN))]
 Importer = Annotated[Principal, Depends(limited("import", Role.MANDATAIRE, Role.ADMIN))]
 LIMITS = error_responses(401, 403, 429)
 MandataireParam = Annotated[
@@ -73,6 +76,18 @@ def update_disponibilite(
     )
     session.commit()
     return disponibilite_out(mandataire, gazetteer)
+
+
+@router.get(
+    "/mandataires/{mandataire_id}/carte", response_model=CarteMesures, responses={**LIMITS, **error_responses(404)}
+)
+def get_carte_mesures(
+    mandataire_id: IdPath, principal: Readers, session: SessionDep, gazetteer: GazetteerDep
+) -> CarteMesures:
+    """Where the people of a professional's measures in progress or pending live: a count per commune (France)
+    or municipality (Belgium) with its point, for a map. The professional, and agents and admins in scope."""
+    mandataire = registry.get_mandataire(session, principal=principal, mandataire_id=mandataire_id)
+    return carte_mesures(session, gazetteer, mandataire)
 
 
 @router.post(

@@ -90,6 +90,22 @@ class DisponibiliteOut(MandataireOut):
     )
 
 
+class CommuneMesures(BaseModel):
+    pays: Literal["FR", "BE"]
+    code: str = Field(description="Code INSEE (France) ou NIS (Belgique)")
+    commune: str
+    departement: str | None
+    lat: float
+    lon: float
+    mesures: int = Field(description="Mesures en cours ou en attente des personnes qui y résident")
+
+
+class CarteMesures(BaseModel):
+    mandataire: int
+    communes: list[CommuneMesures] = Field(description="Du plus grand nombre de mesures au plus petit")
+    sans_position: int = Field(description="Mesures en cours ou en attente dont la commune n'est pas connue")
+
+
 # --- one measure in e-MJPM's vendor API shape ------------------------------------------------------
 
 NatureIn = Annotated[Nature, BeforeValidator(labels.nature_code)]

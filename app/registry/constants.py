@@ -64,10 +64,25 @@ class LieuVie(StrEnum):
     SDF = "sdf"
 
 
+LIEU_VIE_LABELS = {
+    LieuVie.DOMICILE: "Domicile",
+    LieuVie.ETABLISSEMENT: "Établissement",
+    LieuVie.ETABLISSEMENT_CONSERVATION_DOMICILE: "Établissement avec conservation du domicile",
+    LieuVie.SDF: "Sans domicile fixe",
+}
+
+
 class MesureStatut(StrEnum):
     EN_ATTENTE = "en_attente"
     EN_COURS = "en_cours"
     ETEINTE = "eteinte"
+
+
+MESURE_STATUT_LABELS = {
+    MesureStatut.EN_ATTENTE: "En attente (réservée par un juge)",
+    MesureStatut.EN_COURS: "En cours",
+    MesureStatut.ETEINTE: "Éteinte",
+}
 
 
 # Statuses that hold a place in the professional's capacity.

@@ -14,7 +14,8 @@ from app.geo.constants import DEPARTEMENT_PATTERN
 from app.geo.dependencies import GazetteerDep, LocatorDep
 from app.geo.tribunals import resolve_tribunal
 from app.registry import service
-from app.registry.constants import MandataireStatut, MandataireType, MesureStatut, Nature, Pays, Specialite
+from app.registry.constants import MandataireStatut, MandataireType, Specialite
+from app.registry.dependencies import MesureFilters
 from app.registry.models import Etablissement
 from app.registry.presenters import mandataire_out, mesure_out, site_out
 from app.registry.schemas import (
@@ -34,7 +35,7 @@ from app.registry.schemas import (
     SiteOut,
     SitePatch,
 )
-from app.types import Id, IdPath, Offset, Texte
+from app.types import IdPath, Offset, Texte
 
 router = APIRouter(tags=["registre"])
 
@@ -248,31 +249,9 @@ def create_mesure(
 
 @router.get("/mesures", response_model=Page[MesureOut], responses=error_responses(401, 422))
 def list_mesures(
-    principal: CurrentPrincipal,
-    session: SessionDep,
-    gazetteer: GazetteerDep,
-    mandataire: Annotated[Id | None, Query()] = None,
-    tribunal: Annotated[Texte | None, Query(description="SIRET ou code")] = None,
-    statut: MesureStatut | None = None,
-    nature: Nature | None = None,
-    pays: Pays | None = None,
-    numero_rg: Annotated[Texte | None, Query(max_length=30)] = None,
-    limit: Limit = 50,
-    offset: Offset = 0,
+    principal: CurrentPrincipal, session: SessionDep, filters: MesureFilters, limit: Limit = 50, offset: Offset = 0
 ) -> Page[MesureOut]:
-    tribunal_id = resolve_tribunal(session, gazetteer, tribunal, ["query", "tribunal"]).id if tribunal else None
-    total, items = service.list_mesures(
-        session,
-        principal=principal,
-        limit=limit,
-        offset=offset,
-        mandataire_id=mandataire,
-        tribunal_id=tribunal_id,
-        statut=statut,
-        nature=nature,
-        pays=pays,
-        numero_rg=numero_rg,
-    )
+    total, items = service.list_mesures(session, principal=principal, limit=limit, offset=offset, **filters)
     return Page[MesureOut](total=total, items=[mesure_out(m) for m in items])
 
 

@@ -6,7 +6,7 @@ is one transaction: a rejected request writes nothing.
 
 from datetime import date
 
-from sqlalchemy import select
+from sqlalchemy import Select, select
 from sqlalchemy.orm import Session
 
 from app.auth.exceptions import Forbidden
@@ -577,11 +577,24 @@ def delete_mesure(session: Session, *, mesure: Mesure) -> None:
     apply_load_change(session, share, None)
 
 
-def list_mesures(session: Session, *, principal: Principal, limit: int, offset: int, **filters):
+def mesures_query(principal: Principal, *, q: str | None = None, **filters) -> Select:
+    """The measures the caller may read, filtered on exact values (`statut=...`) and on a search `q`: the start
+    of the RG or file number, or a part of the commune's name (case-insensitive)."""
     query = select(Mesure).where(repository.mesure_scope(principal))
     for field, value in filters.items():
         if value is not None:
             query = query.where(getattr(Mesure, field) == value)
+    if q:
+        query = query.where(
+            Mesure.numero_rg.istartswith(q, autoescape=True)
+            | Mesure.numero_dossier.istartswith(q, autoescape=True)
+            | Mesure.commune.icontains(q, autoescape=True)
+        )
+    return query
+
+
+def list_mesures(session: Session, *, principal: Principal, limit: int, offset: int, **filters):
+    query = mesures_query(principal, **filters)
     return repository.page(session, query, order_by=(Mesure.id,), limit=limit, offset=offset)
 
 

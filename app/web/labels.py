@@ -1,17 +1,19 @@
 """French labels of the API vocabularies, shown by the pages (the API itself keeps its stable codes)."""
 
 from app.designation.constants import Famille
-from app.registry.constants import MANDATAIRE_TYPE_LABELS, NATURE_LABELS, LieuVie, Specialite
+from app.registry.constants import (
+    LIEU_VIE_LABELS,
+    MANDATAIRE_TYPE_LABELS,
+    MESURE_STATUT_LABELS,
+    NATURE_LABELS,
+    MotifAbsence,
+    Specialite,
+)
 from app.transfer.constants import MotifTransfert
 
 NATURES = NATURE_LABELS
 
-LIEUX_VIE = {
-    LieuVie.DOMICILE: "Domicile",
-    LieuVie.ETABLISSEMENT: "Établissement",
-    LieuVie.ETABLISSEMENT_CONSERVATION_DOMICILE: "Établissement avec conservation du domicile",
-    LieuVie.SDF: "Sans domicile fixe",
-}
+LIEUX_VIE = LIEU_VIE_LABELS
 
 TYPES = MANDATAIRE_TYPE_LABELS
 
@@ -71,4 +73,27 @@ def for_js() -> dict[str, dict[str, str]]:
         "familles": {k.value: v for k, v in FAMILLES.items()},
         "statuts": RESERVATION_STATUTS,
         "specialites": {k.value: v for k, v in SPECIALITES.items()},
+    }
+
+
+# --- the professional's space ---------------------------------------------------------------------------------
+
+MOTIFS_ABSENCE = {
+    MotifAbsence.CONGES: "Congés",
+    MotifAbsence.MALADIE: "Maladie",
+    MotifAbsence.FORMATION: "Formation",
+    MotifAbsence.DEPART_RETRAITE: "Départ à la retraite",
+    MotifAbsence.AUTRE: "Autre motif",
+}
+
+MESURE_STATUTS = MESURE_STATUT_LABELS
+
+
+def for_professional_js() -> dict[str, dict[str, str]]:
+    """The labels of the professional's space: the common ones, absences, measure states, lieux de vie."""
+    return {
+        **for_js(),
+        "motifs_absence": {k.value: v for k, v in MOTIFS_ABSENCE.items()},
+        "statuts_mesure": {k.value: v for k, v in MESURE_STATUTS.items()},
+        "lieux_vie": {k.value: v for k, v in LIEUX_VIE.items()},
     }

@@ -115,6 +115,8 @@ def _home(principal: Principal) -> str:
         return "/tableaux-de-bord"
     if principal.role in JUDGE_ROLES:
         return "/juge"
+    if principal.role == Role.MANDATAIRE:
+        return "/espace-professionnel"
     return "/docs"
 
 

@@ -1,0 +1,103 @@
+"""The professional's space over HTTP: a professional lands on it after signing in, every page answers it (and
+refuses the other roles), the count of reservations awaiting an answer is on every page. The browser journey is
+in test_professional_browser.py."""
+
+import pytest
+
+from app.auth.dependencies import TOKEN_COOKIE
+from app.web.professional import ONGLETS
+from tests.registry.factories import mandataire_body
+
+LILLE = "17590111500709"
+MATCH = {"tribunal": LILLE, "nature": "tutelle", "residence": {"insee": "59350"}, "lieu_vie": "domicile"}
+PAGES = [o.url for o in ONGLETS if not o.service_only]
+SERVICE_PAGE = next(o.url for o in ONGLETS if o.service_only)
+
+
+@pytest.fixture
+def professional(client, admin, make_token):
+    def create(**overrides) -> tuple[dict, dict]:
+        response = client.post("/mandataires", headers=admin, json=mandataire_body(**overrides))
+        assert response.status_code == 201, response.text
+        body = response.json()
+        return body, make_token("mandataire", mandataire_id=body["id"])
+
+    return create
+
+
+def cookie(headers: dict) -> dict:
+    return {TOKEN_COOKIE: headers["Authorization"].removeprefix("Bearer ")}
+
+
+def test_a_professional_lands_on_its_space_after_signing_in(client, professional):
+    _, headers = professional()
+    value = headers["Authorization"].removeprefix("Bearer ")
+    response = client.post("/connexion", data={"jeton": value}, follow_redirects=False)
+    assert (response.status_code, response.headers["location"]) == (303, "/espace-professionnel")
+    client.cookies.set(TOKEN_COOKIE, value)
+    assert client.get("/", follow_redirects=False).headers["location"] == "/espace-professionnel"
+
+
+def test_every_page_of_the_space_answers_a_professional(client, professional):
+    body, headers = professional(nom="Camille Espace")
+    client.cookies.update(cookie(headers))
+    for path in PAGES:
+        response = client.get(path)
+        assert response.status_code == 200, response.text
+        assert '<html lang="fr">' in response.text and "Camille Espace" in response.text
+        assert f'href="{path}" aria-current="page"' in response.text and "espace.js" in response.text
+        assert "script-src 'self'" in response.headers["content-security-policy"]
+        assert "<script>" not in response.text and " style=" not in response.text  # strict CSP: nothing inline
+        assert f'"mandataire": {body["id"]}' in response.text
+        # An individual professional has no antennes page in its menu.
+        assert SERVICE_PAGE not in response.text
+
+
+def test_a_service_also_has_its_antennes_and_members_page(client, professional):
+    _, individual = professional()
+    _, service = professional(type="service", nom="Service Test", sites=[{"nom": "Antenne", "insee": "59350"}])
+    client.cookies.update(cookie(service))
+    response = client.get(SERVICE_PAGE)
+    assert response.status_code == 200 and "Antennes et membres" in response.text
+    assert SERVICE_PAGE in client.get("/espace-professionnel").text
+    client.cookies.update(cookie(individual))
+    assert client.get(SERVICE_PAGE).status_code == 404
+
+
+def test_without_a_token_the_space_sends_to_the_sign_in_form(client):
+    for path in [*PAGES, SERVICE_PAGE]:
+        response = client.get(path, follow_redirects=False)
+        assert response.status_code == 303
+        assert response.headers["location"] == "/connexion?suivant=" + path.replace("/", "%2F")
+
+
+@pytest.mark.parametrize(
+    "role, scope",
+    [("admin", {}), ("agent", {"region": "32"}), ("magistrat", {"tribunal": LILLE}), ("greffier", {"tribunal": LILLE})],
+)
+def test_other_roles_get_a_french_refusal(client, make_token, role, scope):
+    client.cookies.update(cookie(make_token(role, **scope)))
+    for path in (PAGES[0], PAGES[2]):
+        response = client.get(path)
+        assert response.status_code == 403
+        assert "Espace professionnel" in response.text and "mandataire" in response.text
+
+
+def test_every_page_counts_the_reservations_awaiting_an_answer(client, professional, make_token):
+    body, headers = professional(natures=["tutelle"], capacite=5, sites=[{"nom": "Bureau", "insee": "59350"}])
+    judge = make_token("magistrat", tribunal=LILLE)
+    client.cookies.update(cookie(headers))
+    assert 'data-attente="0"' in client.get("/espace-professionnel/mesures").text
+    for number in (1, 2):
+        match = client.post("/match", headers=judge, json={**MATCH, "diversite": False}).json()
+        assert body["id"] in [c["mandataire"]["id"] for c in match["candidats"]]
+        reservation = {
+            "match_id": match["match_id"],
+            "mandataire": body["id"],
+            "numero_rg": f"25/0000{number}",
+            "famille": {"statut": "aucun_proche_disponible"},
+        }
+        assert client.post("/reservations", headers=judge, json=reservation).status_code == 201
+    for path in PAGES:
+        text = client.get(path).text
+        assert 'data-attente="2"' in text and "2 réservations attendent votre réponse" in text
