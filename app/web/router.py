@@ -61,6 +61,7 @@ NAVIGATION = (
     ("/tableaux-de-bord", "Tableaux de bord", DASHBOARD_ROLES),
     ("/juge", "Désigner un mandataire", JUDGE_ROLES),
     ("/transferts-de-mesures", "Transferts de mesures", TRANSFER_ROLES),
+    ("/espace-professionnel", "Mon espace professionnel", frozenset({Role.MANDATAIRE})),
 )
 SECURITY_HEADERS = {
     "Content-Security-Policy": (
