@@ -12,7 +12,7 @@ from typing import Annotated
 import typer
 import uvicorn
 from alembic import command
-from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TaskID, TextColumn, TimeElapsedColumn
 from sqlalchemy import Engine
 from sqlalchemy.orm import Session
 
@@ -167,7 +167,7 @@ def token_revoke(token_id: Annotated[int, typer.Argument(help="Identifiant du je
 def progress_bars() -> Iterator[Callable[[str, int, int], None]]:
     """A `progress(stage, done, total)` callback drawing one bar per stage."""
     with Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn()) as bar:
-        tasks: dict[str, int] = {}
+        tasks: dict[str, TaskID] = {}
 
         def progress(stage: str, done: int, total: int) -> None:
             if stage not in tasks:
@@ -177,7 +177,7 @@ def progress_bars() -> Iterator[Callable[[str, int, int], None]]:
         yield progress
 
 
-def _seed(engine: Engine, scale: str, seed: int) -> None:
+def _seed(engine: Engine, scale: Scale, seed: int) -> None:
     with progress_bars() as progress:
         summary = seed_demo(
             engine,

@@ -4,9 +4,10 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import Any, cast
 
 from pydantic_core import to_json
-from sqlalchemy import DateTime, Engine, MetaData, TypeDecorator, create_engine, event
+from sqlalchemy import CursorResult, DateTime, Engine, MetaData, Result, Table, TypeDecorator, create_engine, event
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import DBAPIError
 from sqlalchemy.orm import DeclarativeBase, Session, sessionmaker
@@ -175,3 +176,13 @@ class UTCDateTime(TypeDecorator[datetime]):
 
 def utcnow() -> datetime:
     return datetime.now(UTC)
+
+
+def rowcount(result: Result[Any]) -> int:
+    """Rows an UPDATE or DELETE matched: its result is a cursor result, which counts them (typed as such here)."""
+    return cast(CursorResult[Any], result).rowcount
+
+
+def table_of(model: type[Any]) -> Table:
+    """A mapped class's table, for Core statements (bulk inserts, compiled-once queries), typed as a Table."""
+    return cast(Table, model.__table__)

@@ -194,7 +194,7 @@ ERROR_DESCRIPTIONS = {
 COMMON_ERRORS = (413, 422, 500)
 
 
-def error_responses(*status_codes: int) -> dict[int | str, dict]:
+def error_responses(*status_codes: int) -> dict[int | str, dict[str, Any]]:
     """OpenAPI `responses` entry so clients see the errors of a route in the contract."""
     return {code: {"model": ErrorBody, "description": ERROR_DESCRIPTIONS.get(code, "Erreur")} for code in status_codes}
 
@@ -233,6 +233,7 @@ async def _http_error_handler(request: Request, exc: Exception) -> JSONResponse:
     assert isinstance(exc, HTTPException)
     if isinstance(exc, BodyTooLarge):
         return _json_error(413, exc.error)
+    error: DomainError
     if exc.status_code == 404:
         error = NotFound(f"aucune ressource à l'adresse {request.url.path}", loc=["path"])
     elif exc.status_code == 405:

@@ -7,6 +7,7 @@ from sqlalchemy.orm import Session
 
 from app.audit.models import AuditEvent
 from app.auth.principal import Principal
+from app.database import rowcount
 from app.errors import NotFound
 from app.matching.models import MatchRecord
 
@@ -53,6 +54,6 @@ def match_story(session: Session, *, principal: Principal, match_id: str) -> tup
 def purge(session: Session, *, now: datetime, retention_days: int) -> tuple[int, int]:
     """Delete match records and events older than the retention period; returns (matches, events) deleted."""
     cutoff = now - timedelta(days=retention_days)
-    events = session.execute(delete(AuditEvent).where(AuditEvent.created_at < cutoff)).rowcount
-    matches = session.execute(delete(MatchRecord).where(MatchRecord.created_at < cutoff)).rowcount
+    events = rowcount(session.execute(delete(AuditEvent).where(AuditEvent.created_at < cutoff)))
+    matches = rowcount(session.execute(delete(MatchRecord).where(MatchRecord.created_at < cutoff)))
     return matches, events

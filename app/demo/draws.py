@@ -16,7 +16,7 @@ class Picker:
 
     __slots__ = ("items", "cumulative", "total")
 
-    def __init__(self, items: Sequence, weights: Sequence[float]) -> None:
+    def __init__(self, items: Sequence, weights: Sequence[float] | np.ndarray) -> None:
         self.items = list(items)
         self.cumulative = list(np.cumsum(np.asarray(weights, dtype=np.float64)).tolist()) if len(weights) else []
         self.total = self.cumulative[-1] if self.cumulative else 0.0

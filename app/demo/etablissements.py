@@ -30,7 +30,7 @@ def new_etablissement(
         CategorieEtablissement.MAISON_ACCUEIL_SPECIALISEE: f"Maison d'accueil spécialisée {residence}",
         CategorieEtablissement.USLD: f"Unité de soins de longue durée {of_commune(commune.nom)}",
         CategorieEtablissement.AUTRE: f"Résidence autonomie {residence}",
-    }[categorie]
+    }[CategorieEtablissement(categorie)]
     if categorie not in HOSPITALS:
         nom = f"{nom} ({commune.nom})"
     etablissement = SeedEtablissement(

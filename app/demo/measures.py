@@ -73,7 +73,7 @@ def measures_of(draft: Draft, mandataire: SeedMandataire) -> None:
     rng = draft.rng
     geography = draft.geography
     sites = mandataire.sites
-    sigma = t.SPREAD_KM[mandataire.type]
+    sigma = t.SPREAD_KM[MandataireType(mandataire.type)]
     # Candidate communes: those of its listed départements, by population and nearness to its nearest site.
     departements = [geography.departements[c] for c in mandataire.departements]
     communes = [c for d in departements for c in d.communes]
@@ -147,7 +147,7 @@ def measures_of(draft: Draft, mandataire: SeedMandataire) -> None:
             i = belgian_picker.pick(rng)
             municipality: BelgianMunicipality = geography.belgian[i]
             codes = municipality.codes_postaux
-            place = (
+            place: tuple[str | None, str | None, str, str | None, str | None] = (
                 None,
                 codes[0] if len(codes) == 1 else rng.choice(codes),
                 municipality.nom_fr,

@@ -28,6 +28,7 @@ from datetime import date
 from sqlalchemy import Connection, Engine, Table, func, select, text
 from sqlalchemy.orm import Session
 
+from app.database import table_of
 from app.demo.draft import Draft, Progress
 from app.demo.etablissements import etablissement_rows
 from app.demo.geography import build_geography
@@ -134,7 +135,10 @@ def seed_demo(
             raise ValueError(
                 "la base contient déjà des mandataires : le jeu de démonstration ne s'installe que sur une base vide"
             )
-        tribunals = [tuple(row) for row in connection.execute(select(Tribunal.id, Tribunal.code, Tribunal.departement))]
+        tribunals = [
+            (row.id, row.code, row.departement)
+            for row in connection.execute(select(Tribunal.id, Tribunal.code, Tribunal.departement))
+        ]
         etablissement_offset = connection.scalar(select(func.coalesce(func.max(Etablissement.id), 0))) or 0
         used_finess = set(connection.scalars(select(Etablissement.finess)))
     if not tribunals:
@@ -156,17 +160,17 @@ def seed_demo(
     etablissements = etablissement_rows(draft)
 
     plan: list[tuple[Table, Sequence, tuple[str, ...] | None]] = [
-        (Etablissement.__table__, etablissements, None),
-        (Mandataire.__table__, mandataires, None),
-        (MandataireNature.__table__, links["nature"], None),
-        (MandataireDepartement.__table__, links["departement"], None),
-        (MandataireTribunal.__table__, links["tribunal"], None),
-        (MandataireSpecialite.__table__, links["specialite"], None),
-        (MandataireEtablissement.__table__, links["etablissement"], None),
-        (Site.__table__, links["site"], None),
-        (Absence.__table__, draft.absences, None),
-        (Mesure.__table__, draft.mesures, MESURE_KEYS),
-        (Reservation.__table__, draft.reservations, None),
+        (table_of(Etablissement), etablissements, None),
+        (table_of(Mandataire), mandataires, None),
+        (table_of(MandataireNature), links["nature"], None),
+        (table_of(MandataireDepartement), links["departement"], None),
+        (table_of(MandataireTribunal), links["tribunal"], None),
+        (table_of(MandataireSpecialite), links["specialite"], None),
+        (table_of(MandataireEtablissement), links["etablissement"], None),
+        (table_of(Site), links["site"], None),
+        (table_of(Absence), draft.absences, None),
+        (table_of(Mesure), draft.mesures, MESURE_KEYS),
+        (table_of(Reservation), draft.reservations, None),
     ]
     total = sum(len(rows) for _, rows, _ in plan)
     done = [0]

@@ -1,5 +1,7 @@
 """The demo's tokens: one per role, for the Hauts-de-France register (what `mjpm demo` writes to a file)."""
 
+from typing import Any
+
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
@@ -25,7 +27,7 @@ def demo_tokens(session: Session, *, secret: str, gazetteer: Gazetteer) -> list[
         .order_by(Mandataire.id)
         .limit(1)
     )
-    roles = [
+    roles: list[tuple[str, dict[str, Any]]] = [
         ("admin", {}),
         ("agent", {"region": "32"}),
         ("agent", {"departement": "59"}),

@@ -107,7 +107,7 @@ class GazetteerLocator:
             pays="FR",
             lat=round(lat, 5),
             lon=round(lon, 5),
-            precision=precision,  # type: ignore[arg-type]
+            precision=precision,
             commune=CommuneRef(insee=commune.insee, nom=commune.nom) if commune else None,
             departement=TerritoryRef(code=departement.code, nom=departement.nom),
             region=TerritoryRef(code=region.code, nom=region.nom) if region else None,
@@ -119,7 +119,7 @@ class GazetteerLocator:
             pays="BE",
             lat=round(lat, 5),
             lon=round(lon, 5),
-            precision=precision,  # type: ignore[arg-type]
+            precision=precision,
             commune_belge=BelgianMunicipalityRef(
                 nis=municipality.nis, nom_fr=municipality.nom_fr, nom_nl=municipality.nom_nl
             ),

@@ -395,7 +395,7 @@ def explained(scored: Scored, weights: Weights, tuning: Tuning) -> Candidate:
         score=scored.score,
         composantes=components,
         hors_zone_declaree=distance is None or distance > scored.radius_km,
-        donnees_anciennes=scored.raw[3] > tuning.stale_after_days,
+        donnees_anciennes=(scored.raw[3] or 0.0) > tuning.stale_after_days,
         complet=scored.complet,
     )
 

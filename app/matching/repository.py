@@ -4,7 +4,7 @@ candidates of one request, the version stamp; and the stored match records."""
 from collections import defaultdict
 from datetime import date, datetime
 
-from sqlalchemy import bindparam, func, select
+from sqlalchemy import BindParameter, bindparam, func, select
 from sqlalchemy.orm import Session
 
 from app.geo.models import Tribunal
@@ -51,10 +51,10 @@ def build_index(session: Session, *, today: date) -> MatchIndex:
     ):
         absences[mandataire_id].append((debut, fin))
     sites: dict[int, list[SiteProfile]] = defaultdict(list)
-    for row in session.execute(
+    for site in session.execute(
         select(Site.id, Site.mandataire_id, Site.nom, Site.lat, Site.lon, Site.capacite).order_by(Site.id)
     ):
-        sites[row.mandataire_id].append(SiteProfile(row.id, row.nom, row.lat, row.lon, row.capacite))
+        sites[site.mandataire_id].append(SiteProfile(site.id, site.nom, site.lat, site.lon, site.capacite))
 
     profiles = {}
     columns = (
@@ -105,7 +105,7 @@ def build_index(session: Session, *, today: date) -> MatchIndex:
 # Built once: an expanding parameter binds the id list without compiling one literal per id. One round trip
 # gives each professional's load and, through the outer join, that of its antennes with their own capacity
 # (one row per such antenne).
-_IDS = bindparam("ids", expanding=True)
+_IDS: BindParameter[list[int]] = bindparam("ids", expanding=True)
 _RECENT = (
     select(func.count())
     .where(Mesure.mandataire_id == Mandataire.id, Mesure.created_at >= bindparam("since"))

@@ -12,7 +12,7 @@ from sqlalchemy.orm import Session
 from app.auth.exceptions import Forbidden
 from app.auth.principal import Principal
 from app.config import Settings
-from app.database import utcnow
+from app.database import table_of, utcnow
 from app.errors import InvalidInput
 from app.geo.gazetteer import Gazetteer
 from app.geo.locate import Locator
@@ -33,7 +33,7 @@ from app.registry.exceptions import MandataireNotFound
 
 TUNING = engine.Tuning()
 # A plain Core insert compiled once: the audit record is written on every /match.
-_RECORD = insert(MatchRecord.__table__)
+_RECORD = insert(table_of(MatchRecord))
 
 
 class IndexCache:

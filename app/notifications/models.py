@@ -8,6 +8,8 @@ from sqlalchemy.orm import Mapped, mapped_column
 
 from app.database import Base, UTCDateTime, utcnow
 
+SUBJECT_LENGTH = 200  # the longest subject kept; longer ones are cut with an ellipsis (app.notifications.service)
+
 
 class Notification(Base):
     __tablename__ = "notification"
@@ -17,7 +19,7 @@ class Notification(Base):
     kind: Mapped[str] = mapped_column(String(40))
     channel: Mapped[str] = mapped_column(String(10))
     recipient: Mapped[str | None] = mapped_column(String(254))
-    subject: Mapped[str] = mapped_column(String(200))
+    subject: Mapped[str] = mapped_column(String(SUBJECT_LENGTH))
     body: Mapped[str] = mapped_column(Text)
     payload: Mapped[dict] = mapped_column(JSON, default=dict)
     status: Mapped[str] = mapped_column(String(10), index=True, default="pending")

@@ -25,12 +25,10 @@ from app.notifications.constants import (
     Channel,
     NotificationStatus,
 )
-from app.notifications.models import Notification
+from app.notifications.models import SUBJECT_LENGTH, Notification
 from app.notifications.senders import Sender
 
 logger = logging.getLogger("mjpm.notifications")
-
-SUBJECT_LENGTH = Notification.__table__.c.subject.type.length
 
 
 @dataclass(frozen=True)

@@ -22,12 +22,17 @@ from dataclasses import dataclass
 from sqlalchemy import update
 from sqlalchemy.orm import Session
 
+from app.database import rowcount
 from app.errors import Conflict
 from app.registry.constants import ACTIVE_STATUTS, MesureStatut
 from app.registry.models import Mandataire, Mesure, Site
 
 COUNT_COLUMN = {MesureStatut.EN_COURS: "mesures_en_cours", MesureStatut.EN_ATTENTE: "mesures_en_attente"}
 LOAD_COLUMN = {MesureStatut.EN_COURS: "charge_en_cours", MesureStatut.EN_ATTENTE: "charge_en_attente"}
+
+
+# Column increments per counter row: (professional or site table, row id) → {column: delta}.
+Deltas = dict[tuple[type[Mandataire] | type[Site], int], dict[str, float]]
 
 
 class NoFreePlace(Conflict):
@@ -70,8 +75,8 @@ def apply_load_changes(session: Session, changes: Iterable[tuple[LoadShare | Non
     _write_deltas(session, _deltas(changes), guard_capacity=False)
 
 
-def _deltas(changes: Iterable[tuple[LoadShare | None, LoadShare | None]]) -> dict[tuple[type, int], dict[str, float]]:
-    deltas: dict[tuple[type, int], dict[str, float]] = defaultdict(lambda: defaultdict(float))
+def _deltas(changes: Iterable[tuple[LoadShare | None, LoadShare | None]]) -> Deltas:
+    deltas: Deltas = defaultdict(lambda: defaultdict(float))
     for before, after in changes:
         if before == after:
             continue
@@ -85,7 +90,7 @@ def _deltas(changes: Iterable[tuple[LoadShare | None, LoadShare | None]]) -> dic
     return deltas
 
 
-def _write_deltas(session: Session, deltas: dict[tuple[type, int], dict[str, float]], *, guard_capacity: bool) -> None:
+def _write_deltas(session: Session, deltas: Deltas, *, guard_capacity: bool) -> None:
     for (model, row_id), changes in sorted(deltas.items(), key=lambda item: (item[0][0].__name__, item[0][1])):
         values = {
             column: getattr(model, column) + (int(delta) if column.startswith("mesures") else delta)
@@ -99,5 +104,5 @@ def _write_deltas(session: Session, deltas: dict[tuple[type, int], dict[str, flo
             held = model.mesures_en_cours + model.mesures_en_attente
             statement = statement.where(model.capacite.is_(None) | (held < model.capacite))
         result = session.execute(statement.values(**values).execution_options(synchronize_session="fetch"))
-        if guard_capacity and result.rowcount != 1:
+        if guard_capacity and rowcount(result) != 1:
             raise NoFreePlace()

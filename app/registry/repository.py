@@ -82,7 +82,7 @@ def mandataires_query(
     disponible: bool | None = None,
     search: str | None = None,
     today: date,
-) -> Select[tuple[Mandataire]]:
+) -> Select[Mandataire]:
     query = select(Mandataire).where(mandataire_scope(principal))
     if type is not None:
         query = query.where(Mandataire.type == type)

@@ -4,6 +4,7 @@ Functions take keyword-only arguments and leave the commit to the caller (the ro
 is one transaction: a rejected request writes nothing.
 """
 
+from collections.abc import Sequence
 from datetime import date
 
 from sqlalchemy import Select, select
@@ -92,7 +93,7 @@ def get_managed_mandataire(session: Session, *, principal: Principal, mandataire
     return mandataire
 
 
-def _check_title(mandataire_type: str, dpf: bool, natures: list[str]) -> None:
+def _check_title(mandataire_type: str, dpf: bool, natures: Sequence[str]) -> None:
     if Nature.MJAGBF in natures and not dpf:
         raise InvalidInput(
             "natures : la MJAGBF est réservée aux délégués aux prestations familiales (dpf = true)",
@@ -411,7 +412,7 @@ def get_writable_mesure(session: Session, *, principal: Principal, mesure_id: in
 def place_of(locator: Locator, residence: Residence) -> dict:
     """What a measure keeps of the person's residence: the commune, never a street or a point."""
     location = locator.locate(residence, loc=["body", "residence"])
-    if location.pays == "BE":
+    if location.pays == "BE" and location.commune_belge is not None:
         return {
             "pays": "BE",
             "nis": location.commune_belge.nis,

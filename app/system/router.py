@@ -39,8 +39,10 @@ def readyz(request: Request, session: SessionDep):
 @router.get(
     "/metrics",
     response_class=Response,
-    responses={200: {"content": {CONTENT_TYPE_LATEST: {}}, "description": "Format texte de Prometheus"}}
-    | error_responses(401),
+    responses={
+        200: {"content": {CONTENT_TYPE_LATEST: {}}, "description": "Format texte de Prometheus"},
+        **error_responses(401),
+    },
 )
 def metrics(request: Request, session: SessionDep, settings: SettingsDep) -> Response:
     """Prometheus metrics: requests and latencies per route (every worker), index rebuilds, and business figures

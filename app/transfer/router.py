@@ -10,7 +10,7 @@ from app.auth.constants import Role
 from app.auth.dependencies import require_roles
 from app.auth.principal import Principal
 from app.dashboards.exports import export_response
-from app.dashboards.schemas import Colonne, Tableau
+from app.dashboards.schemas import Colonne, Tableau, Value
 from app.database import utcnow
 from app.dependencies import SessionDep, SettingsDep, WriteSessionDep
 from app.errors import error_responses
@@ -19,6 +19,7 @@ from app.matching.dependencies import IndexCacheDep
 from app.matching.schemas import Candidat
 from app.registry.models import Mesure
 from app.transfer import planning, service
+from app.transfer.constants import MotifTransfert, StatutTransfert
 from app.transfer.models import Transfert
 from app.transfer.schemas import (
     ChoixIn,
@@ -47,7 +48,7 @@ def transfert_out(session: Session, transfert: Transfert, principal: Principal) 
     mesures = {m.id: m for m in session.query(Mesure).filter(Mesure.id.in_([i.mesure_id for i in items]))}
     rows = []
     for item in items:
-        state = service.effective(item, statuts.get(item.reservation_id))
+        state = service.effective(item, statuts)
         mesure = mesures.get(item.mesure_id)
         rows.append(
             TransfertMesureOut(
@@ -70,8 +71,8 @@ def transfert_out(session: Session, transfert: Transfert, principal: Principal) 
         created_at=transfert.created_at,
         mandataire_id=transfert.mandataire_id,
         antenne_id=transfert.site_id,
-        motif=transfert.motif,
-        statut=transfert.statut,
+        motif=MotifTransfert(transfert.motif),
+        statut=StatutTransfert(transfert.statut),
         cout_total=transfert.cout_total,
         nombre_mesures=len(transfert.mesures),
         sans_proposition=transfert.sans_proposition,
@@ -138,7 +139,7 @@ def export_transfert_xlsx(transfert_id: TransfertId, principal: Followers, sessi
 
 def _export(session: Session, principal: Principal, transfert_id: int, format: Literal["csv", "xlsx"]) -> Response:
     plan = get_transfert(transfert_id, principal, session)
-    lignes = [
+    lignes: list[dict[str, Value]] = [
         {
             "mesure_id": m.mesure_id,
             "numero_rg": m.numero_rg,

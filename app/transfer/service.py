@@ -7,7 +7,9 @@ professional's eligibility and room): a measure that changed answers 409 and not
 applied.
 """
 
+from collections.abc import Mapping
 from datetime import timedelta
+from typing import Any
 
 from sqlalchemy import exists, select
 from sqlalchemy.orm import Session
@@ -73,9 +75,8 @@ def _requests(
     sites = {s.id: s for s in source.sites}
     requests = []
     for mesure in mesures:
-        lat, lon = _point(
-            mesure, gazetteer, etablissements, sites.get(mesure.site_id) or next(iter(sites.values()), None)
-        )
+        site = sites.get(mesure.site_id) if mesure.site_id is not None else None
+        lat, lon = _point(mesure, gazetteer, etablissements, site or next(iter(sites.values()), None))
         if lat is None:
             lat, lon = 0.0, 0.0  # no place at all: every distance is then "far", which the explanation shows
         requests.append(
@@ -232,7 +233,7 @@ def _can_follow(principal: Principal, transfert: Transfert, session: Session) ->
     if principal.role == Role.ADMIN:
         return True
     if principal.role == Role.AGENT:
-        source = session.get(Mandataire, transfert.mandataire_id)
+        source = session.get_one(Mandataire, transfert.mandataire_id)
         return principal.covers_departements({d.departement for d in source.departements})
     if principal.is_judicial:
         return any(item.tribunal_id == principal.tribunal_id for item in transfert.mesures)
@@ -264,10 +265,12 @@ def visible_items(transfert: Transfert, principal: Principal) -> list[TransfertM
     return list(transfert.mesures)
 
 
-def effective(item: TransfertMesure, reservation_statut: str | None) -> dict:
-    """The measure's state once its reservation's fate is known: a refused, cancelled or expired reservation
-    sends it back to the judge with the next alternative proposed."""
-    state = {
+def effective(item: TransfertMesure, statuts: Mapping[int, str]) -> dict[str, Any]:
+    """The measure's state once its reservation's fate is known (`statuts`: reservation id → statut, from
+    `reservation_statuts`): a refused, cancelled or expired reservation sends it back to the judge with the next
+    alternative proposed."""
+    reservation_statut = statuts.get(item.reservation_id) if item.reservation_id is not None else None
+    state: dict[str, Any] = {
         "decision": Decision(item.decision),
         "proposition": item.proposition,
         "alternatives": list(item.alternatives),
@@ -303,12 +306,14 @@ def reservation_statuts(session: Session, items: list[TransfertMesure]) -> dict[
 def _settle(session: Session, item: TransfertMesure) -> None:
     """Write the effective state (before a decision is taken on it)."""
     statuts = reservation_statuts(session, [item])
-    state = effective(item, statuts.get(item.reservation_id))
+    state = effective(item, statuts)
     for name, value in state.items():
         setattr(item, name, value.value if isinstance(value, Decision) else value)
 
 
-def _item(session: Session, principal: Principal, transfert_id: int, mesure_id: int, loc: list) -> TransfertMesure:
+def _item(
+    session: Session, principal: Principal, transfert_id: int, mesure_id: int, loc: list[str | int]
+) -> TransfertMesure:
     transfert = get_plan(session, principal=principal, transfert_id=transfert_id)
     if transfert.statut != StatutTransfert.OUVERT:
         raise TransfertClos("ce plan de transfert est clos")
@@ -319,8 +324,8 @@ def _item(session: Session, principal: Principal, transfert_id: int, mesure_id: 
 
 
 def _query_for_item(session: Session, gazetteer: Gazetteer, item: TransfertMesure, extra_exclusions) -> engine.Query:
-    mesure = session.get(Mesure, item.mesure_id)
-    source = session.get(Mandataire, item.transfert.mandataire_id)
+    mesure = session.get_one(Mesure, item.mesure_id)
+    source = session.get_one(Mandataire, item.transfert.mandataire_id)
     (request,) = _requests(session, [mesure], gazetteer, source)
     return planning.query_for(request, now=utcnow(), exclure=frozenset({source.id, *extra_exclusions}))
 
@@ -419,10 +424,11 @@ def confirm(
     index = cache.get(session)
     items = []
     for position, mesure_id in enumerate(dict.fromkeys(payload.mesures)):
-        loc = ["body", "mesures", position]
+        loc: list[str | int] = ["body", "mesures", position]
         item = _item(session, principal, transfert_id, mesure_id, loc)
         _settle(session, item)
-        if item.decision != Decision.RETENUE:
+        choice = item.choix_mandataire_id
+        if item.decision != Decision.RETENUE or choice is None:
             raise ChoixManquant(
                 f"mesure {mesure_id} : aucun professionnel retenu (gardez la proposition ou choisissez-en un autre)",
                 loc=loc,
@@ -439,8 +445,8 @@ def confirm(
                 f"la mesure {mesure_id} a été modifiée depuis le calcul du plan : recalculez le plan", loc=loc
             )
         query = _query_for_item(session, gazetteer, item, item.refus)
-        _check_eligible(index, query, item.choix_mandataire_id, loc)
-        mandataire = session.get(Mandataire, item.choix_mandataire_id)
+        _check_eligible(index, query, choice, loc)
+        mandataire = session.get_one(Mandataire, choice)
         reservation = reserve_transfer(
             session,
             principal=principal,
