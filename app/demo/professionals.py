@@ -5,6 +5,7 @@ import math
 from collections import Counter
 from collections.abc import Callable, Sequence
 from datetime import timedelta
+from functools import partial
 
 import numpy as np
 
@@ -38,6 +39,10 @@ MI_BAND_PICKER = Picker(t.SEED_MI_LOAD_BANDS, [band[2] for band in t.SEED_MI_LOA
 
 
 # --- names ---------------------------------------------------------------------------------------------
+
+
+def prepose_name(etablissement: str, attempt: int) -> str:
+    return f"Préposé MJPM — {etablissement}" + (f" {attempt + 1}" if attempt else "")
 
 
 def unique_name(draft: Draft, make: Callable[[int], str]) -> str:
@@ -118,10 +123,7 @@ def create_professionals(draft: Draft) -> None:
         services[code] = []
         for index in range(services_by[code]):
             head = data.towns.pick(rng)
-            nom = unique_name(
-                draft,
-                lambda attempt, data=data, index=index, head=head: service_name(draft, data, index, head, attempt),
-            )
+            nom = unique_name(draft, partial(service_name, draft, data, index, head))
             mandataire = SeedMandataire(id=0, type=MandataireType.SERVICE, departement=code, nom=nom, target=0)
             mandataire.sites = [SeedSite(id=0, nom=f"Siège — {head.nom}", commune=head)]
             mandataire.dpf = rng.random() < (t.SERVICE_DPF[0] if index == 0 else t.SERVICE_DPF[1])
@@ -149,10 +151,7 @@ def create_professionals(draft: Draft) -> None:
                 id=0,
                 type=MandataireType.PREPOSE,
                 departement=code,
-                nom=unique_name(
-                    draft,
-                    lambda attempt, e=etablissement: f"Préposé MJPM — {e.nom}" + (f" {attempt + 1}" if attempt else ""),
-                ),
+                nom=unique_name(draft, partial(prepose_name, etablissement.nom)),
                 target=max(t.PREPOSE_MIN_LOAD, round(capacite * rng.uniform(*t.PREPOSE_LOAD))),
             )
             mandataire.capacite = capacite
@@ -277,7 +276,7 @@ def describe(draft: Draft, mandataire: SeedMandataire) -> None:
     else:
         mandataire.natures = [*t.PROTECTION_NATURES]
         mandataire.departements = [code]
-        own = mandataire.etablissements[0].categorie
+        own = CategorieEtablissement(mandataire.etablissements[0].categorie)
         favourite = {
             CategorieEtablissement.EHPAD: Specialite.PERSONNES_AGEES,
             CategorieEtablissement.USLD: Specialite.FIN_DE_VIE,
