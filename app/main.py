@@ -31,6 +31,7 @@ from app.matching.router import router as matching_router
 from app.matching.service import IndexCache
 from app.matching.versioning import track_registry_changes
 from app.observability import ObservabilityMiddleware
+from app.oidc.client import RelyingParty
 from app.professionals.router import router as professionals_router
 from app.registry.router import router as registry_router
 from app.scheduler.runner import InProcessScheduler
@@ -95,6 +96,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         redoc_url=None,
     )
     app.state.settings = settings
+    # Built without touching the network: the provider is first asked at the first sign-in.
+    app.state.relying_party = RelyingParty(settings) if settings.oidc_issuer else None
     track_registry_changes()
     install_error_handlers(app)
     app.add_middleware(RetryTransactions)  # a PostgreSQL deadlock victim is replayed, never a 500

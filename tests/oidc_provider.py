@@ -32,7 +32,7 @@ PASSWORD = "n'importe-lequel"  # the development login form accepts any password
 # The people the provider knows beyond their e-mail (any other login is a person with that verified e-mail).
 PEOPLE = {
     "juge@justice.test": {"given_name": "Claire", "usual_name": "Juge"},
-    "mandataire@exemple.test": {"given_name": "Paul", "usual_name": "Mandataire", "siret": "123 456 789 00011"},
+    "mandataire@exemple.test": {"given_name": "Paul", "usual_name": "Mandataire", "siret": "123 456 782 00010"},
     "agent@dreets.test": {"given_name": "Anne", "usual_name": "Agent"},
     "non-verifie@exemple.test": {"email_verified": False},
 }
@@ -78,6 +78,19 @@ class OidcProvider:
                     assert answer.is_redirect, answer.text
                 url = urljoin(url, answer.headers["location"])
         raise AssertionError(f"the provider never sent the browser back to {back_to}")
+
+    def sign_out(self, logout_url: str) -> str:
+        """Follow an RP-initiated logout address (confirming the provider's form); returns where the provider sends
+        the browser afterwards."""
+        with httpx.Client(timeout=10) as browser:
+            page = browser.get(logout_url)
+            assert page.status_code == 200, page.text
+            action = re.search(r'<form[^>]* action="([^"]+)"', page.text)
+            fields = dict(re.findall(r'<input type="hidden" name="(\w+)" value="([^"]*)"', page.text))
+            assert action and "xsrf" in fields, page.text
+            answer = browser.post(html.unescape(action[1]), data=fields | {"logout": "yes"})
+            assert answer.is_redirect, answer.text
+            return answer.headers["location"]
 
 
 def _unavailable(reason: str) -> None:

@@ -93,12 +93,17 @@ def assert_counters_equal_recount(session) -> None:
         assert actual == expected, table
 
 
-@contextmanager
-def serving(app) -> Iterator[str]:
-    """The app behind a real uvicorn server on a free port of 127.0.0.1 (separate connections, real HTTP)."""
+def free_port() -> int:
     with socket.socket() as probe:
         probe.bind(("127.0.0.1", 0))
-        port = probe.getsockname()[1]
+        return probe.getsockname()[1]
+
+
+@contextmanager
+def serving(app, port: int | None = None) -> Iterator[str]:
+    """The app behind a real uvicorn server on 127.0.0.1 (separate connections, real HTTP), on `port` or a free
+    one (a test that must give its address to another server first picks it with `free_port`)."""
+    port = port or free_port()
     server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning"))
     thread = threading.Thread(target=server.run, daemon=True)
     thread.start()

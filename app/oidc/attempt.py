@@ -37,8 +37,8 @@ def seal(pending: PendingSignIn, next_page: str, *, secret: str) -> str:
 
 
 def unseal(value: str | None, *, secret: str) -> tuple[PendingSignIn, str]:
-    """The pending sign-in and the page to return to; raises SignInRefused(etat_invalide) for a missing, altered
-    or expired cookie."""
+    """The pending sign-in and the page to return to; raises ProviderAnswerRefused (etat_invalide) for a missing,
+    altered or expired cookie."""
     if not value:
         raise expired_attempt()
     try:

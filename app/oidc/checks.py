@@ -24,7 +24,7 @@ from joserfc.errors import (
 from joserfc.jwk import KeySet
 from joserfc.jws import JWSRegistry
 
-from app.oidc.exceptions import SignInRefused
+from app.oidc.exceptions import ProviderAnswerRefused
 
 ASYMMETRIC_ALGORITHMS = ("RS256", "RS384", "RS512", "PS256", "PS384", "PS512", "ES256", "ES384", "ES512", "EdDSA")
 LEEWAY_S = 60  # clock difference tolerated between the provider and us
@@ -34,8 +34,8 @@ class UnknownKey(Exception):
     """The token names a key the provider's published set lacks: the set may have rotated (fetch it again)."""
 
 
-def _refused(code: str, message: str) -> SignInRefused:
-    return SignInRefused(code, message)
+def _refused(code: str, message: str) -> ProviderAnswerRefused:
+    return ProviderAnswerRefused(message, code=code)
 
 
 def allowed_algorithms(advertised: list[str] | None) -> list[str]:
@@ -83,7 +83,7 @@ def verify_id_token(
     nonce: str,
     access_token: str | None = None,
 ) -> dict[str, Any]:
-    """The ID token's claims once every check passed; raises SignInRefused (or UnknownKey) otherwise."""
+    """The ID token's claims once every check passed; raises ProviderAnswerRefused (or UnknownKey) otherwise."""
     token = _decode(value, keys, algorithms)
     options = {
         "iss": {"essential": True, "value": issuer},

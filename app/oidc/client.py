@@ -16,7 +16,7 @@ from joserfc.jwk import KeySet
 
 from app.config import Settings
 from app.oidc.checks import Identity, UnknownKey, allowed_algorithms, identity_of, verify_id_token, verify_userinfo
-from app.oidc.exceptions import SignInRefused
+from app.oidc.exceptions import ProviderAnswerRefused, ProviderUnavailable
 
 REQUIRED_ENDPOINTS = ("authorization_endpoint", "token_endpoint", "jwks_uri")
 
@@ -35,14 +35,6 @@ class SignedIn:
     identity: Identity
     # Kept for the provider's logout (id_token_hint).
     id_token: str
-
-
-def unreachable(error: Exception | None = None) -> SignInRefused:
-    return SignInRefused(
-        "fournisseur_indisponible",
-        "Le fournisseur d'identité ne répond pas correctement : réessayez dans quelques minutes.",
-        status_code=502,
-    )
 
 
 class RelyingParty:
@@ -77,7 +69,7 @@ class RelyingParty:
                 response = await client.request("GET", url, withhold_token=True, **kwargs)
             response.raise_for_status()
         except httpx.HTTPError as error:
-            raise unreachable(error) from error
+            raise ProviderUnavailable() from error
         return response
 
     async def metadata(self) -> dict[str, Any]:
@@ -87,12 +79,12 @@ class RelyingParty:
                 try:
                     metadata = response.json()
                 except ValueError as error:
-                    raise unreachable(error) from error
+                    raise ProviderUnavailable() from error
                 # OpenID Connect Discovery §4.3: the document must name the issuer it was fetched from.
                 if not isinstance(metadata, dict) or str(metadata.get("issuer", "")).rstrip("/") != self.issuer:
-                    raise unreachable()
+                    raise ProviderUnavailable()
                 if any(not isinstance(metadata.get(name), str) for name in REQUIRED_ENDPOINTS):
-                    raise unreachable()
+                    raise ProviderUnavailable()
                 self._metadata = metadata
             return self._metadata
 
@@ -104,7 +96,7 @@ class RelyingParty:
                 try:
                     self._keys = KeySet.import_key_set(response.json())
                 except (ValueError, TypeError, KeyError) as error:
-                    raise unreachable(error) from error
+                    raise ProviderUnavailable() from error
             return self._keys
 
     async def begin(self, redirect_uri: str) -> tuple[str, PendingSignIn]:
@@ -136,13 +128,15 @@ class RelyingParty:
                     redirect_uri=redirect_uri,
                 )
         except OAuthError as error:
-            raise SignInRefused(
-                "code_refuse", "Le fournisseur d'identité a refusé de confirmer cette connexion : recommencez."
+            raise ProviderAnswerRefused(
+                "Le fournisseur d'identité a refusé de confirmer cette connexion : recommencez.", code="code_refuse"
             ) from error
         except (httpx.HTTPError, ValueError) as error:  # ValueError: an answer that is not a JSON object
-            raise unreachable(error) from error
+            raise ProviderUnavailable() from error
         if not isinstance(token.get("id_token"), str):
-            raise SignInRefused("jeton_invalide", "Le fournisseur d'identité n'a pas envoyé de jeton d'identité.")
+            raise ProviderAnswerRefused(
+                "Le fournisseur d'identité n'a pas envoyé de jeton d'identité.", code="jeton_invalide"
+            )
         algorithms = allowed_algorithms(metadata.get("id_token_signing_alg_values_supported"))
         claims = await self._verified(
             lambda keys: verify_id_token(
@@ -168,8 +162,9 @@ class RelyingParty:
         try:
             return check(await self.keys(refresh=True))
         except UnknownKey as error:
-            raise SignInRefused(
-                "signature_invalide", "La réponse du fournisseur d'identité n'est pas signée par l'une de ses clés."
+            raise ProviderAnswerRefused(
+                "La réponse du fournisseur d'identité n'est pas signée par l'une de ses clés.",
+                code="signature_invalide",
             ) from error
 
     async def _userinfo(self, metadata: dict[str, Any], access_token: str) -> dict[str, Any]:
@@ -184,14 +179,18 @@ class RelyingParty:
         try:
             userinfo = response.json()
         except ValueError as error:
-            raise unreachable(error) from error
+            raise ProviderUnavailable() from error
         if not isinstance(userinfo, dict):
-            raise unreachable()
+            raise ProviderUnavailable()
         return userinfo
 
     async def logout_url(self, *, id_token: str, post_logout_redirect_uri: str) -> str | None:
-        """RP-initiated logout at the provider (None when it publishes no end_session_endpoint)."""
-        metadata = await self.metadata()
+        """RP-initiated logout at the provider (None when it publishes no end_session_endpoint, or is down: our
+        own session is closed all the same)."""
+        try:
+            metadata = await self.metadata()
+        except ProviderUnavailable:
+            return None
         endpoint = metadata.get("end_session_endpoint")
         if not isinstance(endpoint, str):
             return None

@@ -1,18 +1,26 @@
 """Why a sign-in through the provider was refused: a stable code and a French sentence for the person."""
 
-from dataclasses import dataclass
+from app.errors import DomainError
 
 
-@dataclass
-class SignInRefused(Exception):
-    code: str
-    message: str
-    # 400: the answer that came back is not the one this sign-in expects; 502: the provider failed us.
-    status_code: int = 400
+class ProviderAnswerRefused(DomainError):
+    """The provider's answer is not the one this sign-in expects (state, nonce, signature, expiry...)."""
 
-    def __str__(self) -> str:
-        return self.code
+    status_code = 400
+    default_code = "reponse_fournisseur_invalide"
 
 
-def expired_attempt() -> SignInRefused:
-    return SignInRefused("etat_invalide", "Cette tentative de connexion a expiré ou ne vient pas de ce navigateur.")
+class ProviderUnavailable(DomainError):
+    """The provider did not answer, or not as OpenID Connect says: nothing the person can change."""
+
+    status_code = 502
+    default_code = "fournisseur_indisponible"
+
+    def __init__(self) -> None:
+        super().__init__("Le fournisseur d'identité ne répond pas correctement : réessayez dans quelques minutes.")
+
+
+def expired_attempt() -> ProviderAnswerRefused:
+    return ProviderAnswerRefused(
+        "Cette tentative de connexion a expiré ou ne vient pas de ce navigateur : recommencez.", code="etat_invalide"
+    )

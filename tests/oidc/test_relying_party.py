@@ -10,8 +10,8 @@ import pytest
 from joserfc.jwk import RSAKey
 
 from app.config import Settings
+from app.errors import DomainError
 from app.oidc.client import RelyingParty
-from app.oidc.exceptions import SignInRefused
 from tests.oidc_provider import TokenAnswer
 
 BASE = "http://mjpm.test"
@@ -40,8 +40,8 @@ def sign_in(oidc_provider, settings: Settings, login: str, alter=None):
     return asyncio.run(flow())
 
 
-def refused(oidc_provider, settings, login, alter) -> SignInRefused:
-    with pytest.raises(SignInRefused) as refusal:
+def refused(oidc_provider, settings, login, alter) -> DomainError:
+    with pytest.raises(DomainError) as refusal:
         sign_in(oidc_provider, settings, login, alter)
     return refusal.value
 
@@ -56,7 +56,7 @@ def test_the_code_flow_gives_the_verified_identity(oidc_provider, client_setting
 
     signed_in = sign_in(oidc_provider, client_settings, "mandataire@exemple.test")
     identity = signed_in.identity
-    assert (identity.email, identity.siret) == ("mandataire@exemple.test", "12345678900011")
+    assert (identity.email, identity.siret) == ("mandataire@exemple.test", "12345678200010")
     assert (identity.given_name, identity.usual_name) == ("Paul", "Mandataire")
     assert signed_in.id_token.count(".") == 2
 
@@ -71,7 +71,7 @@ def test_the_provider_checks_the_pkce_verifier(oidc_provider, client_settings):
         other = type(pending)(pending.state, pending.nonce, "x" * 64)
         return await party.finish(code=code, pending=other, redirect_uri=CALLBACK)
 
-    with pytest.raises(SignInRefused) as refusal:
+    with pytest.raises(DomainError) as refusal:
         asyncio.run(flow())
     assert refusal.value.code == "code_refuse"
 
@@ -138,6 +138,6 @@ def test_nothing_is_fetched_before_the_first_sign_in():
         environment="test", oidc_issuer="http://127.0.0.1:9", oidc_client_id="x", oidc_client_secret="y"
     )
     party = RelyingParty(settings)  # port 9 (discard): nobody answers
-    with pytest.raises(SignInRefused) as refusal:
+    with pytest.raises(DomainError) as refusal:
         asyncio.run(party.begin(CALLBACK))
     assert (refusal.value.code, refusal.value.status_code) == ("fournisseur_indisponible", 502)
