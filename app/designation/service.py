@@ -42,13 +42,13 @@ class ForbiddenTransition(Conflict):
     default_code = "transition_interdite"
 
 
-class TransferGone(Conflict):
+class MesureGone(Conflict):
     default_code = "mesure_modifiee"
 
     def __init__(self) -> None:
         super().__init__(
-            "la mesure n'est plus en cours chez le professionnel qui la transmettait (modifiée, clôturée ou "
-            "supprimée depuis l'envoi du transfert) : le tribunal doit annuler ce transfert"
+            "la mesure de cette réservation a été supprimée, ou, pour un transfert, n'est plus en cours chez le "
+            "professionnel qui la transmettait : le tribunal doit annuler cette réservation"
         )
 
 
@@ -169,7 +169,7 @@ def reserve(
         raise NotFound(
             f"demande de liste introuvable : {payload.match_id}", code="match_introuvable", loc=["body", "match_id"]
         )
-    tribunal = session.get(Tribunal, record.tribunal_id)
+    tribunal = session.get_one(Tribunal, record.tribunal_id)
     now = utcnow()
     profile = cache.get(session).profiles.get(payload.mandataire)
     mandataire = session.get(Mandataire, payload.mandataire)
@@ -316,7 +316,7 @@ def reserve_transfer(
     (`_release`). Both professionals are told."""
     now = utcnow()
     former_id, former_site = mesure.mandataire_id, mesure.site_id
-    tribunal = session.get(Tribunal, mesure.tribunal_id)
+    tribunal = session.get_one(Tribunal, mesure.tribunal_id)
     reservation = Reservation(
         mesure_id=mesure.id,
         mandataire_id=mandataire.id,
@@ -378,12 +378,11 @@ def accept(
     _pending(reservation, "accepter")
     mesure = session.get(Mesure, reservation.mesure_id) if reservation.mesure_id else None
     transfer = reservation.ancien_mandataire_id is not None
-    if transfer and (
-        mesure is None
-        or mesure.mandataire_id != reservation.ancien_mandataire_id
-        or mesure.statut != MesureStatut.EN_COURS
+    if mesure is None or (
+        transfer
+        and (mesure.mandataire_id != reservation.ancien_mandataire_id or mesure.statut != MesureStatut.EN_COURS)
     ):
-        raise TransferGone()
+        raise MesureGone()
     before = LoadShare.of(mesure)
     if transfer:
         mesure.mandataire_id, mesure.site_id = reservation.mandataire_id, reservation.site_id
@@ -400,7 +399,7 @@ def accept(
     _answer(session, principal, settings, reservation, ReservationStatut.ACCEPTEE, "reservation_acceptee", {})
     if transfer:
         former = session.get(Mandataire, reservation.ancien_mandataire_id)
-        tribunal = session.get(Tribunal, reservation.tribunal_id)
+        tribunal = session.get_one(Tribunal, reservation.tribunal_id)
         _notify(
             session,
             settings,
@@ -468,8 +467,8 @@ def _answer(
     reservation.answered_at = now
     session.flush()
     _audit(session, reservation, action, principal, details=details, at=now)
-    mandataire = session.get(Mandataire, reservation.mandataire_id)
-    tribunal = session.get(Tribunal, reservation.tribunal_id)
+    mandataire = session.get_one(Mandataire, reservation.mandataire_id)
+    tribunal = session.get_one(Tribunal, reservation.tribunal_id)
     kind, subject, verb = MESSAGES[statut]
     text = f"La réservation RG {reservation.numero_rg} ({reservation.nature}) {verb} {mandataire.nom}."
     if statut in (ReservationStatut.ANNULEE, ReservationStatut.EXPIREE):
@@ -551,8 +550,8 @@ def expire_and_remind(session: Session, *, settings: Settings, now: datetime) ->
         .order_by(Reservation.id)
     ):
         reservation.reminded_at = now
-        mandataire = session.get(Mandataire, reservation.mandataire_id)
-        tribunal = session.get(Tribunal, reservation.tribunal_id)
+        mandataire = session.get_one(Mandataire, reservation.mandataire_id)
+        tribunal = session.get_one(Tribunal, reservation.tribunal_id)
         _notify(
             session,
             settings,

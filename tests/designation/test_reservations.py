@@ -10,6 +10,7 @@ from app.database import utcnow
 from app.designation.service import expire_and_remind
 from app.notifications.models import Notification
 from tests.registry.factories import mandataire_body
+from tests.support import assert_counters_equal_recount
 
 LILLE_TJ = "17590111500709"
 NATURES = ["curatelle_renforcee", "tutelle", "curatelle_simple"]
@@ -98,6 +99,20 @@ def test_accept_moves_the_place_to_in_progress(client, judge, admin, pros, match
         "2026-11-20",
         "etablissement",
     )
+
+
+def test_a_reservation_whose_measure_was_deleted_cannot_be_accepted(client, judge, admin, pros, match_id, session):
+    reservation = reserve(client, judge, match_id, pros["near"]["id"]).json()
+    assert client.delete(f"/mesures/{reservation['mesure']}", headers=admin).status_code == 204
+    response = client.post(
+        f"/reservations/{reservation['id']}/acceptation",
+        headers=pros["near"]["headers"],
+        json={"date_nomination": "2026-11-20"},
+    )
+    assert response.status_code == 409 and response.json()["detail"][0]["type"] == "mesure_modifiee", response.text
+    assert client.get(f"/reservations/{reservation['id']}", headers=judge).json()["statut"] == "en_attente"
+    assert client.delete(f"/reservations/{reservation['id']}", headers=judge).status_code == 200
+    assert_counters_equal_recount(session)
 
 
 def test_refusal_frees_the_place_and_the_judge_can_rematch_without_them(client, judge, admin, pros, match_id):
