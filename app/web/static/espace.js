@@ -301,11 +301,15 @@
     return el("article", { class: "bloc reservation", "aria-labelledby": titreId }, enfants);
   }
 
+  var demande = 0; // la dernière liste demandée : une réponse plus ancienne arrivée après elle est ignorée
+
   function recharger() {
     var statut = document.getElementById("statut-reservation").value;
     var zone = document.getElementById("reservations");
+    var numero = ++demande;
     rafraichirCompteur().catch(function () {});
     return MJPM.api("/mandataires/" + ID + "/reservations" + (statut ? "?statut=" + statut : "")).then(function (liste) {
+      if (numero !== demande) return;
       zone.textContent = "";
       if (!liste.length) {
         zone.appendChild(el("p", { texte: statut === "en_attente" ? "Aucune réservation n'attend votre réponse." : "Aucune réservation." }));
@@ -348,7 +352,9 @@
     p.set("limit", PAR_PAGE);
     p.set("offset", decalage);
     var zone = document.getElementById("mesures");
+    var numero = ++demande;
     return MJPM.api("/mesures?" + p.toString()).then(function (page) {
+      if (numero !== demande) return;
       zone.textContent = "";
       var pagination = document.getElementById("pagination");
       if (!page.items.length) {
