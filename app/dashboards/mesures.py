@@ -2,7 +2,7 @@
 through, with the same filters and the same scope (a professional its own measures, a tribunal its own, an agent
 its territory), written by the dashboards' one CSV/XLSX writer."""
 
-from typing import Literal
+from typing import Any, Literal
 
 from fastapi import APIRouter, Response
 from sqlalchemy import func, select
@@ -42,7 +42,7 @@ COLUMNS = [
 ]
 router = APIRouter(tags=["registre"])
 ERRORS = error_responses(401, 404, 422)
-FORMATS = {fmt: {"content": {media: {}}} for fmt, media in MEDIA_TYPES.items()}
+FORMATS: dict[str, dict[str, Any]] = {fmt: {"content": {media: {}}} for fmt, media in MEDIA_TYPES.items()}
 
 
 @router.get("/mesures.csv", responses={**ERRORS, 200: FORMATS["csv"]}, response_class=Response)
