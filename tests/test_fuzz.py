@@ -1,0 +1,135 @@
+"""schemathesis over every operation of the committed contract (openapi/openapi.json), as each role, on the database
+of the pass: no answer 5xx, every answer documented (status code, content type, body schema).
+
+The app runs in process (schemathesis' ASGI transport: real HTTP requests and answers without sockets) on a scratch
+database of its own, where what the fuzzer writes is really committed; a small register (professionals, measures,
+a match) is built once so that some generated ids exist. Derandomized Hypothesis with a few examples per operation
+and role keeps the run reproducible and inside its budget (README, « Tests »). Operations added to the contract join
+by themselves: a role the route refuses answers 401/403, which is documented, and needs no setup here.
+"""
+
+import os
+from collections.abc import Iterator
+from pathlib import Path
+
+import hypothesis
+import pytest
+import schemathesis
+from fastapi import HTTPException
+from hypothesis import HealthCheck, Phase
+from schemathesis.checks import not_a_server_error
+from schemathesis.config import SchemathesisConfig
+from schemathesis.core.failures import FailureGroup
+from schemathesis.python import asgi
+from schemathesis.specs.openapi.checks import (
+    content_type_conformance,
+    response_schema_conformance,
+    status_code_conformance,
+)
+from sqlalchemy.orm import sessionmaker
+
+from app.auth.constants import Role
+from app.config import Settings
+from app.database import build_engine
+from app.geo.dependencies import get_gazetteer
+from app.geo.repository import sync_tribunaux
+from app.main import create_app
+from app.tokens.service import create_token
+from tests.registry.factories import mandataire_body, mesure_body
+from tests.support import migrate, scratch_database_url
+
+CONTRACT = Path(__file__).resolve().parent.parent / "openapi" / "openapi.json"
+# Examples per operation and role (4: about 1 300 requests per database); MJPM_FUZZ_EXAMPLES=50 for a deeper run.
+EXAMPLES_PER_OPERATION = int(os.environ.get("MJPM_FUZZ_EXAMPLES", "4"))
+# Fuzzing only (plus the contract's own examples): the coverage phase would add dozens of cases per operation,
+# outside `max_examples`, and cost more to build than the whole run.
+CONFIG = SchemathesisConfig.from_dict(
+    {
+        "seed": 20261130,
+        "phases": {"coverage": {"enabled": False}, "stateful": {"enabled": False}},
+        "generation": {"max-examples": EXAMPLES_PER_OPERATION, "deterministic": True, "database": "none"},
+        "request-timeout": 60,
+    }
+)
+SCHEMA = schemathesis.openapi.from_path(CONTRACT, config=CONFIG)
+CHECKS = [not_a_server_error, status_code_conformance, content_type_conformance, response_schema_conformance]
+LILLE = "17590111500709"
+ROLES = {
+    "admin": {},
+    "agent": {"departement": "59"},
+    "magistrat": {"tribunal": LILLE},
+    "mandataire": {"mandataire_id": 1},
+}
+
+
+@pytest.fixture(scope="module")
+def fuzzed(tmp_path_factory: pytest.TempPathFactory, gazetteer) -> Iterator[tuple[object, dict[str, dict[str, str]]]]:
+    """The app over a database of its own (the fuzzer's writes stay there), a small register, one token per role."""
+    base = os.environ.get("MJPM_TEST_DATABASE_URL", "sqlite://")
+    with scratch_database_url(base, tmp_path_factory.mktemp("fuzz"), "mjpm_fuzz") as url:
+        engine = build_engine(url)
+        migrate(engine)
+        settings = Settings(database_url=url, environment="test")
+        secret = settings.token_secret.get_secret_value()
+        with sessionmaker(bind=engine).begin() as session:
+            sync_tribunaux(session, gazetteer)
+            admin = create_token(session, secret=secret, gazetteer=gazetteer, role=Role.ADMIN)
+        app = create_app(settings)
+        try:
+            with asgi.get_client(app) as client:  # starts the app's lifespan, which the fuzzer's calls share
+                client.headers["Authorization"] = f"Bearer {admin}"
+                for _ in range(2):
+                    assert client.post("/mandataires", json=mandataire_body()).status_code == 201
+                for _ in range(3):
+                    assert client.post("/mesures", json=mesure_body(mandataire=1)).status_code == 201
+                match = {"tribunal": LILLE, "nature": "tutelle", "residence": {"insee": "59350"}}
+                assert client.post("/match", json={**match, "lieu_vie": "domicile"}).status_code == 200
+            with sessionmaker(bind=engine).begin() as session:
+                tokens = {
+                    role: create_token(session, secret=secret, gazetteer=gazetteer, role=Role(role), **scope)
+                    for role, scope in ROLES.items()
+                }
+            yield app, {role: {"Authorization": f"Bearer {token}"} for role, token in tokens.items()}
+        finally:
+            asgi.shutdown_lifespans()  # disposes of the app's engine before its database goes
+            engine.dispose()
+
+
+@pytest.mark.parametrize("role", ROLES)
+@SCHEMA.parametrize()
+@hypothesis.settings(
+    max_examples=EXAMPLES_PER_OPERATION,
+    derandomize=True,
+    database=None,
+    deadline=None,
+    phases=[Phase.explicit, Phase.generate],
+    suppress_health_check=list(HealthCheck),
+)
+def test_every_operation_answers_as_documented(case, role, fuzzed):
+    app, headers = fuzzed
+    response = case.call(app=app, headers=headers[role])
+    case.validate_response(response, checks=CHECKS)
+
+
+def _teapot() -> None:
+    raise HTTPException(status_code=418)
+
+
+@pytest.mark.parametrize(
+    ("planted", "failure"),
+    [
+        (lambda: 1 / 0, "Server error"),  # an exception: the service answers 500
+        (_teapot, "Undocumented status code"),  # an answer off the contract
+    ],
+    ids=["500", "statut-non-documente"],
+)
+def test_the_fuzz_catches_a_planted_defect(fuzzed, planted, failure):
+    """The checks above can fail: a route made to break is reported."""
+    app, headers = fuzzed
+    case = SCHEMA["/referentiel/regions"]["GET"].Case()
+    app.dependency_overrides[get_gazetteer] = planted
+    try:
+        with pytest.raises(FailureGroup, match=failure):
+            case.validate_response(case.call(app=app, headers=headers["admin"]), checks=CHECKS)
+    finally:
+        app.dependency_overrides.clear()
