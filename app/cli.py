@@ -6,6 +6,7 @@ import os
 import tempfile
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager, nullcontext
+from datetime import UTC, date, datetime, time, timedelta
 from pathlib import Path
 from typing import Annotated
 
@@ -16,13 +17,14 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TaskID, TextC
 from sqlalchemy import Engine
 from sqlalchemy.orm import Session
 
-from app.auth.constants import Role
+from app.auth.constants import Access, Role
 from app.config import PROJECT_ROOT, get_settings
 from app.database import WRITE_INTENT, build_engine, build_session_factory, utcnow, write_transaction
+from app.demo.accounts import demo_accounts
 from app.demo.seed import database_is_empty, seed_demo
 from app.demo.tokens import demo_tokens
 from app.demo.tunables import Scale
-from app.errors import DomainError
+from app.errors import DomainError, InvalidInput
 from app.geo.gazetteer import load_gazetteer
 from app.geo.locate import GazetteerLocator
 from app.geo.repository import sync_tribunaux
@@ -111,10 +113,16 @@ def token_create(
     region: Annotated[str | None, typer.Option(help="Région de l'agent (DREETS)")] = None,
     mandataire: Annotated[int | None, typer.Option(help="Identifiant du mandataire")] = None,
     nom: Annotated[str | None, typer.Option(help="Titulaire du jeton, pour l'audit")] = None,
+    expire: Annotated[
+        str | None,
+        typer.Option(help="Expiration : un nombre de jours ou une date AAAA-MM-JJ (défaut : TOKEN_EXPIRY_DAYS)"),
+    ] = None,
+    lecture_seule: Annotated[bool, typer.Option(help="Jeton limité à la lecture (GET)")] = False,
 ) -> None:
     """Create a token and print it alone on stdout (only its hash is stored: keep it now)."""
     settings = get_settings()
     try:
+        expires_at = token_expiry(expire, settings.token_expiry_days)
         with database() as engine, transaction(engine) as session:
             token = create_token(
                 session,
@@ -126,10 +134,26 @@ def token_create(
                 departement=departement,
                 region=region,
                 mandataire_id=mandataire,
+                expires_at=expires_at,
+                acces=Access.LECTURE if lecture_seule else Access.ECRITURE,
             )
     except DomainError as error:
         fail(error)
     typer.echo(token)
+
+
+def token_expiry(value: str | None, default_days: int) -> datetime:
+    """`--expire`: a number of days from now or a date (the end of that day, UTC)."""
+    if value is None or value.strip().isdigit():
+        days = int(value) if value is not None else default_days
+        if days < 1:
+            raise InvalidInput("l'expiration doit être d'un jour au moins", loc=["expire"])
+        return utcnow() + timedelta(days=days)
+    try:
+        day = date.fromisoformat(value.strip())
+    except ValueError:
+        raise InvalidInput(f"expiration invalide : {value} (jours ou AAAA-MM-JJ)", loc=["expire"]) from None
+    return datetime.combine(day, time.max, tzinfo=UTC)
 
 
 @token_cli.command("list")
@@ -224,13 +248,16 @@ def demo_command(
     / "var"
     / "demo-tokens.txt",
 ) -> None:
-    """Set up the demo: the Hauts-de-France register if the database is empty, and one token per role."""
+    """Set up the demo: the Hauts-de-France register if the database is empty, the demo people (for the
+    development sign-in of /connexion) and one token per role."""
     settings = get_settings()
     with database() as engine:
         with transaction(engine) as session:
             empty = database_is_empty(session)
         if empty:
             _seed(engine, "region", 1)
+        with transaction(engine) as session:
+            people = len(demo_accounts(session, gazetteer=load_gazetteer()))
         if empty or not tokens_file.exists():
             with transaction(engine) as session:
                 lines = demo_tokens(
@@ -239,6 +266,7 @@ def demo_command(
             tokens_file.parent.mkdir(parents=True, exist_ok=True)
             tokens_file.write_text("\n".join(lines) + "\n", encoding="utf-8")
             tokens_file.chmod(0o600)
+    typer.echo(f"{people} personnes de démonstration : connexion en un clic sur /connexion")
     typer.echo(f"jetons de démonstration (un par rôle) : {tokens_file}")
 
 

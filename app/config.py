@@ -11,6 +11,7 @@ from pydantic_settings import BaseSettings, SettingsConfigDict
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 DEFAULT_SQLITE_URL = f"sqlite:///{PROJECT_ROOT / 'var' / 'mjpm.db'}"
 DEVELOPMENT_TOKEN_SECRET = "development-only-token-secret-change-me"
+DEFAULT_TOKEN_EXPIRY_DAYS = 365
 
 
 class Settings(BaseSettings):
@@ -27,6 +28,16 @@ class Settings(BaseSettings):
     # A checked token is trusted for this long by each worker (no query per request); a revoked token therefore
     # stops working within this delay. 0 checks the database on every request.
     token_cache_s: float = Field(default=5.0, ge=0, le=300)
+    # An API token expires this many days after its creation unless its creator asks for less.
+    token_expiry_days: int = Field(default=DEFAULT_TOKEN_EXPIRY_DAYS, ge=1, le=3650)
+    # Web sessions (app/auth/sessions.py): a session unused for `session_idle_s` ends, and every session ends
+    # `session_absolute_s` after its sign-in whatever its use (one working day by default).
+    session_idle_s: float = Field(default=2 * 3600.0, gt=0)
+    session_absolute_s: float = Field(default=12 * 3600.0, gt=0)
+    # An invitation link (sent by e-mail when an account is created) works once, for this many days.
+    invitation_days: int = Field(default=7, ge=1, le=60)
+    # Public address of the service, for the links of e-mails (invitations).
+    public_url: HttpUrl = HttpUrl("http://127.0.0.1:8000")
     # Workload weight per "nature:lieu_vie" or "nature" (default 1), e.g. {"tutelle:domicile": 1.2}.
     workload_weights: dict[str, float] = Field(default_factory=dict)
     belgian_workload_factor: float = Field(default=1.0, ge=1.0)

@@ -132,6 +132,19 @@ def begin_write(session: Session) -> None:
     session.connection(execution_options={WRITE_INTENT: True})
 
 
+@contextmanager
+def write_aside(session: Session) -> Iterator[Session]:
+    """A short write committed at the end of the block, in a request whose session may already be a writer
+    (`WriteSessionDep`, nothing written yet): what came before is committed first, and a writer stays one after.
+    For bookkeeping a read must also do (a rate-limit counter, a session's last use)."""
+    writer = session.in_transaction() and bool(session.connection().get_execution_options().get(WRITE_INTENT))
+    begin_write(session)
+    yield session
+    session.commit()
+    if writer:
+        begin_write(session)
+
+
 def is_transient_conflict(error: BaseException) -> bool:
     """A PostgreSQL deadlock or serialization failure: the whole transaction may simply be run again."""
     return isinstance(error, DBAPIError) and getattr(error.orig, "sqlstate", None) in TRANSIENT_SQLSTATES

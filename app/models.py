@@ -1,7 +1,7 @@
 """Every domain's ORM models, imported so that `Base.metadata` is complete for Alembic and the tests."""
 
 from app.audit.models import AuditEvent
-from app.auth.models import ApiToken
+from app.auth.models import AccessEvent, Account, ApiToken, WebSession
 from app.database import Base
 from app.designation.models import Reservation
 from app.geo.models import Tribunal
@@ -25,6 +25,8 @@ from app.transfer.models import Transfert, TransfertMesure
 
 __all__ = [
     "Absence",
+    "AccessEvent",
+    "Account",
     "ApiToken",
     "AuditEvent",
     "Base",
@@ -46,5 +48,6 @@ __all__ = [
     "Site",
     "Transfert",
     "TransfertMesure",
+    "WebSession",
     "Tribunal",
 ]

@@ -16,14 +16,17 @@ from fastapi.testclient import TestClient
 from sqlalchemy import Connection, Engine
 from sqlalchemy.orm import Session, sessionmaker
 
-from app.auth.constants import Role
+from app.auth.accounts import normalise_email
+from app.auth.constants import AccountState, Role
+from app.auth.models import Account
+from app.auth.sessions import open_session
 from app.config import Settings
 from app.database import build_engine, session_scope
 from app.dependencies import get_session
 from app.geo.gazetteer import Gazetteer, load_gazetteer
 from app.geo.repository import sync_tribunaux
 from app.main import create_app
-from app.tokens.service import create_token
+from app.tokens.service import check_scope, create_token
 from tests.oidc_provider import PEOPLE, OidcProvider, running_provider
 from tests.support import migrate, scratch_database_url
 
@@ -139,3 +142,44 @@ def oidc_provider(tmp_path_factory: pytest.TempPathFactory) -> Iterator[OidcProv
     """The real OpenID provider (tests/oidc_provider.py), one process for the whole session."""
     with running_provider(PEOPLE, tmp_path_factory.mktemp("oidc") / "provider.log") as provider:
         yield provider
+
+
+@pytest.fixture
+def make_account(session: Session, gazetteer: Gazetteer):
+    """Create an account in the test transaction (active unless told); returns it."""
+    created = iter(range(1, 10_000))
+
+    def make(role: str, *, etat: str = AccountState.ACTIF, email: str | None = None, **scope) -> Account:
+        checked = check_scope(session, gazetteer, role=Role(role), **scope)
+        account = Account(
+            email=normalise_email(email or f"{role}.{next(created)}@test.invalid"),
+            nom="Testeur",
+            prenom="Dominique",
+            role=role,
+            tribunal_id=checked.tribunal_id,
+            departement=checked.departement,
+            region=checked.region,
+            mandataire_id=checked.mandataire_id,
+            siret=checked.siret,
+            etat=etat,
+        )
+        session.add(account)
+        session.commit()
+        return account
+
+    return make
+
+
+@pytest.fixture
+def session_cookie(session: Session, make_account):
+    """A signed-in person's session cookie value (an active account of the role and scope, and its session):
+    `client.cookies.set(SESSION_COOKIE, session_cookie("agent", region="32"))` is the browser's way in."""
+
+    def make(role: str, **scope) -> str:
+        value = open_session(
+            session, account=make_account(role, **scope), ip="127.0.0.1", user_agent="pytest", provider="dev"
+        )
+        session.commit()
+        return value
+
+    return make

@@ -10,3 +10,38 @@ class Role(StrEnum):
 
 
 JUDICIAL_ROLES = frozenset({Role.MAGISTRAT, Role.GREFFIER})
+
+
+class AccountState(StrEnum):
+    INVITE = "invite"
+    ACTIF = "actif"
+    DESACTIVE = "desactive"
+
+
+class Access(StrEnum):
+    """What a token may do: `ecriture` every method its role allows, `lecture` GET (and HEAD) only."""
+
+    LECTURE = "lecture"
+    ECRITURE = "ecriture"
+
+
+class AccessAction(StrEnum):
+    """The lines of the access journal (`journal_acces`)."""
+
+    CONNEXION = "connexion"
+    CONNEXION_REFUSEE = "connexion_refusee"
+    DECONNEXION = "deconnexion"
+    CREATION = "creation"
+    MODIFICATION = "modification"
+    INVITATION = "invitation"
+    ACTIVATION = "activation"
+    DESACTIVATION = "desactivation"
+    REACTIVATION = "reactivation"
+    JETON_CREE = "jeton_cree"
+    JETON_REVOQUE = "jeton_revoque"
+
+
+# Who opened a web session (`session_compte.fournisseur`).
+PROVIDER_DEV = "dev"  # the development sign-in (pick a demo person), refused in production
+PROVIDER_INVITATION = "invitation"  # an invitation link, when the development sign-in is on
+PROVIDER_OIDC = "oidc"  # OpenID Connect (ProConnect)

@@ -9,37 +9,66 @@ from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 from app.auth.constants import Role
 from app.auth.exceptions import Forbidden, NotAuthenticated
 from app.auth.principal import Principal
-from app.auth.service import authenticate, hash_token
+from app.auth.service import authenticate, hash_token, token_expired
+from app.auth.sessions import authenticate_session, hash_secret, session_expired, session_value
+from app.database import utcnow
 from app.dependencies import SessionDep, SettingsDep
 from app.geo.dependencies import GazetteerDep
 
-bearer = HTTPBearer(auto_error=False, description="Jeton créé par `mjpm token create`")
+bearer = HTTPBearer(auto_error=False, description="Jeton créé par `mjpm token create` ou `POST /jetons`")
 
 
-# The web pages keep the token in this HttpOnly, SameSite=Strict cookie (set by POST /connexion, app/web).
-TOKEN_COOKIE = "mjpm_jeton"
 # CSRF: a cookie-authenticated request that changes state must also carry this header, which a cross-site form
 # cannot send (and a cross-site fetch cannot either without a CORS preflight, which this service never grants).
 CSRF_HEADER, CSRF_VALUE = "X-Requested-With", "mjpm"
 SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
 
 
+async def _cached(
+    key: str, request: Request, check: Callable[[], Principal], expired: Callable[[], NotAuthenticated]
+) -> Principal:
+    """A principal the worker checked less than TOKEN_CACHE_S ago (`app.state.principals`, shared by the API and
+    the pages so that a revocation reaches both alike), else `check()` in the thread pool. A cached principal is
+    never used past its token's or session's end. The cache is only touched on the event loop: no lock."""
+    principals: TTLCache[str, Principal] = request.app.state.principals
+    principal = principals.get(key)
+    if principal is not None and principal.expires_at is not None and principal.expires_at <= utcnow():
+        principals.pop(key, None)
+        raise expired()
+    if principal is None:
+        principal = await run_in_threadpool(check)
+        principals[key] = principal
+    return principal
+
+
 async def principal_of(
     token: str, *, request: Request, session: SessionDep, settings: SettingsDep, gazetteer: GazetteerDep
 ) -> Principal:
-    """The caller a token names; raises NotAuthenticated for an unknown or revoked one.
-
-    A recently checked token costs no query (settings.token_cache_s, the worker's `app.state.principals`,
-    shared by the API and the pages so that a revocation reaches both alike); the cache is only touched on the
-    event loop, so it needs no lock."""
+    """The caller a token names; raises InvalidToken (401) for an unknown, revoked or expired one."""
     secret = settings.token_secret.get_secret_value()
-    principals: TTLCache[str, Principal] = request.app.state.principals
-    key = hash_token(token, secret)
-    principal = principals.get(key)
-    if principal is None:
-        principal = await run_in_threadpool(authenticate, session, secret=secret, gazetteer=gazetteer, token=token)
-        principals[key] = principal
-    return principal
+    return await _cached(
+        "jeton:" + hash_token(token, secret),
+        request,
+        lambda: authenticate(session, secret=secret, gazetteer=gazetteer, token=token),
+        token_expired,
+    )
+
+
+def forget_session(request: Request, value: str) -> None:
+    """Drop a session this worker cached (sign-out): it stops working here at once, elsewhere within the delay."""
+    request.app.state.principals.pop("session:" + hash_secret(value), None)
+
+
+async def session_principal(
+    value: str, *, request: Request, session: SessionDep, settings: SettingsDep, gazetteer: GazetteerDep
+) -> Principal:
+    """The person a session cookie names; raises NotAuthenticated for an ended or expired session."""
+    return await _cached(
+        "session:" + hash_secret(value),
+        request,
+        lambda: authenticate_session(session, value=value, settings=settings, gazetteer=gazetteer),
+        session_expired,
+    )
 
 
 async def current_principal(
@@ -49,12 +78,21 @@ async def current_principal(
     gazetteer: GazetteerDep,
     credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(bearer)],
 ) -> Principal:
-    token = credentials.credentials if credentials is not None else request.cookies.get(TOKEN_COOKIE)
-    if not token:
-        raise NotAuthenticated("jeton manquant : en-tête « Authorization: Bearer <jeton> »")
-    if credentials is None and request.method not in SAFE_METHODS and request.headers.get(CSRF_HEADER) != CSRF_VALUE:
+    """A Bearer token, else the web session's cookie (with the CSRF header on writes)."""
+    unsafe = request.method not in SAFE_METHODS
+    if credentials is not None:
+        principal = await principal_of(
+            credentials.credentials, request=request, session=session, settings=settings, gazetteer=gazetteer
+        )
+        if principal.read_only and unsafe:
+            raise Forbidden("jeton en lecture seule : cette opération modifie des données", code="lecture_seule")
+        return principal
+    value = session_value(request)
+    if not value:
+        raise NotAuthenticated("jeton manquant : en-tête « Authorization: Bearer <jeton> » ou connexion")
+    if unsafe and request.headers.get(CSRF_HEADER) != CSRF_VALUE:
         raise Forbidden(f"requête authentifiée par cookie sans l'en-tête « {CSRF_HEADER}: {CSRF_VALUE} »", code="csrf")
-    return await principal_of(token, request=request, session=session, settings=settings, gazetteer=gazetteer)
+    return await session_principal(value, request=request, session=session, settings=settings, gazetteer=gazetteer)
 
 
 async def page_principal(
@@ -64,7 +102,7 @@ async def page_principal(
     gazetteer: GazetteerDep,
     credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(bearer)],
 ) -> Principal | None:
-    """The API's check for the web pages, which answer a missing or refused token with the sign-in form (None)."""
+    """The API's check for the web pages, which answer a missing or ended session with the sign-in form (None)."""
     try:
         return await current_principal(request, session, settings, gazetteer, credentials)
     except NotAuthenticated:

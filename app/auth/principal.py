@@ -5,18 +5,31 @@ use at all answers 403.
 """
 
 from dataclasses import dataclass
+from datetime import datetime
 
 from app.auth.constants import JUDICIAL_ROLES, Role
 
 
 @dataclass(frozen=True, slots=True)
 class Principal:
-    token_id: int
+    """A caller: a token (`token_id`) or a person signed in to a web session (`account_id`, no token); a personal
+    token carries both. `expires_at` is when the token or session ends (checked even on a cached principal);
+    `read_only` marks a token limited to reading."""
+
+    token_id: int | None
     role: Role
     # Départements the caller's territory covers; None means the whole country.
     departements: frozenset[str] | None
     tribunal_id: int | None = None
     mandataire_id: int | None = None
+    account_id: int | None = None
+    read_only: bool = False
+    expires_at: datetime | None = None
+
+    @property
+    def caller_key(self) -> str:
+        """Who is counted (rate limits) and keyed (idempotency): the token, else the account."""
+        return f"jeton:{self.token_id}" if self.token_id is not None else f"compte:{self.account_id}"
 
     @property
     def is_judicial(self) -> bool:
@@ -51,3 +64,19 @@ class Principal:
 
     def can_write_mesure(self, mandataire_id: int) -> bool:
         return self.role == Role.ADMIN or (self.role == Role.MANDATAIRE and mandataire_id == self.mandataire_id)
+
+    def can_manage_account(self, role: Role, departements: frozenset[str] | None) -> bool:
+        """Admins manage every account; agents the professionals' accounts whose record lies (partly) in their
+        territory, and the agents' accounts whose territory lies wholly inside theirs (`departements`: the target's
+        territory, the professional's départements for a mandataire, None for national); nobody else any.
+
+        An account an agent may not manage is not disclosed to them (404), like a resource outside a scope."""
+        if self.role == Role.ADMIN:
+            return True
+        if self.role != Role.AGENT:
+            return False
+        if role == Role.MANDATAIRE:
+            return departements is not None and self.covers_departements(departements)
+        if role == Role.AGENT:
+            return self.departements is None or (departements is not None and departements <= self.departements)
+        return False

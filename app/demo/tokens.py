@@ -6,12 +6,11 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from app.auth.constants import Role
+from app.demo.accounts import DEMO_TRIBUNAL
 from app.geo.gazetteer import Gazetteer
 from app.registry.constants import MandataireStatut, MandataireType
 from app.registry.models import Mandataire, MandataireDepartement
 from app.tokens.service import create_token
-
-DEMO_TRIBUNAL = "17590111500709"  # Tribunal judiciaire de Lille
 
 
 def demo_tokens(session: Session, *, secret: str, gazetteer: Gazetteer) -> list[str]:

@@ -10,7 +10,7 @@ from fastapi import Depends
 from app.auth.constants import Role
 from app.auth.dependencies import require_roles
 from app.auth.principal import Principal
-from app.database import WRITE_INTENT, begin_write
+from app.database import write_aside
 from app.dependencies import SessionDep, SettingsDep
 from app.errors import DomainError
 from app.ratelimit.service import hit
@@ -46,15 +46,10 @@ def limited(bucket: str, *roles: Role) -> Callable[..., Principal]:
         principal: Annotated[Principal, Depends(require_roles(*roles))], session: SessionDep, settings: SettingsDep
     ) -> Principal:
         per_minute = getattr(settings, BUCKETS[bucket])
-        # A write route's session may already be a writer (WriteSessionDep, nothing written yet): it stays one.
-        writer = session.in_transaction() and bool(session.connection().get_execution_options().get(WRITE_INTENT))
-        begin_write(session)
-        verdict = hit(
-            session, bucket=bucket, key=str(principal.token_id), limit=per_minute, window_s=WINDOW_S, now=time.time()
-        )
-        session.commit()
-        if writer:
-            begin_write(session)
+        with write_aside(session):
+            verdict = hit(
+                session, bucket=bucket, key=principal.caller_key, limit=per_minute, window_s=WINDOW_S, now=time.time()
+            )
         if not verdict.allowed:
             raise RateLimited(per_minute, verdict.retry_after)
         return principal

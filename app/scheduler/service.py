@@ -25,6 +25,8 @@ from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
 from app.audit.service import purge
+from app.auth.accounts import purge_journal
+from app.auth.sessions import purge_sessions
 from app.config import Settings
 from app.database import begin_write, utcnow
 from app.designation.service import expire_and_remind
@@ -78,12 +80,15 @@ def expire(session: Session, settings: Settings, now: datetime) -> str:
 
 
 def purge_audit(session: Session, settings: Settings, now: datetime) -> str:
-    """Apply the audit retention period, under the job's lock (waited for)."""
+    """Apply the audit retention period (match requests, designation events, the access journal) and delete
+    ended web sessions, under the job's lock (waited for)."""
     lock_for_transaction(session.connection(), "audit_purge")
     matches, events = purge(session, now=now, retention_days=settings.audit_retention_days)
+    journal = purge_journal(session, now=now, retention_days=settings.audit_retention_days)
+    sessions = purge_sessions(session, settings=settings, now=now)
     return (
-        f"{matches} demande(s) de liste et {events} événement(s) supprimés "
-        f"(conservation : {settings.audit_retention_days} jours)"
+        f"{matches} demande(s) de liste, {events} événement(s) et {journal} ligne(s) du journal des accès supprimés "
+        f"(conservation : {settings.audit_retention_days} jours), {sessions} session(s) terminée(s) effacée(s)"
     )
 
 

@@ -1,13 +1,17 @@
-"""Bearer tokens created by an administrator (CLI), stored as HMAC-SHA256 hashes (`app.auth` checks them)."""
+"""Bearer tokens created by an administrator (CLI), by an admin or a signed-in person (`POST /jetons`), stored as
+HMAC-SHA256 hashes (`app.auth` checks them). The scope check (`check_scope`) also serves people's accounts."""
 
 import secrets
+from dataclasses import dataclass
+from datetime import datetime, timedelta
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from app.auth.constants import JUDICIAL_ROLES, Role
+from app.auth.constants import JUDICIAL_ROLES, Access, Role
 from app.auth.models import ApiToken
 from app.auth.service import hash_token
+from app.config import DEFAULT_TOKEN_EXPIRY_DAYS
 from app.database import utcnow
 from app.errors import InvalidInput
 from app.geo.gazetteer import Gazetteer
@@ -17,19 +21,30 @@ from app.registry.models import Mandataire
 TOKEN_PREFIX = "mjpm_"
 
 
-def create_token(
+@dataclass(frozen=True)
+class Scope:
+    """A role's scope, checked against the reference data and the registry."""
+
+    tribunal_id: int | None = None
+    departement: str | None = None
+    region: str | None = None
+    mandataire_id: int | None = None
+    # The professional's SIRET, for a mandataire's scope (the white list of accounts).
+    siret: str | None = None
+
+
+def check_scope(
     session: Session,
-    *,
-    secret: str,
     gazetteer: Gazetteer,
+    *,
     role: Role,
-    nom: str | None = None,
     tribunal: str | None = None,
     departement: str | None = None,
     region: str | None = None,
     mandataire_id: int | None = None,
-) -> str:
-    """Store a new token for a role and its scope; returns the token, which is shown once and never stored."""
+) -> Scope:
+    """The scope a role may have: magistrat and greffier a tribunal, an agent a département, a région or neither
+    (national), a mandataire their record, an admin nothing; anything else is refused naming the field."""
     tribunal_id = None
     if role in JUDICIAL_ROLES:
         tribunal_id = resolve_tribunal(session, gazetteer, tribunal or "", ["tribunal"]).id
@@ -46,26 +61,95 @@ def create_token(
             )
     elif departement is not None or region is not None:
         raise InvalidInput("seul un agent a un territoire", loc=["departement" if departement else "region"])
+    siret = None
     if role == Role.MANDATAIRE:
-        if mandataire_id is None or session.get(Mandataire, mandataire_id) is None:
+        mandataire = session.get(Mandataire, mandataire_id) if mandataire_id is not None else None
+        if mandataire is None:
             raise InvalidInput(f"mandataire inconnu : {mandataire_id}", code="mandataire_inconnu", loc=["mandataire"])
+        siret = mandataire.siret
     elif mandataire_id is not None:
         raise InvalidInput("seul le rôle mandataire est rattaché à un mandataire", loc=["mandataire"])
+    return Scope(tribunal_id, departement, region, mandataire_id, siret)
 
-    token = TOKEN_PREFIX + secrets.token_urlsafe(32)
-    session.add(
-        ApiToken(
-            token_hash=hash_token(token, secret),
-            role=role.value,
-            nom=nom,
-            tribunal_id=tribunal_id,
-            departement=departement,
-            region=region,
-            mandataire_id=mandataire_id,
-        )
+
+def create_token(
+    session: Session,
+    *,
+    secret: str,
+    gazetteer: Gazetteer,
+    role: Role,
+    nom: str | None = None,
+    tribunal: str | None = None,
+    departement: str | None = None,
+    region: str | None = None,
+    mandataire_id: int | None = None,
+    expires_at: datetime | None = None,
+    acces: Access = Access.ECRITURE,
+    compte_id: int | None = None,
+) -> str:
+    """Store a new token for a role and its scope; returns the token, which is shown once and never stored.
+    It expires at `expires_at` (default: DEFAULT_TOKEN_EXPIRY_DAYS from now)."""
+    return issue_token(
+        session,
+        secret=secret,
+        gazetteer=gazetteer,
+        role=role,
+        nom=nom,
+        tribunal=tribunal,
+        departement=departement,
+        region=region,
+        mandataire_id=mandataire_id,
+        expires_at=expires_at,
+        acces=acces,
+        compte_id=compte_id,
+    )[0]
+
+
+def issue_token(
+    session: Session,
+    *,
+    secret: str,
+    gazetteer: Gazetteer,
+    role: Role,
+    nom: str | None = None,
+    tribunal: str | None = None,
+    departement: str | None = None,
+    region: str | None = None,
+    mandataire_id: int | None = None,
+    expires_at: datetime | None = None,
+    acces: Access = Access.ECRITURE,
+    compte_id: int | None = None,
+) -> tuple[str, ApiToken]:
+    """`create_token`, also returning the stored row."""
+    scope = check_scope(
+        session,
+        gazetteer,
+        role=role,
+        tribunal=tribunal,
+        departement=departement,
+        region=region,
+        mandataire_id=mandataire_id,
     )
+    now = utcnow()
+    if expires_at is not None and expires_at <= now:
+        raise InvalidInput("la date d'expiration doit être dans le futur", code="expiration_passee", loc=["expire_le"])
+    token = TOKEN_PREFIX + secrets.token_urlsafe(32)
+    row = ApiToken(
+        token_hash=hash_token(token, secret),
+        role=role.value,
+        nom=nom,
+        tribunal_id=scope.tribunal_id,
+        departement=scope.departement,
+        region=scope.region,
+        mandataire_id=scope.mandataire_id,
+        created_at=now,
+        expires_at=expires_at or now + timedelta(days=DEFAULT_TOKEN_EXPIRY_DAYS),
+        acces=acces.value,
+        compte_id=compte_id,
+    )
+    session.add(row)
     session.flush()
-    return token
+    return token, row
 
 
 def revoke_token(session: Session, token_id: int) -> ApiToken:

@@ -1,13 +1,13 @@
 """Server-rendered pages (French, Jinja2, no JavaScript build step) and the map's simplified geometry.
 
-Sign-in: `POST /connexion` checks the token and keeps it in the `mjpm_jeton` cookie (HttpOnly, SameSite=Strict,
-Secure over https or in production); the token never appears in a URL. The pages then call the JSON API with
-`fetch()` and the same-origin cookie; `current_principal` accepts that cookie when there is no Bearer header.
+Sign-in (`app/web/connexion.py`) opens a server-side web session whose cookie the pages then send with their
+`fetch()` calls to the JSON API; `current_principal` accepts that cookie when there is no Bearer header (see
+`app.auth.sessions` for the cookie's protections).
 
-CSRF: the cookie is SameSite=Strict, so a cross-site request does not carry it; state-changing API calls are
+CSRF: the session cookie is SameSite=Lax, so a cross-site POST does not carry it; state-changing API calls are
 JSON `fetch()` calls (a cross-site form cannot send `application/json`), and `current_principal` additionally
-refuses a cookie-authenticated non-GET request without the `X-Requested-With: mjpm` header. The sign-in form
-itself refuses a cross-origin `Origin`.
+refuses a cookie-authenticated non-GET request without the `X-Requested-With: mjpm` header. The sign-in forms
+themselves refuse a cross-origin `Origin`.
 """
 
 import gzip
@@ -17,22 +17,20 @@ import logging
 from datetime import date
 from functools import lru_cache
 from pathlib import Path
-from typing import Annotated
 from urllib.parse import urlencode, urlsplit
 
 import shapely
-from fastapi import APIRouter, Form, Request
+from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from fastapi.templating import Jinja2Templates
 from shapely.geometry import mapping
 
 from app.auth.constants import JUDICIAL_ROLES, Role
-from app.auth.dependencies import CSRF_HEADER, CSRF_VALUE, TOKEN_COOKIE, PagePrincipal, principal_of
-from app.auth.exceptions import NotAuthenticated
+from app.auth.dependencies import CSRF_HEADER, CSRF_VALUE, PagePrincipal
 from app.auth.principal import Principal
 from app.dashboards.dependencies import COMMON_FILTERS
 from app.dashboards.tables import TABLES
-from app.dependencies import SessionDep, SettingsDep
+from app.dependencies import SessionDep
 from app.geo.dependencies import GazetteerDep
 from app.geo.gazetteer import Gazetteer, TribunalEntry
 from app.geo.models import Tribunal
@@ -41,7 +39,6 @@ from app.web import labels
 
 WEB_DIR = Path(__file__).resolve().parent
 STATIC_DIR = WEB_DIR / "static"
-COOKIE_MAX_AGE_S = 12 * 3600  # one working day; signing in again only needs the token
 # Tolerance (degrees, about 1 km) and grid of the map's simplified outlines: about 200 kB, 60 kB gzipped.
 MAP_TOLERANCE_DEG, MAP_GRID_DEG = 0.01, 0.001
 
@@ -112,11 +109,16 @@ def _safe_next(target: str | None) -> str | None:
 
 
 def _home(principal: Principal) -> str:
-    if principal.role in DASHBOARD_ROLES:
+    return home_of(principal.role)
+
+
+def home_of(role: Role) -> str:
+    """The page a role lands on after sign-in."""
+    if role in DASHBOARD_ROLES:
         return "/tableaux-de-bord"
-    if principal.role in JUDGE_ROLES:
+    if role in JUDGE_ROLES:
         return "/juge"
-    if principal.role == Role.MANDATAIRE:
+    if role == Role.MANDATAIRE:
         return "/espace-professionnel"
     return "/docs"
 
@@ -159,74 +161,6 @@ def _guard(request: Request, principal: Principal | None, roles: frozenset[Role]
             status_code=403,
         )
     return None
-
-
-# --- sign-in --------------------------------------------------------------------------------------------------
-
-
-@router.get("/connexion", response_class=HTMLResponse)
-def sign_in_form(request: Request, suivant: str | None = None) -> HTMLResponse:
-    return _render(request, "connexion.html", {"suivant": _safe_next(suivant) or "", "erreur": None})
-
-
-@router.post("/connexion", response_class=HTMLResponse)
-async def sign_in(
-    request: Request,
-    session: SessionDep,
-    settings: SettingsDep,
-    gazetteer: GazetteerDep,
-    jeton: Annotated[str, Form(max_length=200)] = "",
-    suivant: Annotated[str, Form(max_length=500)] = "",
-) -> Response:
-    origin = request.headers.get("origin")
-    # Behind a reverse proxy that rewrites Host, the public host arrives in X-Forwarded-Host.
-    hosts = {request.headers.get("host"), request.headers.get("x-forwarded-host")} - {None}
-    if origin and origin != "null" and urlsplit(origin).netloc not in hosts:
-        return _render(
-            request,
-            "connexion.html",
-            {"suivant": "", "erreur": "Connexion refusée : le formulaire ne vient pas de ce site."},
-            status_code=403,
-        )
-    principal = None
-    if jeton.strip():
-        try:
-            principal = await principal_of(
-                jeton.strip(), request=request, session=session, settings=settings, gazetteer=gazetteer
-            )
-        except NotAuthenticated:
-            principal = None
-    if principal is None:
-        return _render(
-            request,
-            "connexion.html",
-            {"suivant": _safe_next(suivant) or "", "erreur": "Jeton inconnu ou révoqué : vérifiez-le et réessayez."},
-            status_code=401,
-        )
-    response = RedirectResponse(_safe_next(suivant) or _home(principal), status_code=303)
-    response.set_cookie(
-        TOKEN_COOKIE,
-        jeton.strip(),
-        max_age=COOKIE_MAX_AGE_S,
-        path="/",
-        httponly=True,
-        samesite="strict",
-        secure=request.url.scheme == "https" or settings.environment == "production",
-    )
-    return response
-
-
-@router.post("/deconnexion")
-def sign_out(request: Request, settings: SettingsDep) -> Response:
-    response = RedirectResponse("/connexion", status_code=303)
-    response.delete_cookie(
-        TOKEN_COOKIE,
-        path="/",
-        httponly=True,
-        samesite="strict",
-        secure=request.url.scheme == "https" or settings.environment == "production",
-    )
-    return response
 
 
 # --- dashboards overview --------------------------------------------------------------------------------------

@@ -1,12 +1,13 @@
-"""Each worker trusts a checked token for TOKEN_CACHE_S seconds: no query per request, and a revoked token is
-refused once its entry expires, by the API and the web pages alike (one cache). A fake clock drives the cache
-(the service's own TTLCache class)."""
+"""Each worker trusts a checked token or session for TOKEN_CACHE_S seconds: no query per request, and a revoked
+token or a disabled account is refused once its entry expires, by the API and the web pages alike (one cache).
+A fake clock drives the cache (the service's own TTLCache class)."""
 
 from cachetools import TTLCache
 from sqlalchemy import update
 
-from app.auth.dependencies import TOKEN_COOKIE
-from app.auth.models import ApiToken
+from app.auth.constants import AccountState
+from app.auth.models import Account, ApiToken
+from app.auth.sessions import SESSION_COOKIE
 from app.database import utcnow
 
 
@@ -53,18 +54,18 @@ def test_an_unknown_token_is_never_cached(client):
     assert len(client.app.state.principals) == 0
 
 
-def signed_in(client, headers: dict[str, str]) -> None:
-    """The browser's way: the token in the sign-in cookie, no Authorization header."""
-    client.cookies.set(TOKEN_COOKIE, headers["Authorization"].removeprefix("Bearer "))
+def disable_all(session) -> None:
+    session.execute(update(Account).values(etat=AccountState.DESACTIVE))
+    session.flush()
 
 
-def test_pages_and_api_share_the_cache_so_a_revocation_reaches_both_alike(client, session, admin):
+def test_pages_and_api_share_the_cache_so_a_disabled_account_loses_both_alike(client, session, session_cookie):
     clock = Clock()
     client.app.state.principals = TTLCache(maxsize=100, ttl=5.0, timer=clock)
-    signed_in(client, admin)
+    client.cookies.set(SESSION_COOKIE, session_cookie("admin"))
     assert client.get("/juge").status_code == 200
     assert len(client.app.state.principals) == 1  # the page's check is the API's cache entry
-    revoke_all(session)
+    disable_all(session)
     clock.now = 4.9
     assert client.get("/juge").status_code == 200
     assert client.get("/mandataires").status_code == 200
@@ -74,10 +75,10 @@ def test_pages_and_api_share_the_cache_so_a_revocation_reaches_both_alike(client
     assert client.get("/mandataires").status_code == 401
 
 
-def test_without_a_cache_a_page_refuses_a_revoked_token_at_once(client, session, admin):
+def test_without_a_cache_a_page_refuses_a_disabled_account_at_once(client, session, session_cookie):
     client.app.state.principals = TTLCache(maxsize=100, ttl=0)
-    signed_in(client, admin)
+    client.cookies.set(SESSION_COOKIE, session_cookie("admin"))
     assert client.get("/tableaux-de-bord").status_code == 200
-    revoke_all(session)
+    disable_all(session)
     page = client.get("/tableaux-de-bord", follow_redirects=False)
     assert page.status_code == 303 and page.headers["location"].startswith("/connexion")

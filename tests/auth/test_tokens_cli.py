@@ -10,6 +10,7 @@ import os
 import subprocess
 from collections.abc import Iterator
 from dataclasses import dataclass
+from datetime import timedelta
 
 import pytest
 from fastapi.testclient import TestClient
@@ -20,7 +21,7 @@ from app.auth.constants import Role
 from app.auth.models import ApiToken
 from app.auth.service import hash_token
 from app.config import PROJECT_ROOT, Settings
-from app.database import build_engine
+from app.database import build_engine, utcnow
 from app.geo.repository import sync_tribunaux
 from app.main import create_app
 from app.tokens.service import create_token
@@ -29,7 +30,7 @@ from tests.support import migrate, scratch_database_url
 
 MJPM = PROJECT_ROOT / ".venv" / "bin" / "mjpm"
 SECRET = "cli-test-token-secret-0123456789abcdef"
-GOOD = ("--role", "agent", "--region", "32")
+GOOD = ("--role", "agent", "--region", "32", "--expire", "30")
 BAD = {
     "unknown-tribunal": (("--role", "magistrat", "--tribunal", "00000000000000"), "tribunal_inconnu"),
     "unknown-departement": (("--role", "agent", "--departement", "99"), "departement_inconnu"),
@@ -124,12 +125,13 @@ def test_database_stores_only_the_hmac_of_the_token(runs):
     engine = build_engine(runs.url)
     with engine.connect() as connection:
         stored = connection.execute(
-            select(ApiToken.role, ApiToken.region, ApiToken.departement).where(
+            select(ApiToken.role, ApiToken.region, ApiToken.departement, ApiToken.acces, ApiToken.expires_at).where(
                 ApiToken.token_hash == hash_token(token, SECRET)
             )
         ).one()
     engine.dispose()
-    assert tuple(stored) == ("agent", "32", None)
+    assert tuple(stored)[:4] == ("agent", "32", None, "ecriture")
+    assert timedelta(days=29) < stored.expires_at - utcnow() <= timedelta(days=30)  # --expire 30
     assert rows_containing(runs.url, token) == []
     assert rows_containing(runs.url, token.removeprefix("mjpm_")) == []
 

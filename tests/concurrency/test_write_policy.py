@@ -14,8 +14,6 @@ WRITE_METHODS = {"POST", "PUT", "PATCH", "DELETE"}
 READ_ONLY = {
     ("POST", "/match/explain"): "recomputes a stored shortlist, stores nothing",
     ("POST", "/referentiel/localiser"): "reference geography, in memory",
-    ("POST", "/connexion"): "checks a token and sets a cookie",
-    ("POST", "/deconnexion"): "clears a cookie",
 }
 
 

@@ -2,7 +2,7 @@
 
 import pytest
 
-from app.auth.dependencies import TOKEN_COOKIE
+from app.auth.sessions import SESSION_COOKIE
 from tests.registry.factories import mandataire_body
 
 LILLE = "17590111500709"
@@ -17,8 +17,8 @@ LILLE = "17590111500709"
         ("greffier", {"tribunal": LILLE}, False, True),
     ],
 )
-def test_the_page_offers_what_the_role_may_do(client, make_token, role, scope, compute, decide):
-    client.cookies.set(TOKEN_COOKIE, make_token(role, **scope)["Authorization"].removeprefix("Bearer "))
+def test_the_page_offers_what_the_role_may_do(client, session_cookie, role, scope, compute, decide):
+    client.cookies.set(SESSION_COOKIE, session_cookie(role, **scope))
     page = client.get("/transferts-de-mesures", follow_redirects=False)
     assert page.status_code == 200 and '<html lang="fr">' in page.text
     assert ('id="nouveau"' in page.text) is compute  # the form that computes a plan
@@ -28,10 +28,10 @@ def test_the_page_offers_what_the_role_may_do(client, make_token, role, scope, c
     assert "default-src 'self'" in page.headers["content-security-policy"]
 
 
-def test_professionals_are_refused_and_strangers_sent_to_sign_in(client, make_token, admin):
+def test_professionals_are_refused_and_strangers_sent_to_sign_in(client, session_cookie, admin):
     pro = client.post("/mandataires", headers=admin, json=mandataire_body()).json()
     refused = client.get("/transferts-de-mesures", follow_redirects=False)
     assert refused.status_code == 303 and refused.headers["location"].startswith("/connexion?suivant=")
-    client.cookies.set(TOKEN_COOKIE, make_token("mandataire", mandataire_id=pro["id"])["Authorization"][7:])
+    client.cookies.set(SESSION_COOKIE, session_cookie("mandataire", mandataire_id=pro["id"]))
     page = client.get("/transferts-de-mesures", follow_redirects=False)
     assert page.status_code == 403 and "Accès refusé" in page.text

@@ -1,9 +1,9 @@
 """The pages in a real browser: Debian's Chromium, headless, driven by Python Playwright (never a browser download).
 
-A uvicorn server on 127.0.0.1 serves a scratch SQLite database seeded with the regional demo. An agent of the
-Hauts-de-France signs in through the form, sees the map (one shape per département), changes the département
-filter and sees the figures change; a Lille judge runs a match for a person living in Lille and reserves the
-first candidate. Screenshots go to `test-artifacts/web/`.
+A uvicorn server on 127.0.0.1 serves a scratch SQLite database seeded with the regional demo and its people. An
+agent of the Hauts-de-France signs in through the development sign-in, sees the map (one shape per département),
+changes the département filter and sees the figures change; a Lille judge runs a match for a person living in
+Lille and reserves the first candidate. Screenshots go to `test-artifacts/web/`.
 
 The test uses its own SQLite database, so it runs once: in the SQLite pass of `scripts/test`, not in the
 PostgreSQL one. Without Chromium (or Playwright) it is skipped with the reason, except under `CI=true`, where
@@ -19,14 +19,13 @@ import pytest
 from sqlalchemy import text
 from sqlalchemy.orm import sessionmaker
 
-from app.auth.constants import Role
+from app.auth.sessions import SESSION_COOKIE
 from app.config import Settings
 from app.database import build_engine
+from app.demo.accounts import demo_accounts
 from app.demo.seed import seed_demo
-from app.geo.gazetteer import load_gazetteer
 from app.geo.repository import sync_tribunaux
 from app.main import create_app
-from app.tokens.service import create_token
 from tests.support import migrate, serving
 from tests.web.axe import assert_accessible
 
@@ -72,7 +71,8 @@ def sync_api():
 
 @pytest.fixture(scope="module")
 def server(tmp_path_factory, gazetteer) -> Iterator[tuple[str, dict[str, str], object]]:
-    """A uvicorn server over the seeded regional demo; yields (base URL, tokens by name, engine)."""
+    """A uvicorn server over the seeded regional demo and its people; yields (base URL, the people's names by
+    their e-mail's local part: juge, agent, admin..., engine)."""
     url = f"sqlite:///{tmp_path_factory.mktemp('web') / 'navigateur.db'}"
     engine = build_engine(url)
     migrate(engine)
@@ -80,17 +80,13 @@ def server(tmp_path_factory, gazetteer) -> Iterator[tuple[str, dict[str, str], o
     with sessionmaker(bind=engine).begin() as session:
         sync_tribunaux(session, gazetteer)
     seed_demo(engine, gazetteer, scale="region", seed=3)
-    tokens = {}
     with sessionmaker(bind=engine).begin() as session:
-        for name, role, scope in (
-            ("agent", Role.AGENT, {"region": "32"}),
-            ("juge", Role.MAGISTRAT, {"tribunal": LILLE_TJ}),
-        ):
-            tokens[name] = create_token(
-                session, secret=settings.token_secret.get_secret_value(), gazetteer=gazetteer, role=role, **scope
-            )
+        people = {
+            account.email.partition("@")[0]: f"{account.prenom} {account.nom}"
+            for account in demo_accounts(session, gazetteer=gazetteer)
+        }
     with serving(create_app(settings)) as base:
-        yield base, tokens, engine
+        yield base, people, engine
     engine.dispose()
 
 
@@ -123,16 +119,15 @@ def page(browser):
     assert not errors, f"JavaScript errors on the page: {errors}"
 
 
-def sign_in(page, base: str, path: str, token: str) -> None:
-    """Open a protected page, get sent to the form, paste the token, come back to the page."""
+def sign_in(page, base: str, path: str, person: str) -> None:
+    """Open a protected page, get sent to the sign-in page, pick the demo person (the development sign-in), come
+    back to the page."""
     page.goto(base + path)
     assert page.url.startswith(base + "/connexion?suivant=")
-    page.get_by_label("Jeton d'accès").fill(token)
-    page.get_by_role("button", name="Se connecter").click()
+    page.get_by_role("button", name=person).click()
     page.wait_for_url(base + path)
-    assert token not in page.url
-    cookie = next(c for c in page.context.cookies() if c["name"] == "mjpm_jeton")
-    assert cookie["httpOnly"] and cookie["sameSite"] == "Strict"
+    cookie = next(c for c in page.context.cookies() if c["name"] == SESSION_COOKIE)
+    assert cookie["httpOnly"] and cookie["sameSite"] == "Lax"
 
 
 def dashboards_ready(page) -> None:
@@ -143,16 +138,16 @@ def dashboards_ready(page) -> None:
 
 
 def test_sign_in_and_refusal_pages_are_accessible(server, page):
-    base, tokens, _engine = server
+    base, people, _engine = server
     page.goto(base + "/connexion")
     assert page.locator("html").get_attribute("lang") == "fr"
     assert page.locator(".fr-header .fr-header__service-title").inner_text() == "mjpm-match"
     assert_accessible(page, "connexion")
-    page.get_by_label("Jeton d'accès").fill("mjpm_inconnu")
-    page.get_by_role("button", name="Se connecter").click()
+    page.goto(base + "/invitation/lien-inconnu")
+    page.get_by_role("button", name="Activer mon compte").click()
     page.get_by_role("alert").wait_for()
-    assert_accessible(page, "connexion-erreur")
-    sign_in(page, base, "/tableaux-de-bord", tokens["agent"])
+    assert_accessible(page, "invitation-erreur")
+    sign_in(page, base, "/tableaux-de-bord", people["agent"])
     page.goto(base + "/juge")
     assert "Accès refusé" in page.locator("h1").inner_text()
     page.keyboard.press("Tab")  # the first stop is the skip link to the content, which moves the focus there
@@ -166,7 +161,7 @@ def test_sign_in_and_refusal_pages_are_accessible(server, page):
 def test_the_pages_break_no_rule_of_their_csp(server, browser):
     """The DSFR and the pages' scripts work under the strict CSP (no inline script or style): no violation is
     reported on any page (this context does not bypass the CSP)."""
-    base, tokens, _engine = server
+    base, people, _engine = server
     context = browser.new_context(locale="fr-FR")
     context.set_default_timeout(TIMEOUT_MS)
     page = context.new_page()
@@ -174,12 +169,12 @@ def test_the_pages_break_no_rule_of_their_csp(server, browser):
     page.on("console", lambda message: messages.append(message.text))
     try:
         page.goto(base + "/connexion")
-        sign_in(page, base, "/tableaux-de-bord", tokens["agent"])
+        sign_in(page, base, "/tableaux-de-bord", people["agent"])
         dashboards_ready(page)
         page.goto(base + "/transferts-de-mesures")
         page.wait_for_load_state("networkidle")
         page.context.clear_cookies()
-        sign_in(page, base, "/juge", tokens["juge"])
+        sign_in(page, base, "/juge", people["juge"])
         page.wait_for_load_state("networkidle")
     finally:
         context.close()
@@ -187,8 +182,8 @@ def test_the_pages_break_no_rule_of_their_csp(server, browser):
 
 
 def test_overview_map_and_filters(server, page):
-    base, tokens, _engine = server
-    sign_in(page, base, "/tableaux-de-bord", tokens["agent"])
+    base, people, _engine = server
+    sign_in(page, base, "/tableaux-de-bord", people["agent"])
     dashboards_ready(page)
     assert_accessible(page, "tableaux-de-bord")
 
@@ -228,11 +223,8 @@ def test_overview_map_and_filters(server, page):
 def test_national_dashboards_in_french_with_a_legend_from_the_data(server, page):
     """An administrator sees the whole country while only one région has data: the legend's classes come from
     the values (no "moins de 0"), codes read as French labels, the tables' titles and notes name no code."""
-    base, _tokens, engine = server
-    with sessionmaker(bind=engine).begin() as session:
-        secret = Settings(database_url="sqlite://", environment="test").token_secret.get_secret_value()
-        token = create_token(session, secret=secret, gazetteer=load_gazetteer(), role=Role.ADMIN)
-    sign_in(page, base, "/tableaux-de-bord", token)
+    base, people, _engine = server
+    sign_in(page, base, "/tableaux-de-bord", people["admin"])
     dashboards_ready(page)
     page.get_by_label("Colorer selon").select_option("places_pour_1000")
     legend = page.locator("#legende li").all_inner_texts()
@@ -256,8 +248,8 @@ def test_national_dashboards_in_french_with_a_legend_from_the_data(server, page)
 
 
 def test_judge_matches_and_reserves(server, page):
-    base, tokens, engine = server
-    sign_in(page, base, "/juge", tokens["juge"])
+    base, people, engine = server
+    sign_in(page, base, "/juge", people["juge"])
     assert page.get_by_label("Tribunal", exact=True).input_value() == LILLE_TJ
     assert_accessible(page, "juge")
 
@@ -295,7 +287,7 @@ def test_judge_matches_and_reserves(server, page):
 
 
 def test_agent_plans_a_transfer_and_the_judge_confirms_a_proposal(server, page):
-    base, tokens, engine = server
+    base, people, engine = server
     with engine.connect() as connection:
         # A small caseload with measures at Lille: the individual professional with the fewest, some at Lille.
         source = connection.execute(
@@ -308,7 +300,7 @@ def test_agent_plans_a_transfer_and_the_judge_confirms_a_proposal(server, page):
             ORDER BY COUNT(*), m.mandataire_id LIMIT 1"""),
             {"lille": LILLE_TJ},
         ).scalar_one()
-    sign_in(page, base, "/transferts-de-mesures", tokens["agent"])
+    sign_in(page, base, "/transferts-de-mesures", people["agent"])
     page.get_by_label("Identifiant du professionnel qui cesse").fill(str(source))
     page.get_by_label("Motif").select_option("retraite")
     page.get_by_role("button", name="Calculer le plan").click()
@@ -320,7 +312,7 @@ def test_agent_plans_a_transfer_and_the_judge_confirms_a_proposal(server, page):
     assert_accessible(page, "transferts-agent")
 
     page.context.clear_cookies()
-    sign_in(page, base, "/transferts-de-mesures", tokens["juge"])
+    sign_in(page, base, "/transferts-de-mesures", people["juge"])
     page.get_by_role("button", name="Ouvrir le plan").first.click()
     page.wait_for_selector("#mesures tbody tr")
     first = page.locator("#mesures tbody tr").first

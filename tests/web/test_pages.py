@@ -1,12 +1,22 @@
-"""The web pages over HTTP: sign-in with the token cookie, CSRF guard on cookie-authenticated writes, role checks
-of the pages and the map geometry. The browser test (test_browser.py) drives the same pages in Chromium."""
+"""The web pages over HTTP: the development sign-in and the session cookie, CSRF guard on cookie-authenticated
+writes, role checks of the pages and the map geometry. The browser test (test_browser.py) drives the same pages
+in Chromium."""
 
+import hashlib
 import json
 import re
 
 import pytest
+from fastapi.testclient import TestClient
+from sqlalchemy import select
 
-from app.auth.dependencies import CSRF_HEADER, CSRF_VALUE, TOKEN_COOKIE
+from app.auth.dependencies import CSRF_HEADER, CSRF_VALUE
+from app.auth.models import WebSession
+from app.auth.sessions import SESSION_COOKIE
+from app.config import Settings
+from app.database import session_scope
+from app.dependencies import get_session
+from app.main import create_app
 from app.web import router as web_router
 from app.web.router import DSFR_FIX
 
@@ -24,83 +34,94 @@ def token(make_token):
     return make
 
 
-def sign_in(client, value: str, suivant: str = "", **kwargs):
-    return client.post("/connexion", data={"jeton": value, "suivant": suivant}, follow_redirects=False, **kwargs)
+def sign_in(client, account_id: int, suivant: str = "", **kwargs):
+    return client.post(
+        "/connexion/demo", data={"compte": account_id, "suivant": suivant}, follow_redirects=False, **kwargs
+    )
 
 
 def set_cookie_header(response) -> str:
-    headers = [h for h in response.headers.get_list("set-cookie") if h.startswith(TOKEN_COOKIE + "=")]
+    headers = [h for h in response.headers.get_list("set-cookie") if h.startswith(SESSION_COOKIE + "=")]
     assert len(headers) == 1, response.headers
     return headers[0]
 
 
-def test_sign_in_form_is_french_and_posts_the_token(client):
+def test_sign_in_page_is_french_and_offers_the_people_in_development(client, make_account):
+    judge = make_account("magistrat", tribunal=LILLE)
     response = client.get("/connexion")
     assert response.status_code == 200
     assert '<html lang="fr">' in response.text
-    assert 'method="post" action="/connexion"' in response.text
-    assert 'class="fr-label" for="jeton"' in response.text
-    assert 'id="jeton" name="jeton" type="password"' in response.text
+    assert 'method="post" action="/connexion/demo"' in response.text
+    assert f'name="compte" value="{judge.id}"' in response.text and "Dominique Testeur — magistrat" in response.text
     assert "default-src 'self'" in response.headers["content-security-policy"]
 
 
-def test_sign_in_sets_an_http_only_strict_cookie_and_redirects(client, token):
-    value = token("agent", region="32")
-    response = sign_in(client, value)
+def test_sign_in_sets_an_http_only_lax_cookie_and_redirects(client, make_account, session):
+    account = make_account("agent", region="32")
+    response = sign_in(client, account.id)
     assert response.status_code == 303
     assert response.headers["location"] == "/tableaux-de-bord"
     cookie = set_cookie_header(response)
     attributes = {part.strip().split("=")[0].lower(): part for part in cookie.split(";")}
-    assert cookie.startswith(f"{TOKEN_COOKIE}={value};")
-    assert "httponly" in attributes and attributes["samesite"].strip().lower() == "samesite=strict"
+    value = cookie.split(";")[0].split("=", 1)[1]
+    assert len(value) >= 40
+    stored = session.scalar(select(WebSession.secret_hash).where(WebSession.compte_id == account.id))
+    assert stored == hashlib.sha256(value.encode()).hexdigest()  # only the hash is kept
+    assert "httponly" in attributes and attributes["samesite"].strip().lower() == "samesite=lax"
     assert attributes["path"].strip() == "Path=/"
     assert "secure" not in attributes  # plain http in the test environment
     assert value not in response.headers["location"]
+    assert client.get("/tableaux-de-bord", follow_redirects=False).status_code == 200
 
 
-def test_cookie_is_secure_over_https(client, token):
-    response = client.post("https://testserver/connexion", data={"jeton": token("admin")}, follow_redirects=False)
+def test_cookie_is_secure_over_https(client, make_account):
+    account = make_account("admin")
+    response = client.post("https://testserver/connexion/demo", data={"compte": account.id}, follow_redirects=False)
     assert response.status_code == 303
     assert "secure" in [p.strip().lower() for p in set_cookie_header(response).split(";")]
 
 
-def test_sign_in_goes_back_to_the_page_asked_but_never_off_site(client, token):
-    value = token("magistrat", tribunal=LILLE)
-    assert sign_in(client, value, "/juge?x=1").headers["location"] == "/juge?x=1"
+def test_sign_in_goes_back_to_the_page_asked_but_never_off_site(client, make_account):
+    account = make_account("magistrat", tribunal=LILLE)
+    assert sign_in(client, account.id, "/juge?x=1").headers["location"] == "/juge?x=1"
     for outside in ("//evil.example/juge", "https://evil.example/", "/\\evil.example", "juge"):
-        assert sign_in(client, value, outside).headers["location"] == "/juge"
+        assert sign_in(client, account.id, outside).headers["location"] == "/juge"
 
 
-def test_a_bad_token_shows_the_form_again_with_an_error_and_no_cookie(client):
-    response = sign_in(client, "mjpm_not-a-token")
-    assert response.status_code == 401
-    assert "Jeton inconnu ou révoqué" in response.text and 'role="alert"' in response.text
-    assert not [h for h in response.headers.get_list("set-cookie") if h.startswith(TOKEN_COOKIE)]
-    assert sign_in(client, "").status_code == 401
+def test_a_disabled_or_unknown_person_is_refused_with_no_cookie(client, make_account):
+    account = make_account("admin", etat="desactive")
+    response = sign_in(client, account.id)
+    assert response.status_code == 403
+    assert "désactivé" in response.text and 'role="alert"' in response.text
+    assert not [h for h in response.headers.get_list("set-cookie") if h.startswith(SESSION_COOKIE)]
+    assert sign_in(client, 999_999).status_code == 403
 
 
-def test_sign_in_refuses_a_cross_origin_form(client, token):
-    response = sign_in(client, token("admin"), headers={"Origin": "https://evil.example"})
+def test_sign_in_refuses_a_cross_origin_form(client, make_account):
+    account = make_account("admin")
+    response = sign_in(client, account.id, headers={"Origin": "https://evil.example"})
     assert response.status_code == 403
     assert not response.headers.get_list("set-cookie")
-    assert sign_in(client, token("admin"), headers={"Origin": "http://testserver"}).status_code == 303
+    assert sign_in(client, account.id, headers={"Origin": "http://testserver"}).status_code == 303
     proxied = {"Origin": "https://mjpm.example", "X-Forwarded-Host": "mjpm.example"}
-    assert sign_in(client, token("admin"), headers=proxied).status_code == 303
+    assert sign_in(client, account.id, headers=proxied).status_code == 303
 
 
-def test_sign_out_clears_the_cookie(client, token):
-    sign_in(client, token("admin"))
+def test_sign_out_ends_the_session_and_clears_the_cookie(client, make_account):
+    sign_in(client, make_account("admin").id)
+    value = client.cookies.get(SESSION_COOKIE)
     assert client.get("/tableaux-de-bord", follow_redirects=False).status_code == 200
     response = client.post("/deconnexion", follow_redirects=False)
     assert response.status_code == 303 and response.headers["location"] == "/connexion"
     cleared = set_cookie_header(response)
-    assert "Max-Age=0" in cleared or "expires=Thu, 01 Jan 1970" in cleared.lower() or 'mjpm_jeton="";' in cleared
+    assert "Max-Age=0" in cleared or "expires=Thu, 01 Jan 1970" in cleared.lower() or f'{SESSION_COOKIE}="";' in cleared
     assert client.get("/tableaux-de-bord", follow_redirects=False).status_code == 303
+    client.cookies.set(SESSION_COOKIE, value)  # a copy of the old cookie: its session row is gone
+    assert client.get("/mandataires").status_code == 401
 
 
-def test_the_api_accepts_the_cookie_and_guards_writes_against_csrf(client, token):
-    value = token("magistrat", tribunal=LILLE)
-    client.cookies.set(TOKEN_COOKIE, value)
+def test_the_api_accepts_the_cookie_and_guards_writes_against_csrf(client, session_cookie):
+    client.cookies.set(SESSION_COOKIE, session_cookie("magistrat", tribunal=LILLE))
     assert client.get("/mandataires").status_code == 200
     refused = client.post("/match", json=MATCH)
     assert refused.status_code == 403
@@ -109,12 +130,29 @@ def test_the_api_accepts_the_cookie_and_guards_writes_against_csrf(client, token
     assert client.post("/match", json=MATCH, headers={CSRF_HEADER: CSRF_VALUE}).status_code == 200
 
 
-def test_the_bearer_header_needs_no_csrf_header_and_wins_over_the_cookie(client, token):
-    client.cookies.set(TOKEN_COOKIE, token("agent"))
+def test_the_bearer_header_needs_no_csrf_header_and_wins_over_the_cookie(client, token, session_cookie):
+    client.cookies.set(SESSION_COOKIE, session_cookie("agent"))
     judge = {"Authorization": f"Bearer {token('magistrat', tribunal=LILLE)}"}
     assert client.post("/match", json=MATCH, headers=judge).status_code == 200
-    client.cookies.set(TOKEN_COOKIE, "mjpm_not-a-token")
+    client.cookies.set(SESSION_COOKIE, "not-a-session")
     assert client.get("/mandataires").status_code == 401
+
+
+def test_the_development_sign_in_is_refused_in_production(session_factory, make_account):
+    account = make_account("admin")
+    production = Settings(environment="production", token_secret="x" * 40, database_url="sqlite://")
+    app = create_app(production)
+
+    def test_session():
+        yield from session_scope(session_factory)
+
+    app.dependency_overrides[get_session] = test_session
+    with TestClient(app) as client:
+        response = client.post("/connexion/demo", data={"compte": account.id}, follow_redirects=False)
+        assert response.status_code == 404 and "désactivée en production" in response.text
+        assert not response.headers.get_list("set-cookie")
+        page = client.get("/connexion")
+        assert page.status_code == 200 and "/connexion/demo" not in page.text
 
 
 @pytest.mark.parametrize(
@@ -128,13 +166,13 @@ def test_the_bearer_header_needs_no_csrf_header_and_wins_over_the_cookie(client,
         ("mandataire", None, 403, 403),
     ],
 )
-def test_pages_by_role(client, token, session, role, scope, dashboards, judge):
+def test_pages_by_role(client, token, session_cookie, role, scope, dashboards, judge):
     if scope is None:
         from tests.registry.factories import mandataire_body
 
         admin = {"Authorization": f"Bearer {token('admin')}"}
         scope = {"mandataire_id": client.post("/mandataires", json=mandataire_body(), headers=admin).json()["id"]}
-    client.cookies.set(TOKEN_COOKIE, token(role, **scope))
+    client.cookies.set(SESSION_COOKIE, session_cookie(role, **scope))
     for path, expected in (("/tableaux-de-bord", dashboards), ("/juge", judge)):
         response = client.get(path, follow_redirects=False)
         assert response.status_code == expected, (path, response.text[:300])
@@ -156,8 +194,8 @@ def test_the_bearer_header_opens_the_pages_too(client, token):
     assert client.get("/tableaux-de-bord", headers=headers, follow_redirects=False).status_code == 200
 
 
-def test_dashboard_page_lists_the_territory_and_keeps_the_filters_in_the_exports(client, token):
-    client.cookies.set(TOKEN_COOKIE, token("agent", region="32"))
+def test_dashboard_page_lists_the_territory_and_keeps_the_filters_in_the_exports(client, session_cookie):
+    client.cookies.set(SESSION_COOKIE, session_cookie("agent", region="32"))
     page = client.get("/tableaux-de-bord", params={"departement": "59", "type": "individuel", "region": "zz"}).text
     for code in ("02", "59", "60", "62", "80"):
         assert f'<option value="{code}" data-region="32"' in page
@@ -172,14 +210,14 @@ def test_dashboard_page_lists_the_territory_and_keeps_the_filters_in_the_exports
         assert label in page
 
 
-def test_judge_page_presets_the_tribunal_of_the_token(client, token):
-    client.cookies.set(TOKEN_COOKIE, token("greffier", tribunal=LILLE))
+def test_judge_page_presets_the_tribunal_of_the_token(client, session_cookie):
+    client.cookies.set(SESSION_COOKIE, session_cookie("greffier", tribunal=LILLE))
     page = client.get("/juge").text
     assert page.count('<option value="17590111500709">') == 1
     assert "Tribunal judiciaire de Lille" in page and "Le tribunal de votre jeton." in page
     assert page.count('name="besoins"') == 10
     assert 'id="commune"' in page and '<label for="commune">' in page
-    client.cookies.set(TOKEN_COOKIE, token("admin"))
+    client.cookies.set(SESSION_COOKIE, session_cookie("admin"))
     assert client.get("/juge").text.count("<option value=") > 200  # an administrator picks any tribunal
 
 
@@ -192,11 +230,11 @@ ASSET = re.compile(r'<(?:link|script)\b[^>]*?\b(?:href|src)="([^"]+)"')
 
 
 @pytest.mark.parametrize(("path", "role"), [("/connexion", None), ("/tableaux-de-bord", "agent"), ("/juge", "admin")])
-def test_pages_load_only_local_assets_and_the_dsfr_is_served(client, token, path, role):
+def test_pages_load_only_local_assets_and_the_dsfr_is_served(client, session_cookie, path, role):
     """Every style sheet and script is served by the application (no CDN: no network at run time), the DSFR's
     among them, and answers; so do the fonts and icons its style sheet names."""
     if role:
-        client.cookies.set(TOKEN_COOKIE, token(role))
+        client.cookies.set(SESSION_COOKIE, session_cookie(role))
     page = client.get(path)
     assert page.status_code == 200
     assets = ASSET.findall(page.text)

@@ -4,7 +4,7 @@ in test_professional_browser.py."""
 
 import pytest
 
-from app.auth.dependencies import TOKEN_COOKIE
+from app.auth.sessions import SESSION_COOKIE
 from app.web.professional import ONGLETS
 from tests.registry.factories import mandataire_body
 
@@ -15,32 +15,29 @@ SERVICE_PAGE = next(o.url for o in ONGLETS if o.service_only)
 
 
 @pytest.fixture
-def professional(client, admin, make_token):
+def professional(client, admin, session_cookie):
+    """A new professional and the session cookie of its account."""
+
     def create(**overrides) -> tuple[dict, dict]:
         response = client.post("/mandataires", headers=admin, json=mandataire_body(**overrides))
         assert response.status_code == 201, response.text
         body = response.json()
-        return body, make_token("mandataire", mandataire_id=body["id"])
+        return body, {SESSION_COOKIE: session_cookie("mandataire", mandataire_id=body["id"])}
 
     return create
 
 
-def cookie(headers: dict) -> dict:
-    return {TOKEN_COOKIE: headers["Authorization"].removeprefix("Bearer ")}
-
-
-def test_a_professional_lands_on_its_space_after_signing_in(client, professional):
-    _, headers = professional()
-    value = headers["Authorization"].removeprefix("Bearer ")
-    response = client.post("/connexion", data={"jeton": value}, follow_redirects=False)
+def test_a_professional_lands_on_its_space_after_signing_in(client, admin, make_account):
+    body = client.post("/mandataires", headers=admin, json=mandataire_body()).json()
+    account = make_account("mandataire", mandataire_id=body["id"])
+    response = client.post("/connexion/demo", data={"compte": account.id}, follow_redirects=False)
     assert (response.status_code, response.headers["location"]) == (303, "/espace-professionnel")
-    client.cookies.set(TOKEN_COOKIE, value)
     assert client.get("/", follow_redirects=False).headers["location"] == "/espace-professionnel"
 
 
 def test_every_page_of_the_space_answers_a_professional(client, professional):
     body, headers = professional(nom="Camille Espace")
-    client.cookies.update(cookie(headers))
+    client.cookies.update(headers)
     for path in PAGES:
         response = client.get(path)
         assert response.status_code == 200, response.text
@@ -56,11 +53,11 @@ def test_every_page_of_the_space_answers_a_professional(client, professional):
 def test_a_service_also_has_its_antennes_and_members_page(client, professional):
     _, individual = professional()
     _, service = professional(type="service", nom="Service Test", sites=[{"nom": "Antenne", "insee": "59350"}])
-    client.cookies.update(cookie(service))
+    client.cookies.update(service)
     response = client.get(SERVICE_PAGE)
     assert response.status_code == 200 and "Antennes et membres" in response.text
     assert SERVICE_PAGE in client.get("/espace-professionnel").text
-    client.cookies.update(cookie(individual))
+    client.cookies.update(individual)
     assert client.get(SERVICE_PAGE).status_code == 404
 
 
@@ -75,8 +72,8 @@ def test_without_a_token_the_space_sends_to_the_sign_in_form(client):
     "role, scope",
     [("admin", {}), ("agent", {"region": "32"}), ("magistrat", {"tribunal": LILLE}), ("greffier", {"tribunal": LILLE})],
 )
-def test_other_roles_get_a_french_refusal(client, make_token, role, scope):
-    client.cookies.update(cookie(make_token(role, **scope)))
+def test_other_roles_get_a_french_refusal(client, session_cookie, role, scope):
+    client.cookies.set(SESSION_COOKIE, session_cookie(role, **scope))
     for path in (PAGES[0], PAGES[2]):
         response = client.get(path)
         assert response.status_code == 403
@@ -86,7 +83,7 @@ def test_other_roles_get_a_french_refusal(client, make_token, role, scope):
 def test_every_page_counts_the_reservations_awaiting_an_answer(client, professional, make_token):
     body, headers = professional(natures=["tutelle"], capacite=5, sites=[{"nom": "Bureau", "insee": "59350"}])
     judge = make_token("magistrat", tribunal=LILLE)
-    client.cookies.update(cookie(headers))
+    client.cookies.update(headers)
     assert 'data-attente="0"' in client.get("/espace-professionnel/mesures").text
     for number in (1, 2):
         match = client.post("/match", headers=judge, json={**MATCH, "diversite": False}).json()
