@@ -29,7 +29,7 @@ from app.auth.constants import AccessAction, AccountState, Role
 from app.auth.exceptions import SignInRefused
 from app.auth.models import AccessEvent, Account
 from app.auth.principal import Principal
-from app.database import utcnow
+from app.database import rowcount, utcnow
 
 # Whom a refused person should ask, in every refusal message.
 ASK = (
@@ -145,4 +145,4 @@ def record_sign_in(
 def purge_journal(session: Session, *, now: datetime, retention_days: int) -> int:
     """Delete the journal lines older than the audit's retention period; returns how many."""
     cutoff = now - timedelta(days=retention_days)
-    return session.execute(delete(AccessEvent).where(AccessEvent.created_at < cutoff)).rowcount
+    return rowcount(session.execute(delete(AccessEvent).where(AccessEvent.created_at < cutoff)))

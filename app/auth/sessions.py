@@ -41,14 +41,14 @@ from app.auth.models import Account, WebSession
 from app.auth.principal import Principal
 from app.auth.service import scope_departements
 from app.config import Settings
-from app.database import utcnow, write_aside
+from app.database import rowcount, utcnow, write_aside
 from app.geo.gazetteer import Gazetteer
 from app.geo.models import Tribunal
 
 SESSION_COOKIE = "mjpm_session"
 # A session's last use is written at most this often (and at least four times per idle period).
 TOUCH_S = 60.0
-USER_AGENT_LENGTH = WebSession.__table__.c.user_agent.type.length
+USER_AGENT_LENGTH = 200  # the column's length
 
 
 def hash_secret(value: str) -> str:
@@ -104,16 +104,16 @@ def close_session(session: Session, value: str) -> ClosedSession | None:
 
 def close_account_sessions(session: Session, account_id: int) -> int:
     """End every session of an account (disabled, or its role changed); returns how many."""
-    return session.execute(delete(WebSession).where(WebSession.compte_id == account_id)).rowcount
+    return rowcount(session.execute(delete(WebSession).where(WebSession.compte_id == account_id)))
 
 
 def purge_sessions(session: Session, *, settings: Settings, now: datetime) -> int:
     """Delete the rows of ended sessions (they are refused anyway); the audit purge job calls it."""
     idle = now - timedelta(seconds=settings.session_idle_s)
     absolute = now - timedelta(seconds=settings.session_absolute_s)
-    return session.execute(
-        delete(WebSession).where(or_(WebSession.last_seen_at < idle, WebSession.created_at < absolute))
-    ).rowcount
+    return rowcount(
+        session.execute(delete(WebSession).where(or_(WebSession.last_seen_at < idle, WebSession.created_at < absolute)))
+    )
 
 
 _SESSION = (
@@ -173,6 +173,11 @@ def authenticate_session(
         # A worker's cached check never outlives the session's idle or absolute end.
         expires_at=min(absolute_end, now + timedelta(seconds=settings.session_idle_s)),
     )
+
+
+def client_ip(request: Request) -> str | None:
+    """The caller's address, for the access journal (uvicorn puts there the X-Forwarded-For of trusted proxies)."""
+    return request.client.host if request.client else None
 
 
 def session_value(request: Request) -> str | None:

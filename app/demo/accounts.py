@@ -2,6 +2,8 @@
 development sign-in of `/connexion` (`mjpm demo`, `./scripts/run`). Synthetic names; addresses of a reserved
 domain (`.invalid`, RFC 2606) so that no e-mail ever leaves."""
 
+from typing import Any
+
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
@@ -34,7 +36,7 @@ def _professional(session: Session, kind: MandataireType) -> int | None:
 def demo_accounts(session: Session, *, gazetteer: Gazetteer) -> list[Account]:
     """Create the demo people that do not exist yet (by e-mail); returns every demo account."""
     individuel, service = (_professional(session, kind) for kind in (MandataireType.INDIVIDUEL, MandataireType.SERVICE))
-    people = [
+    people: list[tuple[str, str, str, Role, dict[str, Any]]] = [
         ("juge", "Camille", "Juge", Role.MAGISTRAT, {"tribunal": DEMO_TRIBUNAL}),
         ("greffier", "Dominique", "Greffier", Role.GREFFIER, {"tribunal": DEMO_TRIBUNAL}),
         ("mandataire", "Alex", "Mandataire", Role.MANDATAIRE, {"mandataire_id": individuel}),

@@ -20,6 +20,7 @@ from app.auth.exceptions import SignInRefused
 from app.auth.models import Account
 from app.auth.sessions import (
     clear_session_cookie,
+    client_ip,
     close_session,
     open_session,
     session_value,
@@ -39,11 +40,6 @@ ROLE_ORDER = [Role.MAGISTRAT, Role.GREFFIER, Role.MANDATAIRE, Role.AGENT, Role.A
 
 def dev_sign_in_allowed(settings: Settings) -> bool:
     return settings.environment != "production"
-
-
-def client_ip(request: Request) -> str | None:
-    """The caller's address (uvicorn puts the proxy's X-Forwarded-For there for trusted proxies)."""
-    return request.client.host if request.client else None
 
 
 def _foreign_origin(request: Request) -> bool:

@@ -1,7 +1,7 @@
 """accounts, web sessions, access journal; tokens get an expiry, a read-only scope and an owner
 
 Revision ID: 4a7c2e9b51d3
-Revises: 9c4d2f61e8b7
+Revises: 3e7a91c0d4f2
 Create Date: 2026-11-30 03:40:00
 """
 
@@ -12,7 +12,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision: str = "4a7c2e9b51d3"
-down_revision: str | None = "9c4d2f61e8b7"
+down_revision: str | None = "3e7a91c0d4f2"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
