@@ -17,13 +17,13 @@ from openpyxl import load_workbook
 from sqlalchemy import text
 from sqlalchemy.orm import sessionmaker
 
-from app.auth.constants import Role
+from app.auth.constants import AccountState, Role
+from app.auth.models import Account
 from app.config import Settings
 from app.database import build_engine
 from app.demo.seed import seed_demo
 from app.geo.repository import sync_tribunaux
 from app.main import create_app
-from app.tokens.service import create_token
 from tests.support import migrate, serving
 from tests.web.axe import assert_accessible
 from tests.web.test_browser import ARTIFACTS, pytestmark  # noqa: F401 (pytestmark: SQLite pass only)
@@ -59,18 +59,21 @@ def space(tmp_path_factory, gazetteer) -> Iterator[dict]:
             ),
             {"id": mandataire_id},
         ).one()
-        token = create_token(
-            session,
-            secret=settings.token_secret.get_secret_value(),
-            gazetteer=gazetteer,
-            role=Role.MANDATAIRE,
-            mandataire_id=mandataire_id,
+        session.add(
+            Account(
+                email="service@espace.invalid",
+                nom="Service",
+                prenom="Camille",
+                role=Role.MANDATAIRE.value,
+                mandataire_id=mandataire_id,
+                etat=AccountState.ACTIF,
+            )
         )
     assert pending >= 2
     with serving(create_app(settings)) as base:
         yield {
             "base": base,
-            "token": token,
+            "person": "Camille Service",
             "id": mandataire_id,
             "pending": pending,
             "tribunal": tribunal,
@@ -118,7 +121,7 @@ def test_a_newcomer_professional_goes_through_its_space(space, page, tmp_path):
     type_date = date_typer(page)
     # Signing in from the form lands on the space, not on /docs.
     page.goto(base + "/connexion")
-    page.get_by_label("Jeton d'accès").fill(space["token"])
+    page.get_by_role("button", name=space["person"]).focus()  # the development sign-in: pick the person
     page.keyboard.press("Enter")
     page.wait_for_url(base + "/espace-professionnel")
     page.locator("#identite dt", has_text="Type").wait_for()
