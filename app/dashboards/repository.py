@@ -14,7 +14,7 @@ from collections.abc import Sequence
 from typing import Literal
 
 from sqlalchemy import ColumnElement, Select, String, Subquery, case, cast, func, literal, select
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import QueryableAttribute, Session
 
 from app.dashboards.folding import Load
 from app.dashboards.perimeter import Perimetre
@@ -31,6 +31,10 @@ ATTRIBUTION_NOTE = (
     "site, à défaut son premier département d'inscription), même s'il est inscrit sur plusieurs listes ; avec un "
     "filtre tribunal, tous les professionnels qui peuvent servir ce tribunal sont comptés dans son département."
 )
+
+
+# A column of ids in a query: a mapped attribute (Mesure.tribunal_id) or a subquery's column.
+IdColumn = ColumnElement[int] | QueryableAttribute[int]
 
 
 def rattachement() -> ColumnElement[str]:
@@ -85,7 +89,7 @@ def within(query: Select, column: ColumnElement[str], perimetre: Perimetre) -> S
     return query
 
 
-def by_tribunal(query: Select, tribunal_id: ColumnElement[int], perimetre: Perimetre) -> Select:
+def by_tribunal(query: Select, tribunal_id: IdColumn, perimetre: Perimetre) -> Select:
     """Measures and reservations belong to the territory of their tribunal."""
     if perimetre.tribunal is not None:
         return query.where(tribunal_id == perimetre.tribunal.id)
@@ -94,7 +98,7 @@ def by_tribunal(query: Select, tribunal_id: ColumnElement[int], perimetre: Perim
     return query
 
 
-def of_type(query: Select, mandataire_id: ColumnElement[int], perimetre: Perimetre) -> Select:
+def of_type(query: Select, mandataire_id: IdColumn, perimetre: Perimetre) -> Select:
     """Rows of professionals of the perimeter's type, if it has one."""
     if perimetre.type is None:
         return query

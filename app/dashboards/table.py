@@ -96,7 +96,7 @@ class Table:
     periode: bool = False  # honours the period filters (debut, fin)
     graphique: Graphique | None = None
     carte: Carte | None = None
-    codes: Mapping[str, Mapping[str, str]] = field(default_factory=dict)  # column → French label of each code
+    codes: Mapping[str, Mapping[Any, str]] = field(default_factory=dict)  # column → French label of each code
     variantes: tuple[Variante, ...] = ()
     _by_key: dict[str, Colonne] = field(init=False, repr=False, compare=False)
 

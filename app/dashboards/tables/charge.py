@@ -31,10 +31,10 @@ NOTE = (
 
 
 def charge(session: Session, *, gazetteer: Gazetteer, perimetre: Perimetre, par: str) -> Contenu:
-    folded: dict[tuple[str, str], Load] = defaultdict(Load)
+    folded: dict[tuple[str, str | None], Load] = defaultdict(Load)
     for (departement, kind), load in repository.loads(session, perimetre, by_type=True).items():
         folded[(territory_code(gazetteer, departement, par), kind)].add(load)
-    order = {kind: rank for rank, kind in enumerate(TYPES)}
+    order: dict[str | None, int] = {kind: rank for rank, kind in enumerate(TYPES)}
     lignes = [
         {**territory_cells(gazetteer, code, par), "type": kind, **load.cells()}
         for (code, kind), load in sorted(folded.items(), key=lambda item: (item[0][0], order.get(item[0][1], 9)))

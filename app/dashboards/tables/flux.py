@@ -2,6 +2,7 @@
 
 from collections import defaultdict
 from statistics import median
+from typing import cast
 
 from sqlalchemy import Select, extract, func, select
 from sqlalchemy.orm import Session
@@ -114,7 +115,7 @@ def flux(session: Session, *, gazetteer: Gazetteer, perimetre: Perimetre) -> Con
     all_days = [d for days in days_by_month.values() for d in days]
     totaux: dict[str, Value] = {"mois": "Total"}
     for key in keys[1:-1]:
-        totaux[key] = sum(int(row[key] or 0) for row in lignes)
+        totaux[key] = sum(cast(int, row[key]) for row in lignes)  # these columns hold counts
     totaux["delai_median_acceptation_jours"] = round(median(all_days), 1) if all_days else None
     return Contenu(lignes=lignes, totaux=totaux, note=NOTE, filtres=perimetre.filtres(debut=debut, fin=fin), cles=keys)
 

@@ -6,6 +6,7 @@ from sqlalchemy.orm import Session
 from app.dashboards import repository
 from app.dashboards.folding import ratio
 from app.dashboards.perimeter import Perimetre
+from app.dashboards.schemas import Value
 from app.dashboards.table import Contenu, Graphique, Table, colonne
 from app.geo.gazetteer import Gazetteer
 from app.registry.constants import MI_LOAD_BANDS, MandataireType
@@ -40,7 +41,7 @@ def histogramme(session: Session, *, gazetteer: Gazetteer, perimetre: Perimetre)
     counts = {int(index): int(count) for index, count in session.execute(query)}
     total = sum(counts.values())
     reference_total = sum(reference for _, _, reference in BANDS if reference)
-    lignes = [
+    lignes: list[dict[str, Value]] = [
         {
             "tranche": band_label(low, high),
             "borne_min": low,

@@ -2,6 +2,7 @@
 
 from collections import defaultdict
 from functools import lru_cache
+from typing import Any
 
 from sqlalchemy.orm import Session
 
@@ -40,20 +41,20 @@ def tension(session: Session, *, gazetteer: Gazetteer, perimetre: Perimetre, par
         load, population = territories.setdefault(code, (Load(), [0]))
         load.add(loads.get((departement, None), Load()))
         population[0] += populations.get(departement, 0)
-    lignes = []
-    for code, (load, (population,)) in territories.items():
+    lignes: list[dict[str, Any]] = []
+    for code, (load, (people,)) in territories.items():
         held = load.en_cours + load.en_attente
         lignes.append(
             {
                 "rang": 0,
                 **territory_cells(gazetteer, code, par),
-                "population": population,
+                "population": people,
                 "professionnels": load.professionnels,
                 "capacite": load.capacite,
                 "mesures": held,
                 "places_libres": load.places_libres,
-                "places_pour_1000": _per_1000(load.places_libres, population),
-                "mesures_pour_1000": _per_1000(held, population),
+                "places_pour_1000": _per_1000(load.places_libres, people),
+                "mesures_pour_1000": _per_1000(held, people),
                 "taux_occupation": ratio(held, load.capacite),
                 "rang_occupation": None,
             }
