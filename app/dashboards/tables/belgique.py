@@ -73,12 +73,13 @@ def belgique(session: Session, *, gazetteer: Gazetteer, perimetre: Perimetre) ->
     totaux: dict[str, Value] = {"mandataire": f"Total ({len(lignes)} professionnels)"}
     for key in [*year_keys, "total", "en_cours"]:
         totaux[key] = sum(int(row[key]) for row in lignes)
-    dates: dict[str, Value] = {key: day for key, day in (("debut", debut), ("fin", fin)) if day}
+    filtres = perimetre.filtres()
+    filtres.update((key, day) for key, day in (("debut", debut), ("fin", fin)) if day)
     return Contenu(
         lignes=lignes,
         totaux=totaux,
         note=NOTE,
-        filtres=perimetre.filtres(**dates),
+        filtres=filtres,
         cles=["mandataire_id", "mandataire", "type", "departement", *year_keys, "total", "en_cours"],
     )
 
