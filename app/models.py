@@ -18,6 +18,8 @@ from app.registry.models import (
     MandataireSpecialite,
     MandataireTribunal,
     Mesure,
+    MesureEtat,
+    MesureRessource,
     Site,
 )
 from app.scheduler.models import JobRun
@@ -41,6 +43,8 @@ __all__ = [
     "MandataireTribunal",
     "MatchRecord",
     "Mesure",
+    "MesureEtat",
+    "MesureRessource",
     "Notification",
     "RateWindow",
     "RegistryVersion",

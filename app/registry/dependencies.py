@@ -7,6 +7,7 @@ from fastapi import Depends, Query
 from app.dependencies import SessionDep
 from app.geo.dependencies import GazetteerDep
 from app.geo.tribunals import resolve_tribunal
+from app.registry import rg
 from app.registry.constants import MesureStatut, Nature, Pays
 from app.types import Id, Texte
 
@@ -33,7 +34,7 @@ def mesure_filters(
         "statut": statut,
         "nature": nature,
         "pays": pays,
-        "numero_rg": numero_rg,
+        "numero_rg": rg.normalize(numero_rg) if numero_rg else None,
         "q": q,
     }
 

@@ -185,6 +185,14 @@ class Mesure(Base):
     date_nomination: Mapped[date | None] = mapped_column(Date)
     date_fin_mesure: Mapped[date | None] = mapped_column(Date)
     cause_sortie: Mapped[str | None] = mapped_column(String(40))
+    # What e-MJPM's vendor API keeps besides (kept for the vendors who read it back).
+    date_premier_mesure: Mapped[date | None] = mapped_column(Date)
+    date_protection_en_cours: Mapped[date | None] = mapped_column(Date)
+    resultat_revision: Mapped[str | None] = mapped_column(String(40))
+    cabinet: Mapped[str | None] = mapped_column(String(50))
+    type_etablissement: Mapped[str | None] = mapped_column(String(40))
+    # The vendor (business software) that sent the measure: set, the measure is edited in that software only.
+    editor_id: Mapped[int | None] = mapped_column(Integer)
     statut: Mapped[str] = mapped_column(String(20), index=True)
     poids: Mapped[float] = mapped_column(Float)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
@@ -194,3 +202,34 @@ class Mesure(Base):
     tribunal: Mapped[Tribunal] = relationship(lazy="joined")
 
     __mapper_args__ = {"version_id_col": version}
+
+
+class MesureEtat(Base):
+    """One state of a measure's history as business software sent it (e-MJPM's `etats`), in e-MJPM's codes; the
+    latest one is also flattened onto the measure (nature, champ, lieu de vie, residence)."""
+
+    __tablename__ = "mesure_etat"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    mesure_id: Mapped[int] = mapped_column(ForeignKey("mesure.id", ondelete="CASCADE"), index=True)
+    date_changement_etat: Mapped[date | None] = mapped_column(Date)
+    nature_mesure: Mapped[str | None] = mapped_column(String(40))
+    champ_mesure: Mapped[str | None] = mapped_column(String(40))
+    lieu_vie: Mapped[str | None] = mapped_column(String(40))
+    code_postal: Mapped[str | None] = mapped_column(String(10))
+    ville: Mapped[str | None] = mapped_column(String(100))
+    pays: Mapped[str | None] = mapped_column(String(2))
+    type_etablissement: Mapped[str | None] = mapped_column(String(40))
+    etablissement_siret: Mapped[str | None] = mapped_column(String(14))
+
+
+class MesureRessource(Base):
+    """A year of the protected person's resources (e-MJPM's `ressources`)."""
+
+    __tablename__ = "mesure_ressource"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    mesure_id: Mapped[int] = mapped_column(ForeignKey("mesure.id", ondelete="CASCADE"), index=True)
+    annee: Mapped[int | None] = mapped_column(Integer)
+    niveau_ressource: Mapped[int | None] = mapped_column(Integer)
+    prestations_sociales: Mapped[list[str]] = mapped_column(JSON, default=list)

@@ -22,6 +22,7 @@ from app.registry.constants import (
     Pays,
     Specialite,
 )
+from app.registry import rg
 from app.types import DateISO, Id, Texte, Version
 
 
@@ -37,7 +38,23 @@ TribunalKey = Annotated[
     Texte, StringConstraints(min_length=3, max_length=20), Field(description="SIRET ou code du tribunal")
 ]
 Nom = Annotated[Texte, StringConstraints(strip_whitespace=True, min_length=1, max_length=200)]
-NumeroRg = Annotated[str, StringConstraints(strip_whitespace=True, pattern=r"^[A-Za-z0-9][A-Za-z0-9/_.\- ]{0,29}$")]
+
+
+def _numero_rg(value: str) -> str:
+    normalised = rg.normalize(value)
+    if not normalised:
+        raise ValueError("numéro RG sans lettre ni chiffre")
+    if len(normalised) > 30:
+        raise ValueError("numéro RG : au plus 30 lettres et chiffres")
+    return normalised
+
+
+NumeroRg = Annotated[
+    Texte,
+    StringConstraints(max_length=60),
+    AfterValidator(_numero_rg),
+    Field(description="Numéro RG ; conservé en majuscules, lettres et chiffres seuls (« 22r-00032 » : 22R00032)"),
+]
 Langue = Annotated[Texte, StringConstraints(strip_whitespace=True, to_lower=True, min_length=2, max_length=40)]
 Finess = Annotated[str, StringConstraints(pattern=r"^(\d{9}|2[AB]\d{7})$")]
 Capacite = Annotated[int, Field(ge=0, le=20000)]
