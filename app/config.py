@@ -75,7 +75,7 @@ class Settings(BaseSettings):
     import_rate_per_minute: int = Field(default=30, ge=1)
     # Largest request body of every other route (413 beyond): a JSON request of this service is a few kilobytes.
     body_max_bytes: int = Field(default=1024 * 1024, ge=1024)
-    bulk_max_bytes: int = Field(default=5 * 1024 * 1024, ge=1024)
+    bulk_max_bytes: int = Field(default=10 * 1024 * 1024, ge=1024)
     import_max_bytes: int = Field(default=10 * 1024 * 1024, ge=1024)
     # Connections each process keeps to PostgreSQL (SQLAlchemy's pool): up to size + overflow per worker, waiting
     # up to the timeout for a free one. Keep workers × instances × (size + overflow) under the server's

@@ -12,10 +12,11 @@ import threading
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
+from datetime import date
 from typing import Any
 
 from pydantic import ValidationError
-from sqlalchemy import bindparam, insert, update
+from sqlalchemy import bindparam, delete, insert, update
 from sqlalchemy.orm import Session
 
 from app.auth.exceptions import Forbidden
@@ -27,12 +28,20 @@ from app.geo.gazetteer import Gazetteer, normalize_name
 from app.geo.locate import Locator
 from app.geo.schemas import Residence
 from app.geo.tribunals import resolve_tribunal
-from app.professionals.repository import mandataire_for_batches, pending_reservations, stored_measures
+from app.professionals.repository import (
+    ETAT_COLUMNS,
+    RESSOURCE_COLUMNS,
+    mandataire_for_batches,
+    pending_reservations,
+    stored_histories,
+    stored_measures,
+)
 from app.professionals.schemas import MesureLotItem, reasons_of
+from app.registry import rg
 from app.registry import service as registry
 from app.registry.constants import ACTIVE_STATUTS, MesureStatut, Nature
 from app.registry.load import LoadShare, apply_load_changes
-from app.registry.models import Mandataire, Mesure
+from app.registry.models import Mandataire, Mesure, MesureEtat, MesureRessource
 from app.registry.workload import measure_weight
 
 Progress = Callable[[str, int, int], None]
@@ -58,6 +67,12 @@ COMPARED = (
     "numero_dossier",
     "statut",
     "poids",
+    "date_premier_mesure",
+    "date_protection_en_cours",
+    "resultat_revision",
+    "cabinet",
+    "type_etablissement",
+    "editor_id",
 )
 # Optional fields of the vendor shape -> column; left out on an update, the column keeps its value.
 OPTIONAL_FIELDS = (
@@ -69,6 +84,11 @@ OPTIONAL_FIELDS = (
     ("cause_sortie", "cause_sortie"),
     ("numero_dossier", "numero_dossier"),
     ("antenne_id", "site_id"),
+    ("date_premier_mesure", "date_premier_mesure"),
+    ("date_protection_en_cours", "date_protection_en_cours"),
+    ("resultat_revision", "resultat_revision"),
+    ("cabinet", "cabinet"),
+    ("type_etablissement", "type_etablissement"),
 )
 CHUNK = 1000
 
@@ -119,18 +139,34 @@ class Planned:
     place: dict | None = None
     existing: Any = None  # the stored row (Core Row), if any
     values: dict | None = None  # the new state of the COMPARED columns
+    etats: list[tuple] | None = None  # the new history (repository.ETAT_COLUMNS), when sent
+    ressources: list[tuple] | None = None  # the new resources (repository.RESSOURCE_COLUMNS), when sent
     outcome: str = "rejected"
     mesure_id: int | None = None
 
 
 class Batch:
-    """Per-call caches: tribunals and residences are resolved once per distinct value."""
+    """Per-call caches: tribunals and residences are resolved once per distinct value.
+
+    `editor_id`: the vendor whose software sends the batch (its measures are then edited in that software only);
+    `by_hand`: a person sends it (a spreadsheet), who may not change a measure a vendor's software keeps;
+    `strict_numero_rg`: RG numbers must be sent as exactly 8 uppercase letters or digits (e-MJPM's flag)."""
 
     def __init__(
-        self, session: Session, gazetteer: Gazetteer, locator: Locator, settings: Settings, mandataire: Mandataire
+        self,
+        session: Session,
+        gazetteer: Gazetteer,
+        locator: Locator,
+        settings: Settings,
+        mandataire: Mandataire,
+        *,
+        editor_id: int | None = None,
+        by_hand: bool = False,
+        strict_numero_rg: bool = False,
     ) -> None:
         self.session, self.gazetteer, self.locator, self.settings = session, gazetteer, locator, settings
         self.mandataire = mandataire
+        self.editor_id, self.by_hand, self.strict_numero_rg = editor_id, by_hand, strict_numero_rg
         self.natures = {n.nature for n in mandataire.natures}
         self.sites = {s.id for s in mandataire.sites}
         self.tribunals: dict[str, int | None] = {}
@@ -150,7 +186,13 @@ class Batch:
             self.places[key] = self._resolve(item.pays, item.code_postal, item.ville)
         return self.places[key]
 
-    def _resolve(self, pays: str | None, code: str, ville: str | None):
+    def _resolve(self, pays: str | None, code: str | None, ville: str | None):
+        if pays not in (None, "FR", "BE"):
+            # Another country, as e-MJPM accepts: kept as sent, not located (no commune, no département).
+            short = code if code is not None and len(code) <= 5 else None
+            place = {"pays": pays, "insee": None, "code_postal": short, "commune": ville, "nis": None}
+            return place | {"departement": None}, None, None
+        assert code is not None  # MesureLotItem requires it in France and Belgium
         warning = None
         if pays is None:
             pays = "BE" if len(code) == 4 else "FR"
@@ -203,6 +245,8 @@ def plan_batch(
     for done, (position, raw, found) in enumerate(entries, start=1):
         if progress is not None and (done % CHUNK == 0 or done == len(entries)):
             progress("validation", done, len(entries))
+        if batch.strict_numero_rg:
+            found = [*found, *_strict_numero_rg(raw)]
         try:
             item = MesureLotItem.model_validate(raw)
         except ValidationError as error:
@@ -236,12 +280,56 @@ def plan_batch(
     valid = [plan for plan in plans if not plan.reasons]
     existing = stored_measures(batch.session, [(plan.tribunal_id, plan.item.numero_rg) for plan in valid], COMPARED)
     pending = pending_reservations(batch.session, [row.id for row in existing.values()])
+    with_history = [
+        existing[(plan.tribunal_id, plan.item.numero_rg)].id
+        for plan in valid
+        if (plan.tribunal_id, plan.item.numero_rg) in existing and _sends_history(plan.item)
+    ]
+    histories = stored_histories(batch.session, with_history)
     for plan in valid:
-        _decide(batch, plan, existing.get((plan.tribunal_id, plan.item.numero_rg)), pending)
+        row = existing.get((plan.tribunal_id, plan.item.numero_rg))
+        _decide(batch, plan, row, pending, histories.get(row.id) if row is not None else None)
     return plans
 
 
-def _decide(batch: Batch, plan: Planned, row: Any, pending: set[int]) -> None:
+def _strict_numero_rg(raw: Any) -> list[Reason]:
+    numero = raw.get("numero_rg") if isinstance(raw, dict) else None
+    if not isinstance(numero, str) or rg.is_strict(numero):
+        return []
+    message = f"numéro RG « {numero[:40]} » : exactement 8 lettres majuscules ou chiffres attendus (strictNumeroRG)"
+    return [("numero_rg", "numero_rg_non_strict", message)]
+
+
+def _sends_history(item: MesureLotItem) -> bool:
+    return item.etats is not None or item.ressources is not None
+
+
+def _history(item: MesureLotItem) -> tuple[list[tuple] | None, list[tuple] | None]:
+    """The states (oldest first, as e-MJPM answers them) and resources a measure sent, as stored tuples."""
+    etats = None
+    if item.etats is not None:
+        ordered = sorted(item.etats, key=lambda e: e.date_changement_etat or date.min)
+        etats = [
+            (
+                e.date_changement_etat,
+                e.nature_mesure.value,
+                e.champ_mesure.value if e.champ_mesure else None,
+                e.lieu_vie.value,
+                e.code_postal,
+                e.ville,
+                e.pays,
+                e.type_etablissement.value if e.type_etablissement else None,
+                e.etablissement_siret,
+            )
+            for e in ordered
+        ]
+    ressources = None
+    if item.ressources is not None:
+        ressources = [(r.annee, r.niveau_ressource, tuple(r.prestations_sociales)) for r in item.ressources]
+    return etats, ressources
+
+
+def _decide(batch: Batch, plan: Planned, row: Any, pending: set[int], history: tuple | None) -> None:
     item, mandataire = plan.item, batch.mandataire
     if row is not None and row.mandataire_id != mandataire.id:
         plan.reasons.append(
@@ -249,6 +337,16 @@ def _decide(batch: Batch, plan: Planned, row: Any, pending: set[int]) -> None:
                 "numero_rg",
                 "numero_rg_existant",
                 f"numéro RG {item.numero_rg} déjà enregistré pour ce tribunal chez un autre mandataire",
+            )
+        )
+        return
+    if row is not None and batch.by_hand and row.editor_id is not None:
+        plan.reasons.append(
+            (
+                "numero_rg",
+                "mesure_verrouillee",
+                f"mesure {row.id} tenue par un logiciel métier (éditeur {row.editor_id}) : "
+                "modifiez-la dans ce logiciel",
             )
         )
         return
@@ -288,19 +386,20 @@ def _decide(batch: Batch, plan: Planned, row: Any, pending: set[int]) -> None:
         plan.reasons.append(("cause_sortie", "champ_obligatoire", "obligatoire pour une mesure éteinte"))
         return
     state["statut"] = MesureStatut(statut).value
+    if batch.editor_id is not None:
+        state["editor_id"] = batch.editor_id
+    # e-MJPM accepts both of these: the measure is kept, with a warning.
     if state["date_nomination"] and state["date_fin_mesure"] and state["date_fin_mesure"] < state["date_nomination"]:
-        plan.reasons.append(("date_fin_mesure", "valeur_invalide", "la fin de la mesure précède la nomination"))
-        return
+        plan.warnings.append(("date_fin_mesure", "fin_avant_nomination", "la fin de la mesure précède la nomination"))
     covered = state["nature"] in batch.natures and (state["nature"] != Nature.MJAGBF or mandataire.dpf)
     if state["nature"] != before["nature"] and not covered:
-        plan.reasons.append(
+        plan.warnings.append(
             (
                 "nature_mesure",
                 "nature_non_couverte",
                 f"le titre du mandataire {mandataire.id} ne couvre pas la nature {state['nature']}",
             )
         )
-        return
     if state["site_id"] is not None and state["site_id"] not in batch.sites:
         plan.reasons.append(("antenne_id", "site_inconnu", f"site {state['site_id']} inconnu pour ce mandataire"))
         return
@@ -312,11 +411,16 @@ def _decide(batch: Batch, plan: Planned, row: Any, pending: set[int]) -> None:
         belgian_factor=batch.settings.belgian_workload_factor,
     )
     plan.existing, plan.values = row, state
+    plan.etats, plan.ressources = _history(item)
     if row is None:
         plan.outcome = "created"
-    else:
-        plan.mesure_id = row.id
-        plan.outcome = "unchanged" if all(state[name] == before[name] for name in COMPARED) else "updated"
+        return
+    plan.mesure_id = row.id
+    same = all(state[name] == before[name] for name in COMPARED)
+    stored_etats, stored_ressources = history or (None, None)
+    same = same and (plan.etats is None or plan.etats == stored_etats)
+    same = same and (plan.ressources is None or plan.ressources == stored_ressources)
+    plan.outcome = "unchanged" if same else "updated"
 
 
 # --- apply ----------------------------------------------------------------------------------------
@@ -384,7 +488,30 @@ def apply_plan(session: Session, *, mandataire: Mandataire, plans: list[Planned]
         ]
         if progress is not None:
             progress("écriture", total, total)
+    _write_histories(session, [plan for plan in creates + updates])
     apply_load_changes(session, changes)
+
+
+def _write_histories(session: Session, plans: list[Planned]) -> None:
+    """Replace the states and resources of the measures that sent them."""
+    etats, ressources = MesureEtat.__table__, MesureRessource.__table__
+    for table, attribute, columns in (
+        (etats, "etats", ETAT_COLUMNS),
+        (ressources, "ressources", RESSOURCE_COLUMNS),
+    ):
+        sent = [plan for plan in plans if getattr(plan, attribute) is not None]
+        replaced = [plan.mesure_id for plan in sent if plan.existing is not None]
+        for start in range(0, len(replaced), CHUNK):
+            session.execute(delete(table).where(table.c.mesure_id.in_(replaced[start : start + CHUNK])))
+        rows = [
+            {"mesure_id": plan.mesure_id, **dict(zip(columns, values, strict=True))}
+            for plan in sent
+            for values in getattr(plan, attribute)
+        ]
+        if table is ressources:
+            rows = [row | {"prestations_sociales": list(row["prestations_sociales"])} for row in rows]
+        for start in range(0, len(rows), CHUNK):
+            session.execute(insert(table), rows[start : start + CHUNK])
 
 
 def writable_mandataire(session: Session, *, principal: Principal, mandataire_id: int | None) -> Mandataire:

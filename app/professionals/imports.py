@@ -8,7 +8,7 @@ from sqlalchemy.orm import Session
 
 from app.config import Settings
 from app.errors import InvalidInput
-from app.geo.gazetteer import Gazetteer, normalize_name
+from app.geo.gazetteer import Gazetteer
 from app.geo.locate import Locator
 from app.professionals import spreadsheet
 from app.professionals.batch import Batch, Planned, Progress, Reason, apply_plan, gc_paused, plan_batch
@@ -16,6 +16,7 @@ from app.professionals.exceptions import RejectedImport, SheetUnreadable
 from app.professionals.repository import mandataire_for_batches
 from app.professionals.schemas import ImportOut, LigneRejetee
 from app.professionals.spreadsheet import TEMPLATE_COLUMNS, SheetLimits
+from app.registry.constants import MandataireType
 
 
 def _report(filename: str, format: str, encodage: str | None, dry_run: bool, *, lignes: int) -> ImportOut:
@@ -77,10 +78,10 @@ def import_sheet(
             for column in sheet.missing
         ] or [LigneRejetee(ligne=2, colonne=None, code="fichier_vide", message="aucune mesure dans le fichier")]
         raise RejectedImport(report)
-    sites = {normalize_name(site.nom): site.id for site in batch.mandataire.sites}
-    sites.update({str(site.id): site.id for site in batch.mandataire.sites})
+    # An individual professional's unknown antenne (the template's example one, say) is ignored.
+    antennes = spreadsheet.Antennes(batch.mandataire.sites, required=batch.mandataire.type != MandataireType.INDIVIDUEL)
     with gc_paused():
-        entries = [(line, *spreadsheet.row_to_item(values, sites)) for line, values in sheet.rows]
+        entries = [(line, *spreadsheet.row_to_item(values, antennes)) for line, values in sheet.rows]
         plans = plan_batch(batch, entries, unit="ligne", progress=progress)
 
     def lines(plan: Planned, reasons: list[Reason]) -> list[LigneRejetee]:
@@ -129,7 +130,7 @@ def import_file(
     if mandataire is None:
         raise InvalidInput(f"mandataire inconnu : {mandataire_id}", code="mandataire_inconnu", loc=["mandataire"])
     return import_sheet(
-        Batch(session, gazetteer, locator, settings, mandataire),
+        Batch(session, gazetteer, locator, settings, mandataire, by_hand=True),
         filename=path.name,
         content=path.read_bytes(),
         content_type=None,

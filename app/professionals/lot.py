@@ -25,16 +25,13 @@ def _report(*, strict: bool, dry_run: bool, applied: bool, total: int, results: 
 
 
 def upsert_lot(batch: Batch, *, mesures: list, strict: bool, dry_run: bool = False) -> dict:
-    """With `strict`, one rejected measure leaves the whole batch unwritten (RejectedLot, 422 with the report);
-    with `dry_run` nothing is written and the report says what the batch would do. Returns the report as plain
+    """An empty batch writes nothing and answers an empty report (as e-MJPM). With `strict`, one rejected
+    measure leaves the whole batch unwritten (RejectedLot, 422 with the report); with `dry_run` nothing is
+    written and the report says what the batch would do. Returns the report as plain
     data in the shape of `LotOut` (a thousand results: built and serialised once, not validated again)."""
-    if not mesures or len(mesures) > LOT_MAX:
-        message = (
-            f"{len(mesures)} mesures : au plus {LOT_MAX} par appel, découpez le lot"
-            if mesures
-            else "lot vide : envoyez au moins une mesure"
-        )
-        detail = {"type": "lot_trop_grand" if mesures else "lot_vide", "loc": ["body", "mesures"], "msg": message}
+    if len(mesures) > LOT_MAX:
+        message = f"{len(mesures)} mesures : au plus {LOT_MAX} par appel, découpez le lot"
+        detail = {"type": "lot_trop_grand", "loc": ["body", "mesures"], "msg": message}
         report = _report(strict=strict, dry_run=dry_run, applied=False, total=len(mesures), results=[])
         raise RejectedLot(report, detail=[detail])
     with gc_paused():

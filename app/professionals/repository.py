@@ -9,7 +9,7 @@ from sqlalchemy.orm import Session, lazyload, selectinload
 
 from app.designation.constants import ReservationStatut
 from app.designation.models import Reservation
-from app.registry.models import Mandataire, Mesure
+from app.registry.models import Mandataire, Mesure, MesureEtat, MesureRessource
 
 CHUNK = 500
 
@@ -57,3 +57,34 @@ def mandataire_for_batches(session: Session, mandataire_id: int) -> Mandataire |
         .where(Mandataire.id == mandataire_id)
         .options(lazyload("*"), selectinload(Mandataire.natures), selectinload(Mandataire.sites))
     )
+
+
+ETAT_COLUMNS = (
+    "date_changement_etat",
+    "nature_mesure",
+    "champ_mesure",
+    "lieu_vie",
+    "code_postal",
+    "ville",
+    "pays",
+    "type_etablissement",
+    "etablissement_siret",
+)
+RESSOURCE_COLUMNS = ("annee", "niveau_ressource", "prestations_sociales")
+
+
+def stored_histories(session: Session, mesure_ids: Iterable[int]) -> dict[int, tuple[list[tuple], list[tuple]]]:
+    """Measure id -> (its states, its resources), each a tuple of `ETAT_COLUMNS` / `RESSOURCE_COLUMNS`, in id
+    order (the order they were written in)."""
+    ids = list(mesure_ids)
+    found: dict[int, tuple[list[tuple], list[tuple]]] = {mesure_id: ([], []) for mesure_id in ids}
+    etats, ressources = MesureEtat.__table__, MesureRessource.__table__
+    for start in range(0, len(ids), CHUNK):
+        chunk = ids[start : start + CHUNK]
+        query = select(etats.c.mesure_id, *(etats.c[n] for n in ETAT_COLUMNS)).where(etats.c.mesure_id.in_(chunk))
+        for row in session.execute(query.order_by(etats.c.id)):
+            found[row[0]][0].append(tuple(row[1:]))
+        query = select(ressources.c.mesure_id, *(ressources.c[n] for n in RESSOURCE_COLUMNS))
+        for row in session.execute(query.where(ressources.c.mesure_id.in_(chunk)).order_by(ressources.c.id)):
+            found[row[0]][1].append((row[1], row[2], tuple(row[3] or ())))
+    return found

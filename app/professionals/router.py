@@ -119,7 +119,7 @@ def upsert_mesures_lot(
     batch does not mention are never removed. With `dry_run`, the same report and nothing written (the ids of
     measures it would create are null)."""
     owner = writable_mandataire(session, principal=principal, mandataire_id=mandataire)
-    batch = Batch(session, gazetteer, locator, settings, owner)
+    batch = Batch(session, gazetteer, locator, settings, owner, strict_numero_rg=payload.strictNumeroRG)
     report = lot.upsert_lot(batch, mesures=payload.mesures, strict=strict, dry_run=dry_run)
     if dry_run:
         session.rollback()
@@ -154,7 +154,7 @@ def import_mesures(
     report lists every rejected line (line number, column, reason)."""
     owner = writable_mandataire(session, principal=principal, mandataire_id=mandataire)
     report = imports.import_sheet(
-        Batch(session, gazetteer, locator, settings, owner),
+        Batch(session, gazetteer, locator, settings, owner, by_hand=True),
         filename=fichier.filename or "fichier",
         content=fichier.file.read(),
         content_type=fichier.content_type,

@@ -7,6 +7,7 @@ from pydantic import (
     AfterValidator,
     BaseModel,
     BeforeValidator,
+    ConfigDict,
     Field,
     SkipValidation,
     StringConstraints,
@@ -16,10 +17,21 @@ from pydantic import (
     model_validator,
 )
 from pydantic.json_schema import SkipJsonSchema
+from pydantic_core import PydanticCustomError
 
 from app.errors import ErrorItem, french_message
 from app.professionals import labels
-from app.registry.constants import CauseSortie, Champ, Civilite, LieuVie, MotifAbsence, Nature, Specialite
+from app.registry.constants import (
+    CauseSortie,
+    Champ,
+    Civilite,
+    LieuVie,
+    MotifAbsence,
+    Nature,
+    ResultatRevision,
+    Specialite,
+    TypeEtablissement,
+)
 from app.registry.schemas import (
     YEAR_MIN,
     AbsenceIn,
@@ -114,29 +126,74 @@ LieuVieIn = Annotated[LieuVie, BeforeValidator(labels.lieu_vie_code)]
 CiviliteIn = Annotated[Civilite, BeforeValidator(labels.civilite_code)]
 CauseSortieIn = Annotated[CauseSortie, BeforeValidator(labels.cause_sortie_code)]
 DateIn = Annotated[date, BeforeValidator(labels.parse_date), AfterValidator(plausible_date)]
-Pays = Annotated[Literal["FR", "BE"], BeforeValidator(lambda v: v.strip().upper() if isinstance(v, str) else v)]
-# e-MJPM fields this service does not keep (history of states, resources, chamber...): accepted and dropped.
-IGNORED_VENDOR_FIELDS = frozenset(
+Pays = Annotated[
+    str,
+    BeforeValidator(lambda v: v.strip().upper() if isinstance(v, str) else v),
+    StringConstraints(pattern=r"^[A-Z]{2}$"),
+    Field(description="Code ISO 3166-1 à 2 lettres : FR, BE ou un autre pays (résidence non localisée)"),
+]
+CodePostal = Annotated[Texte, StringConstraints(strip_whitespace=True, min_length=1, max_length=10)]
+Ville = Annotated[Texte, StringConstraints(strip_whitespace=True, min_length=1, max_length=100)]
+# Fields a client echoes from what it read (e-MJPM's GET answers, ours): accepted and dropped.
+ECHOED_FIELDS = frozenset(
     {
         "id",
-        "cabinet",
-        "tribunal_cabinet",
-        "date_premier_mesure",
-        "date_protection_en_cours",
-        "resultat_revision",
-        "ressources",
-        "type_etablissement",
+        "created_at",
+        "updated_at",
+        "latitude",
+        "longitude",
+        "status",
+        "ti_id",
+        "department_id",
+        "departement_code",
+        "editor_id",
         "etablissement_siret",
-        "etats",
     }
 )
-ETAT_FIELDS = ("nature_mesure", "champ_mesure", "lieu_vie", "code_postal", "ville", "pays")
+ETAT_FIELDS = ("nature_mesure", "champ_mesure", "lieu_vie", "code_postal", "ville", "pays", "type_etablissement")
+ETATS_MAX = 100
+
+
+class VendorModel(BaseModel):
+    """Parts of e-MJPM's payloads whose unknown fields e-MJPM ignores."""
+
+    model_config = ConfigDict(extra="ignore")
+
+
+class EtatIn(VendorModel):
+    """One state of the measure's history (e-MJPM's `etats`)."""
+
+    date_changement_etat: DateIn | None = None
+    nature_mesure: NatureIn
+    champ_mesure: ChampIn | None = None
+    lieu_vie: LieuVieIn
+    code_postal: CodePostal | None = None
+    ville: Ville | None = None
+    pays: Pays | None = None
+    type_etablissement: TypeEtablissement | None = None
+    etablissement_siret: Annotated[str, StringConstraints(strip_whitespace=True, max_length=14)] | None = None
+
+
+class RessourceIn(VendorModel):
+    """A year of the person's resources (e-MJPM's `ressources`)."""
+
+    annee: Annotated[int, Field(ge=YEAR_MIN, le=2100)] | None = None
+    niveau_ressource: Annotated[int, Field(ge=0, le=100_000_000)] | None = None
+    prestations_sociales: list[Annotated[Texte, StringConstraints(max_length=40)]] = Field(
+        default_factory=list, max_length=50
+    )
+
+
+def last_etat(etats: list) -> Any:
+    """The current state: the latest `date_changement_etat` (e-MJPM sorts the states by date)."""
+    return max(etats, key=lambda e: str(e.get("date_changement_etat") or ""))
 
 
 class MesureLotItem(MesureFields):
-    """A measure as e-MJPM's vendor API sent it. Labels are accepted for codes ("Curatelle renforcée",
-    "protection_bien_personne", "mesure_ad_hoc"...). On an update, a field left out keeps its value and a field
-    sent as null is cleared. Without `statut`, a `cause_sortie` closes the measure and a null one reopens it."""
+    """A measure as e-MJPM's vendor API sends it. Labels are accepted for codes ("Curatelle renforcée",
+    "protection_bien_personne", "mesure_ad_hoc"...). The current state (nature, champ, lieu de vie, residence) is
+    the latest of `etats`, or given flat. On an update, a field left out keeps its value and a field sent as null is
+    cleared. Without `statut`, a `cause_sortie` closes the measure and a null one reopens it."""
 
     numero_rg: NumeroRg
     tribunal_siret: TribunalKey
@@ -144,29 +201,46 @@ class MesureLotItem(MesureFields):
     champ_mesure: ChampIn | None = None
     lieu_vie: LieuVieIn
     pays: Pays | None = Field(default=None, description="Par défaut : BE pour un code postal à 4 chiffres, FR sinon")
-    code_postal: Annotated[str, StringConstraints(strip_whitespace=True, pattern=r"^\d{4,5}$")]
-    ville: Annotated[Texte, StringConstraints(strip_whitespace=True, min_length=1, max_length=100)] | None = None
+    code_postal: CodePostal | None = Field(
+        default=None, validate_default=True, description="Obligatoire en France et en Belgique"
+    )
+    ville: Ville | None = None
+    type_etablissement: TypeEtablissement | None = None
     civilite: CiviliteIn | None = None
     annee_naissance: Annotated[int, Field(ge=YEAR_MIN)] | None = None
     date_nomination: DateIn | None = None
     date_fin_mesure: DateIn | None = None
+    date_premier_mesure: DateIn | None = None
+    date_protection_en_cours: DateIn | None = None
     statut: Literal["en_cours", "eteinte"] | None = Field(
         default=None, description="Par défaut : éteinte si cause_sortie est donnée"
     )
     cause_sortie: CauseSortieIn | None = Field(default=None, validate_default=True)
+    resultat_revision: ResultatRevision | None = None
     numero_dossier: Annotated[Texte, StringConstraints(strip_whitespace=True, max_length=50)] | None = None
+    cabinet: Annotated[Texte, StringConstraints(strip_whitespace=True, max_length=50)] | None = Field(
+        default=None, description="Cabinet du juge (e-MJPM : `tribunal_cabinet`)"
+    )
     antenne_id: Id | None = Field(default=None, description="Site (antenne) du mandataire : GET /mandataires/moi")
+    etats: Annotated[list[EtatIn], Field(max_length=ETATS_MAX)] | None = Field(
+        default=None, description="Historique des états ; le plus récent donne nature, champ, lieu de vie et résidence"
+    )
+    ressources: Annotated[list[RessourceIn], Field(max_length=ETATS_MAX)] | None = None
 
     @model_validator(mode="before")
     @classmethod
     def flatten_vendor_shape(cls, data: Any) -> Any:
-        """e-MJPM kept nature, champ, lieu de vie and residence in `etats` (history): the last state counts."""
-        if not isinstance(data, dict) or not IGNORED_VENDOR_FIELDS.intersection(data):
+        """e-MJPM keeps nature, champ, lieu de vie and residence in `etats` (history): the latest state counts.
+        Fields echoed from a read are dropped; `tribunal_cabinet` is e-MJPM's name of `cabinet`."""
+        if not isinstance(data, dict):
             return data
-        etats = data.get("etats")
-        flat = {k: v for k, v in data.items() if k not in IGNORED_VENDOR_FIELDS}
+        flat = {k: v for k, v in data.items() if k not in ECHOED_FIELDS}
+        if "tribunal_cabinet" in flat:
+            cabinet = flat.pop("tribunal_cabinet")
+            flat.setdefault("cabinet", cabinet)
+        etats = flat.get("etats")
         if isinstance(etats, list) and etats and all(isinstance(e, dict) for e in etats):
-            last = max(etats, key=lambda e: str(e.get("date_changement_etat") or ""))
+            last = last_etat(etats)
             for name in ETAT_FIELDS:
                 if name not in flat and last.get(name) not in (None, ""):
                     flat[name] = last[name]
@@ -174,16 +248,32 @@ class MesureLotItem(MesureFields):
 
     @field_validator("code_postal")
     @classmethod
-    def postcode_of_the_country(cls, code: str, info: ValidationInfo) -> str:
+    def postcode_of_the_country(cls, code: str | None, info: ValidationInfo) -> str | None:
         pays = info.data.get("pays")
+        if pays not in (None, "FR", "BE"):
+            return code
+        if code is None:
+            raise PydanticCustomError("missing", "obligatoire pour une résidence en France ou en Belgique")
+        if not code.isdigit() or len(code) not in (4, 5):
+            raise PydanticCustomError("string_pattern_mismatch", "4 (Belgique) ou 5 (France) chiffres attendus")
         if pays == "FR" and len(code) != 5:
             raise ValueError("un code postal français a 5 chiffres")
         if pays == "BE" and len(code) != 4:
             raise ValueError("un code postal belge a 4 chiffres")
         return code
 
+    @field_validator("date_fin_mesure")
+    @classmethod
+    def end_after_nomination(cls, end: date | None) -> date | None:
+        """e-MJPM accepts an end before the nomination (a warning of the batch, `_decide`)."""
+        return end
+
 
 class LotIn(Model):
+    strictNumeroRG: bool = Field(  # noqa: N815 (e-MJPM's name)
+        default=False,
+        description="Refuser le lot si un numéro RG n'est pas exactement 8 lettres majuscules ou chiffres (e-MJPM)",
+    )
     mesures: Annotated[
         list[SkipValidation[MesureLotItem]],
         Field(

@@ -8,7 +8,7 @@ import csv
 import io
 import re
 import zipfile
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import date, datetime
 
@@ -322,9 +322,29 @@ def _sheet(
     return sheet
 
 
-def row_to_item(values: dict[str, str], sites: dict[str, int]) -> tuple[dict, list[tuple[str, str, str]]]:
+class Antennes:
+    """A professional's antennes (sites), found by name (accents and case aside) or by id. `required`: an
+    unknown antenne rejects its line (services, préposés); otherwise it is ignored (individual professionals,
+    whose template still shows an example antenne)."""
+
+    def __init__(self, sites: Iterable, *, required: bool) -> None:
+        sites = list(sites)
+        self.required = required
+        self.ids = {normalize_name(site.nom): site.id for site in sites} | {str(site.id): site.id for site in sites}
+        names = [f"{site.nom} ({site.id})" for site in sites]
+        self.listed = ", ".join(names[:20]) + (f"… ({len(names)} en tout)" if len(names) > 20 else "")
+
+    def find(self, antenne: str) -> int | None:
+        return self.ids.get(antenne) or self.ids.get(normalize_name(antenne))
+
+    def unknown(self, antenne: str) -> str:
+        known = f"antennes de ce mandataire : {self.listed}" if self.listed else "ce mandataire n'a pas d'antenne"
+        return f"antenne inconnue : « {antenne[:60]} » ({known})"
+
+
+def row_to_item(values: dict[str, str], antennes: Antennes) -> tuple[dict, list[tuple[str, str, str]]]:
     """A template row → a measure in the vendor API shape, and the errors found while converting it
-    (field, code, message). `sites` maps a site's normalised name and its id (as text) to its id."""
+    (field, code, message)."""
     item: dict = {}
     errors = []
     for column, key in (
@@ -346,9 +366,9 @@ def row_to_item(values: dict[str, str], sites: dict[str, int]) -> tuple[dict, li
             item["champ_mesure"] = champ
     antenne = values.get("antenne")
     if antenne is not None:
-        site_id = sites.get(antenne) or sites.get(normalize_name(antenne))
-        if site_id is None:
-            errors.append(("antenne_id", "antenne_inconnue", f"antenne inconnue : « {antenne[:60]} »"))
-        else:
+        site_id = antennes.find(antenne)
+        if site_id is None and antennes.required:
+            errors.append(("antenne_id", "antenne_inconnue", antennes.unknown(antenne)))
+        elif site_id is not None:
             item["antenne_id"] = site_id
     return item, errors

@@ -99,6 +99,28 @@ class CauseSortie(StrEnum):
     AUTRE = "autre"
 
 
+class ResultatRevision(StrEnum):
+    """Outcome of a measure's last review (e-MJPM's `resultat_revision`)."""
+
+    AGGRAVATION = "aggravation"
+    ALLEGEMENT = "allegement"
+    DESSAISISSEMENT_AUTRE_MJPM = "dessaisissement_autre_mjpm"
+    DESSAISISSEMENT_FAMILLE = "dessaisissement_famille"
+    MAINLEVEE = "mainlevee"
+    RECONDUCTION = "reconduction"
+
+
+class TypeEtablissement(StrEnum):
+    """Kind of establishment the person lives in (e-MJPM's `type_etablissement`)."""
+
+    AUTRE_ETABLISSEMENT = "autre_etablissement"
+    AUTRE_ETABLISSEMENT_S_MS = "autre_etablissement_s_ms"
+    ETABLISSEMENT_HANDICAPES = "etablissement_handicapes"
+    ETABLISSEMENT_HOSPITALIER = "etablissement_hospitalier"
+    ETABLISSEMENT_PERSONNE_AGEE = "etablissement_personne_agee"
+    ETABLISSEMENT_PSYCHIATRIQUE = "etablissement_psychiatrique"
+
+
 class Civilite(StrEnum):
     MADAME = "madame"
     MONSIEUR = "monsieur"

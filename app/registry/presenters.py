@@ -84,6 +84,7 @@ def mesure_out(mesure: Mesure) -> MesureOut:
             "mandataire": mesure.mandataire_id,
             "site": mesure.site_id,
             "etablissement": mesure.etablissement_id,
+            "editeur": mesure.editor_id,
             "tribunal": TribunalRefOut.model_validate(mesure.tribunal),
         }
     )

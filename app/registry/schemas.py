@@ -8,6 +8,7 @@ from stdnum.fr import siret as siret_number
 
 from app.geo.constants import DEPARTEMENT_PATTERN
 from app.geo.schemas import InseeCode, Residence
+from app.registry import rg
 from app.registry.constants import (
     CategorieEtablissement,
     CauseSortie,
@@ -19,10 +20,10 @@ from app.registry.constants import (
     MesureStatut,
     MotifAbsence,
     Nature,
-    Pays,
+    ResultatRevision,
     Specialite,
+    TypeEtablissement,
 )
-from app.registry import rg
 from app.types import DateISO, Id, Texte, Version
 
 
@@ -389,7 +390,7 @@ class MesureOut(OutModel):
     nature: Nature
     champ: Champ | None
     lieu_vie: LieuVie
-    pays: Pays
+    pays: str = Field(description="FR, BE, ou un autre pays (code ISO 3166-1 à 2 lettres)")
     insee: str | None
     code_postal: str | None
     commune: str | None
@@ -401,6 +402,14 @@ class MesureOut(OutModel):
     date_nomination: date | None
     date_fin_mesure: date | None
     cause_sortie: CauseSortie | None
+    date_premier_mesure: date | None
+    date_protection_en_cours: date | None
+    resultat_revision: ResultatRevision | None
+    cabinet: str | None
+    type_etablissement: TypeEtablissement | None
+    editeur: int | None = Field(
+        description="Logiciel métier (éditeur) qui a envoyé la mesure : elle ne se modifie alors que par lui"
+    )
     statut: MesureStatut
     poids: float
     version: int

@@ -406,6 +406,13 @@ def get_writable_mesure(session: Session, *, principal: Principal, mesure_id: in
     mesure = get_mesure(session, principal=principal, mesure_id=mesure_id, for_update=True)
     if not principal.can_write_mesure(mesure.mandataire_id):
         raise Forbidden("seul le mandataire de la mesure (ou un administrateur) la modifie")
+    if mesure.editor_id is not None:
+        # As e-MJPM: a measure that business software sends is kept in that software, never edited by hand here.
+        raise Conflict(
+            f"mesure {mesure.id} tenue par un logiciel métier (éditeur {mesure.editor_id}) : "
+            "modifiez-la dans ce logiciel",
+            code="mesure_verrouillee",
+        )
     return mesure
 
 

@@ -9,6 +9,7 @@ from openpyxl import Workbook
 from app.geo.locate import GazetteerLocator
 from app.professionals.imports import import_file
 from tests.professionals.conftest import DOUAI, LILLE, error, mesure_rows
+from tests.registry.factories import mandataire_body
 from tests.support import assert_counters_equal_recount, counters
 
 HEADER = (
@@ -125,7 +126,7 @@ def test_an_xlsx_workbook_is_imported(client, itself, professional, session, tmp
     rows = mesure_rows(session)
     assert [(r["numero_rg"], str(r["date_nomination"]), r["pays"], r["site_id"]) for r in rows] == [
         ("2205123", "2022-05-03", "FR", None),
-        ("21/00042", "2021-01-15", "BE", professional["sites"][1]["id"]),
+        ("2100042", "2021-01-15", "BE", professional["sites"][1]["id"]),
     ]
     assert_counters_equal_recount(session)
 
@@ -188,10 +189,36 @@ def test_bad_dates_unknown_tribunals_and_labels_are_reported_by_line_and_column(
         (7, "residence", "valeur_inconnue"),
         (7, "civilite", "valeur_inconnue"),
         (8, "annee", "valeur_invalide"),
-        (9, "antenne", "antenne_inconnue"),
         (10, "code_postal", "code_postal_inconnu"),
     ]
     assert mesure_rows(session) == []
+
+
+def test_an_unknown_antenne_of_a_service_is_a_line_error_listing_its_antennes(client, admin, make_token, tmp_path):
+    body = mandataire_body(
+        type="service",
+        sites=[{"nom": "Antenne de Lille", "insee": "59350"}, {"nom": "Antenne de Douai", "insee": "59178"}],
+    )
+    service = client.post("/mandataires", json=body, headers=admin).json()
+    headers = make_token("mandataire", mandataire_id=service["id"])
+    lines = [line(1, antenne="antenne de douai"), line(2, antenne="Antenne de Calais")]
+    response = upload(client, headers, write_csv(tmp_path / "antennes.csv", lines))
+    assert response.status_code == 422, response.text
+    [erreur] = response.json()["rapport"]["erreurs"]
+    assert (erreur["ligne"], erreur["colonne"], erreur["code"]) == (3, "antenne", "antenne_inconnue")
+    lille, douai = service["sites"]
+    assert erreur["message"] == (
+        f"antenne inconnue : « Antenne de Calais » (antennes de ce mandataire : Antenne de Lille ({lille['id']}), "
+        f"Antenne de Douai ({douai['id']}))"
+    )
+
+
+def test_the_template_example_antenne_is_ignored_for_an_individual_professional(client, itself, session, tmp_path):
+    # e-MJPM's template shows an example antenne; an individual professional (no antenne) leaves it filled in.
+    path = write_csv(tmp_path / "modele.csv", [line(1, antenne="Antenne de Paris"), line(2, antenne="Bureau")])
+    report = imported(client, itself, path)
+    assert (report["created"], report["rejected"]) == (2, 0)
+    assert [row["site_id"] for row in mesure_rows(session)] == [None, None]
 
 
 def test_duplicate_lines_are_rejected_and_nothing_is_written(client, itself, session, tmp_path):

@@ -154,18 +154,21 @@ def test_each_rejected_item_names_its_field_and_the_others_are_applied(client, i
         vendor("24/00007", statut="eteinte"),
     ]
     report = sent(client, itself, mesures)
-    assert outcomes(report) == ["created"] + ["rejected"] * 8
-    assert (report["created"], report["rejected"], report["applique"]) == (1, 8, True)
+    # A nature outside the professional's title is kept with a warning, as e-MJPM keeps it.
+    assert outcomes(report) == ["created", "rejected", "rejected", "created"] + ["rejected"] * 5
+    assert (report["created"], report["rejected"], report["applique"]) == (2, 7, True)
     reasons = [[(m["champ"], m["code"]) for m in item["motifs"]] for item in report["resultats"]]
     assert reasons[1] == [("date_nomination", "date_invalide")]
     assert reasons[2] == [("tribunal_siret", "tribunal_inconnu")]
-    assert reasons[3] == [("nature_mesure", "nature_non_couverte")]
+    assert reasons[3] == []
+    warnings = [(m["champ"], m["code"]) for m in report["resultats"][3]["avertissements"]]
+    assert warnings == [("nature_mesure", "nature_non_couverte")]
     assert reasons[4] == [("code_postal", "code_postal_inconnu")]
     assert reasons[5] == [("numero_rg", "doublon")]
     assert sorted(reasons[6]) == [("inconnu", "champ_inconnu"), ("lieu_vie", "valeur_inconnue")]
     assert reasons[7][0][1] == "valeur_invalide"
     assert reasons[8] == [("cause_sortie", "valeur_invalide")]
-    assert len(mesure_rows(session)) == 1
+    assert len(mesure_rows(session)) == 2
 
 
 def test_a_rejected_strict_batch_leaves_the_database_untouched(client, itself, session):
@@ -244,7 +247,7 @@ def test_a_measure_of_another_professional_is_rejected(client, admin, make_token
     assert report["resultats"][0]["motifs"][0] == {
         "code": "numero_rg_existant",
         "champ": "numero_rg",
-        "message": "numéro RG 24/00001 déjà enregistré pour ce tribunal chez un autre mandataire",
+        "message": "numéro RG 2400001 déjà enregistré pour ce tribunal chez un autre mandataire",
     }
 
 
@@ -297,7 +300,7 @@ def test_put_replaces_a_measure_and_moves_its_load(client, itself, professional,
     assert response.status_code == 200, response.text
     body = response.json()
     assert (body["numero_rg"], body["tribunal"]["code"], body["nature"], body["commune"]) == (
-        "24/00777",
+        "2400777",
         "TGIDOUAI",
         "tutelle",
         "Douai",

@@ -65,7 +65,7 @@ def upgrade() -> None:
 
 
 def _normalise_numeros_rg(table: str) -> None:
-    """"22r-00032" and "22R00032" are one RG number. A row whose normalised number another row of its tribunal
+    """ "22r-00032" and "22R00032" are one RG number. A row whose normalised number another row of its tribunal
     already holds keeps its spelling (merging two measures is a person's decision, not a migration's)."""
     connection = op.get_bind()
     rows = connection.execute(sa.text(f"SELECT id, tribunal_id, numero_rg FROM {table} ORDER BY id")).all()
@@ -76,7 +76,8 @@ def _normalise_numeros_rg(table: str) -> None:
             continue
         taken.add((row.tribunal_id, normalised))
         connection.execute(
-            sa.text(f"UPDATE {table} SET numero_rg = :numero_rg WHERE id = :id"), {"numero_rg": normalised, "id": row.id}
+            sa.text(f"UPDATE {table} SET numero_rg = :numero_rg WHERE id = :id"),
+            {"numero_rg": normalised, "id": row.id},
         )
 
 
