@@ -22,6 +22,8 @@ from app.database import build_engine, build_session_factory
 from app.dependencies import RetryTransactions
 from app.designation.router import router as designation_router
 from app.docs import install_docs
+from app.editors.exceptions import EditorRefusal, editor_refusal_handler
+from app.editors.router import router as editors_router
 from app.errors import COMMON_ERRORS, BodyLimit, ServerErrorGuard, error_responses, install_error_handlers
 from app.geo.gazetteer import load_gazetteer
 from app.geo.geocoder import AddressLocator
@@ -101,13 +103,15 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.state.relying_party = RelyingParty(settings) if settings.oidc_issuer else None
     track_registry_changes()
     install_error_handlers(app)
+    app.add_exception_handler(EditorRefusal, editor_refusal_handler)
     app.add_middleware(RetryTransactions)  # a PostgreSQL deadlock victim is replayed, never a 500
     large = {"/mesures/lot": settings.bulk_max_bytes, "/mesures/import": settings.import_max_bytes}
+    large["/api/editors/mesures/batch"] = settings.bulk_max_bytes
     app.add_middleware(BodyLimit, default=settings.body_max_bytes, limits=large)
     app.add_middleware(ServerErrorGuard)  # outside the retries: what they could not save becomes a JSON 500
     routers = [system_router, geo_router, professionals_router]  # professionals before registry: /mandataires/moi
     routers += [registry_router, matching_router, designation_router, audit_router, dashboards_router, transfer_router]
-    routers += [mesures_export_router, web_router, sign_in_router, professional_router]
+    routers += [mesures_export_router, editors_router, web_router, sign_in_router, professional_router]
     for router in routers:
         app.include_router(router, responses=error_responses(*COMMON_ERRORS))
     app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")

@@ -37,6 +37,8 @@ LAYERS: list[set[str]] = [
     # What is built on the domains: the professionals' software routes, dashboards, token issuance (it checks a
     # scope against the registry), the scheduled jobs (expiry, outbox delivery, audit purge).
     {"professionals", "dashboards", "tokens", "scheduler"},
+    {"vendors"},  # business software (vendors): OAuth2 authorisation server, registrations, call log
+    {"editors"},  # e-MJPM's vendor API: its routes over the professionals' batch engine, for the vendors
     {"transfer"},  # transfer plans: they export through the dashboards' tables
     {"web"},  # the pages: they render the dashboards' declared tables and the transfer plans
     {"docs"},  # /docs and /redoc from the installed package, under the pages' security headers

@@ -1,0 +1,246 @@
+"""Each check of e-MJPM's `editors-rules.js`, one violating payload per rule, answered as e-MJPM answers it; then
+what e-MJPM accepts and this service used to refuse; and the lock of measures a vendor sends."""
+
+import copy
+
+import pytest
+
+from tests.editors.conftest import PARIS
+from tests.registry.factories import mesure_body
+
+BASE = "/api/editors"
+ETAT = {
+    "champ_mesure": "protection_bien",
+    "code_postal": "75011",
+    "date_changement_etat": "2024-03-05",
+    "lieu_vie": "domicile",
+    "nature_mesure": "curatelle_simple",
+    "pays": "FR",
+    "ville": "Paris",
+}
+VALID = {
+    "annee_naissance": 1960,
+    "civilite": "madame",
+    "date_nomination": "2024-03-05",
+    "etats": [ETAT],
+    "numero_dossier": "D-1",
+    "numero_rg": "24A00001",
+    "ressources": [],
+    "tribunal_siret": PARIS,
+}
+
+
+def changed(path: str, value) -> dict:
+    """VALID with one field set (`etats.0.pays`), or removed when `value` is ...."""
+    body = copy.deepcopy(VALID)
+    *parents, last = path.split(".")
+    node = body
+    for part in parents:
+        node = node[int(part)] if part.isdigit() else node[part]
+    if value is ...:
+        node.pop(last)
+    else:
+        node[last] = value
+    return body
+
+
+def error(param: str, msg: str = "Invalid value", value=...) -> dict:
+    found = {"location": "body", "msg": msg, "param": param}
+    return found if value is ... else {**found, "value": value}
+
+
+CHAMPS = "protection_bien or protection_bien_personne or protection_personne"
+RULES = [
+    ("numero_rg", changed("numero_rg", ""), [error("numero_rg", value="")]),
+    ("annee_naissance", changed("annee_naissance", ...), [error("annee_naissance")]),
+    ("civilite", changed("civilite", "F"), [error("civilite", value="F")]),
+    (
+        "date_nomination after date_premier_mesure",
+        {**VALID, "date_premier_mesure": "2024-03-06"},
+        [error("date_nomination", "date_nomination must be after or equivalent to date_premier_mesure", "2024-03-05")],
+    ),
+    (
+        "date_nomination before date_protection_en_cours",
+        {**VALID, "date_protection_en_cours": "2024-03-04"},
+        [
+            error(
+                "date_nomination",
+                "date_nomination must be before or equivalent to date_protection_en_cours",
+                "2024-03-05",
+            )
+        ],
+    ),
+    (
+        "date_nomination before date_changement_etat",
+        changed("etats.0.date_changement_etat", "2024-03-01"),
+        [
+            error(
+                "date_nomination", "date_nomination must be before or equivalent to date_changement_etat", "2024-03-05"
+            )
+        ],
+    ),
+    ("date_nomination missing", changed("date_nomination", ...), [error("date_nomination"), error("date_nomination")]),
+    (
+        "date_nomination a date",
+        changed("date_nomination", "05/03/2024"),
+        [error("date_nomination", value="05/03/2024")],
+    ),
+    ("date_fin_mesure", {**VALID, "date_fin_mesure": "demain"}, [error("date_fin_mesure", value="demain")]),
+    (
+        "date_premier_mesure",
+        {**VALID, "date_premier_mesure": "2024-13-01"},
+        [error("date_premier_mesure", value="2024-13-01")],
+    ),
+    (
+        "date_protection_en_cours",
+        {**VALID, "date_protection_en_cours": "2024-02-30"},
+        [error("date_protection_en_cours", value="2024-02-30")],
+    ),
+    ("cause_sortie", {**VALID, "cause_sortie": "guerison"}, [error("cause_sortie", value="guerison")]),
+    ("resultat_revision", {**VALID, "resultat_revision": "revue"}, [error("resultat_revision", value="revue")]),
+    ("etats.*.pays", changed("etats.0.pays", "FRA"), [error("etats[0].pays", value="FRA")]),
+    (
+        "etats.*.date_changement_etat",
+        changed("etats.0.date_changement_etat", ...),
+        [error("etats[0].date_changement_etat")],
+    ),
+    (
+        "etats.*.nature_mesure",
+        changed("etats.0.nature_mesure", "mjagbf"),
+        [error("etats[0].nature_mesure", value="mjagbf")],
+    ),
+    ("etats.*.lieu_vie", changed("etats.0.lieu_vie", "hopital"), [error("etats[0].lieu_vie", value="hopital")]),
+    (
+        "type_etablissement required",
+        changed("etats.0.lieu_vie", "etablissement"),
+        [error("etats[0]", "type_etablissement is required", {**ETAT, "lieu_vie": "etablissement"})],
+    ),
+    (
+        "type_etablissement known",
+        {**VALID, "etats": [{**ETAT, "lieu_vie": "etablissement", "type_etablissement": "ehpad"}]},
+        [
+            error(
+                "etats[0]",
+                "type_etablissement is not valid",
+                {**ETAT, "lieu_vie": "etablissement", "type_etablissement": "ehpad"},
+            )
+        ],
+    ),
+    (
+        "champ_mesure required",
+        changed("etats.0.champ_mesure", ...),
+        [error("etats[0].champ_mesure", "champ_mesure is required")],
+    ),
+    (
+        "champ_mesure known",
+        {**VALID, "etats": [{**ETAT, "nature_mesure": "tutelle", "champ_mesure": "aux biens"}]},
+        [error("etats[0].champ_mesure", f"champ_mesure must be equal to {CHAMPS}", "aux biens")],
+    ),
+]
+
+
+@pytest.mark.parametrize(("rule", "body", "errors"), RULES, ids=[rule[0] for rule in RULES])
+def test_each_rule_refuses_as_emjpm(client, vendor, session, rule, body, errors):
+    response = client.post(f"{BASE}/mesures", json=body, headers=vendor)
+    assert response.status_code == 422, response.text
+    assert response.json() == {"errors": errors}
+    assert client.get(f"{BASE}/mesures", headers=vendor).json() == {"mesures": []}
+
+
+def test_checks_before_the_rules_and_after_them(client, vendor, professional):
+    unknown = client.post(f"{BASE}/mesures", json={**VALID, "tribunal_siret": "12345678901234"}, headers=vendor)
+    assert (unknown.status_code, unknown.json()) == (
+        422,
+        {"errors": [{"msg": "siret is not valid", "param": "tribunal_siret", "value": "12345678901234"}]},
+    )
+    antenne = client.post(f"{BASE}/mesures", json={**VALID, "antenne_id": 999999}, headers=vendor)
+    assert antenne.json() == {
+        "errors": [{"msg": "antenne_id does not match with your service.", "param": "antenne_id", "value": 999999}]
+    }
+    strict = client.post(
+        f"{BASE}/mesures", json={**VALID, "numero_rg": "24a-1", "strictNumeroRG": True}, headers=vendor
+    )
+    assert strict.status_code == 422
+    assert strict.json()["errors"][0]["msg"].endswith("Invalid numero rg: 24a-1")
+    text = client.post(f"{BASE}/mesures", content=b"{}", headers={**vendor, "Content-Type": "text/plain"})
+    assert (text.status_code, text.json()) == (
+        400,
+        {"errors": [{"msg": "The content-type must be 'application/json'"}]},
+    )
+
+
+def test_batch_rules_limits_and_strict_numero_rg(client, vendor):
+    refused = client.post(f"{BASE}/mesures/batch", json={"mesures": [{**VALID, "civilite": "X"}]}, headers=vendor)
+    assert refused.json() == {"errors": [error("mesures[0].civilite", value="X")]}
+    empty = client.post(f"{BASE}/mesures/batch", json={"mesures": []}, headers=vendor)
+    assert (empty.status_code, empty.json()) == (201, {"mesures": []})
+    many = client.post(f"{BASE}/mesures/batch", json={"mesures": [VALID] * 1001}, headers=vendor)
+    assert many.json() == {"errors": [{"msg": "The number of mesures must be <= 1000"}]}
+    body = {"strictNumeroRG": True, "mesures": [VALID, {**VALID, "numero_rg": "22r-00032"}]}
+    strict = client.post(f"{BASE}/mesures/batch", json=body, headers=vendor)
+    assert strict.status_code == 422 and strict.json()["errors"][0]["msg"].endswith("invalid numero rg: 22r-00032")
+    tis = client.post(f"{BASE}/mesures/batch", json={"mesures": [{**VALID, "tribunal_siret": "1"}]}, headers=vendor)
+    assert tis.json() == {"tiErrors": [{"msg": "siret is not valid", "param": "tribunal_siret", "value": "1"}]}
+    assert client.get(f"{BASE}/mesures", headers=vendor).json() == {"mesures": []}
+
+
+def test_a_batch_is_one_transaction_and_rg_numbers_are_one_form(client, vendor):
+    unknown_place = {**VALID, "numero_rg": "24A00002", "etats": [{**ETAT, "code_postal": "99999"}]}
+    refused = client.post(f"{BASE}/mesures/batch", json={"mesures": [VALID, unknown_place]}, headers=vendor)
+    assert refused.status_code == 422 and refused.json()["errors"][0]["param"] == "mesures[1].code_postal"
+    assert client.get(f"{BASE}/mesures", headers=vendor).json() == {"mesures": []}
+    first = client.post(
+        f"{BASE}/mesures/batch", json={"mesures": [{**VALID, "numero_rg": "22r-00032"}]}, headers=vendor
+    )
+    again = client.post(f"{BASE}/mesures/batch", json={"mesures": [{**VALID, "numero_rg": "22R00032"}]}, headers=vendor)
+    assert first.json()["mesures"][0]["id"] == again.json()["mesures"][0]["id"]
+    assert again.json()["mesures"][0]["numero_rg"] == "22R00032"
+    assert len(client.get(f"{BASE}/mesures", headers=vendor).json()["mesures"]) == 1
+
+
+def test_payloads_emjpm_accepts_are_accepted(client, vendor):
+    accepted = [
+        {**VALID, "strictNumeroRG": False},
+        {**VALID, "numero_rg": "24A00003", "etats": [{**ETAT, "pays": "CH", "code_postal": "1200", "ville": "Genève"}]},
+        {**VALID, "numero_rg": "24A00004", "date_fin_mesure": "2024-01-01", "cause_sortie": "deces"},
+        {**VALID, "numero_rg": "24A00005", "etats": [{**ETAT, "nature_mesure": "subroge_tuteur"}]},
+    ]
+    for body in accepted:
+        response = client.post(f"{BASE}/mesures", json=body, headers=vendor)
+        assert response.status_code == 201, response.text
+    read = client.get(f"{BASE}/mesures", headers=vendor).json()["mesures"]
+    echoed = {**read[0], "etats": read[0]["etats"]}  # a client sends back what it read
+    response = client.put(f"{BASE}/mesures/{read[0]['id']}", json=echoed, headers=vendor)
+    assert response.status_code == 201, response.text
+    assert response.json() == read[0]
+    assert (
+        client.get(f"{BASE}/mesures", params={"status": "eteinte"}, headers=vendor).json()["mesures"][0]["numero_rg"]
+        == "24A00004"
+    )
+
+
+def test_measures_a_vendor_sends_are_locked_against_hand_edits(client, vendor, admin, professional):
+    created = client.post(f"{BASE}/mesures", json=VALID, headers=vendor).json()
+    mesure = client.get(f"/mesures/{created['id']}", headers=vendor).json()
+    assert mesure["editeur"] is not None
+    for method, body in (("PATCH", {"version": mesure["version"], "nature": "tutelle"}), ("DELETE", None)):
+        for headers in (vendor, admin):
+            response = client.request(method, f"/mesures/{created['id']}", json=body, headers=headers)
+            assert response.status_code == 409, response.text
+            assert response.json()["detail"][0]["type"] == "mesure_verrouillee"
+    deleted = client.delete(f"{BASE}/mesures/{created['id']}", headers=vendor)
+    assert deleted.json() == {"affected_rows": 1}
+
+
+def test_tribunaux_antennes_get_and_delete_all(client, vendor, admin, professional):
+    tribunaux = client.get(f"{BASE}/tribunaux", headers=vendor).json()["tribunaux"]
+    paris = next(t for t in tribunaux if t["siret"] == PARIS)
+    assert set(paris) == {"adresse", "code_postal", "latitude", "longitude", "nom", "siret", "ville"}
+    antennes = client.get(f"{BASE}/service-antennes", headers=vendor).json()["antennes"]
+    assert [(a["id"], a["nom"]) for a in antennes] == [(s["id"], s["nom"]) for s in professional["sites"]]
+    client.post("/mesures", json=mesure_body(mandataire=professional["id"], tribunal=PARIS), headers=admin)
+    created = client.post(f"{BASE}/mesures", json=VALID, headers=vendor).json()
+    assert client.get(f"{BASE}/mesures/{created['id']}", headers=vendor).json() == created
+    assert client.get(f"{BASE}/mesures/999999", headers=vendor).status_code == 404
+    assert client.delete(f"{BASE}/mesures", headers=vendor).json() == {"affected_rows": 2}
+    assert client.get(f"{BASE}/mesures", headers=vendor).json() == {"mesures": []}
