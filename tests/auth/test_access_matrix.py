@@ -116,8 +116,9 @@ ROUTES = [
     Route("PUT", "/mesures/{mesure}", WRITERS, 200, body="replace"),
     # e-MJPM's vendor API: the professional's business software, for the professional's own measures.
     Route("GET", "/api/editors/mesures", SELF_ONLY, 200, outside=200),
-    Route("POST", "/api/editors/mesures", SELF_ONLY, 201, outside=201, body="editor_mesure"),
-    Route("POST", "/api/editors/mesures/batch", SELF_ONLY, 201, outside=201, body="editor_batch"),
+    # (the outside target's tribunal is named by its code: e-MJPM's API takes a SIRET only, hence 422 there)
+    Route("POST", "/api/editors/mesures", SELF_ONLY, 201, outside=422, body="editor_mesure"),
+    Route("POST", "/api/editors/mesures/batch", SELF_ONLY, 201, outside=422, body="editor_batch"),
     Route("GET", "/api/editors/mesures/{mesure}", SELF_ONLY, 200),
     Route("PUT", "/api/editors/mesures/{mesure}", SELF_ONLY, 201, outside=422, body="editor_mesure"),
     Route("DELETE", "/api/editors/mesures/{mesure}", SELF_ONLY, 200, outside=200),
