@@ -23,6 +23,8 @@ REFUSED = {
     422: {"description": 'Refusé : `{"errors": [{"msg", "param", "value", "location"}]}`, comme e-MJPM'},
     **error_responses(401, 403, 429),
 }
+WITH_BODY = {**REFUSED, 400: {"description": "Corps qui n'est pas du JSON (`Content-Type`), comme e-MJPM"}}
+NOT_FOUND = {**REFUSED, 404: {"description": 'Mesure inconnue de ce mandataire : `{"errors": [...]}`'}}
 Payload = Annotated[Any, Body(description="Une mesure au format de l'API éditeurs d'e-MJPM")]
 
 
@@ -51,7 +53,7 @@ def editor_list_mesures(
     return JSONResponse({"mesures": service.listing(ctx, status)})
 
 
-@router.post("/mesures", status_code=201, responses=REFUSED, dependencies=[Depends(json_body)])
+@router.post("/mesures", status_code=201, responses=WITH_BODY, dependencies=[Depends(json_body)])
 def editor_create_mesure(
     body: Payload,
     caller: EditorCaller,
@@ -67,7 +69,7 @@ def editor_create_mesure(
     return JSONResponse(answer, status_code=201)
 
 
-@router.post("/mesures/batch", status_code=201, responses=REFUSED, dependencies=[Depends(json_body)])
+@router.post("/mesures/batch", status_code=201, responses=WITH_BODY, dependencies=[Depends(json_body)])
 def editor_batch_mesures(
     body: Annotated[Any, Body(description='`{"mesures": [...], "strictNumeroRG": false}`, au plus 1 000')],
     caller: EditorCaller,
@@ -83,7 +85,7 @@ def editor_batch_mesures(
     return JSONResponse({"mesures": answer}, status_code=201)
 
 
-@router.get("/mesures/{mesure_id}", responses={**REFUSED, **error_responses(404)})
+@router.get("/mesures/{mesure_id}", responses=NOT_FOUND)
 def editor_get_mesure(
     mesure_id: IdPath,
     caller: EditorCaller,
@@ -95,7 +97,7 @@ def editor_get_mesure(
     return JSONResponse(service.get(_context(session, gazetteer, locator, settings, caller), mesure_id))
 
 
-@router.put("/mesures/{mesure_id}", status_code=201, responses=REFUSED, dependencies=[Depends(json_body)])
+@router.put("/mesures/{mesure_id}", status_code=201, responses=WITH_BODY, dependencies=[Depends(json_body)])
 def editor_update_mesure(
     mesure_id: IdPath,
     body: Payload,

@@ -64,7 +64,7 @@ def _tribunal_error(ctx: Context, siret: Any) -> dict | None:
 def _antenne_valid(ctx: Context, antenne_id: Any) -> bool:
     try:
         return int(antenne_id) in {site.id for site in ctx.mandataire.sites}
-    except (TypeError, ValueError):
+    except (TypeError, ValueError, OverflowError):
         return False
 
 
@@ -127,6 +127,9 @@ def update(ctx: Context, mesure_id: int, body: Any) -> dict[str, Any]:
         raise EditorRefusal([refusal(message)])
     tribunal = ctx.gazetteer.tribunaux_by_siret[str(mesure["tribunal_siret"]).strip()]
     numero = rg.normalize(str(mesure["numero_rg"]))
+    if not 1 <= len(numero) <= 30:
+        message = "numéro RG : de 1 à 30 lettres et chiffres"
+        raise EditorRefusal([refusal(message, location="body", param="numero_rg", value=mesure["numero_rg"])])
     tribunal_id = ctx.session.scalar(select(Tribunal.id).where(Tribunal.siret == tribunal.siret))
     if (tribunal_id, numero) != (stored.tribunal_id, stored.numero_rg):
         taken = ctx.session.scalar(
