@@ -2,7 +2,7 @@
 establishment, sending software) and RG numbers normalised (uppercase letters and digits only)
 
 Revision ID: 65391ca520f4
-Revises: 3e7a91c0d4f2
+Revises: 4a7c2e9b51d3
 Create Date: 2026-11-30 04:00:00
 """
 
@@ -13,7 +13,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision: str = "65391ca520f4"
-down_revision: str | None = "3e7a91c0d4f2"
+down_revision: str | None = "4a7c2e9b51d3"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
