@@ -20,7 +20,7 @@ from app.geo.locate import Locator
 from app.geo.models import Tribunal
 from app.geo.schemas import Residence
 from app.geo.tribunals import resolve_tribunal
-from app.registry import repository
+from app.registry import repository, rg
 from app.registry.constants import ACTIVE_STATUTS, MandataireType, Nature
 from app.registry.exceptions import (
     EtablissementNotFound,
@@ -594,7 +594,8 @@ def mesures_query(principal: Principal, *, q: str | None = None, **filters) -> S
             query = query.where(getattr(Mesure, field) == value)
     if q:
         query = query.where(
-            Mesure.numero_rg.istartswith(q, autoescape=True)
+            # RG numbers are stored normalised ("24/NAV" finds 24NAV001)
+            Mesure.numero_rg.istartswith(rg.normalize(q) or q, autoescape=True)
             | Mesure.numero_dossier.istartswith(q, autoescape=True)
             | Mesure.commune.icontains(q, autoescape=True)
         )

@@ -282,7 +282,7 @@ def test_judge_matches_and_reserves(server, page):
     assert_accessible(page, "juge-reservation")
 
     with engine.connect() as connection:
-        row = connection.execute(text("SELECT statut, famille FROM reservation WHERE numero_rg = '26/E2E-0001'")).one()
+        row = connection.execute(text("SELECT statut, famille FROM reservation WHERE numero_rg = '26E2E0001'")).one()
     assert tuple(row) == ("en_attente", "aucun_proche_disponible"), name
 
 
