@@ -1,6 +1,6 @@
 from datetime import datetime
 
-from pydantic import BaseModel, ConfigDict
+from pydantic import BaseModel, ConfigDict, Field
 
 
 class AuditEventOut(BaseModel):
@@ -25,3 +25,14 @@ class MatchAuditOut(BaseModel):
     demande: dict
     reponse: dict
     evenements: list[AuditEventOut]
+
+
+class MatchSummaryOut(BaseModel):
+    """A past match request of the tribunal, to search again from it (`GET /audit/matches/{match_id}` for all)."""
+
+    match_id: str
+    created_at: datetime
+    demande: dict
+    candidats: int = Field(description="Professionnels proposés")
+    exclus: list[int] = Field(description="Professionnels écartés par le juge")
+    reservations: int = Field(description="Réservations faites sur cette liste")

@@ -2,7 +2,7 @@
 
 from datetime import datetime, timedelta
 
-from sqlalchemy import delete, select
+from sqlalchemy import delete, func, select
 from sqlalchemy.orm import Session
 
 from app.audit.models import AuditEvent
@@ -57,3 +57,22 @@ def purge(session: Session, *, now: datetime, retention_days: int) -> tuple[int,
     events = rowcount(session.execute(delete(AuditEvent).where(AuditEvent.created_at < cutoff)))
     matches = rowcount(session.execute(delete(MatchRecord).where(MatchRecord.created_at < cutoff)))
     return matches, events
+
+
+def tribunal_matches(session: Session, *, tribunal_id: int, limit: int, offset: int) -> tuple[int, list[tuple]]:
+    """A page of the tribunal's match requests, newest first, each with the number of reservations made on it."""
+    reserved = (
+        select(func.count())
+        .where(AuditEvent.match_id == MatchRecord.id, AuditEvent.action == "reservation_creee")
+        .scalar_subquery()
+    )
+    where = MatchRecord.tribunal_id == tribunal_id
+    total = session.scalar(select(func.count()).select_from(MatchRecord).where(where)) or 0
+    rows = session.execute(
+        select(MatchRecord, reserved)
+        .where(where)
+        .order_by(MatchRecord.created_at.desc(), MatchRecord.id)
+        .limit(limit)
+        .offset(offset)
+    ).all()
+    return total, [tuple(row) for row in rows]

@@ -2,25 +2,35 @@
 
 from typing import Annotated
 
-from fastapi import APIRouter, Depends, Header, Query
+from fastapi import APIRouter, Depends, Header, Path, Query
 
 from app.auth.constants import Role
 from app.auth.dependencies import require_roles
 from app.auth.exceptions import Forbidden
 from app.auth.principal import Principal
 from app.dependencies import SessionDep, SettingsDep, WriteSessionDep
-from app.designation import service
+from app.designation import repository, service, statistics
 from app.designation.constants import ReservationStatut
 from app.designation.models import Reservation
-from app.designation.schemas import AcceptationIn, RefusIn, ReservationCreate, ReservationOut
-from app.errors import error_responses
+from app.designation.schemas import (
+    AcceptationIn,
+    ExclusionIn,
+    RefusIn,
+    ReservationCreate,
+    ReservationOut,
+    StatistiquesOut,
+)
+from app.errors import InvalidInput, error_responses
 from app.geo.dependencies import GazetteerDep, LocatorDep
 from app.geo.models import Tribunal
 from app.geo.tribunals import resolve_tribunal
 from app.matching.dependencies import IndexCacheDep
-from app.registry.schemas import TribunalRefOut
+from app.matching.schemas import MatchResponse
+from app.registry.models import Mandataire
+from app.registry.schemas import Page, TribunalRefOut
 from app.registry.service import get_mandataire
-from app.types import IdPath, Texte
+from app.responses import PreparedJSONResponse
+from app.types import DateISO, Id, IdPath, Offset, Texte
 
 router = APIRouter(tags=["désignation"])
 
@@ -57,6 +67,7 @@ def reservation_out(reservation: Reservation, session) -> ReservationOut:
             )
         },
         mandataire=reservation.mandataire_id,
+        mandataire_nom=session.get(Mandataire, reservation.mandataire_id).nom,
         antenne=reservation.site_id,
         mesure=reservation.mesure_id,
         tribunal=TribunalRefOut.model_validate(tribunal),
@@ -134,19 +145,86 @@ def cancel_reservation(
     return reservation_out(reservation, session)
 
 
-@router.get("/tribunaux/{tribunal}/reservations", response_model=list[ReservationOut], responses=ERRORS)
+def _own_tribunal(session, gazetteer, principal: Principal, tribunal: str) -> Tribunal:
+    row = resolve_tribunal(session, gazetteer, tribunal, ["path", "tribunal"])
+    if principal.is_judicial and row.id != principal.tribunal_id:
+        raise Forbidden("vous ne voyez que les réservations de votre tribunal", code="hors_tribunal")
+    return row
+
+
+@router.get("/tribunaux/{tribunal}/reservations", response_model=Page[ReservationOut], responses=ERRORS)
 def list_tribunal_reservations(
     tribunal: Texte,
     principal: Judges,
     session: SessionDep,
     gazetteer: GazetteerDep,
     statut: ReservationStatut | None = None,
-) -> list[ReservationOut]:
-    """The reservations of a tribunal (SIRET or code) and their states, newest first."""
-    row = resolve_tribunal(session, gazetteer, tribunal, ["path", "tribunal"])
-    if principal.is_judicial and row.id != principal.tribunal_id:
-        raise Forbidden("vous ne voyez que les réservations de votre tribunal", code="hors_tribunal")
-    return [reservation_out(r, session) for r in service.list_reservations(session, tribunal_id=row.id, statut=statut)]
+    mandataire: Annotated[Id | None, Query()] = None,
+    numero_rg: Annotated[Texte | None, Query(max_length=30, description="Partie du numéro RG")] = None,
+    debut: Annotated[DateISO | None, Query(description="Réservées à partir de ce jour")] = None,
+    fin: Annotated[DateISO | None, Query(description="Réservées jusqu'à ce jour inclus")] = None,
+    limit: Annotated[int, Query(ge=1, le=200)] = 50,
+    offset: Offset = 0,
+) -> Page[ReservationOut]:
+    """The reservations of a tribunal (SIRET or code) and their states, newest first, a page at a time."""
+    row = _own_tribunal(session, gazetteer, principal, tribunal)
+    total, items = repository.tribunal_reservations(
+        session,
+        tribunal_id=row.id,
+        statut=statut,
+        mandataire_id=mandataire,
+        numero_rg=numero_rg,
+        debut=debut,
+        fin=fin,
+        limit=limit,
+        offset=offset,
+    )
+    return Page[ReservationOut](total=total, items=[reservation_out(r, session) for r in items])
+
+
+@router.get("/tribunaux/{tribunal}/statistiques", response_model=StatistiquesOut, responses=ERRORS)
+def tribunal_statistics(
+    tribunal: Texte,
+    principal: Judges,
+    session: SessionDep,
+    gazetteer: GazetteerDep,
+    debut: Annotated[DateISO | None, Query(description="Réservations faites à partir de ce jour")] = None,
+    fin: Annotated[DateISO | None, Query(description="Réservations faites jusqu'à ce jour inclus")] = None,
+) -> StatistiquesOut:
+    """The tribunal's designations over a period: by nature and exercice, time to acceptance, refusals with their
+    reasons, expiries (its judges and greffiers, administrators)."""
+    if debut is not None and fin is not None and fin < debut:
+        raise InvalidInput("fin : doit suivre le début de la période", code="periode_invalide", loc=["query", "fin"])
+    row = _own_tribunal(session, gazetteer, principal, tribunal)
+    figures = statistics.fold(repository.statistics_rows(session, tribunal_id=row.id, debut=debut, fin=fin))
+    return StatistiquesOut(tribunal=TribunalRefOut.model_validate(row), debut=debut, fin=fin, **figures)
+
+
+@router.post("/match/{match_id}/exclusions", response_model=MatchResponse, responses=ERRORS)
+def exclude_professional(
+    match_id: Annotated[Texte, Path(max_length=36)],
+    payload: ExclusionIn,
+    principal: Judges,
+    session: WriteSessionDep,
+    settings: SettingsDep,
+    gazetteer: GazetteerDep,
+    locator: LocatorDep,
+    cache: IndexCacheDep,
+) -> PreparedJSONResponse:
+    """Set a professional aside for this search, with the reason (kept in the audit): the list is ranked again
+    without it and stored as a new match (`match_id`), on which to reserve."""
+    answer = service.exclude(
+        session,
+        principal=principal,
+        cache=cache,
+        settings=settings,
+        gazetteer=gazetteer,
+        locator=locator,
+        match_id=match_id,
+        payload=payload,
+    )
+    session.commit()
+    return PreparedJSONResponse(answer)
 
 
 @router.get("/mandataires/{mandataire_id}/reservations", response_model=list[ReservationOut], responses=ERRORS)

@@ -5,7 +5,7 @@ from pydantic import BaseModel, ConfigDict, Field, StringConstraints, model_vali
 
 from app.designation.constants import Famille, ReservationStatut
 from app.geo.schemas import Residence
-from app.registry.constants import Civilite, LieuVie
+from app.registry.constants import Civilite, LieuVie, MandataireType
 from app.registry.schemas import NumeroRg, TribunalRefOut
 from app.types import DateISO, Id, Texte
 
@@ -48,6 +48,15 @@ class ReservationCreate(BaseModel):
         return self
 
 
+class ExclusionIn(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    mandataire: Id
+    motif: Annotated[Texte, StringConstraints(strip_whitespace=True, min_length=3, max_length=1000)] = Field(
+        description="Pourquoi le juge écarte ce professionnel (conflit d'intérêts...), gardé dans l'audit"
+    )
+
+
 class AcceptationIn(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
@@ -67,6 +76,7 @@ class ReservationOut(BaseModel):
     statut: ReservationStatut
     match_id: str | None
     mandataire: int
+    mandataire_nom: str
     antenne: int | None
     mesure: int | None
     tribunal: TribunalRefOut
@@ -85,3 +95,43 @@ class ReservationOut(BaseModel):
     reminded_at: datetime | None
     answered_at: datetime | None
     version: int
+
+
+class LigneNatureExercice(BaseModel):
+    nature: str
+    exercice: MandataireType
+    reservations: int
+    en_attente: int
+    acceptee: int
+    refusee: int
+    annulee: int
+    expiree: int
+
+
+class DelaiAcceptation(BaseModel):
+    acceptees: int = Field(description="Réservations acceptées dans la période")
+    mediane_jours: float | None = Field(description="Délai médian entre la réservation et l'acceptation, en jours")
+    p90_jours: float | None = Field(description="9 acceptations sur 10 arrivent dans ce délai (jours)")
+
+
+class MotifRefus(BaseModel):
+    motif: str
+    nombre: int
+
+
+class Expirations(BaseModel):
+    nombre: int
+    part_des_reponses: float | None = Field(description="Expirées / réservations qui ne sont plus en attente")
+
+
+class StatistiquesOut(BaseModel):
+    tribunal: TribunalRefOut
+    debut: date | None
+    fin: date | None
+    reservations: int
+    hors_liste: int
+    par_statut: dict[str, int]
+    par_nature_exercice: list[LigneNatureExercice]
+    delai_acceptation: DelaiAcceptation
+    refus: list[MotifRefus]
+    expirations: Expirations

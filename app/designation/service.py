@@ -18,7 +18,7 @@ from app.config import Settings
 from app.database import utcnow
 from app.designation.constants import Famille, ReservationStatut
 from app.designation.models import Reservation
-from app.designation.schemas import AcceptationIn, RefusIn, ReservationCreate
+from app.designation.schemas import AcceptationIn, ExclusionIn, RefusIn, ReservationCreate
 from app.errors import Conflict, InvalidInput, NotFound
 from app.geo.gazetteer import Gazetteer
 from app.geo.locate import Locator
@@ -26,7 +26,8 @@ from app.geo.models import Tribunal
 from app.locks import lock_for_transaction
 from app.matching import engine
 from app.matching.models import MatchRecord
-from app.matching.service import IndexCache
+from app.matching.schemas import MatchRequest
+from app.matching.service import IndexCache, run_match
 from app.notifications.service import enqueue
 from app.registry.constants import MesureStatut
 from app.registry.load import LoadShare, apply_load_change, apply_load_changes
@@ -97,6 +98,57 @@ def count_pending(session: Session, *, mandataire_id: int) -> int:
     return session.scalar(query) or 0
 
 
+# --- excluding -------------------------------------------------------------------------------------
+
+
+def _own_match(session: Session, principal: Principal, match_id: str, loc: list[str]) -> MatchRecord:
+    record = session.get(MatchRecord, match_id)
+    if record is None or (principal.is_judicial and record.tribunal_id != principal.tribunal_id):
+        raise NotFound(f"demande de liste introuvable : {match_id}", code="match_introuvable", loc=loc)
+    return record
+
+
+def exclude(
+    session: Session,
+    *,
+    principal: Principal,
+    cache: IndexCache,
+    settings: Settings,
+    gazetteer: Gazetteer,
+    locator: Locator,
+    match_id: str,
+    payload: ExclusionIn,
+) -> dict:
+    """The judge sets a professional aside for this search (a conflict of interest...): the same request runs
+    again with it among `exclure`, is stored as a new match, and the reason is kept in that match's audit."""
+    record = _own_match(session, principal, match_id, ["path", "match_id"])
+    if payload.mandataire not in cache.get(session).profiles:
+        raise InvalidInput(
+            f"mandataire inconnu : {payload.mandataire}", code="mandataire_inconnu", loc=["body", "mandataire"]
+        )
+    demande = MatchRequest.model_validate(record.demande)
+    demande.exclure = sorted({*demande.exclure, payload.mandataire})
+    answer = run_match(
+        session,
+        cache=cache,
+        settings=settings,
+        principal=principal,
+        gazetteer=gazetteer,
+        locator=locator,
+        payload=demande,
+    )
+    audit.record(
+        session,
+        action="mandataire_exclu",
+        principal=principal,
+        match_id=answer["match_id"],
+        tribunal_id=record.tribunal_id,
+        mandataire_id=payload.mandataire,
+        details={"motif": payload.motif, "demande_precedente": record.id},
+    )
+    return answer
+
+
 # --- reserving -------------------------------------------------------------------------------------
 
 
@@ -164,11 +216,7 @@ def reserve(
         )
         if existing is not None:
             return existing
-    record = session.get(MatchRecord, payload.match_id)
-    if record is None or (principal.is_judicial and record.tribunal_id != principal.tribunal_id):
-        raise NotFound(
-            f"demande de liste introuvable : {payload.match_id}", code="match_introuvable", loc=["body", "match_id"]
-        )
+    record = _own_match(session, principal, payload.match_id, ["body", "match_id"])
     tribunal = session.get_one(Tribunal, record.tribunal_id)
     now = utcnow()
     profile = cache.get(session).profiles.get(payload.mandataire)

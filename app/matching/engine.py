@@ -10,6 +10,7 @@ the same data always gives the same answer.
 """
 
 from collections import Counter
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from math import exp, inf
@@ -193,30 +194,35 @@ def is_absent(profile: Profile, day: date) -> bool:
     return any(start <= day <= end for start, end in profile.absences)
 
 
-def static_exclusion(profile: Profile, query: Query) -> str | None:
-    """The first rule (before capacity) that the professional fails, or None."""
+def failing_rules(profile: Profile, query: Query) -> Iterator[str]:
+    """Every rule (before capacity) that the professional fails, in the documented order, lazily: the ranking
+    takes the first, "why not this professional" all of them."""
     territorial = territorial_exclusion(profile, query)
     if territorial:
-        return territorial
+        yield territorial
     if profile.statut != ACTIVE:
-        return STATUT_INACTIF
+        yield STATUT_INACTIF
     if profile.id in query.exclure:
-        return EXCLU_PAR_JUGE
+        yield EXCLU_PAR_JUGE
     if is_absent(profile, query.today):
-        return ABSENT
+        yield ABSENT
     if not profile.accepte_nouvelles_mesures:
-        return N_ACCEPTE_PAS
+        yield N_ACCEPTE_PAS
     if query.nature == MJAGBF and not profile.dpf:
-        return MJAGBF_SANS_DPF
+        yield MJAGBF_SANS_DPF
     if query.nature not in profile.natures:
-        return NATURE_NON_COUVERTE
+        yield NATURE_NON_COUVERTE
     if profile.type == "prepose" and (
         query.etablissement_id is None or query.etablissement_id not in profile.etablissements
     ):
-        return PREPOSE_HORS_ETABLISSEMENT
+        yield PREPOSE_HORS_ETABLISSEMENT
     if query.pays == "BE" and BELGIQUE not in profile.specialites:
-        return BELGIQUE_NON_COUVERTE
-    return None
+        yield BELGIQUE_NON_COUVERTE
+
+
+def static_exclusion(profile: Profile, query: Query) -> str | None:
+    """The first rule (before capacity) that the professional fails, or None."""
+    return next(failing_rules(profile, query), None)
 
 
 # --- sub-scores: one function per criterion, each in [0, 1] and monotonic in its raw value -------------

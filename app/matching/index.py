@@ -25,6 +25,14 @@ class TribunalRef:
     departement: str
 
 
+@dataclass(frozen=True, slots=True)
+class Contact:
+    """How a judge's office reaches a professional: not a criterion, shown on the shortlist's cards."""
+
+    telephone: str | None
+    email: str | None
+
+
 @dataclass
 class MatchIndex:
     version: int
@@ -32,6 +40,8 @@ class MatchIndex:
     weights_by_departement: dict[str, Weights] = field(default_factory=dict)
     tribunals: list[TribunalRef] = field(default_factory=list)
     etablissements: frozenset[int] = frozenset()  # every known one, to check a request's without a query
+    contacts: dict[int, Contact] = field(default_factory=dict)
+    site_insee: dict[int, str] = field(default_factory=dict)  # the commune of each site, for its address
     tribunals_by_code: dict[str, TribunalRef] = field(init=False)
     by_departement: dict[str, list[int]] = field(init=False)
     by_tribunal: dict[int, list[int]] = field(init=False)

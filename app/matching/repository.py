@@ -9,7 +9,7 @@ from sqlalchemy.orm import Session
 
 from app.geo.models import Tribunal
 from app.matching.engine import LiveLoad, Profile, SiteProfile, Weights
-from app.matching.index import MatchIndex, TribunalRef
+from app.matching.index import Contact, MatchIndex, TribunalRef
 from app.matching.models import DepartementWeights, RegistryVersion
 from app.registry.models import (
     Absence,
@@ -51,10 +51,12 @@ def build_index(session: Session, *, today: date) -> MatchIndex:
     ):
         absences[mandataire_id].append((debut, fin))
     sites: dict[int, list[SiteProfile]] = defaultdict(list)
+    site_insee = {}
     for site in session.execute(
-        select(Site.id, Site.mandataire_id, Site.nom, Site.lat, Site.lon, Site.capacite).order_by(Site.id)
+        select(Site.id, Site.mandataire_id, Site.nom, Site.lat, Site.lon, Site.capacite, Site.insee).order_by(Site.id)
     ):
         sites[site.mandataire_id].append(SiteProfile(site.id, site.nom, site.lat, site.lon, site.capacite))
+        site_insee[site.id] = site.insee
 
     profiles = {}
     columns = (
@@ -67,8 +69,12 @@ def build_index(session: Session, *, today: date) -> MatchIndex:
         Mandataire.rayon_km,
         Mandataire.capacite,
         Mandataire.derniere_mise_a_jour,
+        Mandataire.telephone,
+        Mandataire.email,
     )
+    contacts = {}
     for row in session.execute(select(*columns)):
+        contacts[row.id] = Contact(row.telephone, row.email)
         own_sites = tuple(sites.get(row.id, ()))
         profiles[row.id] = Profile(
             id=row.id,
@@ -99,6 +105,8 @@ def build_index(session: Session, *, today: date) -> MatchIndex:
         weights_by_departement=weights,
         tribunals=tribunals,
         etablissements=frozenset(session.scalars(select(Etablissement.id))),
+        contacts=contacts,
+        site_insee=site_insee,
     )
 
 

@@ -47,6 +47,8 @@ class SiteRef(BaseModel):
     nom: str
     lat: float
     lon: float
+    commune: str | None = Field(default=None, description="Commune du site (son adresse)")
+    insee: str | None = None
 
 
 class MandataireRef(BaseModel):
@@ -54,6 +56,8 @@ class MandataireRef(BaseModel):
     nom: str
     type: MandataireType
     site_le_plus_proche: SiteRef | None
+    telephone: str | None = None
+    email: str | None = None
 
 
 class Candidat(BaseModel):
@@ -94,11 +98,18 @@ class MatchResponse(BaseModel):
     parametres: Parametres
 
 
+class Motif(BaseModel):
+    code: str
+    libelle: str
+
+
 class ExplainResponse(BaseModel):
     mandataire: int
+    nom: str
     retenu: bool = Field(description="Figure dans la liste renvoyée par /match pour cette demande")
     eligible: bool
-    motif: str | None = Field(description="Code du motif d'exclusion, s'il y en a un")
+    motif: str | None = Field(description="Code du premier motif d'exclusion (celui compté par /match), s'il y en a")
+    motifs: list[Motif] = Field(description="Toutes les règles que le professionnel ne remplit pas, dans l'ordre")
     message: str
     candidat: Candidat | None = Field(description="Composantes du score, quand les règles d'éligibilité sont remplies")
 

@@ -117,16 +117,29 @@ def _shortlist(session: Session, index: MatchIndex, query: engine.Query, weights
     return engine.rank(len(index.profiles), exclusions, eligible, query, weights, TUNING)
 
 
-def candidat_data(candidate: engine.Candidate) -> dict:
-    """A candidate in the shape of `Candidat`, as plain data (a test checks that shape on `/match`)."""
+def candidat_data(
+    candidate: engine.Candidate, *, index: MatchIndex | None = None, gazetteer: Gazetteer | None = None
+) -> dict:
+    """A candidate in the shape of `Candidat`, as plain data (a test checks that shape on `/match`); with the
+    index and the gazetteer, the professional's contact details and the commune of its site."""
     site, profile = candidate.site, candidate.profile
+    mandataire = {
+        "id": profile.id,
+        "nom": profile.nom,
+        "type": profile.type,
+        "site_le_plus_proche": {"id": site.id, "nom": site.nom, "lat": site.lat, "lon": site.lon} if site else None,
+    }
+    if index is not None and gazetteer is not None:
+        contact = index.contacts.get(profile.id)
+        mandataire["telephone"] = contact.telephone if contact else None
+        mandataire["email"] = contact.email if contact else None
+        if site is not None:
+            insee = index.site_insee.get(site.id)
+            commune = gazetteer.communes.get(insee) if insee else None
+            mandataire["site_le_plus_proche"]["commune"] = commune.nom if commune else None
+            mandataire["site_le_plus_proche"]["insee"] = insee
     return {
-        "mandataire": {
-            "id": profile.id,
-            "nom": profile.nom,
-            "type": profile.type,
-            "site_le_plus_proche": {"id": site.id, "nom": site.nom, "lat": site.lat, "lon": site.lon} if site else None,
-        },
+        "mandataire": mandataire,
         "rang": candidate.rang,
         "score": candidate.score,
         "composantes": [
@@ -167,7 +180,7 @@ def run_match(
         "match_id": match_id,
         "tribunal": tribunal.siret or tribunal.code,
         "residence": location.model_dump(mode="json", exclude_none=True),
-        "candidats": [candidat_data(c) for c in result.candidats],
+        "candidats": [candidat_data(c, index=index, gazetteer=gazetteer) for c in result.candidats],
         "exclus": {
             "consideres": result.considered,
             "eligibles": result.eligibles,
@@ -213,7 +226,7 @@ def explain_match(
     weights = weights_for(index, settings, tribunal.departement)
     result = _shortlist(session, index, query, weights)
     listed = next((c for c in result.candidats if c.profile.id == profile.id), None)
-    reason = engine.static_exclusion(profile, query)
+    reasons = list(engine.failing_rules(profile, query))
     evaluated = listed
     if evaluated is None:  # not shortlisted: score it alone, with its own live load
         load = _live_loads(session, [profile.id], query)
@@ -224,12 +237,13 @@ def explain_match(
             engine.effective_weights(weights, query.urgence),
             TUNING,
         )
-    if reason is None and evaluated.complet:
-        reason = engine.COMPLET
+    if evaluated.complet:
+        reasons.append(engine.COMPLET)
+    reason = reasons[0] if reasons else None
     if listed is not None:
         message = f"Retenu au rang {listed.rang} : {listed.explication}"
-    elif reason is not None:
-        message = f"Écarté : {engine.REASONS[reason]}."
+    elif reasons:
+        message = "Écarté : " + " ; ".join(engine.REASONS[code] for code in reasons) + "."
     else:
         message = (
             f"Éligible mais au-delà des {query.limit} premiers : score {evaluated.score:.2f}, "
@@ -237,11 +251,13 @@ def explain_match(
         )
     return ExplainResponse(
         mandataire=profile.id,
+        nom=profile.nom,
         retenu=listed is not None,
         eligible=reason is None,
         motif=reason,
+        motifs=[{"code": code, "libelle": engine.REASONS[code]} for code in reasons],
         message=message,
-        candidat=candidat_data(evaluated),
+        candidat=candidat_data(evaluated, index=index, gazetteer=gazetteer),
     )
 
 

@@ -98,6 +98,7 @@ ROUTES = [
     Route("DELETE", "/mesures/{mesure}", WRITERS, 204),
     Route("POST", "/match", JUDGES, 200, outside=403, body="match"),
     Route("POST", "/match/explain", JUDGES, 200, outside=403, body="explain"),
+    Route("POST", "/match/{match_id}/exclusions", JUDGES, 200, body="exclusion"),
     Route("GET", "/match/poids/{departement}", READERS, 200, outside=200),
     Route("PUT", "/match/poids/{departement}", ADMIN_ONLY, 200, outside=200, body="weights"),
     Route("POST", "/reservations", JUDGES, 201, body="reservation"),
@@ -106,6 +107,8 @@ ROUTES = [
     Route("POST", "/reservations/{reservation}/refus", SELF_ONLY, 200, body="refus"),
     Route("DELETE", "/reservations/{reservation}", JUDGES, 200),
     Route("GET", "/tribunaux/{tribunal}/reservations", JUDGES, 200, outside=403),
+    Route("GET", "/tribunaux/{tribunal}/statistiques", JUDGES, 200, outside=403),
+    Route("GET", "/tribunaux/{tribunal}/demandes", JUDGES, 200, outside=403),
     Route("GET", "/mandataires/{mandataire}/reservations", SELF_AND_ADMIN, 200),
     Route("GET", "/audit/matches/{match_id}", JUDGES, 200),
     Route("GET", "/mandataires/moi", SELF_ONLY, 200, outside=200),
@@ -276,6 +279,7 @@ def editor_mesure(t: dict) -> dict:
 BODIES = {
     "match": lambda t: match_body(t["tribunal"], t["insee"]),
     "explain": lambda t: {**match_body(t["tribunal"], t["insee"]), "mandataire": t["mandataire"]},
+    "exclusion": lambda t: {"mandataire": t["mandataire"], "motif": "Conflit d'intérêts"},
     "weights": lambda t: {"distance": 0.5, "capacite": 0.2, "profil": 0.1, "fraicheur": 0.1, "equite": 0.1},
     "reservation": lambda t: {
         "match_id": t["match_id"],

@@ -241,9 +241,9 @@ def test_expiry_releases_the_place_reminds_first_and_is_safe_twice(
 
 def test_lists_for_the_tribunal_and_the_professional(client, judge, pros, match_id):
     reservation = reserve(client, judge, match_id, pros["near"]["id"]).json()
-    assert [r["id"] for r in client.get(f"/tribunaux/{LILLE_TJ}/reservations", headers=judge).json()] == [
-        reservation["id"]
-    ]
+    page = client.get(f"/tribunaux/{LILLE_TJ}/reservations", headers=judge).json()
+    assert page["total"] == 1 and [r["id"] for r in page["items"]] == [reservation["id"]]
+    assert page["items"][0]["mandataire_nom"] == "Proche"
     mine = client.get(f"/mandataires/{pros['near']['id']}/reservations", headers=pros["near"]["headers"]).json()
     assert [r["id"] for r in mine] == [reservation["id"]]
     assert (
