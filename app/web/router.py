@@ -57,6 +57,8 @@ ROLE_LABELS = {
 NAVIGATION = (
     ("/tableaux-de-bord", "Tableaux de bord", DASHBOARD_ROLES),
     ("/juge", "Désigner un mandataire", JUDGE_ROLES),
+    ("/juge/reservations", "Réservations du tribunal", JUDGE_ROLES),
+    ("/juge/statistiques", "Statistiques du tribunal", JUDGE_ROLES),
     ("/transferts-de-mesures", "Transferts de mesures", TRANSFER_ROLES),
     ("/espace-professionnel", "Mon espace professionnel", frozenset({Role.MANDATAIRE})),
 )
@@ -293,11 +295,8 @@ def transfers_page(request: Request, principal: PagePrincipal, gazetteer: Gazett
     )
 
 
-@router.get("/juge", response_class=HTMLResponse)
-def judge_page(request: Request, principal: PagePrincipal, session: SessionDep, gazetteer: GazetteerDep) -> Response:
-    if (refused := _guard(request, principal, JUDGE_ROLES, "Désignation d'un mandataire")) is not None:
-        return refused
-    assert principal is not None
+def _judge_context(principal: Principal, session: SessionDep, gazetteer: Gazetteer) -> dict:
+    """What every judge's page shows: the caller's tribunal (a judge's own, or any for an administrator)."""
     own: TribunalEntry | None = None
     if principal.role in JUDICIAL_ROLES and principal.tribunal_id is not None:
         row = session.get(Tribunal, principal.tribunal_id)
@@ -307,21 +306,53 @@ def judge_page(request: Request, principal: PagePrincipal, session: SessionDep, 
         if own
         else _tribunal_options(gazetteer, lambda _code: True)
     )
+    return {
+        "principal": principal,
+        "role": ROLE_LABELS[principal.role],
+        "tribunaux": tribunaux,
+        "tribunal_fixe": own is not None,
+        "natures": labels.NATURES,
+        "types": labels.TYPES,
+        "statuts": labels.RESERVATION_STATUTS,
+        "libelles": labels.for_js(),
+    }
+
+
+@router.get("/juge", response_class=HTMLResponse)
+def judge_page(request: Request, principal: PagePrincipal, session: SessionDep, gazetteer: GazetteerDep) -> Response:
+    if (refused := _guard(request, principal, JUDGE_ROLES, "Désignation d'un mandataire")) is not None:
+        return refused
+    assert principal is not None
     return _render(
         request,
         "juge.html",
         {
-            "principal": principal,
-            "role": ROLE_LABELS[principal.role],
-            "tribunaux": tribunaux,
-            "tribunal_fixe": own is not None,
-            "natures": labels.NATURES,
+            **_judge_context(principal, session, gazetteer),
             "lieux_vie": labels.LIEUX_VIE,
             "specialites": labels.SPECIALITES,
             "familles": labels.FAMILLES,
-            "libelles": labels.for_js(),
         },
     )
+
+
+@router.get("/juge/reservations", response_class=HTMLResponse)
+def judge_reservations_page(
+    request: Request, principal: PagePrincipal, session: SessionDep, gazetteer: GazetteerDep
+) -> Response:
+    if (refused := _guard(request, principal, JUDGE_ROLES, "Réservations du tribunal")) is not None:
+        return refused
+    assert principal is not None
+    return _render(request, "juge_reservations.html", _judge_context(principal, session, gazetteer))
+
+
+@router.get("/juge/statistiques", response_class=HTMLResponse)
+def judge_statistics_page(
+    request: Request, principal: PagePrincipal, session: SessionDep, gazetteer: GazetteerDep
+) -> Response:
+    if (refused := _guard(request, principal, JUDGE_ROLES, "Statistiques du tribunal")) is not None:
+        return refused
+    assert principal is not None
+    return _render(request, "juge_statistiques.html", _judge_context(principal, session, gazetteer))
 
 
 # --- map geometry ---------------------------------------------------------------------------------------------

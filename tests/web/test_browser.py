@@ -13,6 +13,7 @@ that is a failure.
 import os
 import shutil
 from collections.abc import Iterator
+from datetime import date
 from pathlib import Path
 
 import pytest
@@ -254,7 +255,7 @@ def test_judge_matches_and_reserves(server, page):
     assert_accessible(page, "juge")
 
     page.get_by_label("Commune", exact=True).fill("Lille")
-    page.get_by_label("Personnes âgées").check()
+    page.get_by_label("Personnes âgées").check(force=True)  # the DSFR hides the box behind its label
     page.get_by_role("button", name="Proposer des mandataires").click()
     page.wait_for_selector(".candidat")
     candidates = page.locator(".candidat")
@@ -264,6 +265,7 @@ def test_judge_matches_and_reserves(server, page):
     assert first.locator(".composantes tbody tr").count() == 5
     assert first.locator(".explication").inner_text().strip()
     assert page.locator("#exclus tbody tr").count() >= 1  # the excluded counts, with their French labels
+    page.wait_for_selector("#carte-candidats .site")  # drawn once the outlines are loaded
     assert page.locator("#carte-candidats .site").count() == candidates.count()
     assert page.locator("#carte-candidats rect.residence").count() == 1
     page.screenshot(path=ARTIFACTS / "juge-liste.png", full_page=True)
@@ -330,3 +332,152 @@ def test_agent_plans_a_transfer_and_the_judge_confirms_a_proposal(server, page):
             text("SELECT statut, ancien_mandataire_id FROM reservation WHERE numero_rg = :rg"), {"rg": rg}
         ).one()
     assert tuple(row) == ("en_attente", source)
+
+
+PREPOSE_FOR_LILLE = """
+    SELECT e.id, e.finess FROM etablissement e
+    JOIN mandataire_etablissement me ON me.etablissement_id = e.id
+    JOIN mandataire m ON m.id = me.mandataire_id
+    WHERE e.departement = '59' AND m.type = 'prepose' AND m.statut = 'actif' AND m.accepte_nouvelles_mesures
+      AND m.capacite - m.mesures_en_cours - m.mesures_en_attente > 1
+      AND EXISTS (SELECT 1 FROM mandataire_departement d WHERE d.mandataire_id = m.id AND d.departement = '59')
+      AND EXISTS (SELECT 1 FROM mandataire_nature n WHERE n.mandataire_id = m.id AND n.nature = 'curatelle_renforcee')
+      AND NOT EXISTS (SELECT 1 FROM mandataire_tribunal t WHERE t.mandataire_id = m.id)
+      AND NOT EXISTS (SELECT 1 FROM absence a WHERE a.mandataire_id = m.id AND a.debut <= :today AND a.fin >= :today)
+    ORDER BY e.id LIMIT 1"""
+ELIGIBLE_INDIVIDUALS = """
+    SELECT m.id FROM mandataire m
+    WHERE m.type = 'individuel' AND m.statut = 'actif' AND m.accepte_nouvelles_mesures
+      AND m.capacite - m.mesures_en_cours - m.mesures_en_attente > 1
+      AND EXISTS (SELECT 1 FROM mandataire_departement d WHERE d.mandataire_id = m.id AND d.departement = '59')
+      AND EXISTS (SELECT 1 FROM mandataire_nature n WHERE n.mandataire_id = m.id AND n.nature = 'curatelle_renforcee')
+      AND NOT EXISTS (SELECT 1 FROM mandataire_tribunal t WHERE t.mandataire_id = m.id)
+      AND NOT EXISTS (SELECT 1 FROM absence a WHERE a.mandataire_id = m.id AND a.debut <= :today AND a.fin >= :today)
+    ORDER BY m.id"""
+INELIGIBLE_IN_NORD = """
+    SELECT m.id FROM mandataire m
+    WHERE m.type = 'individuel' AND (m.statut <> 'actif' OR NOT m.accepte_nouvelles_mesures)
+      AND EXISTS (SELECT 1 FROM mandataire_departement d WHERE d.mandataire_id = m.id AND d.departement = '59')
+      AND NOT EXISTS (SELECT 1 FROM mandataire_tribunal t WHERE t.mandataire_id = m.id)
+    ORDER BY m.id LIMIT 1"""
+
+
+def pick_in_datalist(page, field_label: str, text: str, datalist: str, contains: str) -> str:
+    """Type into a field with suggestions, then choose the suggestion that contains `contains`."""
+    field = page.get_by_label(field_label, exact=True)
+    field.fill(text)
+    option = page.locator(f"#{datalist} option[value*='{contains}']").first
+    option.wait_for(state="attached")
+    value = option.get_attribute("value")
+    field.fill(value)
+    return value
+
+
+def test_judge_full_journey(server, page):
+    """As a Lille judge: the person lives in an établissement, a préposé of it is proposed and reserved; why is an
+    inactive professional missing (every rule), and an eligible one beyond the list (then reserved off the list
+    with a justification); one candidate set aside with a reason and the list ranked again; the tribunal's
+    reservations, a search re-opened from one of them; the tribunal's statistics. axe-core on every page."""
+    base, tokens, engine = server
+    today = date.today()
+    with engine.connect() as connection:
+        etablissement, finess = connection.execute(text(PREPOSE_FOR_LILLE), {"today": today}).one()
+        eligible = [row[0] for row in connection.execute(text(ELIGIBLE_INDIVIDUALS), {"today": today})]
+        ineligible = connection.execute(text(INELIGIBLE_IN_NORD)).scalar_one()
+        names = dict(connection.execute(text("SELECT id, nom FROM mandataire")).all())
+    sign_in(page, base, "/juge", tokens["juge"])
+
+    # The person's établissement: found by FINESS within the tribunal's département; its commune fills the residence.
+    pick_in_datalist(page, "Établissement où vit la personne (facultatif)", finess, "etablissements-proposes", finess)
+    page.locator("#etablissement-retenu", has_text=finess).wait_for()
+    page.locator("#commune-retenue", has_text="Commune retenue").wait_for()
+    assert page.get_by_label("Lieu de vie").input_value() == "etablissement"
+    page.get_by_role("button", name="Proposer des mandataires").click()
+    page.wait_for_selector(".candidat")
+    prepose = page.locator(".candidat", has_text="Préposé d'établissement").first
+    prepose_id = int(prepose.get_attribute("data-mandataire"))
+    assert "Adresse du site" in prepose.locator(".coordonnees").inner_text()
+    assert_accessible(page, "juge-liste-etablissement")
+    page.screenshot(path=ARTIFACTS / "juge-liste-etablissement.png", full_page=True)
+    prepose.get_by_role("button", name="Réserver").click()
+    prepose.get_by_label("Numéro RG du dossier").fill("26/E2E-0101")
+    prepose.get_by_label("Priorité familiale").select_option("aucun_proche_disponible")
+    prepose.get_by_role("button", name="Confirmer la réservation").click()
+    prepose.locator(".confirmation").wait_for()
+    shown = {int(i) for i in page.locator(".candidat").evaluate_all("cards => cards.map(c => c.dataset.mandataire)")}
+
+    # Why is this professional missing? Every rule it fails.
+    name_field = "Nom du professionnel"
+    pick_in_datalist(page, name_field, names[ineligible][:6], "professionnels-proposes", f"(n° {ineligible})")
+    page.get_by_role("button", name="Expliquer").click()
+    answer = page.locator(".pourquoi-reponse")
+    answer.wait_for()
+    assert "Écarté" in answer.inner_text() and answer.locator(".motifs-pourquoi li").count() >= 1
+    assert_accessible(page, "juge-pourquoi")
+
+    # An eligible professional beyond the list: reserved off the list, with a justification.
+    beyond = next(i for i in eligible if i not in shown)
+    pick_in_datalist(page, name_field, names[beyond][:6], "professionnels-proposes", f"(n° {beyond})")
+    page.get_by_role("button", name="Expliquer").click()
+    answer.filter(has_text=names[beyond]).wait_for()
+    assert "Éligible mais au-delà" in answer.inner_text()
+    answer.get_by_role("button", name="Réserver hors liste").click()
+    answer.get_by_label("Numéro RG du dossier").fill("26/E2E-0102")
+    answer.get_by_label("Justification du choix hors liste (10 caractères au moins)").fill(
+        "Suit déjà le conjoint de la personne"
+    )
+    answer.get_by_role("button", name="Confirmer la réservation").click()
+    assert "hors liste" in answer.locator(".confirmation").inner_text()
+    page.screenshot(path=ARTIFACTS / "juge-hors-liste.png", full_page=True)
+    assert_accessible(page, "juge-hors-liste")
+
+    # Set a candidate aside (a conflict of interest): the list is ranked again without it.
+    other = page.locator(".candidat").filter(has_not_text="Préposé d'établissement").first
+    other_id = other.get_attribute("data-mandataire")
+    other.get_by_role("button", name="Écarter").click()
+    other.get_by_label("Motif (gardé dans l'audit), par exemple un conflit d'intérêts").fill("Conflit d'intérêts")
+    other.get_by_role("button", name="Confirmer l'exclusion").click()
+    page.locator("#message-resultat", has_text="écarté").wait_for()
+    assert page.locator(f'.candidat[data-mandataire="{other_id}"]').count() == 0
+    assert "1 professionnel reste écarté" in page.locator("#exclus-demande").inner_text()
+    assert_accessible(page, "juge-exclusion")
+
+    # The tribunal's reservations, pending ones; a search re-opened from one of them.
+    page.get_by_role("link", name="Réservations du tribunal").click()
+    page.wait_for_selector("body[data-etat=pret]")
+    page.get_by_label("État").select_option("en_attente")
+    page.get_by_role("button", name="Afficher").click()
+    page.locator("#liste tbody tr", has_text="26/E2E-0102").wait_for()
+    rows = page.locator("#liste tbody tr")
+    assert names[prepose_id] in rows.filter(has_text="26/E2E-0101").inner_text()
+    assert "Hors liste" in rows.filter(has_text="26/E2E-0102").inner_text()
+    assert all(status == "en_attente" for status in rows.evaluate_all("rs => rs.map(r => r.dataset.statut)"))
+    page.screenshot(path=ARTIFACTS / "juge-reservations.png", full_page=True)
+    assert_accessible(page, "juge-reservations")
+    rows.filter(has_text="26/E2E-0101").get_by_role("link").click()
+    page.wait_for_selector("body[data-reprise=prete]")
+    assert finess in page.get_by_label("Établissement où vit la personne (facultatif)").input_value()
+    assert page.get_by_label("Commune", exact=True).input_value()
+
+    # The tribunal's statistics.
+    page.get_by_role("link", name="Statistiques du tribunal").click()
+    page.wait_for_selector("body[data-etat=pret]")
+    figures = page.locator("#chiffres").inner_text()
+    assert "Réservations" in figures and "Délai médian d'acceptation" in figures
+    assert page.locator("#par-nature tbody tr", has_text="Curatelle renforcée").count() >= 1
+    page.screenshot(path=ARTIFACTS / "juge-statistiques.png", full_page=True)
+    assert_accessible(page, "juge-statistiques")
+
+    with engine.connect() as connection:
+        rows = connection.execute(
+            text(
+                "SELECT numero_rg, hors_liste, justification FROM reservation "
+                "WHERE numero_rg LIKE '26/E2E-01%' ORDER BY numero_rg"
+            )
+        ).all()
+        excluded = connection.execute(
+            text("SELECT mandataire_id, details FROM audit_event WHERE action = 'mandataire_exclu'")
+        ).all()
+    assert [(r[0], bool(r[1])) for r in rows] == [("26/E2E-0101", False), ("26/E2E-0102", True)]
+    assert rows[1][2] == "Suit déjà le conjoint de la personne"
+    assert [e[0] for e in excluded] == [int(other_id)] and "Conflit" in str(excluded[0][1])
