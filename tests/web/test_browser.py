@@ -378,14 +378,14 @@ def test_judge_full_journey(server, page):
     inactive professional missing (every rule), and an eligible one beyond the list (then reserved off the list
     with a justification); one candidate set aside with a reason and the list ranked again; the tribunal's
     reservations, a search re-opened from one of them; the tribunal's statistics. axe-core on every page."""
-    base, tokens, engine = server
+    base, people, engine = server
     today = date.today()
     with engine.connect() as connection:
         etablissement, finess = connection.execute(text(PREPOSE_FOR_LILLE), {"today": today}).one()
         eligible = [row[0] for row in connection.execute(text(ELIGIBLE_INDIVIDUALS), {"today": today})]
         ineligible = connection.execute(text(INELIGIBLE_IN_NORD)).scalar_one()
         names = dict(connection.execute(text("SELECT id, nom FROM mandataire")).all())
-    sign_in(page, base, "/juge", tokens["juge"])
+    sign_in(page, base, "/juge", people["juge"])
 
     # The person's établissement: found by FINESS within the tribunal's département; its commune fills the residence.
     pick_in_datalist(page, "Établissement où vit la personne (facultatif)", finess, "etablissements-proposes", finess)

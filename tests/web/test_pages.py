@@ -173,7 +173,8 @@ def test_pages_by_role(client, token, session_cookie, role, scope, dashboards, j
         admin = {"Authorization": f"Bearer {token('admin')}"}
         scope = {"mandataire_id": client.post("/mandataires", json=mandataire_body(), headers=admin).json()["id"]}
     client.cookies.set(SESSION_COOKIE, session_cookie(role, **scope))
-    for path, expected in (("/tableaux-de-bord", dashboards), ("/juge", judge)):
+    judges_pages = (("/juge", judge), ("/juge/reservations", judge), ("/juge/statistiques", judge))
+    for path, expected in (("/tableaux-de-bord", dashboards), *judges_pages):
         response = client.get(path, follow_redirects=False)
         assert response.status_code == expected, (path, response.text[:300])
         assert response.headers["content-type"].startswith("text/html")
@@ -182,7 +183,7 @@ def test_pages_by_role(client, token, session_cookie, role, scope, dashboards, j
 
 
 def test_pages_without_a_token_redirect_to_the_sign_in_form(client):
-    for path in ("/tableaux-de-bord?departement=59", "/juge"):
+    for path in ("/tableaux-de-bord?departement=59", "/juge", "/juge/reservations", "/juge/statistiques"):
         response = client.get(path, follow_redirects=False)
         assert response.status_code == 303
         assert response.headers["location"].startswith("/connexion?suivant=%2F")
@@ -213,16 +214,23 @@ def test_dashboard_page_lists_the_territory_and_keeps_the_filters_in_the_exports
 def test_judge_page_presets_the_tribunal_of_the_token(client, session_cookie):
     client.cookies.set(SESSION_COOKIE, session_cookie("greffier", tribunal=LILLE))
     page = client.get("/juge").text
-    assert page.count('<option value="17590111500709">') == 1
+    assert page.count('<option value="17590111500709" data-departement="59">') == 1
     assert "Tribunal judiciaire de Lille" in page and "Le tribunal de votre jeton." in page
     assert page.count('name="besoins"') == 10
-    assert 'id="commune"' in page and '<label for="commune">' in page
+    assert 'id="commune"' in page and '<label class="fr-label" for="commune">Commune</label>' in page
+    assert 'id="etablissement"' in page and 'id="nom-pourquoi"' in page
+    for path in ("/juge/reservations", "/juge/statistiques"):
+        other = client.get(path).text
+        assert (
+            other.count('<option value="17590111500709">') == 1
+            and other.count("<option value=") == 1 + (path == "/juge/reservations") * 6
+        )  # the tribunal of the token; the states of a reservation and "all"
     client.cookies.set(SESSION_COOKIE, session_cookie("admin"))
     assert client.get("/juge").text.count("<option value=") > 200  # an administrator picks any tribunal
 
 
 def test_static_files_are_served(client):
-    for name in ("app.css", "commun.js", "carte.js", "tableaux.js", "juge.js"):
+    for name in ("app.css", "commun.js", "carte.js", "tableaux.js", "juge.js", "reservations.js", "statistiques.js"):
         assert client.get(f"/static/{name}").status_code == 200
 
 
