@@ -7,6 +7,7 @@ from sqlalchemy.orm import Session
 
 from app.designation.models import Reservation
 from app.designation.statistics import Row
+from app.registry import rg
 from app.registry.models import Mandataire
 from app.registry.repository import page
 
@@ -38,8 +39,8 @@ def tribunal_reservations(
         query = query.where(Reservation.statut == statut)
     if mandataire_id is not None:
         query = query.where(Reservation.mandataire_id == mandataire_id)
-    if numero_rg:
-        query = query.where(Reservation.numero_rg.contains(numero_rg, autoescape=True))
+    if numero_rg and rg.normalize(numero_rg):  # stored normalised: "24/R-0001" finds 24R0001
+        query = query.where(Reservation.numero_rg.contains(rg.normalize(numero_rg), autoescape=True))
     return page(session, query, order_by=(Reservation.id.desc(),), limit=limit, offset=offset)
 
 

@@ -447,14 +447,14 @@ def test_judge_full_journey(server, page):
     page.wait_for_selector("body[data-etat=pret]")
     page.get_by_label("État").select_option("en_attente")
     page.get_by_role("button", name="Afficher").click()
-    page.locator("#liste tbody tr", has_text="26/E2E-0102").wait_for()
+    page.locator("#liste tbody tr", has_text="26E2E0102").wait_for()
     rows = page.locator("#liste tbody tr")
-    assert names[prepose_id] in rows.filter(has_text="26/E2E-0101").inner_text()
-    assert "Hors liste" in rows.filter(has_text="26/E2E-0102").inner_text()
+    assert names[prepose_id] in rows.filter(has_text="26E2E0101").inner_text()
+    assert "Hors liste" in rows.filter(has_text="26E2E0102").inner_text()
     assert all(status == "en_attente" for status in rows.evaluate_all("rs => rs.map(r => r.dataset.statut)"))
     page.screenshot(path=ARTIFACTS / "juge-reservations.png", full_page=True)
     assert_accessible(page, "juge-reservations")
-    rows.filter(has_text="26/E2E-0101").get_by_role("link").click()
+    rows.filter(has_text="26E2E0101").get_by_role("link").click()
     page.wait_for_selector("body[data-reprise=prete]")
     assert finess in page.get_by_label("Établissement où vit la personne (facultatif)").input_value()
     assert page.get_by_label("Commune", exact=True).input_value()
@@ -472,12 +472,12 @@ def test_judge_full_journey(server, page):
         rows = connection.execute(
             text(
                 "SELECT numero_rg, hors_liste, justification FROM reservation "
-                "WHERE numero_rg LIKE '26/E2E-01%' ORDER BY numero_rg"
+                "WHERE numero_rg LIKE '26E2E01%' ORDER BY numero_rg"
             )
         ).all()
         excluded = connection.execute(
             text("SELECT mandataire_id, details FROM audit_event WHERE action = 'mandataire_exclu'")
         ).all()
-    assert [(r[0], bool(r[1])) for r in rows] == [("26/E2E-0101", False), ("26/E2E-0102", True)]
+    assert [(r[0], bool(r[1])) for r in rows] == [("26E2E0101", False), ("26E2E0102", True)]
     assert rows[1][2] == "Suit déjà le conjoint de la personne"
     assert [e[0] for e in excluded] == [int(other_id)] and "Conflit" in str(excluded[0][1])
