@@ -40,6 +40,7 @@ from app.scheduler.runner import InProcessScheduler
 from app.system.router import router as system_router
 from app.transfer.router import router as transfer_router
 from app.web.connexion import router as sign_in_router
+from app.web.oidc import router as oidc_router
 from app.web.professional import router as professional_router
 from app.web.router import STATIC_DIR
 from app.web.router import router as web_router
@@ -111,7 +112,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.add_middleware(ServerErrorGuard)  # outside the retries: what they could not save becomes a JSON 500
     routers = [system_router, geo_router, professionals_router]  # professionals before registry: /mandataires/moi
     routers += [registry_router, matching_router, designation_router, audit_router, dashboards_router, transfer_router]
-    routers += [mesures_export_router, editors_router, web_router, sign_in_router, professional_router]
+    routers += [mesures_export_router, editors_router, web_router, sign_in_router, oidc_router, professional_router]
     for router in routers:
         app.include_router(router, responses=error_responses(*COMMON_ERRORS))
     app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")

@@ -16,7 +16,6 @@ from fastapi.testclient import TestClient
 from sqlalchemy import Connection, Engine
 from sqlalchemy.orm import Session, sessionmaker
 
-from app.auth.accounts import normalise_email
 from app.auth.constants import AccountState, Role
 from app.auth.models import Account
 from app.auth.sessions import open_session
@@ -26,9 +25,9 @@ from app.dependencies import get_session
 from app.geo.gazetteer import Gazetteer, load_gazetteer
 from app.geo.repository import sync_tribunaux
 from app.main import create_app
-from app.tokens.service import check_scope, create_token
+from app.tokens.service import create_token
 from tests.oidc_provider import PEOPLE, OidcProvider, running_provider
-from tests.support import migrate, scratch_database_url
+from tests.support import migrate, new_account, scratch_database_url
 
 
 @pytest.fixture(scope="session")
@@ -150,20 +149,8 @@ def make_account(session: Session, gazetteer: Gazetteer):
     created = iter(range(1, 10_000))
 
     def make(role: str, *, etat: str = AccountState.ACTIF, email: str | None = None, **scope) -> Account:
-        checked = check_scope(session, gazetteer, role=Role(role), **scope)
-        account = Account(
-            email=normalise_email(email or f"{role}.{next(created)}@test.invalid"),
-            nom="Testeur",
-            prenom="Dominique",
-            role=role,
-            tribunal_id=checked.tribunal_id,
-            departement=checked.departement,
-            region=checked.region,
-            mandataire_id=checked.mandataire_id,
-            siret=checked.siret,
-            etat=etat,
-        )
-        session.add(account)
+        email = email or f"{role}.{next(created)}@test.invalid"
+        account = new_account(session, gazetteer, role, email=email, etat=etat, **scope)
         session.commit()
         return account
 

@@ -18,13 +18,15 @@ from sqlalchemy import Engine, create_engine, text
 from sqlalchemy.engine import make_url
 from sqlalchemy.orm import sessionmaker
 
-from app.auth.constants import Role
+from app.auth.accounts import normalise_email
+from app.auth.constants import AccountState, Role
+from app.auth.models import Account
 from app.cli import alembic_config
 from app.config import Settings
 from app.database import build_engine
 from app.geo.gazetteer import Gazetteer
 from app.geo.repository import sync_tribunaux
-from app.tokens.service import create_token
+from app.tokens.service import check_scope, create_token
 
 
 @contextmanager
@@ -52,6 +54,34 @@ def migrate(engine: Engine, revision: str = "head", *, down: bool = False) -> No
     with engine.begin() as connection:
         config.attributes["connection"] = connection
         (command.downgrade if down else command.upgrade)(config, revision)
+
+
+def new_account(
+    session,
+    gazetteer: Gazetteer,
+    role: Role | str,
+    *,
+    email: str,
+    etat: str = AccountState.ACTIF,
+    nom="Testeur",
+    **scope,
+) -> Account:
+    """An account of the role and scope (checked as for tokens), added to the session, not committed."""
+    checked = check_scope(session, gazetteer, role=Role(role), **scope)
+    account = Account(
+        email=normalise_email(email),
+        nom=nom,
+        prenom="Dominique",
+        role=Role(role),
+        tribunal_id=checked.tribunal_id,
+        departement=checked.departement,
+        region=checked.region,
+        mandataire_id=checked.mandataire_id,
+        siret=checked.siret,
+        etat=etat,
+    )
+    session.add(account)
+    return account
 
 
 def counters(session) -> dict:

@@ -1,16 +1,17 @@
-"""Why a sign-in through the provider was refused: a stable code and a French sentence for the person."""
+"""Why a sign-in through the provider was refused: a stable code and a French sentence for the person. Both are
+sign-in refusals (`app.auth.exceptions.SignInRefused`, whose own cases, an unknown or disabled account, are 403)."""
 
-from app.errors import DomainError
+from app.auth.exceptions import SignInRefused
 
 
-class ProviderAnswerRefused(DomainError):
+class ProviderAnswerRefused(SignInRefused):
     """The provider's answer is not the one this sign-in expects (state, nonce, signature, expiry...)."""
 
     status_code = 400
     default_code = "reponse_fournisseur_invalide"
 
 
-class ProviderUnavailable(DomainError):
+class ProviderUnavailable(SignInRefused):
     """The provider did not answer, or not as OpenID Connect says: nothing the person can change."""
 
     status_code = 502

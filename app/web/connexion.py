@@ -10,15 +10,17 @@ from typing import Annotated
 from urllib.parse import urlsplit
 
 from fastapi import APIRouter, Form, Request
+from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from sqlalchemy import select
 
 from app.auth.accounts import accept_invitation, account_for_sign_in, record_access, record_sign_in
-from app.auth.constants import PROVIDER_DEV, PROVIDER_INVITATION, AccessAction, AccountState, Role
+from app.auth.constants import PROVIDER_DEV, PROVIDER_INVITATION, PROVIDER_OIDC, AccessAction, AccountState, Role
 from app.auth.dependencies import forget_session
 from app.auth.exceptions import SignInRefused
 from app.auth.models import Account
 from app.auth.sessions import (
+    ClosedSession,
     clear_session_cookie,
     client_ip,
     close_session,
@@ -28,6 +30,7 @@ from app.auth.sessions import (
 )
 from app.config import Settings
 from app.dependencies import SessionDep, SettingsDep, WriteSessionDep
+from app.oidc.dependencies import POST_LOGOUT_PATH, RelyingPartyDep, public_base
 from app.types import Texte
 from app.web.router import ROLE_LABELS, _render, _safe_next, home_of
 
@@ -72,6 +75,7 @@ def _sign_in_page(request: Request, session, settings: Settings, *, suivant: str
             "erreur": erreur,
             "personnes": _people(session, settings),
             "dev": dev_sign_in_allowed(settings),
+            "fournisseur": settings.oidc_provider_name if settings.oidc_issuer else None,
         },
         status_code=status,
     )
@@ -146,18 +150,35 @@ def dev_sign_in(
 
 
 @router.post("/deconnexion")
-def sign_out(request: Request, session: WriteSessionDep, settings: SettingsDep) -> Response:
-    """End the session (its row is deleted: the cookie no longer works anywhere) and clear the cookie."""
-    response = RedirectResponse("/connexion", status_code=303)
+async def sign_out(
+    request: Request, session: WriteSessionDep, settings: SettingsDep, party: RelyingPartyDep
+) -> Response:
+    """End the session (its row is deleted: the cookie no longer works anywhere) and clear the cookie; a session
+    opened through the OpenID provider ends there too (RP-initiated logout, with the ID token it gave us)."""
     value = session_value(request)
+    closed = await run_in_threadpool(_close, request, session, value) if value else None
     if value:
-        closed = close_session(session, value)
-        if closed is not None:
-            record_access(session, action=AccessAction.DECONNEXION, account_id=closed.account_id, ip=client_ip(request))
-        session.commit()
-        forget_session(request, value)
+        forget_session(request, value)  # on the event loop, like every use of the cache
+    target = None
+    if closed is not None and closed.provider == PROVIDER_OIDC and closed.id_token_hint and party is not None:
+        base = public_base(request, settings)
+        target = await party.logout_url(id_token=closed.id_token_hint, post_logout_redirect_uri=base + POST_LOGOUT_PATH)
+    response: Response
+    if target:
+        context = {"adresse": target, "fournisseur": settings.oidc_provider_name}
+        response = _render(request, "deconnexion.html", context)
+    else:
+        response = RedirectResponse("/connexion", status_code=303)
     clear_session_cookie(response, settings, request)
     return response
+
+
+def _close(request: Request, session, value: str) -> ClosedSession | None:
+    closed = close_session(session, value)
+    if closed is not None:
+        record_access(session, action=AccessAction.DECONNEXION, account_id=closed.account_id, ip=client_ip(request))
+    session.commit()
+    return closed
 
 
 @router.get("/invitation/{secret}", response_class=HTMLResponse)
