@@ -23,8 +23,8 @@ class Row:
     motif_refus: str | None
 
 
-def _days(row: Row) -> float:
-    return (row.answered_at - row.created_at).total_seconds() / 86400.0
+def _days(created_at: datetime, answered_at: datetime) -> float:
+    return (answered_at - created_at).total_seconds() / 86400.0
 
 
 def fold(rows: list[Row]) -> dict:
@@ -35,7 +35,11 @@ def fold(rows: list[Row]) -> dict:
     by_group: dict[tuple[str, str], Counter[str]] = {}
     for row in rows:
         by_group.setdefault((row.nature, row.exercice), Counter())[row.statut] += 1
-    delays = [_days(r) for r in rows if r.statut == ReservationStatut.ACCEPTEE and r.answered_at is not None]
+    delays = [
+        _days(r.created_at, r.answered_at)
+        for r in rows
+        if r.statut == ReservationStatut.ACCEPTEE and r.answered_at is not None
+    ]
     refusals = Counter(r.motif_refus.strip() for r in rows if r.statut == ReservationStatut.REFUSEE and r.motif_refus)
     per_statut = Counter(r.statut for r in rows)
     answered = sum(per_statut[s] for s in STATUTS if s != ReservationStatut.EN_ATTENTE)

@@ -123,21 +123,20 @@ def candidat_data(
     """A candidate in the shape of `Candidat`, as plain data (a test checks that shape on `/match`); with the
     index and the gazetteer, the professional's contact details and the commune of its site."""
     site, profile = candidate.site, candidate.profile
-    mandataire = {
-        "id": profile.id,
-        "nom": profile.nom,
-        "type": profile.type,
-        "site_le_plus_proche": {"id": site.id, "nom": site.nom, "lat": site.lat, "lon": site.lon} if site else None,
-    }
+    nearest: dict[str, object] | None = (
+        {"id": site.id, "nom": site.nom, "lat": site.lat, "lon": site.lon} if site else None
+    )
+    mandataire: dict[str, object] = {"id": profile.id, "nom": profile.nom, "type": profile.type}
     if index is not None and gazetteer is not None:
         contact = index.contacts.get(profile.id)
         mandataire["telephone"] = contact.telephone if contact else None
         mandataire["email"] = contact.email if contact else None
-        if site is not None:
+        if site is not None and nearest is not None:
             insee = index.site_insee.get(site.id)
             commune = gazetteer.communes.get(insee) if insee else None
-            mandataire["site_le_plus_proche"]["commune"] = commune.nom if commune else None
-            mandataire["site_le_plus_proche"]["insee"] = insee
+            nearest["commune"] = commune.nom if commune else None
+            nearest["insee"] = insee
+    mandataire["site_le_plus_proche"] = nearest
     return {
         "mandataire": mandataire,
         "rang": candidate.rang,
