@@ -73,6 +73,13 @@ class Settings(BaseSettings):
     # (fixed windows of one minute, shared by every worker and instance); request body limits in bytes.
     bulk_rate_per_minute: int = Field(default=360, ge=1)
     import_rate_per_minute: int = Field(default=30, ge=1)
+    # Vendors' business software (app/vendors, OAuth2 as e-MJPM does it): requests per minute per vendor, counted in
+    # the database like the limits above; lifetimes of an authorization code, an access token (24 h, as e-MJPM)
+    # and a refresh token (14 days, e-MJPM's server default).
+    vendor_rate_per_minute: int = Field(default=360, ge=1)
+    vendor_code_s: int = Field(default=300, ge=1, le=600)
+    vendor_access_token_s: int = Field(default=86400, ge=1)
+    vendor_refresh_token_s: int = Field(default=14 * 86400, ge=1)
     # Largest request body of every other route (413 beyond): a JSON request of this service is a few kilobytes.
     body_max_bytes: int = Field(default=1024 * 1024, ge=1024)
     bulk_max_bytes: int = Field(default=10 * 1024 * 1024, ge=1024)

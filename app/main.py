@@ -39,6 +39,8 @@ from app.registry.router import router as registry_router
 from app.scheduler.runner import InProcessScheduler
 from app.system.router import router as system_router
 from app.transfer.router import router as transfer_router
+from app.vendors.calls import CallLog
+from app.vendors.router import router as vendors_router
 from app.web.connexion import router as sign_in_router
 from app.web.oidc import router as oidc_router
 from app.web.professional import router as professional_router
@@ -110,9 +112,11 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     large["/api/editors/mesures/batch"] = settings.bulk_max_bytes
     app.add_middleware(BodyLimit, default=settings.body_max_bytes, limits=large)
     app.add_middleware(ServerErrorGuard)  # outside the retries: what they could not save becomes a JSON 500
+    app.add_middleware(CallLog)  # vendors' calls logged with their final status (a 500 included)
     routers = [system_router, geo_router, professionals_router]  # professionals before registry: /mandataires/moi
     routers += [registry_router, matching_router, designation_router, audit_router, dashboards_router, transfer_router]
-    routers += [mesures_export_router, editors_router, web_router, sign_in_router, oidc_router, professional_router]
+    routers += [mesures_export_router, editors_router, vendors_router, web_router, sign_in_router, oidc_router]
+    routers += [professional_router]
     for router in routers:
         app.include_router(router, responses=error_responses(*COMMON_ERRORS))
     app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")

@@ -24,6 +24,7 @@ from app.registry.models import (
 )
 from app.scheduler.models import JobRun
 from app.transfer.models import Transfert, TransfertMesure
+from app.vendors.models import Editeur, EditeurAppel, EditeurCode, EditeurJeton
 
 __all__ = [
     "Absence",
@@ -33,6 +34,10 @@ __all__ = [
     "AuditEvent",
     "Base",
     "DepartementWeights",
+    "Editeur",
+    "EditeurAppel",
+    "EditeurCode",
+    "EditeurJeton",
     "Etablissement",
     "JobRun",
     "Mandataire",

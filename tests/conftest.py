@@ -28,6 +28,7 @@ from app.main import create_app
 from app.tokens.service import create_token
 from tests.oidc_provider import PEOPLE, OidcProvider, running_provider
 from tests.support import migrate, new_account, scratch_database_url
+from tests.vendors.flow import VendorAccess, vendor_access
 
 
 @pytest.fixture(scope="session")
@@ -168,5 +169,17 @@ def session_cookie(session: Session, make_account):
         )
         session.commit()
         return value
+
+    return make
+
+
+@pytest.fixture
+def make_vendor_access(client, admin, make_token):
+    """A vendor registered and approved by a professional through the real OAuth2 flow (tests/vendors/flow.py):
+    `make_vendor_access(mandataire_id)` returns its VendorAccess (`.headers` for its calls)."""
+
+    def make(mandataire_id: int, *, nom: str = "Logiciel de test") -> VendorAccess:
+        professional = make_token("mandataire", mandataire_id=mandataire_id)
+        return vendor_access(client, admin, professional, mandataire_id, nom=nom)
 
     return make

@@ -34,10 +34,10 @@ LAYERS: list[set[str]] = [
     {"audit"},  # match requests and designation events
     {"notifications"},  # the outbox: imports no domain, used by designation
     {"designation"},  # reservations, acceptance, expiry
+    {"vendors"},  # vendors' OAuth2 clients and tokens, their rate limit and call log (the scheduler purges the log)
     # What is built on the domains: the professionals' software routes, dashboards, token issuance (it checks a
     # scope against the registry), the scheduled jobs (expiry, outbox delivery, audit purge).
     {"professionals", "dashboards", "tokens", "scheduler"},
-    {"vendors"},  # business software (vendors): OAuth2 authorisation server, registrations, call log
     {"editors"},  # e-MJPM's vendor API: its routes over the professionals' batch engine, for the vendors
     {"transfer"},  # transfer plans: they export through the dashboards' tables
     {"web"},  # the pages: they render the dashboards' declared tables and the transfer plans

@@ -8,13 +8,19 @@ hit of a window deletes the key's older windows, so the table holds about one ro
 """
 
 import math
+import time
 from dataclasses import dataclass
 
 from sqlalchemy import delete
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
+from app.database import write_aside
+from app.errors import DomainError
 from app.ratelimit.models import RateWindow
+
+# The limits are per minute.
+WINDOW_S = 60
 
 
 @dataclass(frozen=True)
@@ -46,3 +52,31 @@ def hit(session: Session, *, bucket: str, key: str, limit: int, window_s: int, n
             )
         )
     return Verdict(allowed=True, retry_after=retry_after)
+
+
+class RateLimited(DomainError):
+    """429 with a `Retry-After` header."""
+
+    status_code = 429
+    default_code = "trop_de_requetes"
+
+    def __init__(self, per_minute: int, retry_after: int, holder: str) -> None:
+        super().__init__(
+            f"limite de {per_minute} requêtes par minute atteinte pour {holder} : réessayez dans {retry_after} s"
+        )
+        self.retry_after = retry_after
+
+    @property
+    def headers(self) -> dict[str, str]:
+        return {"Retry-After": str(self.retry_after)}
+
+
+def count_request(session: Session, *, bucket: str, key: str, per_minute: int, holder: str) -> None:
+    """Count one request against `key`'s allowance of the minute in `bucket`, in a short write transaction of its
+    own (`write_aside`), committed before the route runs: the count stands whatever the request's outcome, and a
+    refused request writes nothing. Raises RateLimited (429) when the allowance is spent; `holder` names it in the message
+    (« ce jeton », « cet éditeur »)."""
+    with write_aside(session):
+        verdict = hit(session, bucket=bucket, key=key, limit=per_minute, window_s=WINDOW_S, now=time.time())
+    if not verdict.allowed:
+        raise RateLimited(per_minute, verdict.retry_after, holder)

@@ -33,6 +33,7 @@ from app.designation.service import expire_and_remind
 from app.locks import lock_for_transaction
 from app.notifications.commands import deliver_due
 from app.scheduler.models import JobRun
+from app.vendors.service import purge as purge_vendor_calls
 
 # How many past periods of each job `job_run` keeps as history.
 HISTORY_PERIODS = 100
@@ -80,15 +81,18 @@ def expire(session: Session, settings: Settings, now: datetime) -> str:
 
 
 def purge_audit(session: Session, settings: Settings, now: datetime) -> str:
-    """Apply the audit retention period (match requests, designation events, the access journal) and delete
+    """Apply the audit retention period (match requests, designation events, the access journal, the vendors'
+    call log) and delete
     ended web sessions, under the job's lock (waited for)."""
     lock_for_transaction(session.connection(), "audit_purge")
     matches, events = purge(session, now=now, retention_days=settings.audit_retention_days)
     journal = purge_journal(session, now=now, retention_days=settings.audit_retention_days)
+    calls = purge_vendor_calls(session, now=now, retention_days=settings.audit_retention_days)
     sessions = purge_sessions(session, settings=settings, now=now)
     return (
-        f"{matches} demande(s) de liste, {events} événement(s) et {journal} ligne(s) du journal des accès supprimés "
-        f"(conservation : {settings.audit_retention_days} jours), {sessions} session(s) terminée(s) effacée(s)"
+        f"{matches} demande(s) de liste, {events} événement(s), {journal} ligne(s) du journal des accès et "
+        f"{calls} appel(s) d'éditeurs supprimés (conservation : {settings.audit_retention_days} jours), "
+        f"{sessions} session(s) terminée(s) effacée(s)"
     )
 
 

@@ -10,7 +10,7 @@ after it (see `connection`), so a case that deletes or changes a target leaves i
 
 import re
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, timedelta
 
 import pytest
 
@@ -18,6 +18,7 @@ from app.auth.constants import Role
 from app.auth.principal import Principal
 from app.config import Settings
 from app.dashboards.tables import TABLES
+from app.database import utcnow
 from app.designation.schemas import ReservationCreate
 from app.designation.service import reserve
 from app.geo.locate import GazetteerLocator
@@ -29,7 +30,11 @@ from app.registry.schemas import AbsenceIn, EtablissementIn, MandataireCreate, M
 from app.tokens.service import create_token
 from app.transfer.schemas import ChoixIn, TransfertCreate
 from app.transfer.service import choose, create_plan
+from app.vendors.models import EditeurJeton
+from app.vendors.schemas import EditeurCreate
+from app.vendors.service import create_editeur
 from tests.registry.factories import mandataire_body, mesure_body
+from tests.vendors.flow import REDIRECT_URI
 
 LILLE, MARSEILLE = "17590111500709", "TGIMARSEIL"
 ADMIN = Principal(token_id=None, role=Role.ADMIN, departements=None)
@@ -73,7 +78,8 @@ SELF_ONLY = frozenset({"mandataire"})
 SELF_AND_ADMIN = frozenset({"admin", "mandataire"})
 DASHBOARDS = tuple(TABLES)  # every declared table has the same three routes and the same access rule
 # Open to anyone: reference data, liveness, readiness and the metrics (METRICS_TOKEN: tests/system).
-PUBLIC_PREFIXES = ("/healthz", "/readyz", "/metrics", "/referentiel/")
+# The vendors' token and revocation endpoints authenticate the vendor itself (tests/vendors).
+PUBLIC_PREFIXES = ("/healthz", "/readyz", "/metrics", "/referentiel/", "/api/oauth/token", "/api/oauth/revoke")
 
 ROUTES = [
     Route("GET", "/mandataires", ALL, 200, outside=200),
@@ -138,6 +144,16 @@ ROUTES = [
     Route("POST", "/transferts/{transfert}/confirmation", JUDGES, 200, body="confirmation"),
     Route("POST", "/transferts/{transfert}/cloture", MANAGERS, 200),
     Route("GET", "/tableaux-de-bord/index.json", MANAGERS, 200, outside=200),
+    Route("GET", "/editeurs", ADMIN_ONLY, 200, outside=200),
+    Route("POST", "/editeurs", ADMIN_ONLY, 201, outside=201, body="new_editeur"),
+    Route("GET", "/editeurs/{editeur}", ADMIN_ONLY, 200),
+    Route("PATCH", "/editeurs/{editeur}", ADMIN_ONLY, 200, body="editeur_nom"),
+    Route("POST", "/editeurs/{editeur}/secret", ADMIN_ONLY, 200),
+    Route("GET", "/editeurs/{editeur}/appels", ADMIN_ONLY, 200),
+    # A professional approves any vendor (its own record is the resource); it revokes the vendors it approved.
+    Route("POST", "/api/oauth/authorize", SELF_ONLY, 302, outside=302, body="autorisation"),
+    Route("GET", "/autorisations-editeurs", SELF_ONLY, 200, outside=200),
+    Route("DELETE", "/autorisations-editeurs/{editeur}", SELF_ONLY, 204),
     *(
         Route("GET", f"/tableaux-de-bord/{table}{extension}", MANAGERS, 200, outside=403, params="territory")
         for table in DASHBOARDS
@@ -237,8 +253,22 @@ def build_target(session, gazetteer, departement: str, insee: str, tribunal: str
         mesure_id=mesure.id,
         payload=ChoixIn(mandataire=relais.id),
     )
+    # A vendor approved by the professional (a valid token of the pair).
+    editeur, _ = create_editeur(
+        session, secret_key="x", payload=EditeurCreate(nom=f"Logiciel {departement}", redirect_uris=[REDIRECT_URI])
+    )
+    session.add(
+        EditeurJeton(
+            access_hash=f"{departement:0>64}",
+            editeur_id=editeur.id,
+            mandataire_id=mandataire.id,
+            expires_at=utcnow() + timedelta(days=1),
+        )
+    )
     session.commit()
     return {
+        "editeur": editeur.id,
+        "editeur_version": editeur.version,
         "transfert": transfert.id,
         "relais": relais.id,
         "mesure_libre": libre.id,
@@ -332,6 +362,14 @@ BODIES = {
     "transfert": lambda t: {"mandataire": t["mandataire"], "mesures": [t["mesure_libre"]], "motif": "retraite"},
     "choix": lambda t: {"mandataire": t["relais"]},
     "confirmation": lambda t: {"mesures": [t["mesure"]]},
+    "new_editeur": lambda t: {"nom": "Nouveau logiciel", "redirect_uris": ["https://logiciel.example/retour"]},
+    "editeur_nom": lambda t: {"version": t["editeur_version"], "nom": "Logiciel renommé"},
+    "autorisation": lambda t: {
+        "response_type": "code",
+        "client_id": str(t["editeur"]),
+        "redirect_uri": REDIRECT_URI,
+        "state": "matrice",
+    },
 }
 
 
@@ -401,6 +439,7 @@ def test_access(client, tokens, targets, route, caller, where):
         headers=headers,
         params=QUERIES[route.params](target) if route.params else None,
         files=sheet(target) if route.upload else None,
+        follow_redirects=False,  # the approval of a vendor redirects to the vendor
     )
     expected = expected_status(route, caller, where)
     assert response.status_code == expected, response.text
