@@ -74,8 +74,8 @@ class RateLimited(DomainError):
 def count_request(session: Session, *, bucket: str, key: str, per_minute: int, holder: str) -> None:
     """Count one request against `key`'s allowance of the minute in `bucket`, in a short write transaction of its
     own (`write_aside`), committed before the route runs: the count stands whatever the request's outcome, and a
-    refused request writes nothing. Raises RateLimited (429) when the allowance is spent; `holder` names it in the message
-    (« ce jeton », « cet éditeur »)."""
+    refused request writes nothing. Raises RateLimited (429) when the allowance is spent; `holder` names it in the
+    message (« ce jeton », « cet éditeur »)."""
     with write_aside(session):
         verdict = hit(session, bucket=bucket, key=key, limit=per_minute, window_s=WINDOW_S, now=time.time())
     if not verdict.allowed:

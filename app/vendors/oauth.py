@@ -124,6 +124,14 @@ class Incoming(OAuth2Request):
         return self.payload.data
 
 
+def secure_uri(url: str, environment: str) -> str:
+    """The request's address as authlib checks it: authlib refuses plain http, and the service runs behind TLS in
+    production (FORWARDED_ALLOW_IPS gives the scheme); elsewhere (development, tests) http is taken as https."""
+    if environment != "production" and url.startswith("http://"):
+        return "https://" + url.removeprefix("http://")
+    return url
+
+
 class CodeGrant(AuthorizationCodeGrant):
     TOKEN_ENDPOINT_AUTH_METHODS = CLIENT_AUTH_METHODS
     server: "VendorServer"

@@ -24,7 +24,7 @@ from app.registry.schemas import Page
 from app.types import Id, IdPath, Offset
 from app.vendors import service
 from app.vendors.models import Editeur
-from app.vendors.oauth import DESCRIPTIONS, Incoming, Owner, VendorServer
+from app.vendors.oauth import DESCRIPTIONS, Incoming, Owner, VendorServer, secure_uri
 from app.vendors.schemas import AppelOut, AutorisationOut, EditeurCreate, EditeurOut, EditeurSecret, EditeurUpdate
 
 router = APIRouter()
@@ -56,10 +56,7 @@ async def incoming(request: Request, settings: Settings, *, json_body: bool = Fa
             body = None
         if isinstance(body, dict):
             items += [(k, str(v)) for k, v in body.items() if isinstance(v, str | int) and not isinstance(v, bool)]
-    # authlib refuses plain http; the service runs behind TLS in production (FORWARDED_ALLOW_IPS gives the scheme).
-    uri = str(request.url)
-    if settings.environment != "production":
-        uri = str(request.url.replace(scheme="https"))
+    uri = secure_uri(str(request.url), settings.environment)
     return Incoming(request.method, uri, request.headers, items)  # type: ignore[arg-type]
 
 

@@ -61,6 +61,7 @@ NAVIGATION = (
     ("/juge/statistiques", "Statistiques du tribunal", JUDGE_ROLES),
     ("/transferts-de-mesures", "Transferts de mesures", TRANSFER_ROLES),
     ("/espace-professionnel", "Mon espace professionnel", frozenset({Role.MANDATAIRE})),
+    ("/editeurs-autorises", "Logiciels métier", frozenset({Role.MANDATAIRE})),
 )
 SECURITY_HEADERS = {
     "Content-Security-Policy": (
