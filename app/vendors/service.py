@@ -14,6 +14,7 @@ from app.auth.constants import Role
 from app.auth.exceptions import NotAuthenticated
 from app.auth.principal import Principal
 from app.auth.service import hash_token
+from app.database import rowcount
 from app.errors import Conflict, NotFound
 from app.registry.service import check_version
 from app.vendors.models import Editeur, EditeurAppel, EditeurCode, EditeurJeton
@@ -123,9 +124,11 @@ def list_appels(
 
 
 def _revoke(session: Session, now: datetime, *conditions) -> int:
-    return session.execute(
-        update(EditeurJeton).where(EditeurJeton.revoked_at.is_(None), *conditions).values(revoked_at=now)
-    ).rowcount
+    return rowcount(
+        session.execute(
+            update(EditeurJeton).where(EditeurJeton.revoked_at.is_(None), *conditions).values(revoked_at=now)
+        )
+    )
 
 
 def list_autorisations(session: Session, *, mandataire_id: int, now: datetime) -> list[AutorisationOut]:
@@ -203,7 +206,7 @@ def purge(session: Session, *, now: datetime, retention_days: int) -> int:
     """Apply the audit retention to the call log, and forget codes and tokens that can no longer be used;
     returns the number of calls deleted."""
     cutoff = now - timedelta(days=retention_days)
-    calls = session.execute(delete(EditeurAppel).where(EditeurAppel.created_at < cutoff)).rowcount
+    calls = rowcount(session.execute(delete(EditeurAppel).where(EditeurAppel.created_at < cutoff)))
     session.execute(
         delete(EditeurJeton).where(
             EditeurJeton.created_at < cutoff,
