@@ -13,6 +13,7 @@ Answers of these endpoints keep OAuth2's error shape (`{"error": ..., "error_des
 which vendors' clients parse, with the description in French.
 """
 
+import unicodedata
 from collections import defaultdict
 from dataclasses import dataclass
 from datetime import datetime, timedelta
@@ -37,7 +38,8 @@ from app.vendors.models import Editeur, EditeurCode, EditeurJeton
 CLIENT_AUTH_METHODS = ["client_secret_basic", "client_secret_post"]
 GRANT_TYPES = frozenset({"authorization_code", "refresh_token"})
 
-# OAuth2's error codes stay (clients branch on them); the words a person reads are French.
+# OAuth2's error codes stay (clients branch on them); the words a person reads are French, without their accents
+# in the answers (`ascii_text`): RFC 6749 §5.2 allows only printable ASCII in `error_description`.
 DESCRIPTIONS = {
     "invalid_client": "éditeur inconnu ou désactivé, ou secret client erroné",
     "invalid_grant": "code d'autorisation ou jeton de rafraîchissement inconnu, expiré, déjà utilisé, révoqué, "
@@ -51,6 +53,17 @@ DESCRIPTIONS = {
     "access_denied": "accès refusé par le mandataire",
     "insecure_transport": "OAuth2 exige https",
 }
+
+
+def ascii_text(text: str) -> str:
+    return unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
+
+
+def invalid_request() -> Response:
+    """What authlib cannot even put into an error (it refuses a description quoting non-ASCII input): a plain
+    `invalid_request`."""
+    body = {"error": "invalid_request", "error_description": ascii_text(DESCRIPTIONS["invalid_request"])}
+    return JSONResponse(body, status_code=400, headers={"Cache-Control": "no-store"})
 
 
 @dataclass(frozen=True)
@@ -299,11 +312,8 @@ class VendorServer(AuthorizationServer):
         return Response(body or b"", status_code=status, headers=dict(headers))
 
     def handle_error_response(self, request: OAuth2Request, error: Exception) -> Response:
-        error.description = DESCRIPTIONS.get(error.error, error.description)  # type: ignore[attr-defined]
-        status, body, headers = error(self.get_error_uri(request, error))  # type: ignore[operator]
-        # HTTP headers are ASCII: the French description stays in the body, out of WWW-Authenticate.
-        headers = [(k, v.split(", error_description=")[0] if k == "WWW-Authenticate" else v) for k, v in headers]
-        return self.handle_response(status, body, headers)
+        error.description = ascii_text(DESCRIPTIONS.get(error.error, error.description))  # type: ignore[attr-defined]
+        return super().handle_error_response(request, error)
 
     def send_signal(self, name: str, *args: object, **kwargs: object) -> None:
         """No signals: what they would report is in the database."""

@@ -24,7 +24,7 @@ from app.registry.schemas import Page
 from app.types import Id, IdPath, Offset
 from app.vendors import service
 from app.vendors.models import Editeur
-from app.vendors.oauth import DESCRIPTIONS, Incoming, Owner, VendorServer, secure_uri
+from app.vendors.oauth import DESCRIPTIONS, Incoming, Owner, VendorServer, ascii_text, invalid_request, secure_uri
 from app.vendors.schemas import AppelOut, AutorisationOut, EditeurCreate, EditeurOut, EditeurSecret, EditeurUpdate
 
 router = APIRouter()
@@ -68,12 +68,16 @@ def oauth_endpoint(work):
         try:
             oauth_request = await incoming(request, settings, json_body=kwargs.pop("json_body", False))
         except InsecureTransportError as error:
-            body = {"error": error.error, "error_description": DESCRIPTIONS[error.error]}
+            body = {"error": error.error, "error_description": ascii_text(DESCRIPTIONS[error.error])}
             return JSONResponse(body, status_code=400)
 
         def exchange() -> Response:
             server = VendorServer(session, settings, utcnow())
-            response = work(server, oauth_request, **kwargs)
+            try:
+                response = work(server, oauth_request, **kwargs)
+            except ValueError:  # authlib's errors refuse to quote non-ASCII input
+                session.rollback()
+                return invalid_request()
             session.commit()
             return response
 
@@ -154,7 +158,11 @@ async def oauth_token(request: Request, session: WriteSessionDep, settings: Sett
 @router.post(
     "/api/oauth/revoke",
     tags=["éditeurs (OAuth2)"],
-    responses={200: {"description": "`{}`, que le jeton ait existé ou non (RFC 7009)"}},
+    responses={
+        200: {"description": "`{}`, que le jeton ait existé ou non (RFC 7009)"},
+        400: {"description": "Erreur OAuth2 (`error`, `error_description`), RFC 6749 §5.2"},
+        401: {"description": "Authentification de l'éditeur refusée (HTTP Basic)"},
+    },
     openapi_extra=_form_body(
         ("token", True, "Jeton d'accès ou de rafraîchissement"),
         ("token_type_hint", False, "access_token ou refresh_token"),

@@ -52,6 +52,10 @@ def approval_page(request: Request, principal: PagePrincipal, session: SessionDe
     owner = Owner(principal.mandataire_id)
     try:
         grant = server.get_consent_grant(oauth_request, end_user=owner)
+    except ValueError:  # authlib's errors refuse to quote non-ASCII input
+        return _error(
+            request, principal, f"Aucun logiciel ne correspond à cette demande : {DESCRIPTIONS['invalid_request']}."
+        )
     except OAuth2Error as error:
         return _error(
             request,

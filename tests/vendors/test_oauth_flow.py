@@ -88,7 +88,7 @@ def test_a_code_is_used_once_and_its_reuse_revokes_its_tokens(client, admin, its
     replay = exchange(client, vendor["client_id"], vendor["client_secret"], code)
     assert replay.status_code == 400
     assert replay.json()["error"] == "invalid_grant"
-    assert "déjà utilisé" in replay.json()["error_description"]
+    assert "deja utilise" in replay.json()["error_description"]
     headers = {"Authorization": f"Bearer {first.json()['access_token']}"}
     assert client.get(PROBE, headers=headers).status_code == 401
 

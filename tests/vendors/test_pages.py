@@ -4,13 +4,13 @@ through the page's own call, and the list of approved vendors with the withdrawa
 from urllib.parse import parse_qs, urlencode, urlsplit
 
 from app.auth.dependencies import CSRF_HEADER, CSRF_VALUE
+from app.auth.sessions import SESSION_COOKIE
 from tests.vendors.flow import REDIRECT_URI, exchange, register_vendor
 
 
-def signed_in(client, headers: dict[str, str]) -> None:
-    """Sign in on the page as a person does: the token pasted into /connexion (a session cookie comes back)."""
-    response = client.post("/connexion", data={"jeton": headers["Authorization"].removeprefix("Bearer ")})
-    assert response.status_code in (200, 303), response.text
+def signed_in(client, session_cookie, role: str, **scope) -> None:
+    """A person signed in to the pages: their web session's cookie in the browser."""
+    client.cookies.set(SESSION_COOKIE, session_cookie(role, **scope))
 
 
 def approval_url(client_id: str, **params) -> str:
@@ -19,14 +19,14 @@ def approval_url(client_id: str, **params) -> str:
     return "/application/authorization?" + urlencode(query)
 
 
-def test_approve_on_the_page_then_exchange(client, admin, itself):
+def test_approve_on_the_page_then_exchange(client, admin, professional, session_cookie):
     vendor = register_vendor(client, admin, nom="Logiciel Tutelle+")
     url = approval_url(vendor["client_id"])
     unsigned = client.get(url, follow_redirects=False)
     assert unsigned.status_code == 303
     assert unsigned.headers["location"].startswith("/connexion?suivant=")
 
-    signed_in(client, itself)
+    signed_in(client, session_cookie, "mandataire", mandataire_id=professional["id"])
     page = client.get(url)
     assert page.status_code == 200, page.text
     assert "Autoriser Logiciel Tutelle+ à accéder à votre compte" in page.text
@@ -35,7 +35,7 @@ def test_approve_on_the_page_then_exchange(client, admin, itself):
     assert refusal.startswith(REDIRECT_URI)
     assert parse_qs(urlsplit(refusal).query) == {
         "error": ["access_denied"],
-        "error_description": ["accès refusé par le mandataire"],
+        "error_description": ["acces refuse par le mandataire"],
         "state": ["xyz"],
     }
 
@@ -54,9 +54,9 @@ def test_approve_on_the_page_then_exchange(client, admin, itself):
     assert "Logiciel Tutelle+" in approved.text and f'data-editeur="{vendor["id"]}"' in approved.text
 
 
-def test_an_unknown_vendor_or_address_gets_an_error_page_never_a_redirect(client, admin, itself):
+def test_an_unknown_vendor_or_address_gets_an_error_page_never_a_redirect(client, admin, professional, session_cookie):
     vendor = register_vendor(client, admin)
-    signed_in(client, itself)
+    signed_in(client, session_cookie, "mandataire", mandataire_id=professional["id"])
     for url in (
         approval_url("999999"),
         approval_url(vendor["client_id"], redirect_uri="https://ailleurs.example/retour"),
@@ -67,9 +67,9 @@ def test_an_unknown_vendor_or_address_gets_an_error_page_never_a_redirect(client
         assert "location" not in page.headers
 
 
-def test_other_roles_cannot_approve(client, admin):
+def test_other_roles_cannot_approve(client, admin, session_cookie):
     vendor = register_vendor(client, admin)
-    signed_in(client, admin)
+    signed_in(client, session_cookie, "admin")
     page = client.get(approval_url(vendor["client_id"]))
     assert page.status_code == 403
     assert client.get("/editeurs-autorises").status_code == 403
