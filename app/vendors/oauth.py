@@ -20,7 +20,7 @@ from datetime import datetime, timedelta
 from hmac import compare_digest
 
 from authlib.common.security import generate_token
-from authlib.oauth2 import AuthorizationServer
+from authlib.oauth2 import AuthorizationServer, OAuth2Error
 from authlib.oauth2.rfc6749 import OAuth2Payload, OAuth2Request
 from authlib.oauth2.rfc6749.grants import AuthorizationCodeGrant, RefreshTokenGrant
 from authlib.oauth2.rfc6750 import BearerTokenGenerator
@@ -311,8 +311,8 @@ class VendorServer(AuthorizationServer):
             return JSONResponse(body, status_code=status, headers=dict(headers))
         return Response(body or b"", status_code=status, headers=dict(headers))
 
-    def handle_error_response(self, request: OAuth2Request, error: Exception) -> Response:
-        error.description = ascii_text(DESCRIPTIONS.get(error.error, error.description))  # type: ignore[attr-defined]
+    def handle_error_response(self, request: OAuth2Request, error: OAuth2Error) -> Response:
+        error.description = ascii_text(DESCRIPTIONS.get(error.error, error.description or ""))
         return super().handle_error_response(request, error)
 
     def send_signal(self, name: str, *args: object, **kwargs: object) -> None:
