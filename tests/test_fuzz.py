@@ -39,7 +39,8 @@ from tests.registry.factories import mandataire_body, mesure_body
 from tests.support import migrate, scratch_database_url
 
 CONTRACT = Path(__file__).resolve().parent.parent / "openapi" / "openapi.json"
-# Examples per operation and role (4: about 1 300 requests per database); MJPM_FUZZ_EXAMPLES=50 for a deeper run.
+# Examples per operation and role (4: about 16 requests per operation and database);
+# MJPM_FUZZ_EXAMPLES=50 for a deeper run.
 EXAMPLES_PER_OPERATION = int(os.environ.get("MJPM_FUZZ_EXAMPLES", "4"))
 # Fuzzing only (plus the contract's own examples): the coverage phase would add dozens of cases per operation,
 # outside `max_examples`, and cost more to build than the whole run.
