@@ -41,6 +41,7 @@ from app.registry.schemas import (
     MesureCreate,
     MesureFields,
     Model,
+    MotifNouvellesMesures,
     NumeroRg,
     TribunalKey,
     not_null,
@@ -85,6 +86,9 @@ class DisponibiliteUpdate(Model):
     version: Version
     capacite: Capacite | None = None
     accepte_nouvelles_mesures: bool | None = None
+    motif_nouvelles_mesures: MotifNouvellesMesures | None = Field(
+        default=None, description="Pourquoi vous n'acceptez pas de nouvelles mesures (congé, charge...) ; null l'efface"
+    )
     rayon_km: Annotated[int, Field(ge=1, le=500)] | None = Field(default=None, description="null : non précisé")
     specialites: list[Specialite] | None = None
     langues: list[Langue] | None = None

@@ -41,6 +41,7 @@ class Mandataire(LoadCounters, Base):
     capacite: Mapped[int] = mapped_column(Integer)
     capacite_autorisee: Mapped[int | None] = mapped_column(Integer)
     accepte_nouvelles_mesures: Mapped[bool] = mapped_column(Boolean, default=True)
+    motif_nouvelles_mesures: Mapped[str | None] = mapped_column(String(500))
     derniere_mise_a_jour: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)

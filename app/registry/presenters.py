@@ -59,6 +59,7 @@ def mandataire_out(mandataire: Mandataire, gazetteer: Gazetteer) -> MandataireOu
                 "capacite",
                 "capacite_autorisee",
                 "accepte_nouvelles_mesures",
+                "motif_nouvelles_mesures",
                 "derniere_mise_a_jour",
                 "version",
             )

@@ -59,6 +59,8 @@ NumeroRg = Annotated[
 Langue = Annotated[Texte, StringConstraints(strip_whitespace=True, to_lower=True, min_length=2, max_length=40)]
 Finess = Annotated[str, StringConstraints(pattern=r"^(\d{9}|2[AB]\d{7})$")]
 Capacite = Annotated[int, Field(ge=0, le=20000)]
+# Why a professional takes no new measure for now, shown to the judges and agents.
+MotifNouvellesMesures = Annotated[Texte, StringConstraints(strip_whitespace=True, min_length=3, max_length=500)]
 # No control character (\s covers only some of them).
 Email = Annotated[
     str,
@@ -197,6 +199,9 @@ class MandataireUpdate(MandataireFields):
     capacite: Capacite | None = None
     capacite_autorisee: Capacite | None = None
     accepte_nouvelles_mesures: bool | None = None
+    motif_nouvelles_mesures: MotifNouvellesMesures | None = Field(
+        default=None, description="Pourquoi le mandataire n'accepte pas de nouvelles mesures ; null l'efface"
+    )
 
     _not_null = field_validator(
         "dpf",
@@ -303,6 +308,9 @@ class MandataireOut(LoadOut):
     capacite: int
     capacite_autorisee: int | None
     accepte_nouvelles_mesures: bool
+    motif_nouvelles_mesures: str | None = Field(
+        description="Pourquoi le mandataire n'accepte pas de nouvelles mesures (null quand il en accepte)"
+    )
     absences: list[AbsenceOut]
     derniere_mise_a_jour: datetime
     version: int

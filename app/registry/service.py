@@ -56,7 +56,9 @@ from app.registry.schemas import (
 from app.registry.workload import measure_weight
 
 # Changing these is an availability declaration: it refreshes the freshness stamp used by matching.
-AVAILABILITY_FIELDS = frozenset({"capacite", "accepte_nouvelles_mesures", "rayon_km", "specialites", "langues"})
+AVAILABILITY_FIELDS = frozenset(
+    {"capacite", "accepte_nouvelles_mesures", "motif_nouvelles_mesures", "rayon_km", "specialites", "langues"}
+)
 
 
 # --- helpers ---------------------------------------------------------------------------------------
@@ -218,9 +220,12 @@ def update_mandataire(
         "capacite",
         "capacite_autorisee",
         "accepte_nouvelles_mesures",
+        "motif_nouvelles_mesures",
     ):
         if field in changes:
             setattr(mandataire, field, changes[field])
+    if mandataire.accepte_nouvelles_mesures:
+        mandataire.motif_nouvelles_mesures = None  # a reason for refusing belongs to a refusal only
     if "nom" in changes:
         mandataire.nom_recherche = normalize_name(changes["nom"])
     if AVAILABILITY_FIELDS & changes.keys():

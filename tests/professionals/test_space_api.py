@@ -106,3 +106,27 @@ def test_the_map_counts_the_measures_in_progress_per_commune(client, two_profess
     assert client.get(f"/mandataires/{second['id']}/carte", headers=first["headers"]).status_code == 404
     agent = make_token("agent", departement="59")
     assert client.get(f"/mandataires/{first['id']}/carte", headers=agent).json()["communes"] == body["communes"]
+
+
+def test_a_professional_says_why_it_takes_no_new_measure(client, two_professionals, admin):
+    first, _ = two_professionals
+    path = f"/mandataires/{first['id']}/disponibilite"
+    version = client.get("/mandataires/moi", headers=first["headers"]).json()["version"]
+    body = {"version": version, "accepte_nouvelles_mesures": False, "motif_nouvelles_mesures": "  congé jusqu'en mars "}
+    response = client.patch(path, headers=first["headers"], json=body)
+    assert response.status_code == 200, response.text
+    assert (response.json()["accepte_nouvelles_mesures"], response.json()["motif_nouvelles_mesures"]) == (
+        False,
+        "congé jusqu'en mars",
+    )
+    assert client.get(f"/mandataires/{first['id']}", headers=admin).json()["motif_nouvelles_mesures"] == (
+        "congé jusqu'en mars"
+    )
+    too_long = {"version": response.json()["version"], "motif_nouvelles_mesures": "x" * 501}
+    refused = client.patch(path, headers=first["headers"], json=too_long)
+    assert refused.status_code == 422 and refused.json()["detail"][0]["loc"] == ["body", "motif_nouvelles_mesures"]
+    # Taking new measures again clears the reason.
+    back = client.patch(
+        path, headers=first["headers"], json={"version": response.json()["version"], "accepte_nouvelles_mesures": True}
+    )
+    assert (back.json()["accepte_nouvelles_mesures"], back.json()["motif_nouvelles_mesures"]) == (True, None)

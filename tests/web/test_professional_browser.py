@@ -221,8 +221,8 @@ def test_a_newcomer_professional_goes_through_its_space(space, page, tmp_path):
 
     # The map of the measures and the service's antennes.
     page.goto(base + "/espace-professionnel/carte")
-    page.locator("#carte-mesures g.site").first.wait_for()
-    assert page.locator("#communes tbody tr").count() == page.locator("#carte-mesures g.site").count()
+    page.locator("#carte-mesures circle.effectif").first.wait_for()
+    assert page.locator("#communes tbody tr").count() == page.locator("#carte-mesures circle.effectif").count()
     check(page, "carte")
     page.goto(base + "/espace-professionnel/service")
     page.locator("#antennes-service table").wait_for()

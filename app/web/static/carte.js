@@ -112,9 +112,11 @@
 
   /**
    * Carte d'une zone autour de points {lat, lon, rang?, nom, residence?} : contours des départements voisins,
-   * la résidence en carré, les sites en cercles numérotés, une échelle en kilomètres.
+   * la résidence en carré, les sites en cercles numérotés, une échelle en kilomètres. Avec
+   * `options.effectifs`, chaque point {lat, lon, nom, effectif} est un disque à sa place exacte, d'aire
+   * proportionnelle à son effectif (des centaines de communes restent lisibles).
    */
-  MJPM.dessinerZone = function (cible, collection, points) {
+  MJPM.dessinerZone = function (cible, collection, points, options) {
     while (cible.firstChild) cible.removeChild(cible.firstChild);
     var vb = cible.viewBox.baseVal;
     var lats = points.map(function (p) { return p.lat; });
@@ -134,6 +136,17 @@
     cible.appendChild(svg("rect", { x: 0, y: 0, width: vb.width, height: vb.height, class: "cadre-zone" }));
     var couche = svg("g", { class: "points" });
     cible.appendChild(couche);
+    if (options && options.effectifs) {
+      var plus = Math.max.apply(null, points.map(function (p) { return p.effectif; }).concat([1]));
+      points.slice().sort(function (a, b) { return b.effectif - a.effectif; }).forEach(function (p) {
+        var xy = projeter(p.lon, p.lat);
+        couche.appendChild(svg("circle", {
+          cx: xy[0], cy: xy[1], r: (3 + 17 * Math.sqrt(p.effectif / plus)).toFixed(1), class: "effectif",
+        }, [svg("title", { texte: p.nom })]));
+      });
+      echelle(cible, vb, projeter);
+      return;
+    }
     // La résidence d'abord (dessous), puis les sites. Des disques qui se chevauchent sont écartés les uns des
     // autres (et du carré de la résidence) par quelques itérations de répulsion ; un trait les relie à leur lieu.
     var DIAMETRE = 23;
@@ -184,7 +197,11 @@
       g.appendChild(svg("text", { x: m.pos[0], y: m.pos[1] + 4, "text-anchor": "middle", texte: String(m.p.rang) }));
       couche.appendChild(g);
     });
-    // Échelle : une longueur ronde d'environ un cinquième de la largeur.
+    echelle(cible, vb, projeter);
+  };
+
+  // Échelle : une longueur ronde d'environ un cinquième de la largeur.
+  function echelle(cible, vb, projeter) {
     var kmParUnite = projeter.kmParUnite;
     var cible_km = (vb.width / 5) * kmParUnite;
     var rond = [1, 2, 5, 10, 20, 25, 50, 100, 200, 500].filter(function (v) { return v <= cible_km; }).pop() || 1;
@@ -194,5 +211,5 @@
       svg("line", { x1: 14, y1: y, x2: 14 + longueur, y2: y }),
       svg("text", { x: 20 + longueur, y: y + 4, texte: rond + " km" }),
     ]));
-  };
+  }
 })();

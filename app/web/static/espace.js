@@ -104,7 +104,8 @@
         ["Mesures en attente", MJPM.nombre(m.mesures_en_attente, 0)],
         ["Places libres", m.places_libres === null ? "–" : MJPM.nombre(m.places_libres, 0)],
         ["Taux d'occupation", MJPM.pourcent(m.taux_occupation)],
-        ["Nouvelles mesures", m.accepte_nouvelles_mesures ? "acceptées" : "refusées pour le moment"],
+        ["Nouvelles mesures", m.accepte_nouvelles_mesures ? "acceptées"
+          : "refusées pour le moment" + (m.motif_nouvelles_mesures ? " : " + m.motif_nouvelles_mesures : "")],
       ]);
       document.getElementById("fraicheur").textContent = MJPM.date(m.derniere_mise_a_jour);
       var zone = document.getElementById("sites");
@@ -125,6 +126,7 @@
     f.rayon_km.value = m.rayon_km === null ? "" : m.rayon_km;
     f.langues.value = m.langues.join(", ");
     f.accepte.checked = m.accepte_nouvelles_mesures;
+    f.motif_nouvelles_mesures.value = m.motif_nouvelles_mesures || "";
     Array.prototype.forEach.call(f.querySelectorAll("input[name=specialites]"), function (c) {
       c.checked = m.specialites.indexOf(c.value) >= 0;
     });
@@ -214,6 +216,7 @@
         }).map(function (c) { return c.value; }),
       };
       if (antennes.length) changements.antennes = antennes;
+      if (!f.accepte.checked) changements.motif_nouvelles_mesures = f.motif_nouvelles_mesures.value.trim() || null;
       ecrire(changements, "Disponibilité enregistrée.").catch(function () {});
     });
     var a = document.getElementById("absence");
@@ -476,9 +479,9 @@
           return;
         }
         var points = c.communes.map(function (k) {
-          return { lat: k.lat, lon: k.lon, rang: k.mesures, nom: k.commune + " : " + k.mesures + " mesure(s)" };
+          return { lat: k.lat, lon: k.lon, effectif: k.mesures, nom: k.commune + " : " + k.mesures + " mesure(s)" };
         });
-        MJPM.dessinerZone(document.getElementById("carte-mesures"), res[1], points);
+        MJPM.dessinerZone(document.getElementById("carte-mesures"), res[1], points, { effectifs: true });
         zone.appendChild(tableau("Mesures en cours et en attente par commune de résidence", ["Commune", "Département", "Pays", "Mesures"],
           c.communes.map(function (k) {
             return cellules([k.commune, k.departement || "–", k.pays === "BE" ? "Belgique" : "France", MJPM.nombre(k.mesures, 0)]);
