@@ -14,6 +14,7 @@ from fastapi.routing import APIRoute
 from fastapi.staticfiles import StaticFiles
 from starlette.middleware.gzip import GZipMiddleware
 
+from app.accounts.router import router as accounts_router
 from app.audit.router import router as audit_router
 from app.config import Settings, get_settings
 from app.dashboards.mesures import router as mesures_export_router
@@ -38,6 +39,7 @@ from app.professionals.router import router as professionals_router
 from app.registry.router import router as registry_router
 from app.scheduler.runner import InProcessScheduler
 from app.system.router import router as system_router
+from app.tokens.router import router as tokens_router
 from app.transfer.router import router as transfer_router
 from app.vendors.calls import CallLog
 from app.vendors.router import router as vendors_router
@@ -116,7 +118,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.add_middleware(CallLog)  # vendors' calls logged with their final status (a 500 included)
     routers = [system_router, geo_router, professionals_router]  # professionals before registry: /mandataires/moi
     routers += [registry_router, matching_router, designation_router, audit_router, dashboards_router, transfer_router]
-    routers += [mesures_export_router, editors_router, vendors_router, web_router, sign_in_router, oidc_router]
+    routers += [accounts_router, tokens_router, mesures_export_router, editors_router, vendors_router, web_router]
+    routers += [sign_in_router, oidc_router]
     routers += [professional_router, vendor_pages_router]
     for router in routers:
         app.include_router(router, responses=error_responses(*COMMON_ERRORS))

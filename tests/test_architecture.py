@@ -39,7 +39,8 @@ LAYERS: list[set[str]] = [
     # scope against the registry), the scheduled jobs (expiry, outbox delivery, audit purge).
     {"professionals", "dashboards", "tokens", "scheduler"},
     {"editors"},  # e-MJPM's vendor API: its routes over the professionals' batch engine, for the vendors
-    {"transfer"},  # transfer plans: they export through the dashboards' tables
+    {"transfer", "accounts"},  # transfer plans (export through the dashboards' tables); accounts (check scopes
+    # with token issuance, invite through the outbox)
     {"web"},  # the pages: they render the dashboards' declared tables and the transfer plans
     {"docs"},  # /docs and /redoc from the installed package, under the pages' security headers
     {"models"},  # every table, for Alembic (the transfer plans' included)

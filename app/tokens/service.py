@@ -3,18 +3,22 @@ HMAC-SHA256 hashes (`app.auth` checks them). The scope check (`check_scope`) als
 
 import secrets
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import UTC, date, datetime, time, timedelta
 
-from sqlalchemy import select
+from sqlalchemy import func, or_, select
 from sqlalchemy.orm import Session
 
-from app.auth.constants import JUDICIAL_ROLES, Access, Role
-from app.auth.models import ApiToken
+from app.auth.accounts import record_access
+from app.auth.constants import JUDICIAL_ROLES, Access, AccessAction, Role
+from app.auth.exceptions import Forbidden
+from app.auth.models import Account, ApiToken
+from app.auth.principal import Principal
 from app.auth.service import hash_token
 from app.config import DEFAULT_TOKEN_EXPIRY_DAYS
 from app.database import utcnow
-from app.errors import InvalidInput
+from app.errors import InvalidInput, NotFound
 from app.geo.gazetteer import Gazetteer
+from app.geo.models import Tribunal
 from app.geo.tribunals import resolve_tribunal
 from app.registry.models import Mandataire
 
@@ -165,3 +169,97 @@ def revoke_token(session: Session, token_id: int) -> ApiToken:
 
 def list_tokens(session: Session) -> list[ApiToken]:
     return list(session.scalars(select(ApiToken).order_by(ApiToken.id)))
+
+
+def token_state(token: ApiToken, now: datetime) -> str:
+    if token.revoked_at is not None:
+        return "revoque"
+    if token.expires_at is not None and token.expires_at <= now:
+        return "expire"
+    return "actif"
+
+
+def list_token_page(
+    session: Session, *, compte: int | None, actifs: bool, limit: int, offset: int
+) -> tuple[int, list[ApiToken]]:
+    query = select(ApiToken)
+    if compte is not None:
+        query = query.where(ApiToken.compte_id == compte)
+    if actifs:
+        now = utcnow()
+        query = query.where(
+            ApiToken.revoked_at.is_(None), or_(ApiToken.expires_at.is_(None), ApiToken.expires_at > now)
+        )
+    total = session.scalar(select(func.count()).select_from(query.subquery())) or 0
+    return total, list(session.scalars(query.order_by(ApiToken.id.desc()).limit(limit).offset(offset)))
+
+
+def revoke_for(session: Session, *, principal: Principal, token_id: int, ip: str | None) -> ApiToken:
+    """An admin revokes a token (404 when unknown); the access journal keeps who and when."""
+    token = session.get(ApiToken, token_id)
+    if token is None:
+        raise NotFound(f"jeton introuvable : {token_id}", code="jeton_introuvable", loc=["path", "jeton_id"])
+    if token.revoked_at is None:
+        token.revoked_at = utcnow()
+        record_access(session, action=AccessAction.JETON_REVOQUE, actor=principal, token_id=token.id, ip=ip)
+    session.flush()
+    return token
+
+
+def create_personal_token(
+    session: Session,
+    *,
+    principal: Principal,
+    secret: str,
+    gazetteer: Gazetteer,
+    max_days: int,
+    nom: str,
+    acces: Access,
+    expire_le: date | None,
+    departement: str | None,
+    ip: str | None,
+) -> tuple[str, ApiToken]:
+    """A token for the signed-in person, never beyond their own role and scope: their account's, or for an agent
+    one département of their territory. Only a person signed in to a web session may make one (a token cannot)."""
+    if principal.account_id is None or principal.token_id is not None:
+        raise Forbidden("seule une personne connectée (session) crée un jeton personnel")
+    account = session.get(Account, principal.account_id)
+    if account is None:
+        raise Forbidden("compte introuvable")
+    today = utcnow().date()
+    if expire_le is not None and not today < expire_le <= today + timedelta(days=max_days):
+        raise InvalidInput(
+            f"la date d'expiration doit être entre demain et dans {max_days} jours",
+            code="expiration_invalide",
+            loc=["body", "expire_le"],
+        )
+    scope = {"departement": account.departement, "region": account.region}
+    if departement is not None:
+        if principal.role != Role.AGENT or not principal.covers_all({departement}):
+            raise Forbidden(
+                "un jeton personnel ne dépasse pas votre périmètre : seul un agent peut le limiter à un département "
+                "de son territoire",
+                code="hors_perimetre",
+            )
+        scope = {"departement": departement, "region": None}
+    tribunal = None
+    if account.tribunal_id is not None:
+        own = session.get(Tribunal, account.tribunal_id)
+        tribunal = (own.siret or own.code) if own else None
+    token, row = issue_token(
+        session,
+        secret=secret,
+        gazetteer=gazetteer,
+        role=Role(account.role),
+        nom=nom,
+        tribunal=tribunal,
+        mandataire_id=account.mandataire_id,
+        expires_at=datetime.combine(expire_le, time.max, tzinfo=UTC) if expire_le else None,
+        acces=acces,
+        compte_id=account.id,
+        **scope,
+    )
+    record_access(
+        session, action=AccessAction.JETON_CREE, actor=principal, account_id=account.id, token_id=row.id, ip=ip
+    )
+    return token, row

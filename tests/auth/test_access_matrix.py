@@ -15,6 +15,7 @@ from datetime import date, timedelta
 import pytest
 
 from app.auth.constants import Role
+from app.auth.models import Account
 from app.auth.principal import Principal
 from app.config import Settings
 from app.dashboards.tables import TABLES
@@ -27,7 +28,7 @@ from app.matching.schemas import MatchRequest
 from app.matching.service import IndexCache, run_match
 from app.registry import service
 from app.registry.schemas import AbsenceIn, EtablissementIn, MandataireCreate, MesureCreate
-from app.tokens.service import create_token
+from app.tokens.service import create_token, issue_token
 from app.transfer.schemas import ChoixIn, TransfertCreate
 from app.transfer.service import choose, create_plan
 from app.vendors.models import EditeurJeton
@@ -154,6 +155,17 @@ ROUTES = [
     Route("POST", "/api/oauth/authorize", SELF_ONLY, 302, outside=302, body="autorisation"),
     Route("GET", "/autorisations-editeurs", SELF_ONLY, 200, outside=200),
     Route("DELETE", "/autorisations-editeurs/{editeur}", SELF_ONLY, 204),
+    Route("GET", "/comptes", MANAGERS, 200, outside=200),
+    Route("POST", "/comptes", MANAGERS, 201, outside=403, body="new_compte"),
+    Route("GET", "/comptes/{compte}", MANAGERS, 200),
+    Route("PATCH", "/comptes/{compte}", MANAGERS, 200, body="compte_nom"),
+    Route("POST", "/comptes/{compte}/desactivation", MANAGERS, 200),
+    Route("POST", "/comptes/{compte_desactive}/reactivation", MANAGERS, 200),
+    Route("POST", "/comptes/{compte}/invitation", MANAGERS, 200),
+    Route("GET", "/jetons", ADMIN_ONLY, 200, outside=200),
+    Route("DELETE", "/jetons/{jeton}", ADMIN_ONLY, 204),
+    # A personal token is made by a person signed in to a web session, never with a token (tests/accounts).
+    Route("POST", "/jetons", frozenset(), 201, outside=403, body="jeton"),
     *(
         Route("GET", f"/tableaux-de-bord/{table}{extension}", MANAGERS, 200, outside=403, params="territory")
         for table in DASHBOARDS
@@ -265,10 +277,30 @@ def build_target(session, gazetteer, departement: str, insee: str, tribunal: str
             expires_at=utcnow() + timedelta(days=1),
         )
     )
+    # People's accounts for the professional: one invited, one disabled; and a token to revoke.
+    accounts = [
+        Account(
+            email=f"{etat}-{departement}@test.invalid",
+            nom="Compte",
+            prenom="Test",
+            role="mandataire",
+            mandataire_id=mandataire.id,
+            siret=mandataire.siret,
+            etat=etat,
+        )
+        for etat in ("invite", "desactive")
+    ]
+    session.add_all(accounts)
+    _, jeton = issue_token(
+        session, secret=SETTINGS.token_secret.get_secret_value(), gazetteer=gazetteer, role=Role.ADMIN, nom="cible"
+    )
     session.commit()
     return {
         "editeur": editeur.id,
         "editeur_version": editeur.version,
+        "compte": accounts[0].id,
+        "compte_desactive": accounts[1].id,
+        "jeton": jeton.id,
         "transfert": transfert.id,
         "relais": relais.id,
         "mesure_libre": libre.id,
@@ -370,6 +402,15 @@ BODIES = {
         "redirect_uri": REDIRECT_URI,
         "state": "matrice",
     },
+    "new_compte": lambda t: {
+        "email": "nouveau@test.invalid",
+        "nom": "Nouveau",
+        "prenom": "Compte",
+        "role": "mandataire",
+        "mandataire": t["mandataire"],
+    },
+    "compte_nom": lambda t: {"nom": "Durand"},
+    "jeton": lambda t: {"nom": "Logiciel"},
 }
 
 

@@ -1,0 +1,164 @@
+from typing import Annotated
+
+from fastapi import APIRouter, Depends, Query, Request
+
+from app.accounts import service
+from app.accounts.schemas import CompteCreate, CompteOut, ComptePage, CompteUpdate
+from app.auth.constants import AccountState, Role
+from app.auth.dependencies import require_roles
+from app.auth.models import Account
+from app.auth.principal import Principal
+from app.auth.sessions import client_ip
+from app.dependencies import SessionDep, SettingsDep, WriteSessionDep
+from app.errors import error_responses
+from app.geo.dependencies import GazetteerDep
+from app.types import Id, IdPath, Offset, Texte
+
+router = APIRouter(prefix="/comptes", tags=["comptes"])
+
+# Admins manage every account, agents the professionals' and agents' accounts of their territory.
+Managers = Annotated[Principal, Depends(require_roles(Role.ADMIN, Role.AGENT))]
+Limit = Annotated[int, Query(ge=1, le=200)]
+
+
+def compte_out(account: Account) -> CompteOut:
+    return CompteOut(
+        id=account.id,
+        email=account.email,
+        nom=account.nom,
+        prenom=account.prenom,
+        role=Role(account.role),
+        tribunal=account.tribunal_id,
+        departement=account.departement,
+        region=account.region,
+        mandataire=account.mandataire_id,
+        siret=account.siret,
+        etat=AccountState(account.etat),
+        invitation_expire_le=account.invitation_expires_at,
+        created_at=account.created_at,
+        updated_at=account.updated_at,
+        derniere_connexion_at=account.derniere_connexion_at,
+    )
+
+
+@router.get("", response_model=ComptePage, responses=error_responses(401, 403))
+def list_comptes(
+    principal: Managers,
+    session: SessionDep,
+    gazetteer: GazetteerDep,
+    role: Role | None = None,
+    etat: AccountState | None = None,
+    q: Annotated[Texte | None, Query(max_length=100, description="Début de l'adresse, du nom ou du prénom")] = None,
+    mandataire: Annotated[Id | None, Query()] = None,
+    limit: Limit = 50,
+    offset: Offset = 0,
+) -> ComptePage:
+    """The accounts the caller manages (admins: all; agents: professionals and agents of their territory)."""
+    total, items = service.list_accounts(
+        session,
+        principal=principal,
+        gazetteer=gazetteer,
+        role=role,
+        etat=etat,
+        q=q,
+        mandataire=mandataire,
+        limit=limit,
+        offset=offset,
+    )
+    return ComptePage(total=total, items=[compte_out(a) for a in items])
+
+
+@router.post("", status_code=201, response_model=CompteOut, responses=error_responses(401, 403, 409))
+def create_compte(
+    payload: CompteCreate,
+    request: Request,
+    principal: Managers,
+    session: WriteSessionDep,
+    settings: SettingsDep,
+    gazetteer: GazetteerDep,
+) -> CompteOut:
+    """Create an account (state `invite`) and send its invitation: an e-mail through the outbox with a link valid
+    INVITATION_DAYS days, once."""
+    account = service.create_account(
+        session, principal=principal, gazetteer=gazetteer, settings=settings, payload=payload, ip=client_ip(request)
+    )
+    session.commit()
+    return compte_out(account)
+
+
+@router.get("/{compte_id}", response_model=CompteOut, responses=error_responses(401, 403, 404))
+def get_compte(compte_id: IdPath, principal: Managers, session: SessionDep, gazetteer: GazetteerDep) -> CompteOut:
+    return compte_out(service.get_account(session, principal=principal, gazetteer=gazetteer, account_id=compte_id))
+
+
+@router.patch("/{compte_id}", response_model=CompteOut, responses=error_responses(401, 403, 404, 409))
+def update_compte(
+    compte_id: IdPath,
+    payload: CompteUpdate,
+    request: Request,
+    principal: Managers,
+    session: WriteSessionDep,
+    gazetteer: GazetteerDep,
+) -> CompteOut:
+    """Change names, e-mail, or the role and scope (`perimetre`, checked like a creation; the sessions end)."""
+    account = service.update_account(
+        session, principal=principal, gazetteer=gazetteer, account_id=compte_id, payload=payload, ip=client_ip(request)
+    )
+    session.commit()
+    return compte_out(account)
+
+
+@router.post("/{compte_id}/desactivation", response_model=CompteOut, responses=error_responses(401, 403, 404, 409))
+def disable_compte(
+    compte_id: IdPath, request: Request, principal: Managers, session: WriteSessionDep, gazetteer: GazetteerDep
+) -> CompteOut:
+    """Disable an account: its sessions end, its tokens and invitation stop working (idempotent)."""
+    account = service.disable_account(
+        session, principal=principal, gazetteer=gazetteer, account_id=compte_id, ip=client_ip(request)
+    )
+    session.commit()
+    return compte_out(account)
+
+
+@router.post("/{compte_id}/reactivation", response_model=CompteOut, responses=error_responses(401, 403, 404, 409))
+def enable_compte(
+    compte_id: IdPath,
+    request: Request,
+    principal: Managers,
+    session: WriteSessionDep,
+    settings: SettingsDep,
+    gazetteer: GazetteerDep,
+) -> CompteOut:
+    """Re-enable a disabled account: active again if the person had signed in, else invited anew."""
+    account = service.enable_account(
+        session,
+        principal=principal,
+        gazetteer=gazetteer,
+        settings=settings,
+        account_id=compte_id,
+        ip=client_ip(request),
+    )
+    session.commit()
+    return compte_out(account)
+
+
+@router.post("/{compte_id}/invitation", response_model=CompteOut, responses=error_responses(401, 403, 404, 409))
+def resend_invitation(
+    compte_id: IdPath,
+    request: Request,
+    principal: Managers,
+    session: WriteSessionDep,
+    settings: SettingsDep,
+    gazetteer: GazetteerDep,
+) -> CompteOut:
+    """Send a new invitation (the previous link stops working) to an account still invited."""
+    account = service.resend_invitation(
+        session,
+        principal=principal,
+        gazetteer=gazetteer,
+        settings=settings,
+        account_id=compte_id,
+        ip=client_ip(request),
+    )
+    session.commit()
+    return compte_out(account)
