@@ -288,6 +288,46 @@ def test_judge_matches_and_reserves(server, page):
     assert tuple(row) == ("en_attente", "aucun_proche_disponible"), name
 
 
+def tab_to(page, selector: str, limit: int = 150) -> None:
+    """Press Tab until the focused element matches the CSS selector (a keyboard user's way to reach it)."""
+    for _ in range(limit):
+        page.keyboard.press("Tab")
+        if page.evaluate("(s) => document.activeElement && document.activeElement.matches(s)", selector):
+            return
+    raise AssertionError(f"{selector} never received the focus after {limit} presses of Tab")
+
+
+def test_judge_journey_with_the_keyboard_alone(server, page):
+    """The judge's main journey with Tab, Space and Enter only (and typing the text of the fields): describe the
+    measure, ask for the list, open the reservation of the first candidate, confirm it."""
+    base, tokens, engine = server
+    page.goto(base + "/juge")
+    page.keyboard.type(tokens["juge"])  # the sign-in form focuses its only field
+    page.keyboard.press("Enter")
+    page.wait_for_url(base + "/juge")
+    tab_to(page, "#commune")
+    page.keyboard.type("Lille")
+    tab_to(page, "#besoin-personnes_agees")
+    page.keyboard.press("Space")
+    assert page.locator("#besoin-personnes_agees").is_checked()
+    tab_to(page, "#lancer")
+    page.keyboard.press("Enter")
+    page.wait_for_selector(".candidat")
+    assert page.evaluate("document.activeElement.id") == "titre-resultat"  # the focus follows the answer
+    tab_to(page, ".candidat .reserver")
+    page.keyboard.press("Enter")
+    assert page.evaluate("document.activeElement.name") == "numero_rg"  # the form opens on its first field
+    page.keyboard.type("26/CLAVIER-01")
+    tab_to(page, ".reservation button[type=submit]", limit=10)
+    page.keyboard.press("Enter")
+    page.locator(".confirmation").wait_for()
+    assert page.evaluate("document.activeElement.classList.contains('confirmation')")
+    page.screenshot(path=ARTIFACTS / "juge-clavier.png", full_page=True)
+    with engine.connect() as connection:
+        statut = connection.execute(text("SELECT statut FROM reservation WHERE numero_rg = '26/CLAVIER-01'")).scalar()
+    assert statut == "en_attente"
+
+
 def test_agent_plans_a_transfer_and_the_judge_confirms_a_proposal(server, page):
     base, people, engine = server
     with engine.connect() as connection:

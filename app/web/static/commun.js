@@ -122,7 +122,36 @@
   };
 
   /**
-   * Un tableau HTML à partir de la réponse d'un tableau de bord : {colonnes: [{cle, libelle, type}], lignes, totaux}.
+   * Un tableau dans l'enveloppe du composant « Tableau » du DSFR (fr-table). `options.petit` : lignes resserrées,
+   * `options.bordures` : bordures entre les lignes.
+   */
+  MJPM.enveloppeTableau = function (table, options) {
+    options = options || {};
+    var classes = "fr-table" + (options.petit ? " fr-table--sm" : "") + (options.bordures === false ? "" : " fr-table--bordered");
+    return el("div", { class: classes }, [
+      el("div", { class: "fr-table__wrapper" }, [
+        // Le conteneur défile quand le tableau déborde : il doit pouvoir recevoir le focus (clavier).
+        el("div", { class: "fr-table__container", tabindex: "0" }, [el("div", { class: "fr-table__content" }, [table])]),
+      ]),
+    ]);
+  };
+
+  /** Un bouton du DSFR ; `options.secondaire`, `options.petit`, `options.classe` (classes de plus). */
+  MJPM.bouton = function (texte, options) {
+    options = options || {};
+    var classes = "fr-btn" + (options.secondaire ? " fr-btn--secondary" : "") + (options.petit ? " fr-btn--sm" : "");
+    return el("button", { type: options.type || "button", class: classes + (options.classe ? " " + options.classe : ""), texte: texte });
+  };
+
+  /** Une alerte du DSFR (petite) : type "error", "success", "info" ou "warning". */
+  MJPM.alerte = function (type, enfants, attrs) {
+    return el("div", Object.assign({ class: "fr-alert fr-alert--sm fr-alert--" + type }, attrs || {}), [
+      el("p", {}, typeof enfants === "string" ? [enfants] : enfants),
+    ]);
+  };
+
+  /**
+   * Un tableau HTML (dans son enveloppe fr-table) à partir de la réponse d'un tableau de bord : {colonnes: [{cle, libelle, type}], lignes, totaux}.
    * `limite` borne le nombre de lignes affichées (les exports contiennent tout).
    */
   MJPM.tableau = function (donnees, options) {
@@ -130,7 +159,7 @@
     var colonnes = donnees.colonnes || [];
     var lignes = donnees.lignes || [];
     var limite = options.limite || lignes.length;
-    var table = el("table", { class: "donnees", "aria-labelledby": options.titreId || null });
+    var table = el("table", { "aria-labelledby": options.titreId || null });
     if (options.legende) table.appendChild(el("caption", { texte: options.legende }));
     table.appendChild(
       el("thead", {}, [
@@ -167,6 +196,6 @@
         ])
       );
     }
-    return table;
+    return MJPM.enveloppeTableau(table, { petit: true });
   };
 })();

@@ -59,7 +59,7 @@
   function afficherErreur(section, erreur) {
     var contenu = section.querySelector('[data-role="contenu"]');
     contenu.textContent = "";
-    contenu.appendChild(el("p", { class: "alerte", role: "alert", texte: "Tableau indisponible : " + erreur.message }));
+    contenu.appendChild(MJPM.alerte("error", "Tableau indisponible : " + erreur.message, { role: "alert" }));
     section.setAttribute("data-lignes", "erreur");
     section.removeAttribute("aria-busy");
   }

@@ -12,11 +12,14 @@
     confirmee: "réservation envoyée",
     acceptee: "acceptée",
   };
+  var ETATS_PLAN = { ouvert: "ouvert", clos: "clôturé" };
   var courant = null;
 
+  /** Le message de la page : une alerte du DSFR, d'erreur ou d'information. */
   function dire(texte, erreur) {
-    message.textContent = texte;
-    message.className = erreur ? "erreur" : "";
+    message.querySelector("p").textContent = texte;
+    message.className = "fr-alert fr-alert--sm fr-mb-3w fr-alert--" + (erreur ? "error" : "info");
+    message.hidden = !texte;
   }
 
   function nature(code) {
@@ -32,14 +35,14 @@
         return;
       }
       var corps = el("tbody", {}, plans.map(function (plan) {
-        var ouvrir = el("button", { type: "button", class: "secondaire", texte: "Ouvrir le plan n° " + plan.id });
+        var ouvrir = MJPM.bouton("Ouvrir le plan n° " + plan.id, { secondaire: true, petit: true });
         ouvrir.addEventListener("click", function () { afficher(plan.id); });
         return el("tr", {}, [
           el("td", { class: "num", texte: String(plan.id) }),
           el("td", { texte: MJPM.date(plan.created_at) }),
           el("td", { class: "num", texte: String(plan.mandataire_id) }),
           el("td", { texte: droits.motifs[plan.motif] || plan.motif }),
-          el("td", { texte: plan.statut }),
+          el("td", { texte: ETATS_PLAN[plan.statut] || plan.statut }),
           el("td", { class: "num", texte: String(plan.mesures.length) }),
           el("td", { class: "num", texte: String(plan.sans_proposition) }),
           el("td", {}, [ouvrir]),
@@ -47,8 +50,11 @@
       }));
       var tete = el("thead", {}, [el("tr", {}, [
         "N°", "Calculé le", "Professionnel", "Motif", "État", "Mesures visibles", "Sans proposition", "",
-      ].map(function (t) { return el("th", { scope: "col", texte: t }); }))]);
-      zone.appendChild(el("table", { class: "donnees" }, [el("caption", { texte: "Plans que vous suivez" }), tete, corps]));
+      ].map(function (t, i) {
+        // La dernière colonne porte les boutons : un titre pour les lecteurs d'écran seulement.
+        return el("th", { scope: "col" }, i === 7 ? [el("span", { class: "fr-sr-only", texte: "Action" })] : [t]);
+      }))]);
+      zone.appendChild(MJPM.enveloppeTableau(el("table", {}, [el("caption", { texte: "Plans que vous suivez" }), tete, corps]), { petit: true }));
     }).catch(function (e) { dire(e.message, true); });
   }
 
@@ -75,12 +81,12 @@
         return;
       }
       var id = "remplacant-" + mesure;
-      var liste = el("select", { id: id }, candidats.map(function (c) {
+      var liste = el("select", { id: id, class: "fr-select" }, candidats.map(function (c) {
         return el("option", { value: c.mandataire.id, texte: c.rang + ". " + c.mandataire.nom + " – " + c.explication });
       }));
-      var bouton = el("button", { type: "button", texte: "Retenir ce professionnel" });
+      var bouton = MJPM.bouton("Retenir ce professionnel", { petit: true, classe: "fr-mt-1w" });
       bouton.addEventListener("click", function () { choisir(mesure, Number(liste.value)); });
-      cellule.appendChild(el("label", { for: id, texte: "Remplacer par" }));
+      cellule.appendChild(el("label", { for: id, class: "fr-label", texte: "Remplacer par" }));
       cellule.appendChild(liste);
       cellule.appendChild(bouton);
       liste.focus();
@@ -99,19 +105,19 @@
         " sans proposition ; coût total " + MJPM.nombre(plan.cout_total, 3) + ".";
       var exports = document.getElementById("exports");
       exports.textContent = "";
-      exports.appendChild(el("a", { href: "/transferts/" + plan.id + ".csv", texte: "Télécharger (CSV)" }));
+      exports.appendChild(el("a", { class: "fr-link", href: "/transferts/" + plan.id + ".csv", texte: "Télécharger (CSV)" }));
       exports.appendChild(document.createTextNode(" · "));
-      exports.appendChild(el("a", { href: "/transferts/" + plan.id + ".xlsx", texte: "Télécharger (XLSX)" }));
+      exports.appendChild(el("a", { class: "fr-link", href: "/transferts/" + plan.id + ".xlsx", texte: "Télécharger (XLSX)" }));
       var lignes = plan.mesures.map(function (m) {
         var actions = el("td", {});
         var decidable = droits.decider && plan.statut === "ouvert" && (m.decision === "a_decider" || m.decision === "retenue");
         if (decidable && m.proposition) {
-          var garder = el("button", { type: "button", texte: "Garder la proposition" });
+          var garder = MJPM.bouton("Garder la proposition", { petit: true, classe: "fr-mb-1w" });
           garder.addEventListener("click", function () { choisir(m.mesure_id, m.proposition.mandataire_id); });
           actions.appendChild(garder);
         }
         if (decidable) {
-          var autre = el("button", { type: "button", class: "secondaire", texte: "Remplacer" });
+          var autre = MJPM.bouton("Remplacer", { petit: true, secondaire: true });
           autre.addEventListener("click", function () { remplacer(m.mesure_id, actions); });
           actions.appendChild(autre);
         }
@@ -139,13 +145,13 @@
       });
       var zone = document.getElementById("mesures");
       zone.textContent = "";
-      zone.appendChild(el("table", { class: "donnees" }, [
+      zone.appendChild(MJPM.enveloppeTableau(el("table", {}, [
         el("caption", { texte: "Mesures du plan" + (droits.decider ? " pour votre tribunal" : "") }),
         el("thead", {}, [el("tr", {}, [
           "Confirmer", "Numéro RG", "Tribunal", "Nature", "État", "Proposition", "Explication", "Autres possibilités", "Décision",
         ].map(function (t) { return el("th", { scope: "col", texte: t }); }))]),
         el("tbody", {}, lignes),
-      ]));
+      ]), { petit: true }));
       document.getElementById("titre-plan").focus();
     }).catch(function (e) { dire(e.message, true); });
   }
