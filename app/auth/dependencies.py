@@ -6,6 +6,7 @@ from fastapi import Depends, Request
 from fastapi.concurrency import run_in_threadpool
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 
+from app import labels
 from app.auth.constants import Role
 from app.auth.exceptions import Forbidden, NotAuthenticated
 from app.auth.principal import Principal
@@ -116,7 +117,7 @@ PagePrincipal = Annotated[Principal | None, Depends(page_principal)]
 def require_roles(*roles: Role) -> Callable[[Principal], Awaitable[Principal]]:
     async def check(principal: CurrentPrincipal) -> Principal:  # pure: no thread-pool hop
         if principal.role not in roles:
-            raise Forbidden(f"rôle {principal.role.value} non autorisé pour cette opération")
+            raise Forbidden(f"rôle « {labels.label(labels.ROLES, principal.role)} » non autorisé pour cette opération")
         return principal
 
     return check

@@ -10,6 +10,7 @@ from datetime import datetime, timedelta
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from app import labels
 from app.audit import service as audit
 from app.auth.constants import Role
 from app.auth.exceptions import Forbidden
@@ -309,7 +310,7 @@ def reserve(
         reservation,
         "reservation",
         f"Nouvelle mesure réservée par le {tribunal.nom}",
-        f"Le {tribunal.nom} vous a réservé une mesure ({reservation.nature}, RG {reservation.numero_rg}). "
+        f"Le {tribunal.nom} vous a réservé une mesure ({_nature(reservation)}, RG {reservation.numero_rg}). "
         f"Merci de l'accepter ou de la refuser avant le {reservation.expires_at:%d/%m/%Y}.",
     )
     return reservation
@@ -320,7 +321,8 @@ def reserve(
 
 def _pending(reservation: Reservation, action: str) -> None:
     if reservation.statut != ReservationStatut.EN_ATTENTE:
-        raise ForbiddenTransition(f"impossible de {action} une réservation {reservation.statut}")
+        state = labels.label(labels.STATUTS_RESERVATION_DEJA, reservation.statut)
+        raise ForbiddenTransition(f"impossible {labels.elide(action, 'de')} une réservation {state}")
 
 
 def _release(session: Session, reservation: Reservation) -> None:
@@ -394,7 +396,7 @@ def reserve_transfer(
         reservation,
         "reservation",
         f"Mesure en cours à reprendre : {tribunal.nom}",
-        f"Le {tribunal.nom} vous propose de reprendre une mesure en cours ({reservation.nature.replace('_', ' ')}, "
+        f"Le {tribunal.nom} vous propose de reprendre une mesure en cours ({_nature(reservation)}, "
         f"RG {reservation.numero_rg}) exercée jusqu'ici par un autre professionnel. Merci de l'accepter ou de la "
         f"refuser avant le {reservation.expires_at:%d/%m/%Y}.",
     )
@@ -492,12 +494,31 @@ def cancel(session: Session, *, principal: Principal, settings: Settings, reserv
     return reservation
 
 
+# Per answer: the notification's kind, its subject, and its text ({mandataire}, {reservation}: "la réservation
+# RG 24/00017 (Curatelle renforcée)", {motif}: the refusal's reason).
 MESSAGES = {
-    ReservationStatut.ACCEPTEE: ("acceptation", "Réservation acceptée", "a accepté"),
-    ReservationStatut.REFUSEE: ("refus", "Réservation refusée", "a refusé"),
-    ReservationStatut.ANNULEE: ("annulation", "Réservation annulée", "a été annulée pour"),
-    ReservationStatut.EXPIREE: ("expiration", "Réservation expirée", "a expiré sans réponse de"),
+    ReservationStatut.ACCEPTEE: ("acceptation", "Réservation acceptée", "{mandataire} a accepté {reservation}."),
+    ReservationStatut.REFUSEE: (
+        "refus",
+        "Réservation refusée",
+        "{mandataire} a refusé {reservation}. Motif du refus : {motif} La place n'est plus retenue : vous pouvez "
+        "désigner un autre professionnel.",
+    ),
+    ReservationStatut.ANNULEE: (
+        "annulation",
+        "Réservation annulée",
+        "Le tribunal a annulé {reservation} faite auprès de {mandataire} : vous n'avez pas à y répondre.",
+    ),
+    ReservationStatut.EXPIREE: (
+        "expiration",
+        "Réservation expirée",
+        "Sans réponse de {mandataire} dans le délai, {reservation} a expiré et la place est libérée.",
+    ),
 }
+
+
+def _nature(reservation: Reservation) -> str:
+    return labels.label(labels.NATURES, reservation.nature)
 
 
 def _answer(
@@ -517,8 +538,14 @@ def _answer(
     _audit(session, reservation, action, principal, details=details, at=now)
     mandataire = session.get_one(Mandataire, reservation.mandataire_id)
     tribunal = session.get_one(Tribunal, reservation.tribunal_id)
-    kind, subject, verb = MESSAGES[statut]
-    text = f"La réservation RG {reservation.numero_rg} ({reservation.nature}) {verb} {mandataire.nom}."
+    kind, subject, template = MESSAGES[statut]
+    motif = (reservation.motif_refus or "non précisé").strip()
+    text = template.format(
+        mandataire=mandataire.nom,
+        reservation=f"la réservation RG {reservation.numero_rg} ({_nature(reservation)})",
+        motif=motif if motif.endswith((".", "!", "?")) else motif + ".",
+    )
+    text = text[0].upper() + text[1:]
     if statut in (ReservationStatut.ANNULEE, ReservationStatut.EXPIREE):
         _notify(session, settings, mandataire.email, reservation, kind, subject, text)
     if statut != ReservationStatut.ANNULEE:

@@ -2,6 +2,8 @@
 
 from enum import StrEnum
 
+from app import labels
+
 
 class MandataireType(StrEnum):
     SERVICE = "service"
@@ -9,12 +11,8 @@ class MandataireType(StrEnum):
     PREPOSE = "prepose"
 
 
-# The French label of each code, the one place pages, dashboards and e-mails take it from.
-MANDATAIRE_TYPE_LABELS = {
-    MandataireType.SERVICE: "Service mandataire",
-    MandataireType.INDIVIDUEL: "Mandataire individuel",
-    MandataireType.PREPOSE: "Préposé d'établissement",
-}
+# The French labels of the codes live in app/labels.py; these views key them by the enums.
+MANDATAIRE_TYPE_LABELS = labels.for_enum(MandataireType, labels.TYPES_MANDATAIRE)
 
 
 class MandataireStatut(StrEnum):
@@ -37,18 +35,7 @@ class Nature(StrEnum):
     MANDAT_PROTECTION_FUTURE = "mandat_protection_future"
 
 
-NATURE_LABELS = {
-    Nature.SAUVEGARDE_JUSTICE: "Sauvegarde de justice",
-    Nature.CURATELLE_SIMPLE: "Curatelle simple",
-    Nature.CURATELLE_RENFORCEE: "Curatelle renforcée",
-    Nature.TUTELLE: "Tutelle",
-    Nature.MESURE_ACCOMPAGNEMENT_JUDICIAIRE: "Mesure d'accompagnement judiciaire (MAJ)",
-    Nature.MJAGBF: "Mesure judiciaire d'aide à la gestion du budget familial (MJAGBF)",
-    Nature.SUBROGE_CURATEUR: "Subrogé curateur",
-    Nature.SUBROGE_TUTEUR: "Subrogé tuteur",
-    Nature.MANDAT_AD_HOC: "Mandat ad hoc",
-    Nature.MANDAT_PROTECTION_FUTURE: "Mandat de protection future",
-}
+NATURE_LABELS = labels.for_enum(Nature, labels.NATURES)
 
 
 class Champ(StrEnum):
@@ -64,12 +51,7 @@ class LieuVie(StrEnum):
     SDF = "sdf"
 
 
-LIEU_VIE_LABELS = {
-    LieuVie.DOMICILE: "Domicile",
-    LieuVie.ETABLISSEMENT: "Établissement",
-    LieuVie.ETABLISSEMENT_CONSERVATION_DOMICILE: "Établissement avec conservation du domicile",
-    LieuVie.SDF: "Sans domicile fixe",
-}
+LIEU_VIE_LABELS = labels.for_enum(LieuVie, labels.LIEUX_VIE)
 
 
 class MesureStatut(StrEnum):
@@ -78,11 +60,7 @@ class MesureStatut(StrEnum):
     ETEINTE = "eteinte"
 
 
-MESURE_STATUT_LABELS = {
-    MesureStatut.EN_ATTENTE: "En attente (réservée par un juge)",
-    MesureStatut.EN_COURS: "En cours",
-    MesureStatut.ETEINTE: "Éteinte",
-}
+MESURE_STATUT_LABELS = labels.for_enum(MesureStatut, labels.STATUTS_MESURE)
 
 
 # Statuses that hold a place in the professional's capacity.
@@ -162,15 +140,7 @@ class CategorieEtablissement(StrEnum):
     AUTRE = "autre"
 
 
-CATEGORIE_ETABLISSEMENT_LABELS = {
-    CategorieEtablissement.EHPAD: "EHPAD",
-    CategorieEtablissement.HOPITAL: "Hôpital",
-    CategorieEtablissement.HOPITAL_PSYCHIATRIQUE: "Hôpital psychiatrique",
-    CategorieEtablissement.FOYER_ACCUEIL_MEDICALISE: "Foyer d'accueil médicalisé (FAM)",
-    CategorieEtablissement.MAISON_ACCUEIL_SPECIALISEE: "Maison d'accueil spécialisée (MAS)",
-    CategorieEtablissement.USLD: "Unité de soins de longue durée (USLD)",
-    CategorieEtablissement.AUTRE: "Autre établissement",
-}
+CATEGORIE_ETABLISSEMENT_LABELS = labels.for_enum(CategorieEtablissement, labels.CATEGORIES_ETABLISSEMENT)
 
 
 # National MI load bands (domain brief §4: 2012, 1 018 MIs): (lowest load, highest load or None, MIs in the band).

@@ -10,6 +10,7 @@ from datetime import date
 from sqlalchemy import Select, select
 from sqlalchemy.orm import Session
 
+from app import labels
 from app.auth.exceptions import Forbidden
 from app.auth.principal import Principal
 from app.config import Settings
@@ -447,8 +448,9 @@ def _check_mesure_refs(
     session: Session, mandataire: Mandataire, nature: str, site_id: int | None, etablissement_id: int | None
 ) -> None:
     if nature not in {n.nature for n in mandataire.natures}:
+        label = labels.label(labels.NATURES, nature)
         raise NatureNotCovered(
-            f"le titre du mandataire {mandataire.id} ne couvre pas la nature {nature}", loc=["body", "nature"]
+            f"le titre du mandataire {mandataire.id} ne couvre pas la nature « {label} »", loc=["body", "nature"]
         )
     if nature == Nature.MJAGBF and not mandataire.dpf:
         raise NatureNotCovered("la MJAGBF est réservée aux délégués aux prestations familiales", loc=["body", "nature"])

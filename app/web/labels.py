@@ -1,6 +1,10 @@
-"""French labels of the API vocabularies, shown by the pages (the API itself keeps its stable codes)."""
+"""The labels the pages show, keyed as the templates and scripts want them; every label comes from app/labels.py
+(the API itself keeps its stable codes)."""
 
+from app import labels
+from app.auth.constants import Role
 from app.designation.constants import Famille
+from app.labels import for_enum
 from app.registry.constants import (
     LIEU_VIE_LABELS,
     MANDATAIRE_TYPE_LABELS,
@@ -17,51 +21,18 @@ LIEUX_VIE = LIEU_VIE_LABELS
 
 TYPES = MANDATAIRE_TYPE_LABELS
 
-SPECIALITES = {
-    Specialite.BELGIQUE: "Intervient en Belgique",
-    Specialite.PSYCHIATRIE: "Psychiatrie",
-    Specialite.SITUATIONS_COMPLEXES: "Situations complexes",
-    Specialite.FIN_DE_VIE: "Fin de vie",
-    Specialite.HANDICAP: "Handicap (dont ESAT, SAVS)",
-    Specialite.PERSONNES_AGEES: "Personnes âgées",
-    Specialite.JEUNES_MAJEURS: "Jeunes majeurs (moins de 25 ans)",
-    Specialite.PATRIMOINE_COMPLEXE: "Patrimoine complexe",
-    Specialite.EXPLOITANTS_AGRICOLES: "Exploitants agricoles (MSA)",
-    Specialite.VISITES_BINOME: "Visites en binôme",
-}
+ROLES = for_enum(Role, labels.ROLES)
 
-FAMILLES = {
-    Famille.NON_EXAMINE: "Priorité familiale non examinée",
-    Famille.AUCUN_PROCHE: "Aucun proche disponible",
-    Famille.PROCHE_REFUSE: "Un proche a refusé la mesure",
-}
+SPECIALITES = for_enum(Specialite, labels.SPECIALITES)
 
-CRITERES = {
-    "distance": "Distance",
-    "capacite": "Capacité libre",
-    "profil": "Profil (besoins, lieu de vie)",
-    "fraicheur": "Fraîcheur des données",
-    "equite": "Équité de répartition",
-}
+FAMILLES = for_enum(Famille, labels.FAMILLES)
 
-RESERVATION_STATUTS = {
-    "en_attente": "en attente de la réponse du mandataire",
-    "acceptee": "acceptée",
-    "refusee": "refusée",
-    "annulee": "annulée",
-    "expiree": "expirée",
-}
+CRITERES = labels.CRITERES
+
+RESERVATION_STATUTS = labels.STATUTS_RESERVATION
 
 
-MOTIFS_TRANSFERT = {
-    MotifTransfert.RETRAITE: "Départ à la retraite",
-    MotifTransfert.RETRAIT_AGREMENT: "Retrait de l'agrément ou de l'autorisation",
-    MotifTransfert.DECES: "Décès",
-    MotifTransfert.FERMETURE_ANTENNE: "Fermeture d'une antenne",
-    MotifTransfert.MALADIE: "Longue maladie",
-    MotifTransfert.SURCHARGE: "Surcharge",
-    MotifTransfert.AUTRE: "Autre motif",
-}
+MOTIFS_TRANSFERT = for_enum(MotifTransfert, labels.MOTIFS_TRANSFERT)
 
 
 def for_js() -> dict[str, dict[str, str]]:
@@ -73,18 +44,14 @@ def for_js() -> dict[str, dict[str, str]]:
         "familles": {k.value: v for k, v in FAMILLES.items()},
         "statuts": RESERVATION_STATUTS,
         "specialites": {k.value: v for k, v in SPECIALITES.items()},
+        "statuts_transfert": labels.STATUTS_TRANSFERT,
+        "decisions_transfert": labels.DECISIONS_TRANSFERT,
     }
 
 
 # --- the professional's space ---------------------------------------------------------------------------------
 
-MOTIFS_ABSENCE = {
-    MotifAbsence.CONGES: "Congés",
-    MotifAbsence.MALADIE: "Maladie",
-    MotifAbsence.FORMATION: "Formation",
-    MotifAbsence.DEPART_RETRAITE: "Départ à la retraite",
-    MotifAbsence.AUTRE: "Autre motif",
-}
+MOTIFS_ABSENCE = for_enum(MotifAbsence, labels.MOTIFS_ABSENCE)
 
 MESURE_STATUTS = MESURE_STATUT_LABELS
 

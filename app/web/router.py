@@ -46,13 +46,7 @@ DASHBOARD_ROLES = frozenset({Role.AGENT, Role.ADMIN})
 COMMON_PAGE_FILTERS = frozenset({*COMMON_FILTERS, "debut", "fin"})
 JUDGE_ROLES = frozenset({Role.MAGISTRAT, Role.GREFFIER, Role.ADMIN})
 TRANSFER_ROLES = DASHBOARD_ROLES | JUDGE_ROLES
-ROLE_LABELS = {
-    Role.ADMIN: "administrateur",
-    Role.AGENT: "agent de la cohésion sociale",
-    Role.MAGISTRAT: "magistrat",
-    Role.GREFFIER: "greffier",
-    Role.MANDATAIRE: "mandataire",
-}
+ROLE_LABELS = labels.ROLES
 # The main menu: (path, label, roles that see it), in the order shown.
 NAVIGATION = (
     ("/tableaux-de-bord", "Tableaux de bord", DASHBOARD_ROLES),

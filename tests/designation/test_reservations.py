@@ -140,6 +140,30 @@ def test_refusal_frees_the_place_and_the_judge_can_rematch_without_them(client, 
     assert again.status_code == 201
 
 
+def test_notifications_read_as_french_sentences_with_labels_and_the_reason(client, judge, pros, match_id, session):
+    """The professional is the subject of their answer, the tribunal reads the refusal's reason, the nature is its
+    label (never `curatelle_renforcee`), and a forbidden answer says so in French."""
+    reservation = reserve(client, judge, match_id, pros["near"]["id"]).json()
+    [created] = session.scalars(select(Notification).where(Notification.kind == "reservation")).all()
+    assert "(Tutelle, RG 25/00001)" in created.body and "tutelle" not in created.body
+    refused = client.post(
+        f"/reservations/{reservation['id']}/refus",
+        headers=pros["near"]["headers"],
+        json={"motif": "Conflit d'intérêts avec la famille"},
+    )
+    assert refused.status_code == 200
+    [notice] = session.scalars(select(Notification).where(Notification.kind == "refus")).all()
+    assert notice.body.startswith("Proche a refusé la réservation RG 25/00001 (Tutelle).")
+    assert "Motif du refus : Conflit d'intérêts avec la famille." in notice.body
+    again = client.post(
+        f"/reservations/{reservation['id']}/acceptation",
+        headers=pros["near"]["headers"],
+        json={"date_nomination": "2026-11-20"},
+    )
+    assert again.status_code == 409
+    assert again.json()["detail"][0]["msg"] == "impossible d'accepter une réservation déjà refusée"
+
+
 def test_cancel_by_the_judge(client, judge, admin, pros, match_id):
     reservation = reserve(client, judge, match_id, pros["near"]["id"]).json()
     response = client.delete(f"/reservations/{reservation['id']}", headers=judge)

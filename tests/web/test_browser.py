@@ -248,6 +248,42 @@ def test_national_dashboards_in_french_with_a_legend_from_the_data(server, page)
     assert_accessible(page, "tableaux-de-bord-national")
 
 
+def raw_codes() -> set[str]:
+    """The codes a person must never read: every code of the vocabularies that is not also a French word."""
+    from app import labels
+
+    vocabularies = [labels.NATURES, labels.LIEUX_VIE, labels.TYPES_MANDATAIRE, labels.STATUTS_MESURE]
+    vocabularies += [labels.SPECIALITES, labels.CATEGORIES_ETABLISSEMENT, labels.MOTIFS_TRANSFERT, labels.FAMILLES]
+    codes = {code for vocabulary in vocabularies for code in vocabulary if "_" in code}
+    return codes | {"prepose", "hopital", "ehpad", "mjagbf", "sdf", "par=", "type="}
+
+
+def test_agent_reads_every_dashboard_in_french(server, page):
+    """An agent reads every dashboard, for each type of professional too: French labels only, never a code."""
+    base, tokens, _engine = server
+    sign_in(page, base, "/tableaux-de-bord", tokens["agent"])
+    dashboards_ready(page)
+    codes = raw_codes()
+    names = page.locator("section.tableau-bord").evaluate_all("sections => sections.map(s => s.dataset.nom)")
+    assert len(names) >= 8, names
+    for kind in ("", "prepose", "service", "individuel"):
+        if kind:
+            page.get_by_label("Type de professionnel").select_option(kind)
+            page.get_by_role("button", name="Appliquer les filtres").click()
+            page.wait_for_url(f"**type={kind}**")
+            dashboards_ready(page)
+        for name in names:
+            section = page.locator(f"#tableau-{name}")
+            shown = section.inner_text()
+            assert section.locator("h2").inner_text().strip(), name
+            found = sorted(code for code in codes if code in shown)
+            assert not found, (kind, name, found)
+        legend = page.locator("#legende").inner_text()
+        assert "moins de 0" not in legend and not any(code in legend for code in codes), legend
+        page.screenshot(path=ARTIFACTS / f"agent-tableaux{'-' + kind if kind else ''}.png", full_page=True)
+    assert_accessible(page, "tableaux-de-bord-par-type")
+
+
 def test_judge_matches_and_reserves(server, page):
     base, people, engine = server
     sign_in(page, base, "/juge", people["juge"])

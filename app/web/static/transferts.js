@@ -6,13 +6,8 @@
   var el = MJPM.el;
   var droits = JSON.parse(document.getElementById("droits").textContent);
   var message = document.getElementById("message");
-  var ETATS = {
-    a_decider: "à décider",
-    retenue: "choix retenu",
-    confirmee: "réservation envoyée",
-    acceptee: "acceptée",
-  };
-  var ETATS_PLAN = { ouvert: "ouvert", clos: "clôturé" };
+  var ETATS = MJPM.libelles.decisions_transfert || {};
+  var ETATS_PLAN = MJPM.libelles.statuts_transfert || {};
   var courant = null;
 
   /** Le message de la page : une alerte du DSFR, d'erreur ou d'information. */
