@@ -145,7 +145,7 @@ def test_notifications_read_as_french_sentences_with_labels_and_the_reason(clien
     label (never `curatelle_renforcee`), and a forbidden answer says so in French."""
     reservation = reserve(client, judge, match_id, pros["near"]["id"]).json()
     [created] = session.scalars(select(Notification).where(Notification.kind == "reservation")).all()
-    assert "(Tutelle, RG 25/00001)" in created.body and "tutelle" not in created.body
+    assert "(Tutelle, RG 2500001)" in created.body and "tutelle" not in created.body
     refused = client.post(
         f"/reservations/{reservation['id']}/refus",
         headers=pros["near"]["headers"],
@@ -153,7 +153,7 @@ def test_notifications_read_as_french_sentences_with_labels_and_the_reason(clien
     )
     assert refused.status_code == 200
     [notice] = session.scalars(select(Notification).where(Notification.kind == "refus")).all()
-    assert notice.body.startswith("Proche a refusé la réservation RG 25/00001 (Tutelle).")
+    assert notice.body.startswith("Proche a refusé la réservation RG 2500001 (Tutelle).")
     assert "Motif du refus : Conflit d'intérêts avec la famille." in notice.body
     again = client.post(
         f"/reservations/{reservation['id']}/acceptation",
