@@ -1,30 +1,8 @@
-"""Who calls the vendor API: the professional (mandataire) a vendor's software acts for.
+"""Who calls the vendor API: the professional (mandataire) a vendor's software acts for, as the vendors' OAuth2
+access token names them (`app.vendors.dependencies.EditorCaller`: 401 for a missing, unknown, expired or revoked
+token, the vendor's rate limit, the call log). A professional's own API token is not a vendor's: refused (401)."""
 
-PROVISIONAL: until the vendors' OAuth2 server lands (`app/vendors`, its `EditorCaller` dependency resolving a
-vendor's access token), a professional's own API token stands for it, and the token's id for the vendor's (the
-measures it sends are locked against hand edits under that id). The swap is the one line marked below.
-"""
+from app.vendors.dependencies import EditorCaller
+from app.vendors.service import EditorCall as Caller
 
-from dataclasses import dataclass
-from typing import Annotated
-
-from fastapi import Depends
-
-from app.auth.constants import Role
-from app.auth.principal import Principal
-from app.professionals.ratelimit import limited
-
-
-@dataclass(frozen=True, slots=True)
-class Caller:
-    mandataire_id: int
-    editor_id: int  # the vendor whose software calls
-    principal: Principal  # the professional, as the registry's rules see it
-
-
-def provisional_caller(principal: Annotated[Principal, Depends(limited("mesures", Role.MANDATAIRE))]) -> Caller:
-    assert principal.mandataire_id is not None  # a mandataire token names its professional
-    return Caller(mandataire_id=principal.mandataire_id, editor_id=principal.token_id, principal=principal)
-
-
-EditorCaller = Annotated[Caller, Depends(provisional_caller)]  # swap: app.vendors.dependencies.EditorCaller
+__all__ = ["Caller", "EditorCaller"]

@@ -80,7 +80,17 @@ SELF_AND_ADMIN = frozenset({"admin", "mandataire"})
 DASHBOARDS = tuple(TABLES)  # every declared table has the same three routes and the same access rule
 # Open to anyone: reference data, liveness, readiness and the metrics (METRICS_TOKEN: tests/system).
 # The vendors' token and revocation endpoints authenticate the vendor itself (tests/vendors).
-PUBLIC_PREFIXES = ("/healthz", "/readyz", "/metrics", "/referentiel/", "/api/oauth/token", "/api/oauth/revoke")
+# e-MJPM's vendor API answers a vendor's OAuth2 access token only, never a person's token (tests/editors: every case
+# through the real flow, and a professional's own token refused).
+PUBLIC_PREFIXES = (
+    "/healthz",
+    "/readyz",
+    "/metrics",
+    "/referentiel/",
+    "/api/oauth/token",
+    "/api/oauth/revoke",
+    "/api/editors/",
+)
 
 ROUTES = [
     Route("GET", "/mandataires", ALL, 200, outside=200),
@@ -124,17 +134,6 @@ ROUTES = [
     Route("POST", "/mesures/lot", SELF_AND_ADMIN, 200, outside=403, body="lot", params="owner"),
     Route("POST", "/mesures/import", SELF_AND_ADMIN, 200, outside=403, params="owner", upload=True),
     Route("PUT", "/mesures/{mesure}", WRITERS, 200, body="replace"),
-    # e-MJPM's vendor API: the professional's business software, for the professional's own measures.
-    Route("GET", "/api/editors/mesures", SELF_ONLY, 200, outside=200),
-    # (the outside target's tribunal is named by its code: e-MJPM's API takes a SIRET only, hence 422 there)
-    Route("POST", "/api/editors/mesures", SELF_ONLY, 201, outside=422, body="editor_mesure"),
-    Route("POST", "/api/editors/mesures/batch", SELF_ONLY, 201, outside=422, body="editor_batch"),
-    Route("GET", "/api/editors/mesures/{mesure}", SELF_ONLY, 200),
-    Route("PUT", "/api/editors/mesures/{mesure}", SELF_ONLY, 201, outside=422, body="editor_mesure"),
-    Route("DELETE", "/api/editors/mesures/{mesure}", SELF_ONLY, 200, outside=200),
-    Route("DELETE", "/api/editors/mesures", SELF_ONLY, 200, outside=200),
-    Route("GET", "/api/editors/tribunaux", SELF_ONLY, 200, outside=200),
-    Route("GET", "/api/editors/service-antennes", SELF_ONLY, 200, outside=200),
     Route("POST", "/transferts", MANAGERS, 201, outside=422, body="transfert"),
     Route("GET", "/transferts", READERS, 200, outside=200),
     Route("GET", "/transferts/{transfert}", READERS, 200),
@@ -325,19 +324,6 @@ def match_body(tribunal: str, insee: str) -> dict:
     return {"tribunal": tribunal, "nature": "tutelle", "residence": {"insee": insee}, "lieu_vie": "domicile"}
 
 
-def editor_mesure(t: dict) -> dict:
-    """A measure as e-MJPM's vendor API takes it."""
-    etat = {"date_changement_etat": "2025-01-02", "nature_mesure": "tutelle", "lieu_vie": "domicile", "pays": "FR"}
-    return {
-        "numero_rg": "26/00002",
-        "tribunal_siret": t["tribunal"],
-        "annee_naissance": 1950,
-        "civilite": "madame",
-        "date_nomination": "2025-01-02",
-        "etats": [{**etat, "code_postal": t["code_postal"]}],
-    }
-
-
 BODIES = {
     "match": lambda t: match_body(t["tribunal"], t["insee"]),
     "explain": lambda t: {**match_body(t["tribunal"], t["insee"]), "mandataire": t["mandataire"]},
@@ -364,8 +350,6 @@ BODIES = {
             }
         ]
     },
-    "editor_mesure": lambda t: editor_mesure(t),
-    "editor_batch": lambda t: {"mesures": [editor_mesure(t)]},
     "replace": lambda t: {
         **mesure_body(tribunal=t["tribunal"], mandataire=t["mandataire"], residence={"insee": t["insee"]}),
         "version": t["mesure_version"],

@@ -17,9 +17,7 @@ def professional(client, admin) -> dict:
 
 
 @pytest.fixture
-def vendor(make_token, professional) -> dict[str, str]:
-    """The Authorization header of the vendor's software acting for the professional.
-
-    PROVISIONAL: the professional's API token, until the vendors' OAuth2 flow (app/vendors) provides its test
-    helper; then this fixture obtains an access token through that flow."""
-    return make_token("mandataire", mandataire_id=professional["id"])
+def vendor(make_vendor_access, professional) -> dict[str, str]:
+    """The Authorization header of the vendor's software acting for the professional: an access token obtained
+    through the real OAuth2 flow (registered by an admin, approved by the professional, code exchanged)."""
+    return make_vendor_access(professional["id"]).headers

@@ -219,12 +219,13 @@ def test_payloads_emjpm_accepts_are_accepted(client, vendor):
     )
 
 
-def test_measures_a_vendor_sends_are_locked_against_hand_edits(client, vendor, admin, professional):
+def test_measures_a_vendor_sends_are_locked_against_hand_edits(client, vendor, admin, professional, make_token):
     created = client.post(f"{BASE}/mesures", json=VALID, headers=vendor).json()
-    mesure = client.get(f"/mesures/{created['id']}", headers=vendor).json()
+    own = make_token("mandataire", mandataire_id=professional["id"])  # the professional by hand, not its software
+    mesure = client.get(f"/mesures/{created['id']}", headers=own).json()
     assert mesure["editeur"] is not None
     for method, body in (("PATCH", {"version": mesure["version"], "nature": "tutelle"}), ("DELETE", None)):
-        for headers in (vendor, admin):
+        for headers in (own, admin):
             response = client.request(method, f"/mesures/{created['id']}", json=body, headers=headers)
             assert response.status_code == 409, response.text
             assert response.json()["detail"][0]["type"] == "mesure_verrouillee"
@@ -244,3 +245,13 @@ def test_tribunaux_antennes_get_and_delete_all(client, vendor, admin, profession
     assert client.get(f"{BASE}/mesures/999999", headers=vendor).status_code == 404
     assert client.delete(f"{BASE}/mesures", headers=vendor).json() == {"affected_rows": 2}
     assert client.get(f"{BASE}/mesures", headers=vendor).json() == {"mesures": []}
+
+
+def test_only_a_vendors_access_token_opens_the_vendor_api(client, make_token, professional, vendor):
+    """The vendor API answers the OAuth2 access token a professional approved, never a person's own API token."""
+    own = make_token("mandataire", mandataire_id=professional["id"])
+    for headers in ({}, own, {"Authorization": "Bearer pas-un-jeton"}):
+        response = client.get("/api/editors/mesures", headers=headers)
+        assert response.status_code == 401, response.text
+        assert response.headers["www-authenticate"].startswith("Bearer")
+    assert client.get("/api/editors/mesures", headers=vendor).status_code == 200
