@@ -27,16 +27,15 @@ class DeliveryError(Exception):
 
 
 class LogSender:
-    """The default channel: the message goes to the service's log."""
+    """The default channel (no mail server configured): the message is marked delivered and the log says so, by
+    its id and kind only. Recipients and texts hold personal data (e-mail addresses, RG numbers, one-time
+    invitation links) and never go to the logs; they stay readable in the `notification` table."""
 
     def send(self, notification: Notification) -> None:
         logger.info(
-            "notification %s (%s) pour %s : %s\n%s",
+            "notification %s (%s) remise au canal journal : destinataire et texte dans la table notification",
             notification.id,
             notification.kind,
-            notification.recipient or "-",
-            notification.subject,
-            notification.body,
         )
 
 

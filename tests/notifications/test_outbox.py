@@ -204,7 +204,8 @@ def test_log_sender_logs_and_rows_go_in_id_order_by_batches(session, session_fac
 
     assert report == DispatchReport(sent=5)
     assert delivered == [n.id for n in notifications]
-    assert "Rappel 3" in caplog.text and "mandataire@example.org" in caplog.text
+    assert f"notification {notifications[3].id} (reservation)" in caplog.text
+    assert "Rappel 3" not in caplog.text and "mandataire@example.org" not in caplog.text  # no personal data
     assert set(session.scalars(select(Notification.status)).all()) == {"sent"}
 
 
