@@ -48,6 +48,7 @@ from app.web.oidc import router as oidc_router
 from app.web.professional import router as professional_router
 from app.web.router import STATIC_DIR
 from app.web.router import router as web_router
+from app.web.tokens import router as token_pages_router
 from app.web.vendors import router as vendor_pages_router
 
 API_VERSION = "0.1.0"
@@ -120,7 +121,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     routers += [registry_router, matching_router, designation_router, audit_router, dashboards_router, transfer_router]
     routers += [accounts_router, tokens_router, mesures_export_router, editors_router, vendors_router, web_router]
     routers += [sign_in_router, oidc_router]
-    routers += [professional_router, vendor_pages_router]
+    routers += [professional_router, vendor_pages_router, token_pages_router]
     for router in routers:
         app.include_router(router, responses=error_responses(*COMMON_ERRORS))
     app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")

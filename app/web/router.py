@@ -56,6 +56,7 @@ NAVIGATION = (
     ("/transferts-de-mesures", "Transferts de mesures", TRANSFER_ROLES),
     ("/espace-professionnel", "Mon espace professionnel", frozenset({Role.MANDATAIRE})),
     ("/editeurs-autorises", "Logiciels métier", frozenset({Role.MANDATAIRE})),
+    ("/jetons-d-acces", "Jetons d'accès", frozenset(Role)),
 )
 SECURITY_HEADERS = {
     "Content-Security-Policy": (

@@ -560,3 +560,30 @@ def test_judge_full_journey(server, page):
     assert [(r[0], bool(r[1])) for r in rows] == [("26E2E0101", False), ("26E2E0102", True)]
     assert rows[1][2] == "Suit déjà le conjoint de la personne"
     assert [e[0] for e in excluded] == [int(other_id)] and "Conflit" in str(excluded[0][1])
+
+
+def test_an_admin_creates_a_personal_token_and_revokes_it(server, page):
+    """The tokens page: a personal token created from the session (shown once), listed, revoked."""
+    base, people, engine = server
+    sign_in(page, base, "/jetons-d-acces", people["admin"])
+    assert_accessible(page, "jetons")
+    page.get_by_label("À quoi sert ce jeton").fill("Tableur du service")
+    page.get_by_text("Lecture seule", exact=True).click()
+    page.get_by_role("button", name="Créer le jeton").click()
+    page.locator("#jeton-cree:not([hidden])").wait_for()
+    token = page.locator("#jeton-valeur").inner_text()
+    assert len(token) > 20
+    row = page.locator("#liste-jetons tbody tr", has_text="Tableur du service")
+    row.wait_for()
+    assert "Lecture seule" in row.inner_text() and "actif" in row.inner_text().lower()  # badges are in capitals
+    assert_accessible(page, "jetons-cree")
+    page.once("dialog", lambda dialog: dialog.accept())
+    row.get_by_role("button", name="Révoquer le jeton Tableur du service").click()
+    page.locator("#message", has_text="révoqué").wait_for()
+    page.locator("#liste-jetons tbody tr", has_text="Tableur du service").filter(has_text="Révoqué").wait_for()
+    page.screenshot(path=ARTIFACTS / "jetons.png", full_page=True)
+    with engine.connect() as connection:
+        state = connection.execute(
+            text("SELECT acces, revoked_at IS NOT NULL FROM api_token WHERE nom = 'Tableur du service'")
+        ).one()
+    assert tuple(state) == ("lecture", True)
