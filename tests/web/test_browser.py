@@ -381,8 +381,12 @@ def test_agent_plans_a_transfer_and_the_judge_confirms_a_proposal(server, page):
             ORDER BY COUNT(*), m.mandataire_id LIMIT 1"""),
             {"lille": LILLE_TJ},
         ).scalar_one()
+        source_name = connection.execute(text("SELECT nom FROM mandataire WHERE id = :id"), {"id": source}).scalar_one()
     sign_in(page, base, "/transferts-de-mesures", people["agent"])
-    page.get_by_label("Identifiant du professionnel qui cesse").fill(str(source))
+    page.get_by_label("Rechercher le professionnel qui cesse").fill(source_name[:12])
+    page.get_by_role("button", name="Rechercher").click()
+    page.locator(f"#mandataire option[value='{source}']").wait_for(state="attached")
+    page.get_by_label("Professionnel qui cesse", exact=True).select_option(str(source))
     page.get_by_label("Motif").select_option("retraite")
     page.get_by_role("button", name="Calculer le plan").click()
     page.wait_for_selector("#mesures tbody tr")

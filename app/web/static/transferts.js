@@ -152,9 +152,64 @@
   }
 
   var formulaire = document.getElementById("nouveau");
+
+  /** Remplit la liste des professionnels trouvés (par nom, dans le territoire de l'agent, ou par identifiant). */
+  function chercher() {
+    var texte = formulaire.querySelector("#recherche").value.trim();
+    var choix = formulaire.mandataire;
+    var requete;
+    if (/^[0-9]+$/.test(texte)) {
+      requete = MJPM.api("/mandataires/" + texte).then(function (m) { return [m]; });
+    } else if (texte.length >= 2) {
+      requete = MJPM.api("/mandataires?limit=50&q=" + encodeURIComponent(texte)).then(function (page) { return page.items; });
+    } else {
+      dire("Tapez deux lettres au moins du nom, ou l'identifiant du professionnel.", true);
+      return;
+    }
+    requete.then(function (trouves) {
+      choix.textContent = "";
+      if (!trouves.length) {
+        choix.appendChild(el("option", { value: "", texte: "Aucun professionnel trouvé" }));
+        dire("Aucun professionnel de votre territoire ne correspond à « " + texte + " ».", true);
+        return;
+      }
+      trouves.forEach(function (m) {
+        var type = (MJPM.libelles.types || {})[m.type] || m.type;
+        choix.appendChild(el("option", { value: m.id, texte: m.nom + " (" + type + ", n° " + m.id + ", " + m.mesures_en_cours + " mesure(s) en cours)" }));
+      });
+      antennes(trouves[0]);
+      dire(trouves.length + " professionnel(s) trouvé(s) : choisissez-le dans la liste « Professionnel qui cesse ».");
+      choix.focus();
+      choix.onchange = function () {
+        antennes(trouves.filter(function (m) { return String(m.id) === choix.value; })[0]);
+      };
+    }).catch(function (e) { dire(e.message, true); });
+  }
+
+  function antennes(m) {
+    var liste = formulaire.antenne;
+    liste.textContent = "";
+    liste.appendChild(el("option", { value: "", texte: "Toutes ses mesures en cours" }));
+    ((m && m.sites) || []).forEach(function (site) {
+      liste.appendChild(el("option", { value: site.id, texte: site.nom + " (" + site.mesures_en_cours + " mesure(s) en cours)" }));
+    });
+  }
+
   if (formulaire) {
+    formulaire.querySelector("#chercher").addEventListener("click", chercher);
+    formulaire.querySelector("#recherche").addEventListener("keydown", function (evenement) {
+      if (evenement.key === "Enter") {
+        evenement.preventDefault();
+        chercher();
+      }
+    });
     formulaire.addEventListener("submit", function (evenement) {
       evenement.preventDefault();
+      if (!formulaire.mandataire.value) {
+        dire("Recherchez puis choisissez le professionnel qui cesse (champ « Professionnel qui cesse »).", true);
+        formulaire.querySelector("#recherche").focus();
+        return;
+      }
       var corps = {
         mandataire: Number(formulaire.mandataire.value),
         motif: formulaire.motif.value,
