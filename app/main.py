@@ -14,6 +14,7 @@ from fastapi.routing import APIRoute
 from fastapi.staticfiles import StaticFiles
 from starlette.middleware.gzip import GZipMiddleware
 
+from app.accounts.router import members_router
 from app.accounts.router import router as accounts_router
 from app.audit.router import router as audit_router
 from app.config import Settings, get_settings
@@ -119,7 +120,15 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.add_middleware(CallLog)  # vendors' calls logged with their final status (a 500 included)
     routers = [system_router, geo_router, professionals_router]  # professionals before registry: /mandataires/moi
     routers += [registry_router, matching_router, designation_router, audit_router, dashboards_router, transfer_router]
-    routers += [accounts_router, tokens_router, mesures_export_router, editors_router, vendors_router, web_router]
+    routers += [
+        accounts_router,
+        members_router,
+        tokens_router,
+        mesures_export_router,
+        editors_router,
+        vendors_router,
+        web_router,
+    ]
     routers += [sign_in_router, oidc_router]
     routers += [professional_router, vendor_pages_router, token_pages_router]
     for router in routers:

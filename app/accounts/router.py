@@ -3,7 +3,7 @@ from typing import Annotated
 from fastapi import APIRouter, Depends, Query, Request
 
 from app.accounts import service
-from app.accounts.schemas import CompteCreate, CompteOut, ComptePage, CompteUpdate
+from app.accounts.schemas import CompteCreate, CompteOut, ComptePage, CompteUpdate, MembreOut
 from app.auth.constants import AccountState, Role
 from app.auth.dependencies import require_roles
 from app.auth.models import Account
@@ -12,9 +12,12 @@ from app.auth.sessions import client_ip
 from app.dependencies import SessionDep, SettingsDep, WriteSessionDep
 from app.errors import error_responses
 from app.geo.dependencies import GazetteerDep
+from app.registry.service import get_mandataire
 from app.types import Id, IdPath, Offset, Texte
 
 router = APIRouter(prefix="/comptes", tags=["comptes"])
+# A professional reads who acts for its record (a service, its staff); admins too.
+members_router = APIRouter(tags=["comptes"])
 
 # Admins manage every account, agents the professionals' and agents' accounts of their territory.
 Managers = Annotated[Principal, Depends(require_roles(Role.ADMIN, Role.AGENT))]
@@ -162,3 +165,27 @@ def resend_invitation(
     )
     session.commit()
     return compte_out(account)
+
+
+@members_router.get(
+    "/mandataires/{mandataire_id}/comptes", response_model=list[MembreOut], responses=error_responses(401, 403, 404)
+)
+def list_membres(
+    mandataire_id: IdPath,
+    principal: Annotated[Principal, Depends(require_roles(Role.MANDATAIRE, Role.ADMIN))],
+    session: SessionDep,
+) -> list[MembreOut]:
+    """The people whose accounts act for this professional's record (for a service, its staff), by name: the
+    professional itself and administrators; another professional's record answers 404."""
+    get_mandataire(session, principal=principal, mandataire_id=mandataire_id)
+    return [
+        MembreOut(
+            id=a.id,
+            prenom=a.prenom,
+            nom=a.nom,
+            email=a.email,
+            etat=AccountState(a.etat),
+            derniere_connexion_at=a.derniere_connexion_at,
+        )
+        for a in service.members(session, mandataire_id=mandataire_id)
+    ]

@@ -65,3 +65,14 @@ class CompteOut(BaseModel):
 class ComptePage(BaseModel):
     total: int
     items: list[CompteOut]
+
+
+class MembreOut(BaseModel):
+    """A person who acts for a professional's record (a service's staff): what the service's space shows."""
+
+    id: int
+    prenom: str
+    nom: str
+    email: str
+    etat: AccountState
+    derniere_connexion_at: datetime | None

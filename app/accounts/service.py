@@ -308,3 +308,14 @@ def resend_invitation(
     record_access(session, action=AccessAction.INVITATION, actor=principal, account_id=account.id, ip=ip)
     session.flush()
     return account
+
+
+def members(session: Session, *, mandataire_id: int) -> list[Account]:
+    """The accounts that act for a professional's record, by name."""
+    return list(
+        session.scalars(
+            select(Account)
+            .where(Account.mandataire_id == mandataire_id)
+            .order_by(Account.nom, Account.prenom, Account.id)
+        )
+    )

@@ -159,3 +159,21 @@ def test_bad_input_names_the_field_and_writes_nothing(client, session, admin):
     assert duplicate.status_code == 409 and duplicate.json()["detail"][0]["type"] == "email_existant"
     assert session.scalars(select(Account.email)).all() == ["x@example.fr"]
     assert client.get("/comptes/999999", headers=admin).status_code == 404
+
+
+def test_a_service_reads_the_people_who_act_for_it_and_no_one_elses(client, admin, make_token, pros):
+    nord, sud = pros
+    for email in ("b.secretaire@example.org", "a.delegue@example.org"):
+        body = new(email, "mandataire", mandataire=nord["id"]) | {"nom": email[2:5].title()}
+        assert client.post("/comptes", headers=admin, json=body).status_code == 201
+    own = make_token("mandataire", mandataire_id=nord["id"])
+    members = client.get(f"/mandataires/{nord['id']}/comptes", headers=own)
+    assert members.status_code == 200, members.text
+    assert [(m["nom"], m["email"], m["etat"]) for m in members.json()] == [
+        ("Del", "a.delegue@example.org", "invite"),
+        ("Sec", "b.secretaire@example.org", "invite"),
+    ]
+    assert client.get(f"/mandataires/{sud['id']}/comptes", headers=own).status_code == 404
+    assert client.get(f"/mandataires/{sud['id']}/comptes", headers=admin).json() == []
+    agent = make_token("agent", departement="59")
+    assert client.get(f"/mandataires/{nord['id']}/comptes", headers=agent).status_code == 403

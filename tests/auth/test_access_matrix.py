@@ -127,6 +127,7 @@ ROUTES = [
     Route("GET", "/tribunaux/{tribunal}/statistiques", JUDGES, 200, outside=403),
     Route("GET", "/tribunaux/{tribunal}/demandes", JUDGES, 200, outside=403),
     Route("GET", "/mandataires/{mandataire}/reservations", SELF_AND_ADMIN, 200),
+    Route("GET", "/mandataires/{mandataire}/comptes", SELF_AND_ADMIN, 200),
     Route("GET", "/audit/matches/{match_id}", JUDGES, 200),
     Route("GET", "/mandataires/moi", SELF_ONLY, 200, outside=200),
     Route("GET", "/mandataires/{mandataire}/carte", MANAGERS_AND_SELF, 200),

@@ -226,4 +226,5 @@ def test_a_newcomer_professional_goes_through_its_space(space, page, tmp_path):
     check(page, "carte")
     page.goto(base + "/espace-professionnel/service")
     page.locator("#antennes-service table").wait_for()
+    page.locator("#membres table", has_text="service@espace.invalid").wait_for()  # the people who act for it
     check(page, "service")

@@ -499,11 +499,28 @@
       var zone = document.getElementById("antennes-service");
       zone.textContent = "";
       zone.appendChild(m.sites.length ? sites(m) : el("p", { texte: "Aucune antenne déclarée." }));
-      var membres = document.getElementById("membres");
-      membres.textContent = "";
-      membres.appendChild(el("p", {
-        texte: "Les comptes des personnes qui agissent pour le service (rôle mandataire rattaché au service) seront listés ici.",
-      }));
+      return MJPM.api("/mandataires/" + m.id + "/comptes").then(function (personnes) {
+        var membres = document.getElementById("membres");
+        membres.textContent = "";
+        if (!personnes.length) {
+          membres.appendChild(el("p", { texte: "Aucun compte n'agit encore pour le service : demandez-en à votre DREETS ou DDETS." }));
+          return;
+        }
+        var ETATS = { invite: "Invité", actif: "Actif", desactive: "Désactivé" };
+        membres.appendChild(MJPM.enveloppeTableau(el("table", {}, [
+          el("caption", { texte: personnes.length + " personne(s) agissent pour le service" }),
+          el("thead", {}, [el("tr", {}, ["Nom", "Adresse électronique", "État du compte", "Dernière connexion"]
+            .map(function (t) { return el("th", { scope: "col", texte: t }); }))]),
+          el("tbody", {}, personnes.map(function (p) {
+            return el("tr", {}, [
+              el("th", { scope: "row", texte: p.prenom + " " + p.nom }),
+              el("td", { texte: p.email }),
+              el("td", { texte: ETATS[p.etat] || p.etat }),
+              el("td", { texte: p.derniere_connexion_at ? MJPM.date(p.derniere_connexion_at) : "jamais" }),
+            ]);
+          })),
+        ]), { petit: true }));
+      });
     }).catch(function (e) { dire(e.message, true); });
   }
 
