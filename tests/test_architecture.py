@@ -40,8 +40,9 @@ LAYERS: list[set[str]] = [
     # scope against the registry), the scheduled jobs (expiry, outbox delivery, audit purge).
     {"professionals", "dashboards", "tokens", "scheduler"},
     {"editors"},  # e-MJPM's vendor API: its routes over the professionals' batch engine, for the vendors
-    {"transfer", "accounts"},  # transfer plans (export through the dashboards' tables); accounts (check scopes
-    # with token issuance, invite through the outbox)
+    {"transfer", "accounts", "planning"},  # transfer plans (export through the dashboards' tables); accounts
+    # (check scopes with token issuance, invite through the outbox); planning (simulations of the offer, in memory,
+    # over the matching engine, within the dashboards' perimeter)
     {"web"},  # the pages: they render the dashboards' declared tables and the transfer plans
     {"docs"},  # /docs and /redoc from the installed package, under the pages' security headers
     {"models"},  # every table, for Alembic (the transfer plans' included)
