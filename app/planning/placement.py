@@ -34,6 +34,9 @@ from scipy.optimize import linprog
 from scipy.sparse import csr_array
 
 from app.geo.distance import haversine_km
+from app.matching.engine import ACTIVE, Tuning
+from app.planning.simulation import Offer
+from app.registry.constants import MandataireType
 
 # Below this many arrivals, nothing is covered (no mean distance).
 COVER_TOLERANCE = 1e-6
@@ -93,6 +96,30 @@ def population_demand(communes: Sequence[tuple[str, str, float, float, int]], to
         Commune(insee, nom, lat, lon, pop, total * max(pop, 0) / population if population else 0.0)
         for insee, nom, lat, lon, pop in communes
     ]
+
+
+def suppliers_of(offer: Offer, *, default_radius_km: float = Tuning().default_radius_km) -> list[Supplier]:
+    """The offer's professionals that can take a resident's measure of the territory: active, accepting new
+    measures, not préposés (they take their établissements' residents only), with their free places (never below
+    zero) and their declared radius, or the default one (the engine's, or the norm the caller gives)."""
+    suppliers = []
+    for mandataire_id in offer.territorial_ids():
+        profile = offer.index.profiles[mandataire_id]
+        if profile.statut != ACTIVE or not profile.accepte_nouvelles_mesures or not profile.sites:
+            continue
+        if profile.type == MandataireType.PREPOSE:
+            continue
+        load = offer.loads.get(mandataire_id)
+        held = load.held if load is not None else 0
+        suppliers.append(
+            Supplier(
+                id=mandataire_id,
+                sites=tuple((site.lat, site.lon) for site in profile.sites),
+                rayon_km=float(profile.rayon_km or default_radius_km),
+                places_libres=float(max(profile.capacite - held, 0)),
+            )
+        )
+    return suppliers
 
 
 def supplier_distances(suppliers: Sequence[Supplier], communes: Sequence[Commune]) -> np.ndarray:
