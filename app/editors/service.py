@@ -84,7 +84,8 @@ def _save(ctx: Context, mesures: list[dict], param: Callable[[int, str], str]) -
         if errors:
             raise EditorRefusal(errors)
         apply_plan(ctx.session, mandataire=ctx.mandataire, plans=plans)
-    return [plan.mesure_id for plan in plans]
+    # Every measure was accepted (a refused one raised above), so each has its id now.
+    return [plan.mesure_id for plan in plans if plan.mesure_id is not None]
 
 
 def _loaded(ctx: Context, ids: list[int]) -> list[Mesure]:
@@ -130,7 +131,7 @@ def update(ctx: Context, mesure_id: int, body: Any) -> dict[str, Any]:
     if not 1 <= len(numero) <= 30:
         message = "numéro RG : de 1 à 30 lettres et chiffres"
         raise EditorRefusal([refusal(message, location="body", param="numero_rg", value=mesure["numero_rg"])])
-    tribunal_id = ctx.session.scalar(select(Tribunal.id).where(Tribunal.siret == tribunal.siret))
+    tribunal_id = ctx.session.scalars(select(Tribunal.id).where(Tribunal.siret == tribunal.siret)).one()
     if (tribunal_id, numero) != (stored.tribunal_id, stored.numero_rg):
         taken = ctx.session.scalar(
             select(Mesure.id).where(Mesure.tribunal_id == tribunal_id, Mesure.numero_rg == numero)

@@ -96,7 +96,7 @@ def _apply_absences(session: Session, mandataire: Mandataire, ops: AbsencesOps) 
             )
         mandataire.absences.remove(absence)
     for index, change in enumerate(ops.modifier):
-        loc = ["body", "absences", "modifier", index]
+        loc: list[str | int] = ["body", "absences", "modifier", index]
         absence = by_id.get(change.id)
         if absence is None:
             raise InvalidInput(

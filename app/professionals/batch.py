@@ -22,7 +22,7 @@ from sqlalchemy.orm import Session
 from app.auth.exceptions import Forbidden
 from app.auth.principal import Principal
 from app.config import Settings
-from app.database import utcnow
+from app.database import rowcount, table_of, utcnow
 from app.errors import Conflict, DomainError, InvalidInput
 from app.geo.gazetteer import Gazetteer, normalize_name
 from app.geo.locate import Locator
@@ -126,6 +126,18 @@ gc_paused = CollectorPause()
 
 
 @dataclass(slots=True)
+class Write:
+    """What an accepted measure writes, as `_decide` found it."""
+
+    tribunal_id: int
+    numero_rg: str
+    values: dict[str, Any]  # the new state of the COMPARED columns
+    existing: Any  # the stored row (Core Row), if any
+    etats: list[tuple] | None  # the new history (repository.ETAT_COLUMNS), when sent
+    ressources: list[tuple] | None  # the new resources (repository.RESSOURCE_COLUMNS), when sent
+
+
+@dataclass(slots=True)
 class Planned:
     """What a batch does with one measure."""
 
@@ -134,15 +146,19 @@ class Planned:
     tribunal_siret: str | None
     reasons: list[Reason] = field(default_factory=list)
     warnings: list[Reason] = field(default_factory=list)
-    item: MesureLotItem | None = None
-    tribunal_id: int | None = None
-    place: dict | None = None
-    existing: Any = None  # the stored row (Core Row), if any
-    values: dict | None = None  # the new state of the COMPARED columns
-    etats: list[tuple] | None = None  # the new history (repository.ETAT_COLUMNS), when sent
-    ressources: list[tuple] | None = None  # the new resources (repository.RESSOURCE_COLUMNS), when sent
+    write: Write | None = None  # set when the measure is accepted (created, updated or unchanged)
     outcome: str = "rejected"
     mesure_id: int | None = None
+
+
+@dataclass(slots=True)
+class _Valid:
+    """An entry that passed validation, tribunal and residence: what `_decide` needs of it."""
+
+    plan: Planned
+    item: MesureLotItem
+    tribunal_id: int
+    place: dict[str, Any]
 
 
 class Batch:
@@ -234,13 +250,14 @@ def _text(raw: Any, name: str) -> str | None:
 
 def plan_batch(
     batch: Batch,
-    entries: Sequence[tuple[int, Any, list[Reason]]],
+    entries: Sequence[tuple[int, Any, Sequence[Reason]]],
     *,
     unit: str = "position",
     progress: Progress | None = None,
 ) -> list[Planned]:
     """Decide, without writing, what each entry (position, raw measure, errors already found) would do."""
     plans: list[Planned] = []
+    valid: list[_Valid] = []
     seen: dict[tuple[int, str], int] = {}
     for done, (position, raw, found) in enumerate(entries, start=1):
         if progress is not None and (done % CHUNK == 0 or done == len(entries)):
@@ -255,18 +272,18 @@ def plan_batch(
             )
             plans.append(plan)
             continue
-        plan = Planned(position, item.numero_rg, item.tribunal_siret, list(found), item=item)
+        plan = Planned(position, item.numero_rg, item.tribunal_siret, list(found))
         plans.append(plan)
-        plan.tribunal_id = batch.tribunal_id(item.tribunal_siret)
-        if plan.tribunal_id is None:
+        tribunal_id = batch.tribunal_id(item.tribunal_siret)
+        if tribunal_id is None:
             plan.reasons.append(
                 ("tribunal_siret", "tribunal_inconnu", f"tribunal inconnu : {item.tribunal_siret} (SIRET attendu)")
             )
-        plan.place, reason, warning = batch.place(item)
+        place, reason, warning = batch.place(item)
         plan.reasons.extend([reason] if reason else [])
         plan.warnings.extend([warning] if warning else [])
-        if plan.tribunal_id is not None:
-            key = (plan.tribunal_id, item.numero_rg)
+        if tribunal_id is not None:
+            key = (tribunal_id, item.numero_rg)
             if key in seen:
                 plan.reasons.append(
                     (
@@ -277,18 +294,21 @@ def plan_batch(
                 )
             else:
                 seen[key] = position
-    valid = [plan for plan in plans if not plan.reasons]
-    existing = stored_measures(batch.session, [(plan.tribunal_id, plan.item.numero_rg) for plan in valid], COMPARED)
+        # A place is missing only with a reason, and a tribunal too: the last two tests narrow the types.
+        if not plan.reasons and tribunal_id is not None and place is not None:
+            valid.append(_Valid(plan, item, tribunal_id, place))
+    keys = [(entry.tribunal_id, entry.item.numero_rg) for entry in valid]
+    existing = stored_measures(batch.session, keys, COMPARED)
     pending = pending_reservations(batch.session, [row.id for row in existing.values()])
     with_history = [
-        existing[(plan.tribunal_id, plan.item.numero_rg)].id
-        for plan in valid
-        if (plan.tribunal_id, plan.item.numero_rg) in existing and _sends_history(plan.item)
+        existing[key].id
+        for key, entry in zip(keys, valid, strict=True)
+        if key in existing and _sends_history(entry.item)
     ]
     histories = stored_histories(batch.session, with_history)
-    for plan in valid:
-        row = existing.get((plan.tribunal_id, plan.item.numero_rg))
-        _decide(batch, plan, row, pending, histories.get(row.id) if row is not None else None)
+    for key, entry in zip(keys, valid, strict=True):
+        row = existing.get(key)
+        _decide(batch, entry, row, pending, histories.get(row.id) if row is not None else None)
     return plans
 
 
@@ -329,8 +349,8 @@ def _history(item: MesureLotItem) -> tuple[list[tuple] | None, list[tuple] | Non
     return etats, ressources
 
 
-def _decide(batch: Batch, plan: Planned, row: Any, pending: set[int], history: tuple | None) -> None:
-    item, mandataire = plan.item, batch.mandataire
+def _decide(batch: Batch, entry: _Valid, row: Any, pending: set[int], history: tuple | None) -> None:
+    plan, item, mandataire = entry.plan, entry.item, batch.mandataire
     if row is not None and row.mandataire_id != mandataire.id:
         plan.reasons.append(
             (
@@ -362,18 +382,19 @@ def _decide(batch: Batch, plan: Planned, row: Any, pending: set[int], history: t
         return
     sent = item.model_fields_set
     before = dict(row._mapping) if row is not None else dict.fromkeys(COMPARED)
-    state = {name: before[name] for name in COMPARED}
-    state.update(plan.place, nature=item.nature_mesure.value, lieu_vie=item.lieu_vie.value)
+    state: dict[str, Any] = {name: before[name] for name in COMPARED}
+    state.update(entry.place, nature=item.nature_mesure.value, lieu_vie=item.lieu_vie.value)
     for attribute, column in OPTIONAL_FIELDS:
         if attribute in sent:
             value = getattr(item, attribute)
             state[column] = value.value if hasattr(value, "value") else value
+    statut: MesureStatut
     if item.statut is not None:
-        statut = item.statut
+        statut = MesureStatut(item.statut)
     elif "cause_sortie" in sent:
         statut = MesureStatut.ETEINTE if item.cause_sortie else MesureStatut.EN_COURS
     else:
-        statut = before["statut"] or MesureStatut.EN_COURS
+        statut = MesureStatut(before["statut"] or MesureStatut.EN_COURS)
     if statut in ACTIVE_STATUTS and state["cause_sortie"] is not None:
         if item.cause_sortie is not None:
             plan.reasons.append(("cause_sortie", "valeur_invalide", "une mesure en cours n'a pas de cause de sortie"))
@@ -385,7 +406,7 @@ def _decide(batch: Batch, plan: Planned, row: Any, pending: set[int], history: t
     if statut == MesureStatut.ETEINTE and state["cause_sortie"] is None:
         plan.reasons.append(("cause_sortie", "champ_obligatoire", "obligatoire pour une mesure éteinte"))
         return
-    state["statut"] = MesureStatut(statut).value
+    state["statut"] = statut.value
     if batch.editor_id is not None:
         state["editor_id"] = batch.editor_id
     # e-MJPM accepts both of these: the measure is kept, with a warning.
@@ -410,16 +431,16 @@ def _decide(batch: Batch, plan: Planned, row: Any, pending: set[int], history: t
         weights=batch.settings.workload_weights,
         belgian_factor=batch.settings.belgian_workload_factor,
     )
-    plan.existing, plan.values = row, state
-    plan.etats, plan.ressources = _history(item)
+    etats, ressources = _history(item)
+    plan.write = Write(entry.tribunal_id, item.numero_rg, state, row, etats, ressources)
     if row is None:
         plan.outcome = "created"
         return
     plan.mesure_id = row.id
     same = all(state[name] == before[name] for name in COMPARED)
     stored_etats, stored_ressources = history or (None, None)
-    same = same and (plan.etats is None or plan.etats == stored_etats)
-    same = same and (plan.ressources is None or plan.ressources == stored_ressources)
+    same = same and (etats is None or etats == stored_etats)
+    same = same and (ressources is None or ressources == stored_ressources)
     plan.outcome = "unchanged" if same else "updated"
 
 
@@ -434,32 +455,32 @@ def _share(mandataire_id: int, state) -> LoadShare | None:
 
 def apply_plan(session: Session, *, mandataire: Mandataire, plans: list[Planned], progress: Progress | None = None):
     """Write what `plan_batch` decided (rejected entries are skipped) and move the load counters."""
-    table = Mesure.__table__
+    table = table_of(Mesure)
     now = utcnow()
-    creates = [plan for plan in plans if plan.outcome == "created"]
-    updates = [plan for plan in plans if plan.outcome == "updated"]
+    creates = [(plan, plan.write) for plan in plans if plan.outcome == "created" and plan.write is not None]
+    updates = [(plan, plan.write) for plan in plans if plan.outcome == "updated" and plan.write is not None]
     changes: list[tuple[LoadShare | None, LoadShare | None]] = []
     total, done = len(creates) + len(updates), 0
     for start in range(0, len(creates), CHUNK):
         chunk = creates[start : start + CHUNK]
         rows = [
             {
-                **plan.values,
+                **write.values,
                 "mandataire_id": mandataire.id,
-                "tribunal_id": plan.tribunal_id,
-                "numero_rg": plan.item.numero_rg,
+                "tribunal_id": write.tribunal_id,
+                "numero_rg": write.numero_rg,
                 "etablissement_id": None,
                 "version": 1,
                 "created_at": now,
                 "updated_at": now,
             }
-            for plan in chunk
+            for _, write in chunk
         ]
         result = session.execute(insert(table).returning(table.c.id, table.c.tribunal_id, table.c.numero_rg), rows)
         ids = {(row.tribunal_id, row.numero_rg): row.id for row in result}
-        for plan in chunk:
-            plan.mesure_id = ids[(plan.tribunal_id, plan.item.numero_rg)]
-            changes.append((None, _share(mandataire.id, plan.values)))
+        for plan, write in chunk:
+            plan.mesure_id = ids[(write.tribunal_id, write.numero_rg)]
+            changes.append((None, _share(mandataire.id, write.values)))
         done += len(chunk)
         if progress is not None:
             progress("écriture", done, total)
@@ -474,39 +495,40 @@ def apply_plan(session: Session, *, mandataire: Mandataire, plans: list[Planned]
             )
         )
         params = [
-            {"b_id": plan.mesure_id, "b_version": plan.existing.version, "b_now": now}
-            | {f"v_{name}": plan.values[name] for name in COMPARED}
-            for plan in updates
+            {"b_id": plan.mesure_id, "b_version": write.existing.version, "b_now": now}
+            | {f"v_{name}": write.values[name] for name in COMPARED}
+            for plan, write in updates
         ]
         result = session.execute(statement, params)
-        if session.get_bind().dialect.supports_sane_multi_rowcount and result.rowcount != len(params):
+        if session.get_bind().dialect.supports_sane_multi_rowcount and rowcount(result) != len(params):
             raise Conflict(
                 "une autre requête a modifié ces mesures au même moment : renvoyez le lot", code="conflit_concurrent"
             )
         changes += [
-            (_share(mandataire.id, plan.existing._mapping), _share(mandataire.id, plan.values)) for plan in updates
+            (_share(mandataire.id, write.existing._mapping), _share(mandataire.id, write.values))
+            for _, write in updates
         ]
         if progress is not None:
             progress("écriture", total, total)
-    _write_histories(session, [plan for plan in creates + updates])
+    _write_histories(session, creates + updates)
     apply_load_changes(session, changes)
 
 
-def _write_histories(session: Session, plans: list[Planned]) -> None:
+def _write_histories(session: Session, writes: list[tuple[Planned, Write]]) -> None:
     """Replace the states and resources of the measures that sent them."""
-    etats, ressources = MesureEtat.__table__, MesureRessource.__table__
+    etats, ressources = table_of(MesureEtat), table_of(MesureRessource)
     for table, attribute, columns in (
         (etats, "etats", ETAT_COLUMNS),
         (ressources, "ressources", RESSOURCE_COLUMNS),
     ):
-        sent = [plan for plan in plans if getattr(plan, attribute) is not None]
-        replaced = [plan.mesure_id for plan in sent if plan.existing is not None]
+        sent = [(plan, write) for plan, write in writes if getattr(write, attribute) is not None]
+        replaced = [plan.mesure_id for plan, write in sent if write.existing is not None]
         for start in range(0, len(replaced), CHUNK):
             session.execute(delete(table).where(table.c.mesure_id.in_(replaced[start : start + CHUNK])))
         rows = [
             {"mesure_id": plan.mesure_id, **dict(zip(columns, values, strict=True))}
-            for plan in sent
-            for values in getattr(plan, attribute)
+            for plan, write in sent
+            for values in getattr(write, attribute)
         ]
         if table is ressources:
             rows = [row | {"prestations_sociales": list(row["prestations_sociales"])} for row in rows]

@@ -268,7 +268,7 @@ class MesureLotItem(MesureFields):
 
     @field_validator("date_fin_mesure")
     @classmethod
-    def end_after_nomination(cls, end: date | None) -> date | None:
+    def end_after_nomination(cls, end: date | None, info: ValidationInfo) -> date | None:
         """e-MJPM accepts an end before the nomination (a warning of the batch, `_decide`)."""
         return end
 
