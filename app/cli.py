@@ -25,6 +25,8 @@ from app.demo.seed import database_is_empty, seed_demo
 from app.demo.tokens import demo_tokens
 from app.demo.tunables import Scale
 from app.errors import DomainError, InvalidInput
+from app.finess.exceptions import RejectedFinessImport
+from app.finess.service import Fichier, import_finess
 from app.geo.gazetteer import load_gazetteer
 from app.geo.locate import GazetteerLocator
 from app.geo.repository import sync_tribunaux
@@ -50,6 +52,8 @@ audit_cli = typer.Typer(help="Journal d'audit.", no_args_is_help=True)
 cli.add_typer(audit_cli, name="audit")
 import_cli = typer.Typer(help="Imports depuis un tableur.", no_args_is_help=True)
 cli.add_typer(import_cli, name="import")
+finess_cli = typer.Typer(help="Extractions FINESS du ministère (établissements).", no_args_is_help=True)
+cli.add_typer(finess_cli, name="finess")
 
 OPENAPI_PATH = PROJECT_ROOT / "openapi" / "openapi.json"
 MIGRATION_LOCK = "migrations"
@@ -332,6 +336,55 @@ def import_mesures_command(
     typer.echo(
         f"{report.lignes} ligne(s) : {report.created} créée(s), {report.updated} modifiée(s), "
         f"{report.unchanged} inchangée(s), {report.rejected} rejetée(s) ; {outcome}"
+    )
+    if report.erreurs:
+        raise typer.Exit(1)
+
+
+def _extract(path: Path | None) -> Fichier | None:
+    return None if path is None else Fichier(nom=path.name, contenu=path.read_bytes())
+
+
+@finess_cli.command("import")
+def finess_import_command(
+    file: Annotated[
+        Path,
+        typer.Argument(exists=True, dir_okay=False, help="Extraction des établissements (etalab-cs1100507-…csv)"),
+    ],
+    equipements: Annotated[
+        Path | None,
+        typer.Option(exists=True, dir_okay=False, help="Extraction des équipements sociaux (etalab-cs1100505-…csv)"),
+    ] = None,
+    entites_juridiques: Annotated[
+        Path | None,
+        typer.Option(exists=True, dir_okay=False, help="Extraction des entités juridiques (etalab-cs1100501-…csv)"),
+    ] = None,
+    essai: Annotated[bool, typer.Option("--essai", help="Valider et compter sans rien écrire")] = False,
+) -> None:
+    """Import the Ministry's FINESS extracts (data.gouv.fr, as published): establishments created or brought up to
+    date by FINESS number, all or nothing, with a report per line."""
+    try:
+        with database() as engine, transaction(engine) as session:
+            report = import_finess(
+                session,
+                gazetteer=load_gazetteer(),
+                seuil=get_settings().prepose_obligation_places,
+                etablissements=_extract(file),
+                equipements=_extract(equipements),
+                entites_juridiques=_extract(entites_juridiques),
+                essai=essai,
+            )
+    except RejectedFinessImport as rejection:
+        report = rejection.report
+    for rejected in report.erreurs:
+        typer.echo(f"{rejected.fichier}, ligne {rejected.ligne} : {rejected.message} ({rejected.code})", err=True)
+    for warning in report.avertissements:
+        typer.echo(f"avertissement {warning.fichier}, ligne {warning.ligne} : {warning.message}")
+    outcome = "enregistré" if report.applique else "rien n'a été écrit"
+    typer.echo(
+        f"{report.etablissements} établissement(s) lus, {report.retenus} retenu(s) : {report.crees} créé(s), "
+        f"{report.modifies} modifié(s), {report.inchanges} inchangé(s), {report.ignores} ignoré(s) ; "
+        f"{report.soumis_obligation} soumis à l'obligation d'un préposé ; {outcome}"
     )
     if report.erreurs:
         raise typer.Exit(1)

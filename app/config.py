@@ -46,6 +46,9 @@ class Settings(BaseSettings):
     match_weights: dict[str, float] = Field(default_factory=dict)
     # A reservation nobody answered expires (and frees its place) after this delay; a reminder goes out before.
     reservation_expiry_days: int = Field(default=61, ge=1)
+    # Préposé obligation (CASF L. 472-5): public establishments for elderly or disabled people with more permanent
+    # places than this must have a préposé.
+    prepose_obligation_places: int = Field(default=80, ge=0)
     reservation_reminder_days: int = Field(default=14, ge=0)
     # How long match requests and designation events are kept for audit.
     audit_retention_days: int = Field(default=1826, ge=30)
@@ -84,6 +87,8 @@ class Settings(BaseSettings):
     body_max_bytes: int = Field(default=1024 * 1024, ge=1024)
     bulk_max_bytes: int = Field(default=10 * 1024 * 1024, ge=1024)
     import_max_bytes: int = Field(default=10 * 1024 * 1024, ge=1024)
+    # POST /finess/import: the Ministry's national extracts (establishments, equipment) are 30 to 60 MB each.
+    finess_max_bytes: int = Field(default=200 * 1024 * 1024, ge=1024)
     # Connections each process keeps to PostgreSQL (SQLAlchemy's pool): up to size + overflow per worker, waiting
     # up to the timeout for a free one. Keep workers × instances × (size + overflow) under the server's
     # max_connections (100 by default).

@@ -99,6 +99,8 @@ CATEGORIES_ETABLISSEMENT = {
     "foyer_accueil_medicalise": "Foyer d'accueil médicalisé (FAM)",
     "maison_accueil_specialisee": "Maison d'accueil spécialisée (MAS)",
     "usld": "Unité de soins de longue durée (USLD)",
+    "residence_autonomie": "Résidence autonomie ou autre hébergement de personnes âgées",
+    "foyer_personnes_handicapees": "Foyer d'hébergement ou de vie pour adultes handicapés",
     "autre": "Autre établissement",
 }
 

@@ -27,6 +27,7 @@ from app.docs import install_docs
 from app.editors.exceptions import EditorRefusal, editor_refusal_handler
 from app.editors.router import router as editors_router
 from app.errors import COMMON_ERRORS, BodyLimit, ServerErrorGuard, error_responses, install_error_handlers
+from app.finess.router import router as finess_router
 from app.geo.gazetteer import load_gazetteer
 from app.geo.geocoder import AddressLocator
 from app.geo.locate import GazetteerLocator, Locator
@@ -115,6 +116,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.add_middleware(RetryTransactions)  # a PostgreSQL deadlock victim is replayed, never a 500
     large = {"/mesures/lot": settings.bulk_max_bytes, "/mesures/import": settings.import_max_bytes}
     large["/api/editors/mesures/batch"] = settings.bulk_max_bytes
+    large["/finess/import"] = settings.finess_max_bytes
     app.add_middleware(BodyLimit, default=settings.body_max_bytes, limits=large)
     app.add_middleware(ServerErrorGuard)  # outside the retries: what they could not save becomes a JSON 500
     app.add_middleware(CallLog)  # vendors' calls logged with their final status (a 500 included)
@@ -127,6 +129,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         mesures_export_router,
         editors_router,
         vendors_router,
+        finess_router,
         web_router,
     ]
     routers += [sign_in_router, oidc_router]

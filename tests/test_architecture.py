@@ -38,7 +38,7 @@ LAYERS: list[set[str]] = [
     {"vendors"},  # vendors' OAuth2 clients and tokens, their rate limit and call log (the scheduler purges the log)
     # What is built on the domains: the professionals' software routes, dashboards, token issuance (it checks a
     # scope against the registry), the scheduled jobs (expiry, outbox delivery, audit purge).
-    {"professionals", "dashboards", "tokens", "scheduler"},
+    {"professionals", "dashboards", "tokens", "scheduler", "finess"},  # finess: the FINESS extracts import
     {"editors"},  # e-MJPM's vendor API: its routes over the professionals' batch engine, for the vendors
     {"transfer", "accounts", "planning"},  # transfer plans (export through the dashboards' tables); accounts
     # (check scopes with token issuance, invite through the outbox); planning (simulations of the offer, in memory,

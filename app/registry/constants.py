@@ -137,6 +137,8 @@ class CategorieEtablissement(StrEnum):
     FOYER_ACCUEIL_MEDICALISE = "foyer_accueil_medicalise"
     MAISON_ACCUEIL_SPECIALISEE = "maison_accueil_specialisee"
     USLD = "usld"
+    RESIDENCE_AUTONOMIE = "residence_autonomie"
+    FOYER_PERSONNES_HANDICAPEES = "foyer_personnes_handicapees"
     AUTRE = "autre"
 
 

@@ -64,7 +64,7 @@ class Route:
     outside: int = 404  # answer for a resource outside the caller's scope
     body: str | None = None  # name of a body builder below
     params: str | None = None  # name of a query builder below
-    upload: bool = False  # send a one-line spreadsheet as multipart `fichier`
+    upload: str | None = None  # name of a multipart builder below (UPLOADS)
 
 
 ALL = frozenset(r.value for r in Role)
@@ -133,7 +133,8 @@ ROUTES = [
     Route("GET", "/mandataires/{mandataire}/carte", MANAGERS_AND_SELF, 200),
     Route("PATCH", "/mandataires/{mandataire}/disponibilite", SELF_AND_ADMIN, 200, body="disponibilite"),
     Route("POST", "/mesures/lot", SELF_AND_ADMIN, 200, outside=403, body="lot", params="owner"),
-    Route("POST", "/mesures/import", SELF_AND_ADMIN, 200, outside=403, params="owner", upload=True),
+    Route("POST", "/mesures/import", SELF_AND_ADMIN, 200, outside=403, params="owner", upload="sheet"),
+    Route("POST", "/finess/import", ADMIN_ONLY, 200, outside=200, upload="finess"),
     Route("PUT", "/mesures/{mesure}", WRITERS, 200, body="replace"),
     Route("POST", "/transferts", MANAGERS, 201, outside=422, body="transfert"),
     Route("GET", "/transferts", READERS, 200, outside=200),
@@ -440,6 +441,14 @@ def sheet(target: dict) -> dict:
     return {"fichier": ("mesures.csv", f"{SHEET_HEADER}\n{row}\n".encode(), "text/csv")}
 
 
+def finess_extract(_target: dict) -> dict:
+    content = b"finess;etalab;95;2026-11-02\n"  # an empty extract: nothing to import
+    return {"etablissements": ("etalab-cs1100507-stock.csv", content, "text/csv")}
+
+
+UPLOADS = {"sheet": sheet, "finess": finess_extract}
+
+
 def expected_status(route: Route, caller: str, where: str) -> int:
     if CALLERS[caller] is None:
         return 401
@@ -464,7 +473,7 @@ def test_access(client, tokens, targets, route, caller, where):
         json=body,
         headers=headers,
         params=QUERIES[route.params](target) if route.params else None,
-        files=sheet(target) if route.upload else None,
+        files=UPLOADS[route.upload](target) if route.upload else None,
         follow_redirects=False,  # the approval of a vendor redirects to the vendor
     )
     expected = expected_status(route, caller, where)
