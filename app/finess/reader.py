@@ -135,10 +135,16 @@ def _records(lecture: Lecture[T], content: bytes) -> Iterator[tuple[int, list[st
             )
         )
         return
-    reader = csv.reader(lines[1:], delimiter=";", quoting=csv.QUOTE_NONE)
-    for number, row in enumerate(reader, start=2):
+    for number, line in enumerate(lines[1:], start=2):
         lecture.lignes += 1
-        if row and any(cell.strip() for cell in row):
+        try:
+            row = next(csv.reader([line], delimiter=";", quoting=csv.QUOTE_NONE), [])
+        except csv.Error as error:  # a field past the csv module's limit
+            lecture.erreurs.append(
+                Signalement(lecture.fichier, number, "ligne_illisible", f"ligne illisible : {error}")
+            )
+            continue
+        if any(cell.strip() for cell in row):
             yield number, [cell.strip() for cell in row]
 
 

@@ -138,3 +138,10 @@ def test_only_administrators_import(client, make_token):
     missing = client.post("/finess/import", headers=make_token("admin"))
     assert missing.status_code == 422
     assert missing.json()["detail"][0]["loc"] == ["body", "etablissements"]
+
+
+def test_an_unreadable_line_is_reported_not_a_server_error(client, admin):
+    response = post(client, admin, etablissements=extract(structureet(EHPAD), "structureet;" + "9" * 200_000))
+    assert response.status_code == 422, response.text
+    assert response.json()["detail"][0]["loc"] == ["body", "etablissements", 3]
+    assert response.json()["detail"][0]["type"] == "ligne_illisible"
