@@ -369,7 +369,7 @@ def finess_import_command(
                 session,
                 gazetteer=load_gazetteer(),
                 seuil=get_settings().prepose_obligation_places,
-                etablissements=_extract(file),
+                etablissements=Fichier(nom=file.name, contenu=file.read_bytes()),
                 equipements=_extract(equipements),
                 entites_juridiques=_extract(entites_juridiques),
                 essai=essai,

@@ -13,8 +13,8 @@ class RejectedFinessImport(InvalidInput):
             {"type": error.code, "loc": ["body", error.fichier, error.ligne], "msg": error.message}
             for error in report.erreurs
         ]
-        first = self.detail[0]
-        super().__init__(first["msg"], code=first["type"], loc=first["loc"])
+        first = report.erreurs[0]
+        super().__init__(first.message, code=first.code, loc=["body", first.fichier, first.ligne])
 
     def content(self) -> dict:
         return {"detail": self.detail, "rapport": self.report.model_dump(mode="json")}

@@ -54,7 +54,7 @@ def import_extracts(
         session,
         gazetteer=gazetteer,
         seuil=settings.prepose_obligation_places,
-        etablissements=_fichier(etablissements),
+        etablissements=Fichier(nom=etablissements.filename or "fichier", contenu=etablissements.file.read()),
         equipements=_fichier(equipements),
         entites_juridiques=_fichier(entites_juridiques),
         essai=essai,

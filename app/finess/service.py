@@ -51,16 +51,16 @@ def import_finess(
     lectures: list[tuple[Lecture, str]] = [(structures, etablissements.nom)]
     places_of: dict[str, list[Equipement]] | None = None
     if equipements is not None:
-        lecture = read_equipements("equipements", equipements.contenu)
-        lectures.append((lecture, equipements.nom))
+        equipement_lecture = read_equipements("equipements", equipements.contenu)
+        lectures.append((equipement_lecture, equipements.nom))
         places_of = defaultdict(list)
-        for equipement in lecture.enregistrements:
+        for equipement in equipement_lecture.enregistrements:
             places_of[equipement.finess].append(equipement)
     statuts: dict[str, str] = {}
     if entites_juridiques is not None:
-        lecture = read_entites_juridiques("entites_juridiques", entites_juridiques.contenu)
-        lectures.append((lecture, entites_juridiques.nom))
-        statuts = {entite.finess: entite.statut for entite in lecture.enregistrements}
+        entites = read_entites_juridiques("entites_juridiques", entites_juridiques.contenu)
+        lectures.append((entites, entites_juridiques.nom))
+        statuts = {entite.finess: entite.statut for entite in entites.enregistrements}
     report = FinessImportOut(
         essai=essai,
         applique=False,
