@@ -4,6 +4,10 @@ Inputs are plain dataclasses (the professionals' profiles from an in-memory inde
 database, the request and the weights); the output carries, for every candidate, each criterion's raw value,
 sub-score, weight and contribution, and for every other professional the reason it was left out.
 
+Distances are measured from the query's origin: the service puts it at the établissement where the person lives
+when the registry knows it (its own place, not its commune's centre), else at the residence. A préposé is eligible
+only for the établissements it covers and exercises inside them: its distance is 0.
+
 Rules are checked in a fixed order and the first that fails is the reason counted, so that counts add up to the
 number of professionals considered. Ties break on distance, then on the professional's id: the same request on
 the same data always gives the same answer.
@@ -167,6 +171,7 @@ class Candidate:
     ajoute_pour_diversite: bool = False
     rang: int = 0
     explication: str = ""
+    dans_etablissement: bool = False  # a préposé of the établissement where the person lives
 
 
 @dataclass(slots=True)
@@ -323,6 +328,7 @@ class Scored:
     places_libres: int
     complet: bool
     score: float
+    dans_etablissement: bool = False
 
 
 def score_all(eligible: list[tuple[Profile, LiveLoad]], query: Query, weights: Weights, tuning: Tuning) -> list[Scored]:
@@ -345,6 +351,9 @@ def score_all(eligible: list[tuple[Profile, LiveLoad]], query: Query, weights: W
             single = len(own) == 1 and profile.sites[0].capacite is None
             chosen = 0 if single else nearest_site_index(profile, load, own)
             site, distance = profile.sites[chosen], own[chosen]
+        at_hand = profile.type == "prepose" and query.etablissement_id in profile.etablissements
+        if at_hand:  # it exercises inside the établissement where the person lives
+            distance = 0.0
         held = load.held
         if site is not None and site.capacite is not None:  # the antenne carries its own capacity
             free, capacity = site.capacite - load.sites.get(site.id, 0), site.capacite
@@ -377,6 +386,7 @@ def score_all(eligible: list[tuple[Profile, LiveLoad]], query: Query, weights: W
                 places_libres,
                 places_libres <= 0 or free <= 0,
                 round(score, 4),
+                at_hand,
             )
         )
     return scored
@@ -403,6 +413,7 @@ def explained(scored: Scored, weights: Weights, tuning: Tuning) -> Candidate:
         hors_zone_declaree=distance is None or distance > scored.radius_km,
         donnees_anciennes=(scored.raw[3] or 0.0) > tuning.stale_after_days,
         complet=scored.complet,
+        dans_etablissement=scored.dans_etablissement,
     )
 
 
@@ -465,7 +476,9 @@ EXERCICE_LABEL = {
 def explain(candidate: Candidate) -> str:
     """One French sentence a judge can read: what places this professional here."""
     parts = [EXERCICE_LABEL.get(candidate.profile.type, candidate.profile.type)]
-    if candidate.distance_km is not None:
+    if candidate.dans_etablissement:
+        parts.append("exerce dans l'établissement où vit la personne")
+    elif candidate.distance_km is not None:
         parts.append(f"à {candidate.distance_km:.0f} km" + (f" ({candidate.site.nom})" if candidate.site else ""))
     if candidate.taux_occupation is not None:
         parts.append(f"{candidate.places_libres} place(s) libre(s), occupation {candidate.taux_occupation:.0%}")

@@ -39,7 +39,8 @@ class MatchIndex:
     profiles: dict[int, Profile]
     weights_by_departement: dict[str, Weights] = field(default_factory=dict)
     tribunals: list[TribunalRef] = field(default_factory=list)
-    etablissements: frozenset[int] = frozenset()  # every known one, to check a request's without a query
+    # Every known one with its place (lat, lon): a request's is checked, and located, without a query.
+    etablissements: dict[int, tuple[float, float]] = field(default_factory=dict)
     contacts: dict[int, Contact] = field(default_factory=dict)
     site_insee: dict[int, str] = field(default_factory=dict)  # the commune of each site, for its address
     tribunals_by_code: dict[str, TribunalRef] = field(init=False)

@@ -4,7 +4,7 @@ candidates of one request, the version stamp; and the stored match records."""
 from collections import defaultdict
 from datetime import date, datetime
 
-from sqlalchemy import BindParameter, bindparam, func, select
+from sqlalchemy import BindParameter, and_, bindparam, func, or_, select
 from sqlalchemy.orm import Session
 
 from app.geo.models import Tribunal
@@ -104,7 +104,10 @@ def build_index(session: Session, *, today: date) -> MatchIndex:
         profiles=profiles,
         weights_by_departement=weights,
         tribunals=tribunals,
-        etablissements=frozenset(session.scalars(select(Etablissement.id))),
+        etablissements={
+            row.id: (row.lat, row.lon)
+            for row in session.execute(select(Etablissement.id, Etablissement.lat, Etablissement.lon))
+        },
         contacts=contacts,
         site_insee=site_insee,
     )
@@ -114,9 +117,18 @@ def build_index(session: Session, *, today: date) -> MatchIndex:
 # gives each professional's load and, through the outer join, that of its antennes with their own capacity
 # (one row per such antenne).
 _IDS: BindParameter[list[int]] = bindparam("ids", expanding=True)
+# A designation counts from its own date (the judgement's), not from the day the measure was entered: old measures
+# a professional declares or imports are not recent designations. A measure without that date yet (a reservation
+# not accepted) was designated when it was entered.
 _RECENT = (
     select(func.count())
-    .where(Mesure.mandataire_id == Mandataire.id, Mesure.created_at >= bindparam("since"))
+    .where(
+        Mesure.mandataire_id == Mandataire.id,
+        or_(
+            Mesure.date_nomination >= bindparam("since_day"),
+            and_(Mesure.date_nomination.is_(None), Mesure.created_at >= bindparam("since")),
+        ),
+    )
     .scalar_subquery()
 )
 _LOADS = (
@@ -141,7 +153,7 @@ def live_loads(session: Session, ids: list[int], *, since: datetime) -> dict[int
     loads: dict[int, LiveLoad] = {}
     # Plain Core rows: this is the hot path of every /match.
     for mandataire_id, en_cours, en_attente, recent, site_id, site_held in session.connection().execute(
-        _LOADS, {"ids": ids, "since": since}
+        _LOADS, {"ids": ids, "since": since, "since_day": since.date()}
     ):
         load = loads.get(mandataire_id)
         if load is None:

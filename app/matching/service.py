@@ -83,13 +83,18 @@ def _query(
             code="etablissement_inconnu",
             loc=["body", "etablissement"],
         )
+    # A person living in an établissement the registry knows is there, not at the commune's centre: distances
+    # are measured from the établissement's own place (its préposé is then at hand).
+    lat, lon = location.lat, location.lon
+    if payload.etablissement is not None and payload.lieu_vie in engine.LIEUX_ETABLISSEMENT:
+        lat, lon = index.etablissements[payload.etablissement]
     now = utcnow()
     query = engine.Query(
         tribunal_id=tribunal.id,
         tribunal_departement=tribunal.departement,
         nature=payload.nature,
-        lat=location.lat,
-        lon=location.lon,
+        lat=lat,
+        lon=lon,
         pays=location.pays,
         lieu_vie=payload.lieu_vie,
         today=now.date(),

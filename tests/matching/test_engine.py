@@ -270,3 +270,17 @@ def test_replacing_weights_changes_the_order():
     far_free = (profile(id=2, lat=LILLE[0] + 0.4), LiveLoad(0, 0))
     assert run([near_busy, far_free], weights=Weights(1, 0, 0, 0, 0)).candidats[0].profile.id == 1
     assert run([near_busy, far_free], weights=replace(Weights(), distance=0, capacite=1)).candidats[0].profile.id == 2
+
+
+def test_a_prepose_of_the_etablissement_is_at_hand_and_first_among_comparable_candidates():
+    """Its site may be its own hospital, elsewhere: it exercises inside the établissements it covers."""
+    at_ehpad = profile(id=5, type="prepose", lat=LILLE[0] + 0.3, etablissements=frozenset({3}))
+    others = [(profile(id=i, lat=LILLE[0] + 0.01 * i), FREE) for i in range(1, 5)]
+    q = query(etablissement_id=3, lieu_vie="etablissement")
+    result = run([*others, (at_ehpad, FREE)], q)
+    first = result.candidats[0]
+    assert (first.profile.id, first.distance_km, first.ajoute_pour_diversite) == (5, 0.0, False)
+    assert "exerce dans l'établissement où vit la personne" in first.explication
+    # Not covering the établissement, the same préposé is measured from its site (as "why not" shows it).
+    elsewhere = engine.evaluate(at_ehpad, FREE, query(etablissement_id=4, lieu_vie="etablissement"), Weights(), TUNING)
+    assert elsewhere.distance_km > 30 and not elsewhere.dans_etablissement

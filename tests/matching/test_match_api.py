@@ -1,5 +1,7 @@
 """`POST /match` and `/match/explain` through HTTP on the real database."""
 
+from datetime import date
+
 import pytest
 from sqlalchemy import select
 
@@ -277,3 +279,62 @@ def test_weights_are_set_per_departement_by_an_admin_only(client, judge, admin, 
     assert match(client, judge).json()["parametres"]["poids"] == weights
     assert client.put("/match/poids/59", headers=admin, json={**weights, "distance": 0}).status_code == 422
     assert client.put("/match/poids/99", headers=admin, json=weights).status_code == 422
+
+
+def test_distances_start_from_the_etablissement_and_its_prepose_comes_first(client, judge, admin, registry):
+    """The résidence says Lille; the person lives in an EHPAD of Roubaix the registry knows."""
+    roubaix = client.post(
+        "/etablissements",
+        headers=admin,
+        json={
+            "finess": "590000789",
+            "nom": "EHPAD de la Grand-Place",
+            "insee": "59512",
+            "categorie": "ehpad",
+            "public": True,
+            "places_permanentes": 90,
+        },
+    ).json()
+    prepose = client.post(
+        "/mandataires",
+        headers=admin,
+        json=mandataire_body(
+            type="prepose",
+            siret=None,
+            nom="Préposé de la Grand-Place",
+            natures=NATURES,
+            etablissements=[roubaix["id"]],
+            sites=[{"nom": "Centre hospitalier", "insee": "59599"}],  # its own hospital, in another commune
+        ),
+    ).json()
+    response = match(client, judge, lieu_vie="etablissement", etablissement=roubaix["id"])
+    found = response.json()["candidats"]
+    assert found[0]["mandataire"]["id"] == prepose["id"] and not found[0]["ajoute_pour_diversite"]
+    assert found[0]["distance_km"] == 0
+    by_id = {c["mandataire"]["id"]: c for c in found}
+    assert by_id[registry["dpf"]["id"]]["distance_km"] < 1  # its office is in Roubaix
+    assert by_id[registry["mi_lille"]["id"]]["distance_km"] > 5  # measured from Roubaix, not from Lille's centre
+    at_home = {c["mandataire"]["id"]: c for c in match(client, judge).json()["candidats"]}
+    assert at_home[registry["mi_lille"]["id"]]["distance_km"] < 1
+
+
+def test_old_measures_entered_today_are_not_recent_designations(client, judge, make_token, registry):
+    """Equity counts designations by their date: three measures of 2015 declared today change nothing to it."""
+    target = registry["mi_douai"]  # first in Douai, ahead of the next by less than a full equity score
+
+    def equity():
+        candidats = match(client, judge, residence={"insee": "59178"}).json()["candidats"]
+        (mine,) = [c for c in candidats if c["mandataire"]["id"] == target["id"]]
+        return mine["rang"], next(c for c in mine["composantes"] if c["critere"] == "equite")
+
+    rank_before, before = equity()
+    own = make_token("mandataire", mandataire_id=target["id"])
+    for month in (3, 6, 9):
+        declared = mesure_body(date_nomination=f"2015-{month:02d}-14")
+        assert client.post("/mesures", headers=own, json=declared).status_code == 201
+    rank_after, after = equity()
+    assert after == before and after["valeur"] == 0
+    assert rank_after == rank_before == 1
+    recent = mesure_body(date_nomination=date.today().isoformat())
+    assert client.post("/mesures", headers=own, json=recent).status_code == 201
+    assert equity()[1]["valeur"] == 1  # a designation of today does count
