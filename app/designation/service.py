@@ -18,6 +18,7 @@ from app.auth.principal import Principal
 from app.config import Settings
 from app.database import utcnow
 from app.designation.constants import Famille, ReservationStatut
+from app.designation.exceptions import ForbiddenTransition, MesureGone, ReservationNotFound
 from app.designation.models import Reservation
 from app.designation.schemas import AcceptationIn, ExclusionIn, RefusIn, ReservationCreate
 from app.errors import Conflict, InvalidInput, NotFound
@@ -34,25 +35,6 @@ from app.registry.constants import MesureStatut
 from app.registry.load import LoadShare, apply_load_change, apply_load_changes
 from app.registry.models import Mandataire, Mesure
 from app.registry.service import add_mesure, place_of
-
-
-class ReservationNotFound(NotFound):
-    default_code = "reservation_introuvable"
-
-
-class ForbiddenTransition(Conflict):
-    default_code = "transition_interdite"
-
-
-class MesureGone(Conflict):
-    default_code = "mesure_modifiee"
-
-    def __init__(self) -> None:
-        super().__init__(
-            "la mesure de cette réservation a été supprimée, ou, pour un transfert, n'est plus en cours chez le "
-            "professionnel qui la transmettait : le tribunal doit annuler cette réservation"
-        )
-
 
 # --- reading ---------------------------------------------------------------------------------------
 

@@ -16,7 +16,7 @@ from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
 from app.database import write_aside
-from app.errors import DomainError
+from app.ratelimit.exceptions import RateLimited
 from app.ratelimit.models import RateWindow
 
 # The limits are per minute.
@@ -52,23 +52,6 @@ def hit(session: Session, *, bucket: str, key: str, limit: int, window_s: int, n
             )
         )
     return Verdict(allowed=True, retry_after=retry_after)
-
-
-class RateLimited(DomainError):
-    """429 with a `Retry-After` header."""
-
-    status_code = 429
-    default_code = "trop_de_requetes"
-
-    def __init__(self, per_minute: int, retry_after: int, holder: str) -> None:
-        super().__init__(
-            f"limite de {per_minute} requêtes par minute atteinte pour {holder} : réessayez dans {retry_after} s"
-        )
-        self.retry_after = retry_after
-
-    @property
-    def headers(self) -> dict[str, str]:
-        return {"Retry-After": str(self.retry_after)}
 
 
 def count_request(session: Session, *, bucket: str, key: str, per_minute: int, holder: str) -> None:

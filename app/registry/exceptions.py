@@ -25,3 +25,10 @@ class StaleVersion(Conflict):
 
 class NatureNotCovered(InvalidInput):
     default_code = "nature_non_couverte"
+
+
+class NoFreePlace(Conflict):
+    default_code = "complet"
+
+    def __init__(self) -> None:
+        super().__init__("plus aucune place libre chez ce mandataire (ou dans cette antenne)")

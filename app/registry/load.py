@@ -23,8 +23,8 @@ from sqlalchemy import update
 from sqlalchemy.orm import Session
 
 from app.database import rowcount
-from app.errors import Conflict
 from app.registry.constants import ACTIVE_STATUTS, MesureStatut
+from app.registry.exceptions import NoFreePlace
 from app.registry.models import Mandataire, Mesure, Site
 
 COUNT_COLUMN = {MesureStatut.EN_COURS: "mesures_en_cours", MesureStatut.EN_ATTENTE: "mesures_en_attente"}
@@ -33,13 +33,6 @@ LOAD_COLUMN = {MesureStatut.EN_COURS: "charge_en_cours", MesureStatut.EN_ATTENTE
 
 # Column increments per counter row: (professional or site table, row id) → {column: delta}.
 Deltas = dict[tuple[type[Mandataire] | type[Site], int], dict[str, float]]
-
-
-class NoFreePlace(Conflict):
-    default_code = "complet"
-
-    def __init__(self) -> None:
-        super().__init__("plus aucune place libre chez ce mandataire (ou dans cette antenne)")
 
 
 @dataclass(frozen=True, slots=True)
