@@ -8,17 +8,20 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager, nullcontext
 from datetime import UTC, date, datetime, time, timedelta
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Literal
 
 import typer
 import uvicorn
 from alembic import command
+from pydantic import ValidationError
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TaskID, TextColumn, TimeElapsedColumn
 from sqlalchemy import Engine
 from sqlalchemy.orm import Session
 
 from app.auth.constants import Access, Role
+from app.auth.principal import Principal
 from app.config import PROJECT_ROOT, get_settings
+from app.dashboards.perimeter import Filtres, resolve_perimetre
 from app.database import WRITE_INTENT, build_engine, build_session_factory, utcnow, write_transaction
 from app.demo.accounts import demo_accounts
 from app.demo.seed import database_is_empty, seed_demo
@@ -31,10 +34,14 @@ from app.geo.gazetteer import load_gazetteer
 from app.geo.locate import GazetteerLocator
 from app.geo.repository import sync_tribunaux
 from app.locks import file_lock, lock_for_transaction
+from app.matching.engine import Weights
 from app.matching.versioning import track_registry_changes
 from app.migrations import alembic_config
 from app.notifications.commands import send_notifications
 from app.observability import logging_config
+from app.planning import exports as simulation_exports
+from app.planning.schemas import SimulationIn
+from app.planning.service import run_simulation
 from app.professionals.exceptions import RejectedImport
 from app.professionals.imports import import_file
 from app.scheduler.runner import run_forever
@@ -56,6 +63,10 @@ finess_cli = typer.Typer(help="Extractions FINESS du ministère (établissements
 cli.add_typer(finess_cli, name="finess")
 
 OPENAPI_PATH = PROJECT_ROOT / "openapi" / "openapi.json"
+SimulationFormat = Literal["table", "json", "csv"]
+# `mjpm simulate --comparer`: the comparison docs/simulation.md quotes (issue 19: the regional demo, a year).
+COMPARISON_REGION = "32"
+COMPARISON_ARRIVALS = 1500
 MIGRATION_LOCK = "migrations"
 
 
@@ -426,6 +437,103 @@ def serve_command(
             # A worker loading the reference geography on a busy machine is slow, not hung: don't kill it.
             timeout_worker_healthcheck=30,
         )
+
+
+def _poids(text: str | None) -> dict[str, float] | None:
+    """`distance=0.4,capacite=0.3`: the weights given, the engine's defaults for the others."""
+    if text is None:
+        return None
+    weights = Weights().as_dict()
+    for pair in text.split(","):
+        name, _, value = pair.partition("=")
+        if name.strip() not in weights:
+            raise typer.BadParameter(
+                f"poids inconnu : {name.strip()} (parmi {', '.join(weights)})", param_hint="--poids"
+            )
+        try:
+            weights[name.strip()] = float(value)
+        except ValueError:
+            raise typer.BadParameter(
+                f"valeur non numérique pour {name.strip()} : {value}", param_hint="--poids"
+            ) from None
+    return weights
+
+
+@cli.command("simulate")
+def simulate_command(
+    region: Annotated[str | None, typer.Option(help="Code INSEE de la région simulée (32 : Hauts-de-France)")] = None,
+    departement: Annotated[str | None, typer.Option(help="Code du département simulé")] = None,
+    annees: Annotated[int, typer.Option(min=1, max=10, help="Nombre d'années simulées")] = 1,
+    arrivees: Annotated[
+        int | None, typer.Option(min=1, help="Nouvelles mesures la première année (défaut : celles de l'an passé)")
+    ] = None,
+    croissance: Annotated[float, typer.Option(help="Croissance annuelle des arrivées (0.03 : 3 %)")] = 0.0,
+    graine: Annotated[int, typer.Option(min=0, help="Graine du tirage : même graine, mêmes arrivées")] = 1,
+    strategie: Annotated[
+        list[str] | None,
+        typer.Option(
+            help="Stratégie à simuler, répétable : moteur, places_libres, plus_proche, frontiere (défaut : toutes)"
+        ),
+    ] = None,
+    poids: Annotated[
+        str | None, typer.Option(help="Poids d'un moteur supplémentaire, ex. « distance=0.4,capacite=0.3 »")
+    ] = None,
+    format: Annotated[SimulationFormat, typer.Option(help="Sortie : table, json ou csv")] = "table",
+    png: Annotated[Path | None, typer.Option(help="Écrire aussi le graphique PNG dans ce fichier")] = None,
+    comparer: Annotated[
+        bool,
+        typer.Option(
+            "--comparer",
+            help="La comparaison de docs/simulation.md : un an, 1 500 arrivées, les quatre stratégies, "
+            "en Hauts-de-France sauf territoire donné",
+        ),
+    ] = False,
+) -> None:
+    """Simuler les désignations des prochaines années sur un territoire, sans rien modifier au registre : le moteur
+    de classement, les deux tris d'e-MJPM (places libres, plus proche) et le plus proche ayant de la place."""
+    if comparer:
+        region = region if region or departement else COMPARISON_REGION
+        annees, arrivees, strategie = 1, arrivees or COMPARISON_ARRIVALS, None
+    gazetteer = load_gazetteer()
+    try:
+        parametres = SimulationIn(
+            annees=annees,
+            arrivees=arrivees,
+            croissance=croissance,
+            graine=graine,
+            **({"strategies": strategie} if strategie else {}),
+            poids=_poids(poids),
+        )
+    except ValidationError as error:
+        for problem in error.errors():
+            field = ".".join(str(part) for part in problem["loc"])
+            typer.echo(f"erreur ({field}) : {problem['msg']}", err=True)
+        raise typer.Exit(2) from None
+    admin = Principal(token_id=None, role=Role.ADMIN, departements=None)
+    try:
+        with database() as engine, build_session_factory(engine)() as session:
+            perimetre = resolve_perimetre(
+                session, gazetteer, admin, Filtres(region=region, departement=departement), now=utcnow()
+            )
+            simulation = run_simulation(
+                session,
+                gazetteer=gazetteer,
+                settings=get_settings(),
+                departements=frozenset(perimetre.codes(gazetteer)),
+                parametres=parametres,
+                now=perimetre.now,
+            )
+    except DomainError as error:
+        fail(error)
+    if format == "json":
+        typer.echo(json.dumps(simulation, ensure_ascii=False, indent=2))
+    elif format == "csv":
+        typer.echo(simulation_exports.csv_bytes(simulation).decode("utf-8-sig"), nl=False)
+    else:
+        typer.echo(simulation_exports.text_table(simulation))
+    if png is not None:
+        png.write_bytes(simulation_exports.png_bytes(simulation))
+        typer.echo(f"graphique écrit : {png}", err=True)
 
 
 def openapi_document() -> str:

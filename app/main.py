@@ -37,6 +37,7 @@ from app.matching.service import IndexCache
 from app.matching.versioning import track_registry_changes
 from app.observability import ObservabilityMiddleware
 from app.oidc.client import RelyingParty
+from app.planning.router import router as planning_router
 from app.professionals.router import router as professionals_router
 from app.registry.router import router as registry_router
 from app.scheduler.runner import InProcessScheduler
@@ -122,6 +123,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.add_middleware(CallLog)  # vendors' calls logged with their final status (a 500 included)
     routers = [system_router, geo_router, professionals_router]  # professionals before registry: /mandataires/moi
     routers += [registry_router, matching_router, designation_router, audit_router, dashboards_router, transfer_router]
+    routers += [planning_router]
     routers += [
         accounts_router,
         members_router,

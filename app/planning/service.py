@@ -1,20 +1,106 @@
 """Simulation flows: the offer read from the registry (the matching's own index and live loads, never copied),
-the territory's observed flows, then the pure simulation. Nothing is written."""
+the territory's observed flows, arrivals drawn from them, then the pure simulation. Nothing is written."""
 
+from dataclasses import replace
 from datetime import datetime, timedelta
 
 from sqlalchemy.orm import Session
 
+from app.config import Settings
+from app.errors import InvalidInput
+from app.geo.gazetteer import Gazetteer
 from app.matching import repository as matching_repository
-from app.matching.engine import Tuning
-from app.planning.simulation import Offer
+from app.matching.engine import Tuning, Weights
+from app.matching.service import default_weights
+from app.planning import repository
+from app.planning.arrivals import Seat, draw_arrivals, yearly_counts
+from app.planning.schemas import SimulationIn
+from app.planning.simulation import MOTEUR, Offer, Strategy, simulate_all
+
+EXTRA_ENGINE = "moteur_poids"
 
 
-def build_offer(session: Session, *, departements: frozenset[str], now: datetime) -> Offer:
+def build_offer(
+    session: Session, *, departements: frozenset[str], now: datetime, weights: Weights | None = None
+) -> Offer:
     """The offer as it stands: every profile of the matching index and its live load (with the designations of
     the equity window before `now`)."""
     index = matching_repository.build_index(session, today=now.date())
     loads = matching_repository.live_loads(
         session, sorted(index.profiles), since=now - timedelta(days=Tuning().equity_window_days)
     )
-    return Offer(index=index, loads=loads, departements=departements, now=now)
+    return Offer(index=index, loads=loads, departements=departements, now=now, default_weights=weights or Weights())
+
+
+def strategies_of(parametres: SimulationIn) -> list[Strategy]:
+    chosen = [Strategy(kind) for kind in parametres.strategies]
+    if parametres.poids is not None:
+        weights = Weights(**parametres.poids.model_dump())
+        described = ", ".join(f"{name} {value:g}" for name, value in weights.as_dict().items())
+        chosen.append(Strategy(MOTEUR, weights, EXTRA_ENGINE, f"moteur de classement, poids : {described}"))
+    return chosen
+
+
+def run_simulation(
+    session: Session,
+    *,
+    gazetteer: Gazetteer,
+    settings: Settings,
+    departements: frozenset[str],
+    parametres: SimulationIn,
+    now: datetime,
+    offer: Offer | None = None,
+) -> dict:
+    """The simulation of the territory's next years, in the shape of `SimulationOut`. `offer` replaces the
+    current one (a scenario); the arrivals and closures are those of the registry's last year either way."""
+    today = now.date()
+    flows = repository.observed_flows(
+        session, departements=departements, since=today - timedelta(days=365), until=today
+    )
+    if not flows.mix:
+        raise InvalidInput(
+            "aucune mesure ouverte l'an passé dans ce territoire : la répartition des arrivées est inconnue",
+            code="aucune_mesure_observee",
+            loc=["body"],
+        )
+    offer = replace(
+        offer or build_offer(session, departements=departements, now=now, weights=default_weights(settings)),
+        departements=departements,
+    )
+    counts = yearly_counts(parametres.arrivees or flows.nouvelles, parametres.croissance, parametres.annees)
+    seats = [
+        Seat(t.id, t.departement, entry.lat, entry.lon)
+        for t in offer.index.tribunals
+        if t.departement in departements and (entry := gazetteer.tribunaux.get(t.code)) is not None
+    ]
+    communes = [c for insee, c in sorted(gazetteer.communes.items()) if c.departement in departements]
+    start = today + timedelta(days=1)
+    arrivals = draw_arrivals(
+        communes=communes,
+        seats=seats,
+        etablissements=repository.etablissements(session, departements=departements),
+        mix=flows.mix,
+        counts=counts,
+        start=start,
+        seed=parametres.graine,
+    )
+    results = simulate_all(
+        offer,
+        arrivals,
+        strategies_of(parametres),
+        closure_rate=flows.taux_cloture,
+        seed=parametres.graine,
+    )
+    return {
+        "territoire": sorted(departements),
+        "hypotheses": {
+            "annees": parametres.annees,
+            "arrivees_par_an": counts,
+            "croissance": parametres.croissance,
+            "graine": parametres.graine,
+            "taux_cloture_annuel": round(flows.taux_cloture, 4),
+            "debut": start.isoformat(),
+            "professionnels": len(offer.territorial_ids()),
+        },
+        "resultats": [result.as_dict() for result in results],
+    }

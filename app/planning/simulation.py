@@ -42,12 +42,9 @@ KIND_LABELS = {
 @dataclass(frozen=True, slots=True)
 class Strategy:
     kind: str
-    weights: Weights | None = None  # `moteur` only; None: the engine's defaults
-    nom: str = ""
-
-    @property
-    def label(self) -> str:
-        return self.nom or self.kind
+    weights: Weights | None = None  # `moteur` only; None: the weights `/match` uses (the offer's)
+    code: str = ""  # how the results name it: the kind by default
+    libelle: str = ""  # in French: the kind's label by default
 
 
 def default_strategies(weights: Weights | None = None) -> list[Strategy]:
@@ -66,6 +63,11 @@ class Offer:
     loads: Mapping[int, LiveLoad]
     departements: frozenset[str]
     now: datetime
+    default_weights: Weights = Weights()  # the engine's, where a département has none of its own
+
+    def weights_for(self, departement: str) -> Weights:
+        """The weights `/match` would use for a tribunal of this département."""
+        return self.index.weights_by_departement.get(departement) or self.default_weights
 
     def with_changes(self, *, added: Iterable[tuple[Profile, LiveLoad]] = (), removed: Iterable[int] = ()) -> "Offer":
         """Another offer: professionals added (new ids) or removed; the index is rebuilt, this one unchanged."""
@@ -240,7 +242,6 @@ def simulate(
     if strategy.kind not in KINDS:
         raise ValueError(f"stratégie inconnue : {strategy.kind}")
     tuning = tuning or Tuning()
-    weights = strategy.weights or Weights()
     window = timedelta(days=tuning.equity_window_days)
     index = offer.index
     tracked = offer.territorial_ids()
@@ -291,6 +292,7 @@ def simulate(
             counts[4] += 1
             continue
         eligible = [(profile, state.load(profile.id, arrival.day, window)) for profile in passing]
+        weights = strategy.weights or offer.weights_for(arrival.departement)
         chosen = choose(strategy.kind, engine.score_all(eligible, query, weights, tuning))
         profile = chosen.profile
         state.held[profile.id] = state.held.get(profile.id, 0) + 1
@@ -314,8 +316,8 @@ def simulate(
     ]
     designated = sum(exercices.values())
     return SimulationResult(
-        strategie=strategy.label,
-        libelle=strategy.nom or KIND_LABELS[strategy.kind],
+        strategie=strategy.code or strategy.kind,
+        libelle=strategy.libelle or KIND_LABELS[strategy.kind],
         arrivees=len(ordered),
         designations=designated,
         distance_moyenne_km=_rounded(float(np.mean(distances)) if distances else None, 2),

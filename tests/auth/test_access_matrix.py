@@ -146,6 +146,7 @@ ROUTES = [
     Route("POST", "/transferts/{transfert}/confirmation", JUDGES, 200, body="confirmation"),
     Route("POST", "/transferts/{transfert}/cloture", MANAGERS, 200),
     Route("GET", "/tableaux-de-bord/index.json", MANAGERS, 200, outside=200),
+    Route("POST", "/planification/simulations", MANAGERS, 200, outside=403, body="simulation", params="territory"),
     Route("GET", "/editeurs", ADMIN_ONLY, 200, outside=200),
     Route("POST", "/editeurs", ADMIN_ONLY, 201, outside=201, body="new_editeur"),
     Route("GET", "/editeurs/{editeur}", ADMIN_ONLY, 200),
@@ -397,6 +398,7 @@ BODIES = {
     },
     "compte_nom": lambda t: {"nom": "Durand"},
     "jeton": lambda t: {"nom": "Logiciel"},
+    "simulation": lambda t: {"arrivees": 5, "strategies": ["frontiere"]},
 }
 
 

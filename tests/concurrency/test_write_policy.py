@@ -14,6 +14,7 @@ WRITE_METHODS = {"POST", "PUT", "PATCH", "DELETE"}
 READ_ONLY = {
     ("POST", "/match/explain"): "recomputes a stored shortlist, stores nothing",
     ("POST", "/referentiel/localiser"): "reference geography, in memory",
+    ("POST", "/planification/simulations"): "simulates in memory over a snapshot of the registry",
 }
 
 

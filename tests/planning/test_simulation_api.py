@@ -1,0 +1,154 @@
+"""`POST /planification/simulations` and `mjpm simulate` on a small Somme register built once for the module: who
+may simulate where, the answer's shape and reproducibility, its CSV and PNG, and a registry left unchanged."""
+
+from contextlib import contextmanager
+from datetime import date, timedelta
+
+import pytest
+from sqlalchemy import text
+from typer.testing import CliRunner
+
+from app import cli
+from app.auth.constants import Role
+from app.auth.principal import Principal
+from app.config import Settings
+from app.geo.locate import GazetteerLocator
+from app.registry import service
+from app.registry.schemas import MandataireCreate, MesureCreate
+from tests.registry.factories import mandataire_body, mesure_body
+from tests.support import counters
+
+AMIENS = "17800111100164"
+ADMIN = Principal(token_id=None, role=Role.ADMIN, departements=None)
+PATH = "/planification/simulations"
+STRATEGIES = ["moteur", "places_libres", "plus_proche", "frontiere"]
+
+
+@pytest.fixture(scope="module")
+def somme(module_session, gazetteer):
+    """Three professionals of the Somme (Amiens, Abbeville, Péronne) and a few measures designated lately."""
+    ids = []
+    for insee, capacite in (("80021", 6), ("80001", 30), ("80620", 30)):
+        mandataire = service.create_mandataire(
+            module_session,
+            principal=ADMIN,
+            gazetteer=gazetteer,
+            payload=MandataireCreate(
+                **mandataire_body(departements=["80"], sites=[{"nom": "Bureau", "insee": insee}], capacite=capacite)
+            ),
+        )
+        ids.append(mandataire.id)
+    for number, mandataire_id in enumerate(ids * 2):
+        service.create_mesure(
+            module_session,
+            principal=ADMIN,
+            gazetteer=gazetteer,
+            locator=GazetteerLocator(gazetteer),
+            settings=Settings(environment="test"),
+            payload=MesureCreate(
+                **mesure_body(
+                    tribunal=AMIENS,
+                    mandataire=mandataire_id,
+                    residence={"insee": "80021"},
+                    date_nomination=date.today() - timedelta(days=30 + number),
+                )
+            ),
+        )
+    module_session.commit()
+    return ids
+
+
+@pytest.fixture
+def connection(somme, savepoint_connection):
+    return savepoint_connection
+
+
+def registry_state(session) -> tuple:
+    measures = session.execute(text("SELECT count(*), max(version) FROM mesure")).one()
+    return tuple(measures), counters(session), session.execute(text("SELECT count(*) FROM match_request")).scalar()
+
+
+def test_an_agent_simulates_inside_its_territory_reproducibly_and_the_registry_is_unchanged(
+    client, make_token, session
+):
+    agent = make_token("agent", region="32")
+    before = registry_state(session)
+    body = {"arrivees": 40, "graine": 2, "annees": 2, "croissance": 0.5}
+    response = client.post(PATH, headers=agent, params={"departement": "80"}, json=body)
+    assert response.status_code == 200, response.text
+    simulation = response.json()
+    assert simulation["territoire"] == ["80"]
+    assert simulation["hypotheses"]["arrivees_par_an"] == [40, 60]
+    assert simulation["hypotheses"]["professionnels"] == 3
+    assert [r["strategie"] for r in simulation["resultats"]] == STRATEGIES
+    for resultat in simulation["resultats"]:
+        assert resultat["designations"] + resultat["sans_candidat"] == 100
+        assert resultat["par_departement"][0]["departement"] == "80"
+    by_code = {r["strategie"]: r for r in simulation["resultats"]}
+    # 100 new measures for 66 places: every strategy designates beyond capacity, the frontier only once all is full.
+    assert by_code["plus_proche"]["au_dela_capacite"] >= by_code["frontiere"]["au_dela_capacite"] > 0
+    assert client.post(PATH, headers=agent, params={"departement": "80"}, json=body).json() == simulation
+    assert registry_state(session) == before
+
+
+def test_weights_of_another_engine_are_compared_and_bad_parameters_name_their_field(client, make_token):
+    agent = make_token("agent", departement="80")
+    poids = {"distance": 1, "capacite": 0, "profil": 0, "fraicheur": 0, "equite": 0}
+    body = {"arrivees": 10, "strategies": ["frontiere"], "poids": poids}
+    response = client.post(PATH, headers=agent, json=body)
+    assert response.status_code == 200, response.text
+    assert [r["strategie"] for r in response.json()["resultats"]] == ["frontiere", "moteur_poids"]
+    bad = client.post(PATH, headers=agent, json={"annees": 0, "strategies": ["au_hasard"]})
+    assert bad.status_code == 422
+    assert {tuple(e["loc"]) for e in bad.json()["detail"]} >= {("body", "annees"), ("body", "strategies", 0)}
+
+
+def test_outside_the_territory_or_without_the_role_is_refused(client, make_token):
+    response = client.post(PATH, headers=make_token("agent", departement="59"), params={"departement": "80"}, json={})
+    assert response.status_code == 403
+    assert response.json()["detail"][0]["type"] == "hors_territoire"
+    judge = make_token("magistrat", tribunal=AMIENS)
+    assert client.post(PATH, headers=judge, params={"departement": "80"}, json={}).status_code == 403
+
+
+def test_a_territory_without_measures_last_year_is_a_clear_422(client, make_token):
+    response = client.post(PATH, headers=make_token("agent", region="32"), params={"departement": "02"}, json={})
+    assert response.status_code == 422
+    assert response.json()["detail"][0]["type"] == "aucune_mesure_observee"
+
+
+def test_the_table_as_csv_and_its_plot_as_png(client, make_token):
+    agent = make_token("admin")
+    body = {"arrivees": 10, "strategies": ["moteur", "frontiere"]}
+    as_csv = client.post(PATH, headers=agent, params={"departement": "80", "format": "csv"}, json=body)
+    assert as_csv.status_code == 200 and as_csv.headers["content-type"].startswith("text/csv")
+    lines = as_csv.content.decode("utf-8-sig").splitlines()
+    assert lines[0].startswith("Stratégie;Désignations;Distance moyenne (km)")
+    assert [line.split(";")[0] for line in lines[1:]] == ["moteur", "frontiere"]
+    as_png = client.post(PATH, headers=agent, params={"departement": "80", "format": "png"}, json=body)
+    assert as_png.status_code == 200 and as_png.headers["content-type"] == "image/png"
+    assert as_png.content.startswith(b"\x89PNG")
+
+
+def test_the_command_prints_the_table_json_and_writes_the_plot(connection, session, monkeypatch, tmp_path):
+    @contextmanager
+    def test_database():
+        yield connection
+
+    monkeypatch.setattr(cli, "database", test_database)
+    before = registry_state(session)
+    runner = CliRunner()
+    png = tmp_path / "simulation.png"
+    table = runner.invoke(cli.cli, ["simulate", "--departement", "80", "--arrivees", "20", "--png", str(png)])
+    assert table.exit_code == 0, table.output
+    assert table.stdout.splitlines()[0].startswith("Stratégie")
+    assert "objectif du moteur :" in table.stdout
+    assert png.read_bytes().startswith(b"\x89PNG")
+    as_json = runner.invoke(
+        cli.cli, ["simulate", "--departement", "80", "--arrivees", "20", "--format", "json", "--strategie", "moteur"]
+    )
+    assert as_json.exit_code == 0, as_json.output
+    assert '"strategie": "moteur"' in as_json.stdout
+    unknown = runner.invoke(cli.cli, ["simulate", "--region", "99"])
+    assert unknown.exit_code == 2 and "région inconnue : 99" in unknown.output
+    assert registry_state(session) == before
