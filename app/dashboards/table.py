@@ -18,6 +18,8 @@ from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
+from fastapi import params
+
 from app.dashboards.schemas import Colonne, ColumnType, Value
 
 
@@ -115,8 +117,14 @@ class Table:
     @property
     def parametres_noms(self) -> list[str]:
         """The query parameters the table takes besides the territorial filters: its own (read from its
-        dependency's signature), then the period filters if it honours them."""
-        return [*inspect.signature(self.parametres).parameters, *(("debut", "fin") if self.periode else ())]
+        dependency's signature, leaving out what it depends on, e.g. the settings), then the period filters if it
+        honours them."""
+        own = [
+            name
+            for name, parameter in inspect.signature(self.parametres).parameters.items()
+            if not any(isinstance(meta, params.Depends) for meta in getattr(parameter.annotation, "__metadata__", ()))
+        ]
+        return [*own, *(("debut", "fin") if self.periode else ())]
 
     def colonnes_de(self, cles: Sequence[str] | None) -> list[Colonne]:
         """The declared columns of these keys, in the given order; a family's member gets the family's label."""

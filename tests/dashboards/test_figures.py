@@ -190,7 +190,9 @@ def test_preposes_lists_obliged_establishments_without_one(regional):
     expected = {
         finess
         for (finess,) in regional.rows(
-            """SELECT e.finess FROM etablissement e WHERE e.public AND e.places_permanentes > 80 AND NOT EXISTS (
+            """SELECT e.finess FROM etablissement e WHERE e.public AND e.places_permanentes > 80
+               AND e.categorie IN ('ehpad', 'usld', 'residence_autonomie', 'foyer_accueil_medicalise',
+                                   'maison_accueil_specialisee', 'foyer_personnes_handicapees') AND NOT EXISTS (
                    SELECT 1 FROM mandataire_etablissement me JOIN mandataire x ON x.id = me.mandataire_id
                    WHERE me.etablissement_id = e.id AND x.type = 'prepose' AND x.statut = 'actif')"""
         )

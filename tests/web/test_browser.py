@@ -237,7 +237,7 @@ def test_national_dashboards_in_french_with_a_legend_from_the_data(server, page)
     assert len(set(fills)) >= 2 and len(legend) >= 3, (set(fills), legend)
     types = page.locator("#tableau-charge tbody td").all_inner_texts()
     assert "Préposé d'établissement" in types and "prepose" not in types
-    assert "Hôpital" in page.locator("#tableau-preposes tbody").inner_text()
+    assert "EHPAD" in page.locator("#tableau-preposes tbody").inner_text()  # the code is "ehpad"
     for name in ("couverture", "fraicheur"):
         text = page.locator(f"#tableau-{name}").inner_text()
         assert "curatelle_renforcee" not in text and "`" not in text and "type=prepose" not in text, name
