@@ -84,6 +84,36 @@ SPECIALITES = {
     "visites_binome": "Visites en binôme",
 }
 
+# Languages a professional declares and a judge may ask for, by ISO 639-1 code (`fsl`, ISO 639-3, for the French
+# sign language, which has none): those the people protected in France and Belgium speak most.
+LANGUES = {
+    "fr": "français",
+    "nl": "néerlandais",
+    "de": "allemand",
+    "en": "anglais",
+    "es": "espagnol",
+    "it": "italien",
+    "pt": "portugais",
+    "ar": "arabe",
+    "tr": "turc",
+    "pl": "polonais",
+    "ro": "roumain",
+    "ru": "russe",
+    "uk": "ukrainien",
+    "zh": "chinois",
+    "vi": "vietnamien",
+    "fa": "persan",
+    "ku": "kurde",
+    "sq": "albanais",
+    "sr": "serbe",
+    "hy": "arménien",
+    "ta": "tamoul",
+    "wo": "wolof",
+    "bm": "bambara",
+    "ln": "lingala",
+    "fsl": "langue des signes française",
+}
+
 MOTIFS_ABSENCE = {
     "conges": "Congés",
     "maladie": "Maladie",

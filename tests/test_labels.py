@@ -9,6 +9,7 @@ from app.auth.constants import Role
 from app.designation.constants import Famille, ReservationStatut
 from app.registry.constants import (
     CategorieEtablissement,
+    CodeLangue,
     LieuVie,
     MandataireStatut,
     MandataireType,
@@ -26,6 +27,7 @@ VOCABULARIES: list[tuple[type[StrEnum], dict[str, str]]] = [
     (LieuVie, labels.LIEUX_VIE),
     (MesureStatut, labels.STATUTS_MESURE),
     (Specialite, labels.SPECIALITES),
+    (CodeLangue, labels.LANGUES),
     (MotifAbsence, labels.MOTIFS_ABSENCE),
     (CategorieEtablissement, labels.CATEGORIES_ETABLISSEMENT),
     (Role, labels.ROLES),

@@ -8,6 +8,16 @@ Distances are measured from the query's origin: the service puts it at the étab
 when the registry knows it (its own place, not its commune's centre), else at the residence. A préposé is eligible
 only for the établissements it covers and exercises inside them: its distance is 0.
 
+What the judge asks for comes first: among the candidates within their declared zone, those covering more of the
+requested specialities and languages (`besoins`, `langues`; not those the age implies) are ranked ahead, whatever
+their score; the score orders candidates that cover as many. A professional who has what was asked for is thus never
+overtaken by one who lacks it, however free or new.
+
+A new professional enters the ranking by this rule: during its first `Tuning.newcomer_days` days on the list (from
+its registration), its capacity and equity sub-scores, which it earns only by having no history yet, count at most
+`Tuning.newcomer_cap` (half); its distance, profile and freshness count fully. It thus competes like a half-occupied
+professional and no longer jumps to the top of every list around it; after those days it is scored like any other.
+
 Rules are checked in a fixed order and the first that fails is the reason counted, so that counts add up to the
 number of professionals considered. Ties break on distance, then on the professional's id: the same request on
 the same data always gives the same answer.
@@ -21,6 +31,7 @@ from math import exp, inf
 
 import numpy as np
 
+from app import labels
 from app.geo.distance import haversine_km
 
 ENGINE_VERSION = "1.0.0"
@@ -80,6 +91,8 @@ class Tuning:
     worthless_after_days: int = 180
     equity_window_days: int = 28
     equity_share: float = 0.1  # designations in the window, as a share of capacity, that cancel the equity score
+    newcomer_days: int = 90  # a professional registered this recently enters the ranking capped (module docstring)
+    newcomer_cap: float = 0.5  # its capacity and equity sub-scores count at most this
 
 
 @dataclass(frozen=True, slots=True)
@@ -111,6 +124,8 @@ class Profile:
     absences: tuple[tuple[date, date], ...]
     etablissements: frozenset[int]
     sites: tuple[SiteProfile, ...]
+    langues: frozenset[str] = frozenset()  # ISO 639-1 codes
+    inscrit_le: datetime | None = None  # registration on the list; None: long established
 
 
 @dataclass(frozen=True, slots=True)
@@ -138,6 +153,7 @@ class Query:
     now: datetime
     etablissement_id: int | None = None
     besoins: frozenset[str] = frozenset()
+    langues: frozenset[str] = frozenset()  # ISO 639-1 codes
     annee_naissance: int | None = None
     urgence: bool = False
     exclure: frozenset[int] = frozenset()
@@ -172,6 +188,8 @@ class Candidate:
     rang: int = 0
     explication: str = ""
     dans_etablissement: bool = False  # a préposé of the établissement where the person lives
+    demandes_couvertes: tuple[str, ...] = ()  # requested specialities, then languages, it has
+    nouveau: bool = False  # within its first days on the list: capacity and equity capped
 
 
 @dataclass(slots=True)
@@ -276,6 +294,20 @@ def profile_score(profile: Profile, query: Query, needs: frozenset[str]) -> floa
     return (len(needs & profile.specialites) / len(needs) + lieu_fit) / 2.0
 
 
+def requested_covered(profile: Profile, query: Query) -> tuple[str, ...]:
+    """The requested specialities, then languages, that the professional has (the ranking's first key)."""
+    return tuple(sorted(query.besoins & profile.specialites)) + tuple(sorted(query.langues & profile.langues))
+
+
+def is_newcomer(profile: Profile, now: datetime, tuning: Tuning) -> bool:
+    return profile.inscrit_le is not None and (now - profile.inscrit_le).days < tuning.newcomer_days
+
+
+def newcomer_capped(sub_score: float, newcomer: bool, tuning: Tuning) -> float:
+    """What a new professional earns only by having no history yet counts at most `newcomer_cap`."""
+    return min(sub_score, tuning.newcomer_cap) if newcomer else sub_score
+
+
 def freshness_score(age_days: float, tuning: Tuning) -> float:
     span = tuning.worthless_after_days - tuning.stale_after_days
     return min(max(1.0 - (age_days - tuning.stale_after_days) / span, 0.0), 1.0)
@@ -329,6 +361,18 @@ class Scored:
     complet: bool
     score: float
     dans_etablissement: bool = False
+    demandes_couvertes: tuple[str, ...] = ()
+    nouveau: bool = False
+
+    @property
+    def hors_zone(self) -> bool:
+        return self.raw[0] is None or self.raw[0] > self.radius_km
+
+
+def order_key(scored: Scored) -> tuple:
+    """Within its zone, more of what was asked for first; then best score, nearest (no site: last), lowest id."""
+    asked = 0 if scored.hors_zone else len(scored.demandes_couvertes)
+    return (-asked, -scored.score, inf if scored.raw[0] is None else scored.raw[0], scored.profile.id)
 
 
 def score_all(eligible: list[tuple[Profile, LiveLoad]], query: Query, weights: Weights, tuning: Tuning) -> list[Scored]:
@@ -363,10 +407,11 @@ def score_all(eligible: list[tuple[Profile, LiveLoad]], query: Query, weights: W
         age_days = (now - profile.derniere_mise_a_jour).total_seconds() / 86400.0
         recent = load.designations_recentes
         by_distance = distance_score(distance, radius, tuning)
-        by_capacity = capacity_score(free, capacity)
+        newcomer = is_newcomer(profile, now, tuning)
+        by_capacity = newcomer_capped(capacity_score(free, capacity), newcomer, tuning)
         by_profile = profile_score(profile, query, needs)
         by_freshness = freshness_score(age_days, tuning)
-        by_equity = equity_score(recent, profile.capacite, tuning)
+        by_equity = newcomer_capped(equity_score(recent, profile.capacite, tuning), newcomer, tuning)
         score = (
             w_distance * by_distance
             + w_capacite * by_capacity
@@ -387,6 +432,8 @@ def score_all(eligible: list[tuple[Profile, LiveLoad]], query: Query, weights: W
                 places_libres <= 0 or free <= 0,
                 round(score, 4),
                 at_hand,
+                requested_covered(profile, query),
+                newcomer,
             )
         )
     return scored
@@ -410,10 +457,12 @@ def explained(scored: Scored, weights: Weights, tuning: Tuning) -> Candidate:
         taux_occupation=round(scored.load.held / profile.capacite, 4) if profile.capacite else None,
         score=scored.score,
         composantes=components,
-        hors_zone_declaree=distance is None or distance > scored.radius_km,
+        hors_zone_declaree=scored.hors_zone,
         donnees_anciennes=(scored.raw[3] or 0.0) > tuning.stale_after_days,
         complet=scored.complet,
         dans_etablissement=scored.dans_etablissement,
+        demandes_couvertes=scored.demandes_couvertes,
+        nouveau=scored.nouveau,
     )
 
 
@@ -437,8 +486,7 @@ def rank(
     weights = effective_weights(weights, query.urgence)
     exclusions = Counter(exclusions)
     scored = score_all(eligible, query, weights, tuning)
-    # Best score, then nearest (no site: last), then lowest id.
-    scored.sort(key=lambda s: (-s.score, inf if s.raw[0] is None else s.raw[0], s.profile.id))
+    scored.sort(key=order_key)
     available = [s for s in scored if not s.complet]
     full = [s for s in scored if s.complet]
     exclusions[COMPLET] += len(full)
@@ -482,8 +530,17 @@ def explain(candidate: Candidate) -> str:
         parts.append(f"à {candidate.distance_km:.0f} km" + (f" ({candidate.site.nom})" if candidate.site else ""))
     if candidate.taux_occupation is not None:
         parts.append(f"{candidate.places_libres} place(s) libre(s), occupation {candidate.taux_occupation:.0%}")
+    covered = candidate.demandes_couvertes
+    asked_specialites = [labels.SPECIALITES[code].lower() for code in covered if code in labels.SPECIALITES]
+    asked_langues = [labels.LANGUES[code] for code in covered if code in labels.LANGUES]
+    if asked_specialites:
+        parts.append("spécialité(s) demandée(s) : " + ", ".join(asked_specialites))
+    if asked_langues:
+        parts.append("parle " + ", ".join(asked_langues))
     strongest = max(candidate.composantes, key=lambda c: c.contribution)
     parts.append(f"point fort : {CRITERION_LABEL[strongest.critere]}")
+    if candidate.nouveau:
+        parts.append("nouveau sur la liste")
     warnings = []
     if candidate.hors_zone_declaree:
         warnings.append("au-delà de sa zone d'intervention déclarée")

@@ -7,6 +7,7 @@ from datetime import date, datetime
 from sqlalchemy import BindParameter, and_, bindparam, func, or_, select
 from sqlalchemy.orm import Session
 
+from app import labels
 from app.geo.models import Tribunal
 from app.matching.engine import LiveLoad, Profile, SiteProfile, Weights
 from app.matching.index import Contact, MatchIndex, TribunalRef
@@ -24,6 +25,8 @@ from app.registry.models import (
     Site,
 )
 
+# Professionals declare languages in words ("néerlandais") or by code ("nl"): the engine compares codes.
+_LANGUE_CODES = {**{code: code for code in labels.LANGUES}, **{name: code for code, name in labels.LANGUES.items()}}
 _VERSION = select(RegistryVersion.version).where(RegistryVersion.id == 1)
 
 
@@ -71,6 +74,8 @@ def build_index(session: Session, *, today: date) -> MatchIndex:
         Mandataire.derniere_mise_a_jour,
         Mandataire.telephone,
         Mandataire.email,
+        Mandataire.langues,
+        Mandataire.created_at,
     )
     contacts = {}
     for row in session.execute(select(*columns)):
@@ -93,6 +98,8 @@ def build_index(session: Session, *, today: date) -> MatchIndex:
             absences=tuple(sorted(absences.get(row.id, ()))),
             etablissements=frozenset(etablissements.get(row.id, ())),
             sites=own_sites,
+            langues=frozenset(_LANGUE_CODES[name] for name in row.langues or () if name in _LANGUE_CODES),
+            inscrit_le=row.created_at,
         )
     tribunals = [
         TribunalRef(row.id, row.code, row.siret, row.departement)

@@ -6,7 +6,7 @@ from typing import Annotated
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 from app.geo.schemas import Residence
-from app.registry.constants import Champ, LieuVie, MandataireType, Nature, Specialite
+from app.registry.constants import Champ, CodeLangue, LieuVie, MandataireType, Nature, Specialite
 from app.registry.schemas import TribunalKey
 from app.types import Id
 
@@ -21,6 +21,11 @@ class MatchRequest(BaseModel):
     lieu_vie: LieuVie
     etablissement: Id | None = Field(default=None, description="Établissement où vit la personne (préposés)")
     besoins: list[Specialite] = Field(default_factory=list, max_length=20)
+    langues: list[CodeLangue] = Field(
+        default_factory=list,
+        max_length=10,
+        description="Langues que le professionnel doit parler (codes ISO 639-1 : nl, de, en...)",
+    )
     annee_naissance: Annotated[int, Field(ge=1900, le=2100)] | None = None
     urgence: bool = False
     exclure: list[Id] = Field(default_factory=list, max_length=500, description="Mandataires écartés par le juge")

@@ -101,6 +101,7 @@ def _query(
         now=now,
         etablissement_id=payload.etablissement,
         besoins=frozenset(payload.besoins),
+        langues=frozenset(payload.langues),
         annee_naissance=payload.annee_naissance,
         urgence=payload.urgence,
         exclure=frozenset(payload.exclure),

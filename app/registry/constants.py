@@ -122,6 +122,36 @@ class Specialite(StrEnum):
     VISITES_BINOME = "visites_binome"
 
 
+class CodeLangue(StrEnum):
+    """A language by its ISO 639-1 code (labels in app/labels.py)."""
+
+    FR = "fr"
+    NL = "nl"
+    DE = "de"
+    EN = "en"
+    ES = "es"
+    IT = "it"
+    PT = "pt"
+    AR = "ar"
+    TR = "tr"
+    PL = "pl"
+    RO = "ro"
+    RU = "ru"
+    UK = "uk"
+    ZH = "zh"
+    VI = "vi"
+    FA = "fa"
+    KU = "ku"
+    SQ = "sq"
+    SR = "sr"
+    HY = "hy"
+    TA = "ta"
+    WO = "wo"
+    BM = "bm"
+    LN = "ln"
+    FSL = "fsl"
+
+
 class MotifAbsence(StrEnum):
     CONGES = "conges"
     MALADIE = "maladie"

@@ -284,3 +284,45 @@ def test_a_prepose_of_the_etablissement_is_at_hand_and_first_among_comparable_ca
     # Not covering the établissement, the same préposé is measured from its site (as "why not" shows it).
     elsewhere = engine.evaluate(at_ehpad, FREE, query(etablissement_id=4, lieu_vie="etablissement"), Weights(), TUNING)
     assert elsewhere.distance_km > 30 and not elsewhere.dans_etablissement
+
+
+def test_what_was_asked_for_comes_first_however_free_or_new_the_others_are():
+    """Psychiatrie and personnes âgées asked for: the professional who has them is not overtaken by an empty new
+    profile without them, nor by a freer one a little nearer."""
+    asked = frozenset({"psychiatrie", "personnes_agees"})
+    specialist = profile(id=1, lat=LILLE[0] + 0.05, specialites=asked, derniere_mise_a_jour=NOW - timedelta(days=60))
+    busy = LiveLoad(en_cours=36, en_attente=0, designations_recentes=3)
+    empty_new = profile(id=2, inscrit_le=NOW - timedelta(days=2), derniere_mise_a_jour=NOW)
+    half = profile(id=3, specialites=frozenset({"psychiatrie"}))
+    result = run([(empty_new, LiveLoad(0, 0)), (half, FREE), (specialist, busy)], query(besoins=asked))
+    assert [c.profile.id for c in result.candidats] == [1, 3, 2]
+    assert result.candidats[0].score < result.candidats[2].score  # ahead by what was asked, not by score
+    assert "spécialité(s) demandée(s) : personnes âgées, psychiatrie" in result.candidats[0].explication
+    # Beyond its declared zone, a specialist does not jump ahead of those at hand.
+    far = profile(id=4, lat=LILLE[0] + 1.5, rayon_km=50, specialites=asked)
+    assert run([(far, FREE), (half, FREE)], query(besoins=asked)).candidats[0].profile.id == 3
+
+
+def test_a_new_professional_enters_capped_for_its_first_days():
+    """The stated rule: capacity and equity count at most `newcomer_cap` for `newcomer_days` days."""
+    established = profile(id=1, lat=LILLE[0] + 0.05)  # 5.6 km: within the full-score distance, like the new one
+    load = LiveLoad(en_cours=12, en_attente=0, designations_recentes=1)  # 70 % free, one recent designation
+    new = profile(id=2, inscrit_le=NOW - timedelta(days=TUNING.newcomer_days - 1))
+    result = run([(new, LiveLoad(0, 0)), (established, load)])
+    assert [c.profile.id for c in result.candidats] == [1, 2]
+    entering = result.candidats[1]
+    by_name = {c.critere: c for c in entering.composantes}
+    assert by_name["capacite"].valeur == 1.0 and by_name["capacite"].sous_score == TUNING.newcomer_cap
+    assert by_name["equite"].sous_score == TUNING.newcomer_cap
+    assert entering.nouveau and "nouveau sur la liste" in entering.explication
+    settled = replace(new, inscrit_le=NOW - timedelta(days=TUNING.newcomer_days))
+    assert [c.profile.id for c in run([(settled, LiveLoad(0, 0)), (established, load)]).candidats] == [2, 1]
+
+
+def test_a_language_asked_for_ranks_who_speaks_it_first_and_says_so():
+    dutch = profile(id=2, lat=LILLE[0] + 0.2, langues=frozenset({"nl", "en"}))
+    result = run([(profile(id=1), FREE), (dutch, FREE)], query(langues=frozenset({"nl"})))
+    assert [c.profile.id for c in result.candidats] == [2, 1]
+    assert "parle néerlandais" in result.candidats[0].explication
+    assert "parle" not in result.candidats[1].explication
+    assert [c.profile.id for c in run([(profile(id=1), FREE), (dutch, FREE)]).candidats] == [1, 2]

@@ -240,6 +240,8 @@ def test_who_may_ask(client, make_token, registry, caller, status):
         ({"etablissement": 999999}, "etablissement"),
         ({"limit": 0}, "limit"),
         ({"besoins": ["astrologie"]}, "besoins"),
+        ({"langues": ["xx"]}, "langues"),
+        ({"langues": ["néerlandais"]}, "langues"),
         ({"poids": {"distance": 1}}, "poids"),
     ],
 )
@@ -338,3 +340,39 @@ def test_old_measures_entered_today_are_not_recent_designations(client, judge, m
     recent = mesure_body(date_nomination=date.today().isoformat())
     assert client.post("/mesures", headers=own, json=recent).status_code == 201
     assert equity()[1]["valeur"] == 1  # a designation of today does count
+
+
+def test_what_the_judge_asks_for_comes_before_an_empty_new_profile(client, judge, admin, registry):
+    """Psychiatrie and personnes âgées asked for in Lille: the MI of Douai who has both comes first."""
+    client.post(
+        "/mandataires", headers=admin, json=mandataire_body(nom="Nouveau Vide", natures=NATURES, specialites=[])
+    )
+    specialist = client.post(
+        "/mandataires",
+        headers=admin,
+        json=mandataire_body(
+            nom="Gaëlle Psy",
+            natures=NATURES,
+            specialites=["psychiatrie", "personnes_agees"],
+            sites=[{"nom": "B", "insee": "59178"}],
+        ),
+    ).json()
+    first = match(client, judge, besoins=["psychiatrie", "personnes_agees"]).json()["candidats"][0]
+    assert first["mandataire"]["id"] == specialist["id"]
+    assert "spécialité(s) demandée(s) : personnes âgées, psychiatrie" in first["explication"]
+
+
+def test_a_language_can_be_asked_for(client, judge, admin, registry):
+    """Nobody could ask for a Dutch-speaking professional: the one who declares it now comes first, and it is said."""
+    dutch = client.post(
+        "/mandataires",
+        headers=admin,
+        json=mandataire_body(
+            nom="Femke Claes", natures=NATURES, langues=["Néerlandais"], sites=[{"nom": "B", "insee": "59178"}]
+        ),
+    ).json()
+    asked = match(client, judge, langues=["nl"]).json()["candidats"]
+    assert asked[0]["mandataire"]["id"] == dutch["id"] and "parle néerlandais" in asked[0]["explication"]
+    assert all("parle" not in c["explication"] for c in asked[1:])
+    plain = ids(match(client, judge))
+    assert plain.index(dutch["id"]) > 0  # 29 km away: without the language, nearer ones come first
