@@ -9,6 +9,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time, timedelta
 
+from app.demo import tunables as t
 from app.demo.geography import Geography
 from app.demo.tunables import MAX_SPAN_DAYS, ScaleTargets
 from app.geo.gazetteer import Commune
@@ -107,6 +108,14 @@ class Draft:
         self.anchor = datetime.combine(today, time(0, 0), tzinfo=UTC) - timedelta(hours=3)
         self.days = [today - timedelta(days=i) for i in range(MAX_SPAN_DAYS + 400)]
         self.stamps = [min(datetime.combine(d, time(8, 30), tzinfo=UTC), self.anchor) for d in self.days]
+        # The history: its first day, and per day back, the chance that a judgment drawn on it is kept (the
+        # season's) and the working day a judgment of that day moves to (a weekend's goes to the Friday before).
+        self.history_start = date(today.year - t.HISTORY_YEARS, 1, 1)
+        self.history_days = (today - self.history_start).days
+        busiest = max(t.SEASONALITY.values())
+        self.season = [t.SEASONALITY[d.month] / busiest for d in self.days]
+        last = len(self.days) - 1
+        self.workday = [min(last, i + max(0, d.weekday() - 4)) for i, d in enumerate(self.days)]
         self.etablissement_offset = etablissement_offset
         self.used_finess = set(used_finess or ())
         self.used_sirets: set[str] = set()
@@ -117,10 +126,12 @@ class Draft:
         self.etablissements_by_departement: dict[str, list[SeedEtablissement]] = {}
         self.absences: list[dict] = []
         self.mesures: list[tuple] = []
-        self.reservations: list[dict] = []
+        self.reservations: list[tuple] = []  # in the order of `reservations.RESERVATION_KEYS`
         self.belgian_count = 0
         self.weights_cache: dict[tuple[str, str, str], float] = {}
         self.rg_counters: dict[tuple[int, int], int] = {}
+        # Professionals a judge may have reserved first, by (département, nature) (`reservations.others`).
+        self.candidates: dict[tuple[str, str], list[tuple[int, int]]] = {}
 
     def tick(self, stage: str, done: int, total: int) -> None:
         if self.progress is not None:

@@ -1,13 +1,23 @@
 """Measures: each professional's, in progress, pending or closed, drawn in the communes of its listed
 départements by population and nearness to its sites (nearest site as `site_id`), some in establishments and,
-for a few, in Belgium. Load counters of professionals and sites are summed on the way."""
+for a few, in Belgium. Load counters of professionals and sites are summed on the way.
+
+The history is that of a stock growing steadily (`tunables.GROWTH_RATE`) while each measure closes at its nature's
+rate (`tunables.CLOSURE_RATE`): a measure held today was opened `a` days ago with a density in exp(-(growth +
+rate)·a), a closed one ended during the history with a density in exp(-growth·a) after lasting as long (in
+exp(-(growth + rate)·d)), and as many close as the stock's rate says. Openings then grow by the growth rate each
+year, the stock at each 31 December too; judgments follow the seasons and fall on working days."""
+
+import math
+from datetime import timedelta
 
 import numpy as np
 
 from app.demo import tunables as t
 from app.demo.draft import Draft, SeedMandataire
 from app.demo.draws import Picker
-from app.demo.reservations import reserve
+from app.demo.reservations import answer_delay, history, reserve
+from app.designation.constants import ReservationStatut
 from app.geo.distance import haversine_km
 from app.geo.gazetteer import BelgianMunicipality
 from app.registry.constants import Champ, Civilite, LieuVie, MandataireStatut, MandataireType, MesureStatut, Nature
@@ -43,6 +53,29 @@ MESURE_KEYS = (
     "version",
 )
 IN_ETABLISSEMENT = frozenset({LieuVie.ETABLISSEMENT, LieuVie.ETABLISSEMENT_CONSERVATION_DOMICILE})
+YEAR = 365.25
+GROWTH = t.GROWTH_RATE / YEAR  # per day
+CAUSES = {nature: Picker.of(t.CAUSE_MIX_BY_NATURE.get(nature, t.CAUSE_MIX)) for nature in Nature}
+
+
+def closure_rate(nature: str) -> float:
+    """Closures per year of a measure of this nature."""
+    return t.CLOSURE_RATE.get(nature, t.DEFAULT_CLOSURE_RATE)
+
+
+def days_back(draft: Draft, rate: float, low: int, high: int) -> int:
+    """Days ago in [low, high), drawn with a density in exp(-rate·days) (rate per day, > 0)."""
+    tail = 1.0 - math.exp(-rate * (high - low))
+    return low + int(-math.log1p(-draft.rng.random() * tail) / rate)
+
+
+def opening(draft: Draft, rate: float, low: int, high: int) -> int:
+    """Days since a judgment drawn by `days_back`, kept as the season of its day says, moved to a working day."""
+    rng, season = draft.rng, draft.season
+    while True:
+        ago = days_back(draft, rate, low, high)
+        if rng.random() < season[ago]:
+            return draft.workday[ago]
 
 
 def weight(draft: Draft, nature: str, lieu_vie: str, pays: str) -> float:
@@ -128,18 +161,24 @@ def measures_of(draft: Draft, mandataire: SeedMandataire) -> None:
         belgian_tribunal = [seats[i][0] for i in seat_km.argmin(axis=1).tolist()]
 
     mix = t.PREPOSE_NATURE_MIX if mandataire.type == MandataireType.PREPOSE else t.NATURE_MIX
-    natures = Picker([n for n in mix if n in mandataire.natures], [mix[n] for n in mix if n in mandataire.natures])
+    held = [n for n in mix if n in mandataire.natures]
+    natures = Picker(held, [mix[n] for n in held])
+    # Closed measures: as many as the stock's closures over the history, more of the short natures.
+    closing = Picker(held, [mix[n] * closure_rate(n) for n in held])
+    stock_rate = closing.total / natures.total / YEAR  # closures per day and measure held
+    growth = GROWTH or 1e-9
+    window = (1 - math.exp(-growth * draft.history_days)) / growth  # days of today's stock over the history
+    closed = int(mandataire.target * stock_rate * window + rng.random())
     lieux = Picker.of(t.PREPOSE_LIEU_MIX if mandataire.type == MandataireType.PREPOSE else t.LIEU_MIX)
     belgian_lieux = Picker.of(t.BELGIAN_LIEU_MIX)
     champs = Picker.of(t.CHAMP_MIX)
-    causes = Picker.of(t.CAUSE_MIX)
     can_wait = mandataire.statut == MandataireStatut.ACTIF
-    closed = int(mandataire.target * t.ETEINTE_SHARE / (1 - t.ETEINTE_SHARE) + rng.random())
     days, stamps, today_year = draft.days, draft.stamps, draft.today.year
+    expiry, history_days = draft.reservation_expiry_days, draft.history_days
     rows = draft.mesures
 
     for index in range(mandataire.target + closed):
-        nature = natures.pick(rng)
+        nature = (natures if index < mandataire.target else closing).pick(rng)
         etablissement = None
         if belgian_picker is not None and rng.random() < mandataire.belgian_fraction and nature != Nature.MJAGBF:
             pays = "BE"
@@ -185,26 +224,36 @@ def measures_of(draft: Draft, mandataire: SeedMandataire) -> None:
             place = (commune.insee, postcode, commune.nom, None, commune.departement)
             tribunal_id = geography.commune_tribunal[commune.insee]
 
+        rate = GROWTH + closure_rate(nature) / YEAR
+        end_ago = None
         if index < mandataire.target:
             statut = MesureStatut.EN_ATTENTE if can_wait and rng.random() < t.EN_ATTENTE_RATE else MesureStatut.EN_COURS
             if statut == MesureStatut.EN_ATTENTE:
-                ago = rng.randint(0, draft.reservation_expiry_days - 1)
+                ago = rng.randint(0, expiry - 1)
             else:
-                ago = int(t.NATURE_SPAN_DAYS.get(nature, t.MAX_SPAN_DAYS) * rng.random() ** 1.6)
-            end, cause, updated = None, None, stamps[ago]
+                ago = opening(draft, rate, 0, t.NATURE_SPAN_DAYS.get(nature, t.MAX_SPAN_DAYS))
         else:
             statut = MesureStatut.ETEINTE
-            ago = 60 + int((t.MAX_SPAN_DAYS - 60) * rng.random() ** 1.3)
-            end_ago = rng.randint(0, min(ago - 30, 1_095))
-            end, cause, updated = days[end_ago], causes.pick(rng), stamps[end_ago]
+            end_ago = days_back(draft, growth, 0, history_days)
+            ago = opening(draft, rate, end_ago + 1, max(t.MAX_SPAN_DAYS, end_ago + 2))
+        # Openings of the history came through a reservation, accepted on the day of the judgment (a pending one
+        # waits for its answer); its measure was created with it.
+        created, answered = stamps[ago], None
+        if statut != MesureStatut.EN_ATTENTE and 1 <= ago <= history_days and rng.random() < t.RESERVED_SHARE:
+            answered = stamps[ago] + timedelta(minutes=rng.randrange(480))
+            created = answered - answer_delay(draft, t.ACCEPTANCE_DAYS)
+        if end_ago is None:
+            end, cause, updated = None, None, answered or created
+        else:
+            end, cause, updated = days[end_ago], CAUSES[nature].pick(rng), stamps[end_ago]
         if lieu in IN_ETABLISSEMENT:
             age = rng.triangular(*t.AGE_IN_ETABLISSEMENT)
         elif nature == Nature.MJAGBF:
             age = rng.triangular(*t.AGE_MJAGBF)
         else:
             age = rng.triangular(*t.AGE_OTHER)
-        birth_year = today_year - int(age)
         day = days[ago]
+        birth_year = min(today_year - int(age), day.year - 18)  # an adult when the measure opened
         # A reserved measure is named by the judgment, when the professional accepts: no date yet.
         nomination = None if statut == MesureStatut.EN_ATTENTE else day
         poids = weight(draft, nature, lieu, pays)
@@ -233,14 +282,31 @@ def measures_of(draft: Draft, mandataire: SeedMandataire) -> None:
                 str(cause) if cause else None,
                 str(statut),
                 poids,
-                stamps[ago],
+                created,
                 updated,
                 1,
             )
         )
         mandataire.load.add(statut, poids)
         site.load.add(statut, poids)
-        if statut == MesureStatut.EN_ATTENTE:
-            reserve(draft, mesure_id, mandataire.id, site.id, tribunal_id, numero, str(nature), stamps[ago])
+        if statut == MesureStatut.EN_ATTENTE or answered is not None:
+            case = {"tribunal_id": tribunal_id, "numero_rg": numero, "nature": str(nature)}
+            history(
+                draft,
+                mandataire_id=mandataire.id,
+                departement=place[4] or mandataire.departement,
+                created_at=created,
+                **case,
+            )
+            reserve(
+                draft,
+                mesure_id=mesure_id,
+                mandataire_id=mandataire.id,
+                site_id=site.id,
+                created_at=created,
+                statut=ReservationStatut.ACCEPTEE if answered else ReservationStatut.EN_ATTENTE,
+                answered_at=answered,
+                **case,
+            )
         if pays == "BE":
             draft.belgian_count += 1

@@ -234,9 +234,19 @@ def of_commune(nom: str) -> str:
     return f"d'{nom}" if nom[0] in VOWELS else f"de {nom}"
 
 
-# Why no relative was designated (art. 449 code civil), for the pending reservations.
+# Why no relative was designated (art. 449 code civil), for the reservations.
 FAMILY_REFUSALS = (
     "Le seul proche, éloigné géographiquement, a décliné la charge.",
     "La famille a refusé la mesure en raison d'un conflit ancien.",
     "Le conjoint, lui-même âgé et malade, ne peut pas assumer la mesure.",
+)
+
+# Why a professional refused a reservation.
+RESERVATION_REFUSALS = (
+    "Capacité atteinte : aucune place libre avant plusieurs mois.",
+    "La personne réside hors de mon secteur d'intervention habituel.",
+    "Conflit d'intérêts : je suis déjà mandataire d'un membre de la famille.",
+    "Absence prolongée prévue dans les prochaines semaines.",
+    "La situation demande une compétence que je n'ai pas (gestion patrimoniale complexe).",
+    "Le service réorganise ses antennes et ne prend pas de nouvelle mesure ce mois-ci.",
 )

@@ -91,7 +91,7 @@ def create_professionals(draft: Draft) -> None:
     preposes_by = dict(zip(codes, allocate(targets.preposes, populations, minimum=1), strict=True))
     # Measures held in each département: population times a rate drawn in the national range.
     demand = {c: p * rng.uniform(*t.MEASURES_PER_1000) / 1000 for c, p in zip(codes, populations, strict=True)}
-    active_target = round(targets.mesures * (1 - t.ETEINTE_SHARE))
+    active_target = targets.mesures
     demand_scale = active_target / sum(demand.values())
 
     # Establishments: the préposés' own (public, over 80 places), then others.

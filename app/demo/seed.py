@@ -7,14 +7,16 @@ realistic but entirely invented register, at the scale of Hauts-de-France (`regi
 - professionals are placed in real communes drawn in proportion to population (services' antennes and
   hospitals in communes of 3 000 inhabitants or more); measures are drawn in the communes of the départements
   where their professional is listed, by population and nearness to its sites (nearest antenne as `site_id`);
-- measures `en_attente` are pending reservations (`reservation` rows, no nomination date yet), as if reserved
-  by a judge through the API in the last two months;
+- several years of history (`app.demo.measures`): measures opened and closed since the history's start at a
+  plausible, slowly growing pace, with the reservations judges made through the API, accepted (their measure is
+  named on the day of the answer), refused or expired; measures `en_attente` are pending reservations (no
+  nomination date yet) made in the last two months;
 - every random draw comes from one `random.Random(seed)` walked in a fixed order over sorted inputs, and every
   date is relative to `today`: the same seed and the same day give the same rows;
 - the load counters of professionals and sites are computed while the measures are generated and inserted with
   the rows, so they equal a recount of the measures from the first commit;
-- rows are written with SQLAlchemy Core bulk inserts (explicit primary keys, chunks of 10 000) in one
-  transaction, on SQLite and PostgreSQL.
+- rows are written in bulk (explicit primary keys, chunks of 10 000; the measures and reservations through the
+  driver's own bulk path) in one transaction, on SQLite and PostgreSQL.
 
 Names are built from small invented lists (`app.demo.names`): no real person appears in the data.
 """
@@ -34,7 +36,9 @@ from app.demo.etablissements import etablissement_rows
 from app.demo.geography import build_geography
 from app.demo.measures import MESURE_KEYS, create_measures
 from app.demo.professionals import create_professionals, mandataire_rows
+from app.demo.reservations import RESERVATION_KEYS
 from app.demo.tunables import CHUNK_SIZE, RESERVATION_EXPIRY_DAYS, SCALES, Scale
+from app.designation.constants import ReservationStatut
 from app.designation.models import Reservation
 from app.geo.gazetteer import Gazetteer
 from app.geo.models import Tribunal
@@ -64,7 +68,7 @@ class SeedSummary:
     etablissements: int
     absences: int
     mesures: dict[str, int]  # by statut
-    reservations: int  # pending, one per measure en_attente
+    reservations: dict[str, int]  # by statut; the pending ones, one per measure en_attente
     mesures_belges: int
     elapsed_s: float
 
@@ -91,11 +95,45 @@ def _insert(
     tick: Callable,
     keys: tuple[str, ...] | None = None,
 ) -> None:
-    for start in range(0, len(rows), CHUNK_SIZE):
-        chunk = rows[start : start + CHUNK_SIZE]
-        connection.execute(table.insert(), [dict(zip(keys, row, strict=True)) for row in chunk] if keys else chunk)
-        done[0] += len(chunk)
-        tick("insertion", done[0], total)
+    """Rows as dicts go through Core inserts; the big tables' rows, tuples in the order of `keys`, are converted
+    by their columns' own types and handed to the driver's bulk path (PostgreSQL's COPY, SQLite's executemany):
+    at a million rows, Core's handling of each row's parameters would take most of the seeding time."""
+    if keys is None:
+        for start in range(0, len(rows), CHUNK_SIZE):
+            connection.execute(table.insert(), rows[start : start + CHUNK_SIZE])
+            done[0] += len(rows[start : start + CHUNK_SIZE])
+            tick("insertion", done[0], total)
+        return
+    dialect = connection.dialect
+    conversions = [
+        (index, convert)
+        for index, key in enumerate(keys)
+        if (convert := table.c[key].type.dialect_impl(dialect).bind_processor(dialect)) is not None
+    ]
+    columns = ", ".join(keys)
+    cursor = connection.connection.cursor()  # the driver's cursor, in this transaction
+    try:
+        for start in range(0, len(rows), CHUNK_SIZE):
+            chunk = rows[start : start + CHUNK_SIZE]
+            if conversions:
+                converted = []
+                for row in chunk:
+                    values = list(row)
+                    for index, convert in conversions:
+                        values[index] = convert(values[index])
+                    converted.append(values)
+                chunk = converted
+            if dialect.name == "postgresql":
+                with cursor.copy(f"COPY {table.name} ({columns}) FROM STDIN") as copy:
+                    for row in chunk:
+                        copy.write_row(row)
+            else:
+                placeholders = ", ".join("?" * len(keys))
+                cursor.executemany(f"INSERT INTO {table.name} ({columns}) VALUES ({placeholders})", chunk)
+            done[0] += len(chunk)
+            tick("insertion", done[0], total)
+    finally:
+        cursor.close()
 
 
 def _reset_sequences(connection: Connection, tables: Sequence[Table]) -> None:
@@ -170,7 +208,7 @@ def seed_demo(
         (table_of(Site), links["site"], None),
         (table_of(Absence), draft.absences, None),
         (table_of(Mesure), draft.mesures, MESURE_KEYS),
-        (table_of(Reservation), draft.reservations, None),
+        (table_of(Reservation), draft.reservations, RESERVATION_KEYS),
     ]
     total = sum(len(rows) for _, rows, _ in plan)
     done = [0]
@@ -189,6 +227,7 @@ def seed_demo(
     by_type = Counter(m.type for m in draft.mandataires)
     statut_column = MESURE_KEYS.index("statut")
     by_statut = Counter(row[statut_column] for row in draft.mesures)
+    by_answer = Counter(row[RESERVATION_KEYS.index("statut")] for row in draft.reservations)
     return SeedSummary(
         scale=scale,
         seed=seed,
@@ -198,7 +237,7 @@ def seed_demo(
         etablissements=len(etablissements),
         absences=len(draft.absences),
         mesures={str(s): by_statut.get(str(s), 0) for s in MesureStatut},
-        reservations=len(draft.reservations),
+        reservations={str(s): by_answer.get(str(s), 0) for s in ReservationStatut},
         mesures_belges=draft.belgian_count,
         elapsed_s=round(clock.perf_counter() - started, 2),
     )

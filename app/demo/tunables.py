@@ -30,7 +30,7 @@ class ScaleTargets:
     services: int
     individuels: int
     preposes: int
-    mesures: int  # rows of the measure table, closed ones included
+    mesures: int  # measures held today (in progress or pending); the history's closed ones come on top
 
 
 Scale = Literal["region", "national"]
@@ -144,7 +144,6 @@ PREPOSE_ETABLISSEMENT_MIX = {
 
 # --- measures --------------------------------------------------------------------------------------------
 
-ETEINTE_SHARE = 0.06  # closed measures, as a share of all measure rows
 EN_ATTENTE_RATE = 0.011  # reservations not yet accepted, among active measures of an active professional
 NATURE_MIX = {
     Nature.CURATELLE_RENFORCEE: 45.0,
@@ -172,7 +171,7 @@ NATURE_SPAN_DAYS = {
     Nature.MJAGBF: 1_450,
     Nature.MANDAT_AD_HOC: 1_000,
 }
-MAX_SPAN_DAYS = 15 * 365
+MAX_SPAN_DAYS = 40 * 365  # the oldest measure still in progress, or closed, was opened this long ago
 LIEU_MIX = {
     LieuVie.DOMICILE: 0.615,
     LieuVie.SDF: 0.01,
@@ -186,7 +185,7 @@ PREPOSE_LIEU_MIX = {
 }
 BELGIAN_LIEU_MIX = {LieuVie.ETABLISSEMENT: 0.75, LieuVie.DOMICILE: 0.25}
 CHAMP_MIX = {Champ.BIEN_PERSONNE: 0.82, Champ.BIEN: 0.12, Champ.PERSONNE: 0.06}
-CAUSE_MIX = {
+CAUSE_MIX = {  # why a measure closed, for the natures without a mix of their own
     CauseSortie.DECES: 0.40,
     CauseSortie.MAINLEVEE: 0.24,
     CauseSortie.DESSAISISSEMENT_FAMILLE: 0.10,
@@ -194,6 +193,22 @@ CAUSE_MIX = {
     CauseSortie.DESSAISISSEMENT_AUTRE_MJPM: 0.08,
     CauseSortie.CADUCITE: 0.06,
     CauseSortie.AUTRE: 0.02,
+}
+# Measures of a limited term mostly end with it (caducité) or are lifted; a sauvegarde also ends when a curatelle
+# or a tutelle follows it (autre).
+TERM_CAUSE_MIX = {
+    CauseSortie.CADUCITE: 0.45,
+    CauseSortie.MAINLEVEE: 0.3,
+    CauseSortie.AUTRE: 0.1,
+    CauseSortie.DECES: 0.08,
+    CauseSortie.TRANSFERT: 0.04,
+    CauseSortie.DESSAISISSEMENT_FAMILLE: 0.03,
+}
+CAUSE_MIX_BY_NATURE = {
+    Nature.SAUVEGARDE_JUSTICE: {**TERM_CAUSE_MIX, CauseSortie.AUTRE: 0.3, CauseSortie.CADUCITE: 0.3},
+    Nature.MESURE_ACCOMPAGNEMENT_JUDICIAIRE: TERM_CAUSE_MIX,
+    Nature.MJAGBF: TERM_CAUSE_MIX,
+    Nature.MANDAT_AD_HOC: TERM_CAUSE_MIX,
 }
 # How far measures lie from the professional's nearest site (km of an exponential decay), by type.
 SPREAD_KM = {MandataireType.SERVICE: 35.0, MandataireType.INDIVIDUEL: 25.0, MandataireType.PREPOSE: 12.0}
@@ -205,7 +220,38 @@ MADAME_SHARE = 0.54
 # Ages (low, high, mode) of a person in an establishment, under MJAGBF, or any other.
 AGE_IN_ETABLISSEMENT, AGE_MJAGBF, AGE_OTHER = (30, 101, 84), (19, 60, 34), (18, 96, 52)
 
+# --- history ---------------------------------------------------------------------------------------------
+
+# The register keeps the openings and closures of the full years before this one back to this many, and of this
+# year: today's stock was built by them (with today 2026-11-23, the history starts on 2019-01-01).
+HISTORY_YEARS = 7
+# Openings grow this much a year (the stock grows alike, closures following it).
+GROWTH_RATE = 0.03
+# Closures per year of a measure, by nature (the other natures: DEFAULT_CLOSURE_RATE): deaths of the elderly under
+# tutelle, terms of the limited measures. About 13 % of the stock closes a year, a little less than opens.
+CLOSURE_RATE = {
+    Nature.CURATELLE_RENFORCEE: 0.07,
+    Nature.TUTELLE: 0.10,
+    Nature.SAUVEGARDE_JUSTICE: 0.8,
+    Nature.MESURE_ACCOMPAGNEMENT_JUDICIAIRE: 0.35,
+    Nature.MJAGBF: 0.35,
+    Nature.MANDAT_AD_HOC: 0.5,
+}
+DEFAULT_CLOSURE_RATE = 0.09
+# Judgments per month, relative: courts slow down in August and at Christmas.
+SEASONALITY = {
+    **{1: 1.04, 2: 1.04, 3: 1.08, 4: 1.02, 5: 0.98, 6: 1.06},
+    **{7: 0.98, 8: 0.7, 9: 1.04, 10: 1.08, 11: 1.02, 12: 0.86},
+}
+
 # --- reservations ----------------------------------------------------------------------------------------
 
 URGENCE_RATE = 0.08
 FAMILLE_MIX = {Famille.AUCUN_PROCHE: 0.7, Famille.PROCHE_REFUSE: 0.2, Famille.NON_EXAMINE: 0.1}
+# Openings of the history that judges made through a reservation here (the others came through business software).
+RESERVED_SHARE = 0.9
+# Chance that a reservation was first refused by, or expired at, another professional (the judge then reserved
+# again, the same case number, at the one who accepted).
+REFUSED_FIRST, EXPIRED_FIRST = 0.1, 0.03
+# Mean days a professional takes to answer (acceptances are quick, refusals quicker).
+ACCEPTANCE_DAYS, REFUSAL_DAYS = 3.0, 1.5

@@ -7,9 +7,10 @@ as `MJPM_TEST_DATABASE_URL` says); the determinism test seeds two more.
 
 import hashlib
 import os
+from collections import Counter
 from collections.abc import Iterator
 from contextlib import contextmanager
-from datetime import date, timedelta
+from datetime import UTC, date, datetime, time, timedelta
 from pathlib import Path
 
 import pytest
@@ -17,14 +18,17 @@ from sqlalchemy import Engine, select, text
 from sqlalchemy.orm import Session, sessionmaker
 from stdnum.fr import siret
 
+from app.config import Settings
 from app.database import build_engine
 from app.demo.seed import SeedSummary, database_is_empty, seed_demo
-from app.demo.tunables import SCALES
+from app.demo.tunables import HISTORY_YEARS, SCALES
 from app.designation.models import Reservation
+from app.designation.service import expire_and_remind
 from app.geo.gazetteer import Gazetteer
 from app.geo.repository import sync_tribunaux
+from app.registry.constants import CauseSortie
 from app.registry.models import Absence, Mandataire, Mesure
-from tests.support import migrate, scratch_database_url
+from tests.support import assert_counters_equal_recount, migrate, scratch_database_url
 
 TODAY = date(2026, 11, 23)
 SEED = 7
@@ -113,9 +117,10 @@ def test_region_sizes_follow_hauts_de_france(database, summary):
         "individuel": targets.individuels,
         "prepose": targets.preposes,
     }
-    assert abs(summary.total_mesures - targets.mesures) <= 0.1 * targets.mesures
+    held = summary.mesures["en_cours"] + summary.mesures["en_attente"]
+    assert abs(held - targets.mesures) <= 0.1 * targets.mesures
     assert summary.mesures["en_attente"] > 0 and summary.mesures["eteinte"] > 0
-    assert summary.mesures["en_attente"] / summary.total_mesures < 0.02
+    assert summary.mesures["en_attente"] / held < 0.02
     assert 2 * targets.services <= summary.antennes <= 6 * targets.services
     assert summary.sites == summary.antennes + targets.individuels + targets.preposes
     # The summary tells what the database holds.
@@ -125,6 +130,9 @@ def test_region_sizes_follow_hauts_de_france(database, summary):
     assert scalar(database, "SELECT count(*) FROM etablissement") == summary.etablissements
     assert scalar(database, "SELECT count(*) FROM absence") == summary.absences
     assert scalar(database, "SELECT count(*) FROM mesure WHERE pays = 'BE'") == summary.mesures_belges
+    assert dict(rows(database, "SELECT statut, count(*) FROM reservation GROUP BY statut")) == {
+        statut: n for statut, n in summary.reservations.items() if n
+    }
     # Only Hauts-de-France départements.
     assert {r[0] for r in rows(database, "SELECT DISTINCT departement FROM mandataire_departement")} <= {
         "02",
@@ -206,7 +214,7 @@ def test_dates_are_relative_to_today(database):
             )
         ).all()
     assert all(
-        TODAY - timedelta(days=16 * 366) <= day <= TODAY for statut, day in nominations if statut != "en_attente"
+        TODAY - timedelta(days=41 * 366) <= day <= TODAY for statut, day in nominations if statut != "en_attente"
     )
     # A reserved measure gets its nomination date when the professional accepts it.
     assert all(day is None for statut, day in nominations if statut == "en_attente")
@@ -221,6 +229,10 @@ def test_dates_are_relative_to_today(database):
     )
     ages = [TODAY.year - year for (year,) in rows(database, "SELECT annee_naissance FROM mesure")]
     assert min(ages) >= 18 and max(ages) <= 101
+    # An adult when the measure opened.
+    with Session(database) as session:
+        born = session.execute(select(Mesure.date_nomination, Mesure.annee_naissance)).all()
+    assert all(day.year - year >= 18 for day, year in born if day is not None)
     with Session(database) as session:
         stamps = session.scalars(select(Mandataire.derniere_mise_a_jour)).all()
     assert all(stamp.tzinfo is not None and stamp.date() <= TODAY for stamp in stamps)
@@ -274,10 +286,10 @@ def test_measures_respect_the_professionals_titles(database):
     )
     # Some DPF do take MJAGBF, and the nature mix is the usual one.
     assert scalar(database, "SELECT count(*) FROM mesure WHERE nature = 'mjagbf'") > 0
-    total = scalar(database, "SELECT count(*) FROM mesure")
-    mix = {
-        nature: count / total for nature, count in rows(database, "SELECT nature, count(*) FROM mesure GROUP BY nature")
-    }
+    # Of the measures held today (closed ones are more often of the short natures).
+    held = "SELECT nature, count(*) FROM mesure WHERE statut != 'eteinte' GROUP BY nature"
+    total = scalar(database, "SELECT count(*) FROM mesure WHERE statut != 'eteinte'")
+    mix = {nature: count / total for nature, count in rows(database, held)}
     assert mix["curatelle_renforcee"] == pytest.approx(0.45, abs=0.05)
     assert mix["tutelle"] == pytest.approx(0.35, abs=0.05)
     assert mix["curatelle_simple"] == pytest.approx(0.08, abs=0.03)
@@ -481,6 +493,134 @@ def test_mi_loads_follow_the_national_bands(database):
     assert all(25 <= cap <= 70 for (cap,) in preposes)
 
 
+# --- history -----------------------------------------------------------------------------------------
+
+FIRST_YEAR = TODAY.year - HISTORY_YEARS  # the history's first full year
+
+
+def per_year(database: Engine, sql: str) -> dict[int, int]:
+    """Counts per year of the dates `sql` selects (one date per row)."""
+    with database.connect() as connection:
+        return Counter(_day(day).year for (day,) in connection.execute(text(sql)))
+
+
+def _day(value) -> date:
+    return value if isinstance(value, date) else date.fromisoformat(str(value)[:10])
+
+
+def test_openings_grow_slowly_over_the_years(database):
+    openings = per_year(database, "SELECT date_nomination FROM mesure WHERE date_nomination IS NOT NULL")
+    years = range(FIRST_YEAR, TODAY.year)  # full years
+    for year in years[1:]:
+        assert 0.75 <= openings[year] / openings[year - 1] <= 1.25, year
+    # A few per cent a year, not a climb to today.
+    growth = (openings[TODAY.year - 1] / openings[FIRST_YEAR]) ** (1 / (len(years) - 1)) - 1
+    assert 0.0 <= growth <= 0.08
+    with database.connect() as connection:
+        recent = [
+            _day(day)
+            for (day,) in connection.execute(
+                text("SELECT date_nomination FROM mesure WHERE date_nomination > :since"),
+                {"since": TODAY - timedelta(days=730)},
+            )
+        ]
+    last_year = sum(1 for day in recent if day > TODAY - timedelta(days=365))
+    assert 0.9 <= last_year / (len(recent) - last_year) <= 1.2
+    # Courts slow down in August.
+    months = Counter(day.month for day in recent)
+    assert months[8] < 0.85 * min(months[m] for m in (6, 9, 10))
+
+
+def test_closures_keep_the_stock_stable_to_growing(database):
+    stocks = {}
+    for year in range(FIRST_YEAR, TODAY.year):
+        stocks[year] = scalar(
+            database,
+            """SELECT count(*) FROM mesure WHERE date_nomination <= :day
+               AND (date_fin_mesure IS NULL OR date_fin_mesure > :day)""",
+            day=date(year, 12, 31),
+        )
+    for year in list(stocks)[1:]:
+        assert 1.0 <= stocks[year] / stocks[year - 1] <= 1.08, year
+    closures = per_year(database, "SELECT date_fin_mesure FROM mesure WHERE date_fin_mesure IS NOT NULL")
+    assert min(closures) == FIRST_YEAR
+    for year in range(FIRST_YEAR, TODAY.year):
+        assert 0.08 <= closures[year] / stocks[year] <= 0.2, year
+    causes = dict(rows(database, "SELECT cause_sortie, count(*) FROM mesure WHERE statut = 'eteinte' GROUP BY 1"))
+    assert set(causes) == {str(c) for c in CauseSortie}
+    assert max(causes, key=causes.__getitem__) == CauseSortie.DECES
+
+
+def test_reservations_were_accepted_refused_and_expired_every_year(database):
+    answered = rows(database, "SELECT answered_at, statut FROM reservation WHERE answered_at IS NOT NULL")
+    by_year = Counter((_day(day).year, statut) for day, statut in answered)
+    for year in range(FIRST_YEAR, TODAY.year + 1):
+        accepted = by_year[(year, "acceptee")]
+        assert accepted > 0 and by_year[(year, "refusee")] > 0 and by_year[(year, "expiree")] > 0, year
+        assert by_year[(year, "refusee")] < 0.2 * accepted
+    # Refused and expired ones keep no measure (the service deletes it), a refusal gives its reason.
+    assert (
+        scalar(
+            database,
+            "SELECT count(*) FROM reservation WHERE statut IN ('refusee', 'expiree') AND mesure_id IS NOT NULL",
+        )
+        == 0
+    )
+    assert scalar(database, "SELECT count(*) FROM reservation WHERE statut = 'refusee' AND motif_refus IS NULL") == 0
+    assert (
+        scalar(database, "SELECT count(*) FROM reservation WHERE statut != 'refusee' AND motif_refus IS NOT NULL") == 0
+    )
+
+
+def test_accepted_reservations_match_their_measures(database):
+    case = (Reservation.mandataire_id, Reservation.site_id, Reservation.tribunal_id, Reservation.numero_rg)
+    stamps = (Reservation.created_at, Reservation.answered_at, Reservation.expires_at)
+    with Session(database) as session:
+        accepted = session.execute(
+            select(Reservation.id, *case, Reservation.nature, *stamps)
+            .add_columns(Mesure.mandataire_id, Mesure.site_id, Mesure.tribunal_id, Mesure.numero_rg, Mesure.nature)
+            .add_columns(Mesure.statut, Mesure.created_at, Mesure.date_nomination)
+            .join(Mesure, Mesure.id == Reservation.mesure_id)
+            .where(Reservation.statut == "acceptee")
+        ).all()
+        earlier = session.execute(
+            select(Reservation.id, *case, *stamps)
+            .where(Reservation.statut.in_(("refusee", "expiree")))
+            .order_by(Reservation.id)
+        ).all()
+    assert len(accepted) == scalar(database, "SELECT count(*) FROM reservation WHERE statut = 'acceptee'") > 0
+    cases = {}
+    for row in accepted:
+        reservation_id, *reserved, created, answered, expires = row[:9]
+        *measured, statut, mesure_created, nomination = row[9:]
+        assert reserved == measured
+        assert statut in ("en_cours", "eteinte") and mesure_created == created < answered <= expires
+        # Named on the day the professional accepted.
+        assert nomination == answered.date()
+        cases[(reserved[2], reserved[3])] = (reservation_id, reserved[0], created)
+    # A refusal or an expiry came first, at another professional, for the same case.
+    assert earlier
+    for reservation_id, mandataire_id, _, tribunal_id, numero_rg, created, answered, expires in earlier:
+        assert created < answered <= expires + timedelta(hours=1)
+        then = cases.get((tribunal_id, numero_rg))
+        if then is not None:
+            assert then[1] != mandataire_id and reservation_id < then[0] and answered < then[2]
+    assert sum(1 for r in earlier if (r.tribunal_id, r.numero_rg) in cases) > 0.8 * len(earlier)
+
+
+def test_the_service_keeps_the_load_of_the_demo(database):
+    """The load counters equal the shared recount, and still do after the service expires today's pending
+    reservations."""
+    pending = scalar(database, "SELECT count(*) FROM reservation WHERE statut = 'en_attente'")
+    later = datetime.combine(TODAY, time(), UTC) + timedelta(days=62)
+    with Session(database) as session:
+        assert_counters_equal_recount(session)
+        expired, _ = expire_and_remind(session, settings=Settings(environment="test"), now=later)
+        assert expired == pending > 0
+        assert_counters_equal_recount(session)
+        session.rollback()
+
+
 # --- the database afterwards -------------------------------------------------------------------------
 
 
@@ -510,9 +650,11 @@ def test_pending_measures_are_pending_reservations(database, summary):
                 Reservation.created_at,
                 Reservation.statut,
                 Reservation.expires_at,
-            ).order_by(Reservation.mesure_id)
+            )
+            .where(Reservation.statut == "en_attente")
+            .order_by(Reservation.mesure_id)
         ).all()
-    assert len(pending) == len(reservations) == summary.reservations == summary.mesures["en_attente"] > 0
+    assert len(pending) == len(reservations) == summary.reservations["en_attente"] == summary.mesures["en_attente"] > 0
     assert [tuple(m) for m in pending] == [tuple(r[:7]) for r in reservations]
     assert {r.statut for r in reservations} == {"en_attente"}
     # Recent, and none has expired yet: the expiry job frees their places in due course.
