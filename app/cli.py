@@ -46,7 +46,7 @@ from app.professionals.exceptions import RejectedImport
 from app.professionals.imports import import_file
 from app.scheduler.runner import run_forever
 from app.scheduler.service import expire, purge_audit
-from app.tokens.service import create_token, list_tokens, revoke_token
+from app.tokens.service import issue_token, list_tokens, revoke_token
 
 cli = typer.Typer(help="mjpm-match : administration du service.", no_args_is_help=True, add_completion=False)
 db_cli = typer.Typer(help="Base de données.", no_args_is_help=True)
@@ -139,7 +139,7 @@ def token_create(
     try:
         expires_at = token_expiry(expire, settings.token_expiry_days)
         with database() as engine, transaction(engine) as session:
-            token = create_token(
+            token = issue_token(
                 session,
                 secret=settings.token_secret.get_secret_value(),
                 gazetteer=load_gazetteer(),
@@ -151,7 +151,7 @@ def token_create(
                 mandataire_id=mandataire,
                 expires_at=expires_at,
                 acces=Access.LECTURE if lecture_seule else Access.ECRITURE,
-            )
+            )[0]
     except DomainError as error:
         fail(error)
     typer.echo(token)

@@ -35,7 +35,7 @@ from app.geo.repository import sync_tribunaux  # noqa: E402
 from app.registry import service  # noqa: E402
 from app.registry.models import Mesure  # noqa: E402
 from app.registry.schemas import MandataireCreate  # noqa: E402
-from app.tokens.service import create_token  # noqa: E402
+from app.tokens.service import issue_token  # noqa: E402
 from benchmarks.common import (  # noqa: E402
     VAR,
     add_database_argument,
@@ -88,13 +88,13 @@ def set_up(url: str) -> tuple[str, list[int]]:
             ),
         )
         sites = [site.id for site in mandataire.sites]
-        token = create_token(
+        token = issue_token(
             session,
             secret=settings.token_secret.get_secret_value(),
             gazetteer=gazetteer,
             role=Role.MANDATAIRE,
             mandataire_id=mandataire.id,
-        )
+        )[0]
     engine.dispose()
     return token, sites
 

@@ -21,7 +21,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 from app.auth.constants import Role  # noqa: E402
 from app.config import Settings  # noqa: E402
 from app.geo.gazetteer import load_gazetteer  # noqa: E402
-from app.tokens.service import create_token  # noqa: E402
+from app.tokens.service import issue_token  # noqa: E402
 from benchmarks.common import (  # noqa: E402
     add_database_argument,
     chosen,
@@ -78,14 +78,14 @@ def run(url: str, args: argparse.Namespace) -> dict[str, list[tuple[str, float, 
     settings = Settings(database_url=url)
     with sessionmaker(bind=db).begin() as session:
         tokens = {
-            scope: create_token(
+            scope: issue_token(
                 session,
                 secret=settings.token_secret.get_secret_value(),
                 gazetteer=load_gazetteer(),
                 role=role,
                 nom="benchmark",
                 **extra,
-            )
+            )[0]
             for scope, role, extra in (("admin", Role.ADMIN, {}), ("agent", Role.AGENT, {"region": "32"}))
         }
     db.dispose()

@@ -25,7 +25,6 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from app.auth.constants import Role  # noqa: E402
 from app.auth.principal import Principal  # noqa: E402
-from app.auth.service import create_token  # noqa: E402
 from app.config import Settings  # noqa: E402
 from app.database import build_engine  # noqa: E402
 from app.geo.gazetteer import load_gazetteer  # noqa: E402
@@ -33,6 +32,7 @@ from app.geo.repository import sync_tribunaux  # noqa: E402
 from app.professionals.spreadsheet import TEMPLATE_COLUMNS  # noqa: E402
 from app.registry import service  # noqa: E402
 from app.registry.schemas import MandataireCreate  # noqa: E402
+from app.tokens.service import issue_token  # noqa: E402
 from benchmarks.common import ROOT, serving, upgrade  # noqa: E402
 
 DB = ROOT / "var" / "bench-import.db"
@@ -274,13 +274,13 @@ def set_up() -> str:
                 capacite=50,
             ),
         )
-        token = create_token(
+        token = issue_token(
             session,
             secret=Settings().token_secret.get_secret_value(),
             gazetteer=gazetteer,
             role=Role.MANDATAIRE,
             mandataire_id=mandataire.id,
-        )
+        )[0]
     engine.dispose()
     return token
 

@@ -33,7 +33,7 @@ from app.geo.models import Tribunal  # noqa: E402
 from app.matching import engine  # noqa: E402
 from app.matching.repository import build_index, live_loads  # noqa: E402
 from app.matching.service import TUNING  # noqa: E402
-from app.tokens.service import create_token  # noqa: E402
+from app.tokens.service import issue_token  # noqa: E402
 from benchmarks.common import (  # noqa: E402
     UVICORN,
     add_database_argument,
@@ -172,7 +172,7 @@ def bench_throughput(url: str, token: str, requests: list[dict], count: int, wor
 
 def benchmark_token(session, settings: Settings) -> str:
     secret = settings.token_secret.get_secret_value()
-    return create_token(session, secret=secret, gazetteer=load_gazetteer(), role=Role.ADMIN, nom="benchmark")
+    return issue_token(session, secret=secret, gazetteer=load_gazetteer(), role=Role.ADMIN, nom="benchmark")[0]
 
 
 def run(url: str, args: argparse.Namespace) -> dict:

@@ -25,7 +25,7 @@ from app.dependencies import get_session
 from app.geo.gazetteer import Gazetteer, load_gazetteer
 from app.geo.repository import sync_tribunaux
 from app.main import create_app
-from app.tokens.service import create_token
+from app.tokens.service import issue_token
 from tests.oidc_provider import PEOPLE, OidcProvider, running_provider
 from tests.support import migrate, new_account, scratch_database_url
 from tests.vendors.flow import VendorAccess, vendor_access
@@ -123,9 +123,9 @@ def make_token(session: Session, settings: Settings, gazetteer: Gazetteer):
     """Create a token in the test transaction; returns the Authorization header for it."""
 
     def make(role: str, **scope) -> dict[str, str]:
-        token = create_token(
+        token = issue_token(
             session, secret=settings.token_secret.get_secret_value(), gazetteer=gazetteer, role=Role(role), **scope
-        )
+        )[0]
         session.commit()
         return {"Authorization": f"Bearer {token}"}
 

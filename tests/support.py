@@ -26,7 +26,7 @@ from app.config import Settings
 from app.database import build_engine
 from app.geo.gazetteer import Gazetteer
 from app.geo.repository import sync_tribunaux
-from app.tokens.service import check_scope, create_token
+from app.tokens.service import check_scope, issue_token
 
 
 @contextmanager
@@ -160,13 +160,13 @@ class LiveServer:
     def token(self, role: str, **scope) -> dict[str, str]:
         """A new token committed in the database; returns its Authorization header."""
         with sessionmaker(bind=self.engine).begin() as session:
-            value = create_token(
+            value = issue_token(
                 session,
                 secret=self.settings.token_secret.get_secret_value(),
                 gazetteer=self.gazetteer,
                 role=Role(role),
                 **scope,
-            )
+            )[0]
         return {"Authorization": f"Bearer {value}"}
 
     def client(self) -> httpx.Client:

@@ -34,7 +34,7 @@ from app.database import build_engine
 from app.geo.dependencies import get_gazetteer
 from app.geo.repository import sync_tribunaux
 from app.main import create_app
-from app.tokens.service import create_token
+from app.tokens.service import issue_token
 from tests.registry.factories import mandataire_body, mesure_body
 from tests.support import migrate, scratch_database_url
 
@@ -74,7 +74,7 @@ def fuzzed(tmp_path_factory: pytest.TempPathFactory, gazetteer) -> Iterator[tupl
         secret = settings.token_secret.get_secret_value()
         with sessionmaker(bind=engine).begin() as session:
             sync_tribunaux(session, gazetteer)
-            admin = create_token(session, secret=secret, gazetteer=gazetteer, role=Role.ADMIN)
+            admin = issue_token(session, secret=secret, gazetteer=gazetteer, role=Role.ADMIN)[0]
         app = create_app(settings)
         try:
             with asgi.get_client(app) as client:  # starts the app's lifespan, which the fuzzer's calls share
@@ -87,7 +87,7 @@ def fuzzed(tmp_path_factory: pytest.TempPathFactory, gazetteer) -> Iterator[tupl
                 assert client.post("/match", json={**match, "lieu_vie": "domicile"}).status_code == 200
             with sessionmaker(bind=engine).begin() as session:
                 tokens = {
-                    role: create_token(session, secret=secret, gazetteer=gazetteer, role=Role(role), **scope)
+                    role: issue_token(session, secret=secret, gazetteer=gazetteer, role=Role(role), **scope)[0]
                     for role, scope in ROLES.items()
                 }
             yield app, {role: {"Authorization": f"Bearer {token}"} for role, token in tokens.items()}

@@ -10,7 +10,7 @@ from app.demo.accounts import DEMO_TRIBUNAL
 from app.geo.gazetteer import Gazetteer
 from app.registry.constants import MandataireStatut, MandataireType
 from app.registry.models import Mandataire, MandataireDepartement
-from app.tokens.service import create_token
+from app.tokens.service import issue_token
 
 
 def demo_tokens(session: Session, *, secret: str, gazetteer: Gazetteer) -> list[str]:
@@ -38,7 +38,9 @@ def demo_tokens(session: Session, *, secret: str, gazetteer: Gazetteer) -> list[
     for role, scope in roles:
         if role == "mandataire" and mandataire is None:
             continue
-        token = create_token(session, secret=secret, gazetteer=gazetteer, role=Role(role), nom=f"démo {role}", **scope)
+        token, _ = issue_token(
+            session, secret=secret, gazetteer=gazetteer, role=Role(role), nom=f"démo {role}", **scope
+        )
         label = ", ".join(f"{key}={value}" for key, value in scope.items()) or "national"
         lines.append(f"{role}\t{label}\t{token}")
     return lines

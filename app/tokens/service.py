@@ -76,39 +76,6 @@ def check_scope(
     return Scope(tribunal_id, departement, region, mandataire_id, siret)
 
 
-def create_token(
-    session: Session,
-    *,
-    secret: str,
-    gazetteer: Gazetteer,
-    role: Role,
-    nom: str | None = None,
-    tribunal: str | None = None,
-    departement: str | None = None,
-    region: str | None = None,
-    mandataire_id: int | None = None,
-    expires_at: datetime | None = None,
-    acces: Access = Access.ECRITURE,
-    compte_id: int | None = None,
-) -> str:
-    """Store a new token for a role and its scope; returns the token, which is shown once and never stored.
-    It expires at `expires_at` (default: DEFAULT_TOKEN_EXPIRY_DAYS from now)."""
-    return issue_token(
-        session,
-        secret=secret,
-        gazetteer=gazetteer,
-        role=role,
-        nom=nom,
-        tribunal=tribunal,
-        departement=departement,
-        region=region,
-        mandataire_id=mandataire_id,
-        expires_at=expires_at,
-        acces=acces,
-        compte_id=compte_id,
-    )[0]
-
-
 def issue_token(
     session: Session,
     *,
@@ -124,7 +91,8 @@ def issue_token(
     acces: Access = Access.ECRITURE,
     compte_id: int | None = None,
 ) -> tuple[str, ApiToken]:
-    """`create_token`, also returning the stored row."""
+    """Store a new token for a role and its scope; returns the token, which is shown once and never stored (only
+    its hash), and the stored row. It expires at `expires_at` (default: DEFAULT_TOKEN_EXPIRY_DAYS from now)."""
     scope = check_scope(
         session,
         gazetteer,

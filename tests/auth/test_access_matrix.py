@@ -28,7 +28,7 @@ from app.matching.schemas import MatchRequest
 from app.matching.service import IndexCache, run_match
 from app.registry import service
 from app.registry.schemas import AbsenceIn, EtablissementIn, MandataireCreate, MesureCreate
-from app.tokens.service import create_token, issue_token
+from app.tokens.service import issue_token
 from app.transfer.schemas import ChoixIn, TransfertCreate
 from app.transfer.service import choose, create_plan
 from app.vendors.models import EditeurJeton
@@ -417,7 +417,7 @@ def tokens(module_session, gazetteer, targets):
     for caller, (role, scope) in ((c, s) for c, s in CALLERS.items() if s is not None):
         scope = {k: targets["inside"]["mandataire"] if v == "A" else v for k, v in scope.items()}
         secret = SETTINGS.token_secret.get_secret_value()
-        token = create_token(module_session, secret=secret, gazetteer=gazetteer, role=Role(role), **scope)
+        token = issue_token(module_session, secret=secret, gazetteer=gazetteer, role=Role(role), **scope)[0]
         headers[caller] = {"Authorization": f"Bearer {token}"}
     module_session.commit()
     return headers

@@ -24,7 +24,7 @@ from app.config import PROJECT_ROOT, Settings
 from app.database import build_engine, utcnow
 from app.geo.repository import sync_tribunaux
 from app.main import create_app
-from app.tokens.service import create_token
+from app.tokens.service import issue_token
 from tests.registry.factories import mandataire_body
 from tests.support import migrate, scratch_database_url
 
@@ -169,9 +169,9 @@ def revocation(runs: Runs, gazetteer, tmp_path_factory: pytest.TempPathFactory) 
     unknown id, then `mjpm token list`."""
     engine = build_engine(runs.url)
     with sessionmaker(bind=engine).begin() as session:
-        token = create_token(
+        token = issue_token(
             session, secret=SECRET, gazetteer=gazetteer, role=Role.AGENT, region="32", nom="Agent sortant"
-        )
+        )[0]
         token_id = session.scalar(select(ApiToken.id).where(ApiToken.token_hash == hash_token(token, SECRET)))
     engine.dispose()
     env = {**os.environ, "DATABASE_URL": runs.url, "TOKEN_SECRET": SECRET, "ENVIRONMENT": "test"}

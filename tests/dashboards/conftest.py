@@ -17,7 +17,7 @@ from app.demo.seed import seed_demo
 from app.geo.gazetteer import Gazetteer
 from app.geo.repository import sync_tribunaux
 from app.main import create_app
-from app.tokens.service import create_token
+from app.tokens.service import issue_token
 from tests.support import migrate, scratch_database_url
 
 
@@ -52,13 +52,13 @@ def regional(tmp_path_factory: pytest.TempPathFactory, gazetteer: Gazetteer) -> 
                 headers = {
                     caller: {
                         "Authorization": "Bearer "
-                        + create_token(
+                        + issue_token(
                             session,
                             secret=settings.token_secret.get_secret_value(),
                             gazetteer=gazetteer,
                             role=role,
                             **scope,
-                        )
+                        )[0]
                     }
                     for caller, role, scope in (
                         ("admin", Role.ADMIN, {}),

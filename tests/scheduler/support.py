@@ -11,7 +11,7 @@ from app.auth.constants import Role
 from app.config import Settings
 from app.database import begin_write, build_session_factory
 from app.main import create_app
-from app.tokens.service import create_token
+from app.tokens.service import issue_token
 from tests.registry.factories import mandataire_body
 
 LILLE_TJ = "17590111500709"
@@ -31,7 +31,7 @@ def token_factory(engine: Engine, gazetteer) -> Callable[..., dict[str, str]]:
 
     def token(role: str, **scope) -> dict[str, str]:
         with writing(engine) as session:
-            value = create_token(session, secret=secret, gazetteer=gazetteer, role=Role(role), **scope)
+            value = issue_token(session, secret=secret, gazetteer=gazetteer, role=Role(role), **scope)[0]
         return {"Authorization": f"Bearer {value}"}
 
     return token
