@@ -48,6 +48,7 @@ from app.vendors.calls import CallLog
 from app.vendors.router import router as vendors_router
 from app.web.connexion import router as sign_in_router
 from app.web.oidc import router as oidc_router
+from app.web.planning import router as planning_page_router
 from app.web.professional import router as professional_router
 from app.web.router import STATIC_DIR
 from app.web.router import router as web_router
@@ -135,7 +136,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         web_router,
     ]
     routers += [sign_in_router, oidc_router]
-    routers += [professional_router, vendor_pages_router, token_pages_router]
+    routers += [professional_router, vendor_pages_router, token_pages_router, planning_page_router]
     for router in routers:
         app.include_router(router, responses=error_responses(*COMMON_ERRORS))
     app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")

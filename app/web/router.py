@@ -54,6 +54,7 @@ NAVIGATION = (
     ("/juge/reservations", "Réservations du tribunal", JUDGE_ROLES),
     ("/juge/statistiques", "Statistiques du tribunal", JUDGE_ROLES),
     ("/transferts-de-mesures", "Transferts de mesures", TRANSFER_ROLES),
+    ("/planification-de-l-offre", "Planification de l'offre", DASHBOARD_ROLES),
     ("/espace-professionnel", "Mon espace professionnel", frozenset({Role.MANDATAIRE})),
     ("/editeurs-autorises", "Logiciels métier", frozenset({Role.MANDATAIRE})),
     ("/jetons-d-acces", "Jetons d'accès", frozenset(Role)),

@@ -147,6 +147,16 @@ ROUTES = [
     Route("POST", "/transferts/{transfert}/cloture", MANAGERS, 200),
     Route("GET", "/tableaux-de-bord/index.json", MANAGERS, 200, outside=200),
     Route("POST", "/planification/simulations", MANAGERS, 200, outside=403, body="simulation", params="territory"),
+    Route("POST", "/planification/implantations", MANAGERS, 200, outside=403, body="implantations", params="territory"),
+    Route(
+        "POST",
+        "/planification/scenarios/comparaison",
+        MANAGERS,
+        200,
+        outside=403,
+        body="comparaison",
+        params="territory",
+    ),
     Route("GET", "/editeurs", ADMIN_ONLY, 200, outside=200),
     Route("POST", "/editeurs", ADMIN_ONLY, 201, outside=201, body="new_editeur"),
     Route("GET", "/editeurs/{editeur}", ADMIN_ONLY, 200),
@@ -399,6 +409,8 @@ BODIES = {
     "compte_nom": lambda t: {"nom": "Durand"},
     "jeton": lambda t: {"nom": "Logiciel"},
     "simulation": lambda t: {"arrivees": 5, "strategies": ["frontiere"]},
+    "implantations": lambda t: {"nombre": 1, "simulation": {"arrivees": 5}},
+    "comparaison": lambda t: {"simulation": {"arrivees": 5}, "scenario": {"croissance": 0.1}},
 }
 
 

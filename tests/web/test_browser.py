@@ -591,3 +591,27 @@ def test_an_admin_creates_a_personal_token_and_revokes_it(server, page):
             text("SELECT acces, revoked_at IS NOT NULL FROM api_token WHERE nom = 'Tableur du service'")
         ).one()
     assert tuple(state) == ("lecture", True)
+
+
+def test_agent_plans_where_to_add_professionals_and_compares_the_scenario(server, page):
+    """An agent of the Hauts-de-France simulates a year of the Somme's current offer, asks where three new MI would
+    help most, adds them to the scenario in one click and compares it with the current offer. axe-core at the end."""
+    base, people, _ = server
+    slow = 180_000  # three simulations of a département on a shared machine
+    sign_in(page, base, "/planification-de-l-offre", people["agent"])
+    page.get_by_label("Département").select_option("80")
+    page.get_by_role("button", name="Simuler un an").click()
+    page.locator("#resultats-actuel table").wait_for(timeout=slow)
+    assert "Distance moyenne (km)" in page.locator("#resultats-actuel").inner_text()
+    page.get_by_label("Nombre de professionnels").fill("3")
+    page.get_by_role("button", name="Proposer des communes").click()
+    page.locator("#liste-propositions tbody tr").first.wait_for(timeout=slow)
+    assert page.locator("#liste-propositions tbody tr").count() == 3
+    page.get_by_role("button", name="Ajouter toutes les communes au scénario").click()
+    assert page.locator("#ajouts li").count() == 3
+    page.get_by_role("button", name="Comparer avec l'offre actuelle").click()
+    page.locator("#tableau-comparaison table").wait_for(timeout=slow)
+    comparison = page.locator("#tableau-comparaison").inner_text()
+    assert "Offre actuelle" in comparison and "Scénario" in comparison and "Écart" in comparison
+    page.screenshot(path=ARTIFACTS / "planification-agent.png", full_page=True)
+    assert_accessible(page, "planification-agent")
