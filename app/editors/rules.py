@@ -22,11 +22,11 @@ from app.editors.constants import (
     RESULTATS_REVISION,
     TYPES_ETABLISSEMENT,
 )
+from app.geo.countries import is_country
 
 MISSING: Any = object()
 INVALID = "Invalid value"  # express-validator's message when a rule names none
 DATE = re.compile(r"^(\d{4})[/-](\d{1,2})[/-](\d{1,2})$")
-ISO_ALPHA2 = re.compile(r"^[A-Za-z]{2}$")
 
 Error = dict[str, Any]
 
@@ -141,7 +141,7 @@ PLAIN: list[tuple[str, list]] = [
     ("tribunal_siret", [_not_empty]),
     ("cause_sortie", [_optional(_one_of(CAUSES_SORTIE))]),
     ("resultat_revision", [_optional(_one_of(RESULTATS_REVISION))]),
-    ("etats.*.pays", [lambda value: bool(ISO_ALPHA2.match(_text(value)))]),
+    ("etats.*.pays", [lambda value: is_country(_text(value))]),
     ("etats.*.date_changement_etat", [_is_date]),
     ("etats.*.nature_mesure", [_one_of(NATURES_MESURE)]),
     ("etats.*.lieu_vie", [_one_of(LIEUX_VIE)]),

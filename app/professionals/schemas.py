@@ -20,6 +20,7 @@ from pydantic.json_schema import SkipJsonSchema
 from pydantic_core import PydanticCustomError
 
 from app.errors import ErrorItem, french_message
+from app.geo.countries import is_country
 from app.professionals import labels
 from app.registry.constants import (
     CauseSortie,
@@ -130,11 +131,20 @@ LieuVieIn = Annotated[LieuVie, BeforeValidator(labels.lieu_vie_code)]
 CiviliteIn = Annotated[Civilite, BeforeValidator(labels.civilite_code)]
 CauseSortieIn = Annotated[CauseSortie, BeforeValidator(labels.cause_sortie_code)]
 DateIn = Annotated[date, BeforeValidator(labels.parse_date), AfterValidator(plausible_date)]
+
+
+def _assigned_country(code: str) -> str:
+    if not is_country(code):
+        raise ValueError(f"code pays inconnu : {code} (code ISO 3166-1 à 2 lettres attendu, comme FR ou BE)")
+    return code
+
+
 Pays = Annotated[
     str,
     BeforeValidator(lambda v: v.strip().upper() if isinstance(v, str) else v),
     StringConstraints(pattern=r"^[A-Z]{2}$"),
-    Field(description="Code ISO 3166-1 à 2 lettres : FR, BE ou un autre pays (résidence non localisée)"),
+    AfterValidator(_assigned_country),
+    Field(description="Code ISO 3166-1 à 2 lettres d'un pays : FR, BE ou un autre (résidence non localisée)"),
 ]
 CodePostal = Annotated[Texte, StringConstraints(strip_whitespace=True, min_length=1, max_length=10)]
 Ville = Annotated[Texte, StringConstraints(strip_whitespace=True, min_length=1, max_length=100)]

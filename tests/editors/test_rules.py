@@ -99,6 +99,8 @@ RULES = [
     ("cause_sortie", {**VALID, "cause_sortie": "guerison"}, [error("cause_sortie", value="guerison")]),
     ("resultat_revision", {**VALID, "resultat_revision": "revue"}, [error("resultat_revision", value="revue")]),
     ("etats.*.pays", changed("etats.0.pays", "FRA"), [error("etats[0].pays", value="FRA")]),
+    # validator.js's isISO31661Alpha2: the assigned codes only ("UK" is GB's, "XX" nobody's)
+    ("etats.*.pays assigned", changed("etats.0.pays", "UK"), [error("etats[0].pays", value="UK")]),
     (
         "etats.*.date_changement_etat",
         changed("etats.0.date_changement_etat", ...),
@@ -204,6 +206,11 @@ def test_payloads_emjpm_accepts_are_accepted(client, vendor):
         {**VALID, "numero_rg": "24A00003", "etats": [{**ETAT, "pays": "CH", "code_postal": "1200", "ville": "Genève"}]},
         {**VALID, "numero_rg": "24A00004", "date_fin_mesure": "2024-01-01", "cause_sortie": "deces"},
         {**VALID, "numero_rg": "24A00005", "etats": [{**ETAT, "nature_mesure": "subroge_tuteur"}]},
+        {
+            **VALID,
+            "numero_rg": "24A00006",
+            "etats": [{**ETAT, "pays": "de", "code_postal": "10115", "ville": "Berlin"}],
+        },
     ]
     for body in accepted:
         response = client.post(f"{BASE}/mesures", json=body, headers=vendor)

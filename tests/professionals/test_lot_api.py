@@ -171,6 +171,25 @@ def test_each_rejected_item_names_its_field_and_the_others_are_applied(client, i
     assert len(mesure_rows(session)) == 2
 
 
+def test_a_country_is_an_assigned_iso_3166_code_as_emjpm_checks_it(client, itself):
+    foreign = {"code_postal": "10115", "ville": "Berlin"}
+    report = sent(
+        client,
+        itself,
+        [
+            vendor("24/00001", pays="de", **foreign),
+            vendor("24/00002", pays="XX", **foreign),
+            vendor("24/00003", pays="UK"),
+        ],
+    )
+    assert outcomes(report) == ["created", "rejected", "rejected"]
+    assert [[(m["champ"], m["code"]) for m in item["motifs"]] for item in report["resultats"][1:]] == [
+        [("pays", "valeur_invalide")],
+        [("pays", "valeur_invalide")],
+    ]
+    assert report["resultats"][1]["motifs"][0]["message"].startswith("code pays inconnu : XX")
+
+
 def test_a_rejected_strict_batch_leaves_the_database_untouched(client, itself, session):
     sent(client, itself, [vendor("24/00001")])
     rows, loads = mesure_rows(session), counters(session)
