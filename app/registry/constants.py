@@ -97,6 +97,9 @@ class TypeEtablissement(StrEnum):
     ETABLISSEMENT_HOSPITALIER = "etablissement_hospitalier"
     ETABLISSEMENT_PERSONNE_AGEE = "etablissement_personne_agee"
     ETABLISSEMENT_PSYCHIATRIQUE = "etablissement_psychiatrique"
+    # In e-MJPM's reference table (`type_etablissement`, which its measures' column references) but not in its
+    # rule's list: accepted for a person living at home, refused for one in an establishment (app/editors/rules.py).
+    ETABLISSEMENT_CONSERVATION_DOMICILE = "etablissement_conservation_domicile"
 
 
 class Civilite(StrEnum):

@@ -226,6 +226,23 @@ def test_payloads_emjpm_accepts_are_accepted(client, vendor):
     )
 
 
+def test_type_etablissement_outside_an_establishment_as_emjpm_stores_it(client, vendor):
+    """e-MJPM's rule checks the type of establishment only for a person living in one; elsewhere the value goes to
+    its column, which references its table of types: one of them is kept, anything else refuses the request."""
+    home = {**ETAT, "type_etablissement": "etablissement_conservation_domicile"}
+    kept = client.post(f"{BASE}/mesures", json={**VALID, "etats": [home]}, headers=vendor)
+    assert kept.status_code == 201, kept.text
+    assert kept.json()["etats"][0]["type_etablissement"] == "etablissement_conservation_domicile"
+    unknown = {**VALID, "numero_rg": "24A00009", "etats": [{**ETAT, "type_etablissement": "ehpad"}]}
+    refused = client.post(f"{BASE}/mesures/batch", json={"mesures": [unknown]}, headers=vendor)
+    assert refused.status_code == 422, refused.text
+    assert {e["param"] for e in refused.json()["errors"]} == {"mesures[0].type_etablissement", "mesures[0].etats"}
+    inside = {**ETAT, "lieu_vie": "etablissement", "type_etablissement": "etablissement_conservation_domicile"}
+    rule = client.post(f"{BASE}/mesures", json={**VALID, "numero_rg": "24A00010", "etats": [inside]}, headers=vendor)
+    assert rule.json() == {"errors": [error("etats[0]", "type_etablissement is not valid", inside)]}
+    assert [m["numero_rg"] for m in client.get(f"{BASE}/mesures", headers=vendor).json()["mesures"]] == ["24A00001"]
+
+
 def test_measures_a_vendor_sends_are_locked_against_hand_edits(client, vendor, admin, professional, make_token):
     created = client.post(f"{BASE}/mesures", json=VALID, headers=vendor).json()
     own = make_token("mandataire", mandataire_id=professional["id"])  # the professional by hand, not its software
