@@ -24,6 +24,7 @@ from app.professionals.repository import mandataire_for_batches, pending_reserva
 from app.registry import rg
 from app.registry.load import LoadShare, apply_load_changes
 from app.registry.models import Mandataire, Mesure
+from app.registry.service import keep_by_editor
 
 STRICT_RG = "Numero RG must contain exactly 8 uppercase alphanumeric characters."
 
@@ -88,6 +89,12 @@ def _save(ctx: Context, mesures: list[dict], param: Callable[[int, str], str]) -
     return [plan.mesure_id for plan in plans if plan.mesure_id is not None]
 
 
+def _kept(ctx: Context) -> None:
+    """Every write of the vendor API marks the professional as kept by the vendor's software (e-MJPM's
+    `editorMesuresAction`): measures are no longer declared nor imported by hand (`registry.check_not_kept`)."""
+    keep_by_editor(ctx.session, mandataire_id=ctx.mandataire.id, editor_id=ctx.caller.editor_id)
+
+
 def _loaded(ctx: Context, ids: list[int]) -> list[Mesure]:
     ctx.session.expire_all()
     found = {m.id: m for m in ctx.session.scalars(select(Mesure).where(Mesure.id.in_(ids)))}
@@ -116,6 +123,7 @@ def create(ctx: Context, body: Any) -> dict[str, Any]:
     """POST /api/editors/mesures: one measure (upserted on tribunal and RG number, as a batch of one)."""
     mesure = _check_one(ctx, body)
     ids = _save(ctx, [mesure], lambda _index, name: name)
+    _kept(ctx)
     return ctx.present(_loaded(ctx, ids))[0]
 
 
@@ -142,6 +150,7 @@ def update(ctx: Context, mesure_id: int, body: Any) -> dict[str, Any]:
         stored.numero_rg, stored.tribunal_id = numero, tribunal_id
         ctx.session.flush()
     ids = _save(ctx, [mesure], lambda _index, name: name)
+    _kept(ctx)
     return ctx.present(_loaded(ctx, ids))[0]
 
 
@@ -152,6 +161,7 @@ def batch(ctx: Context, body: Any) -> list[dict[str, Any]]:
         raise EditorRefusal(errors)
     mesures = body.get("mesures") if isinstance(body, dict) else None
     if not mesures or not isinstance(mesures, list):
+        _kept(ctx)
         return []
     if len(mesures) > BATCH_MAX:
         raise EditorRefusal([refusal(f"The number of mesures must be <= {BATCH_MAX}")])
@@ -169,6 +179,7 @@ def batch(ctx: Context, body: Any) -> list[dict[str, Any]]:
     if unknown:
         raise EditorRefusal(unknown, key="tiErrors")
     ids = _save(ctx, mesures, lambda index, name: f"mesures[{index}].{name}")
+    _kept(ctx)
     return ctx.present(_loaded(ctx, ids))
 
 
@@ -203,9 +214,12 @@ def _delete(ctx: Context, mesures: list[Mesure]) -> int:
 
 def delete_one(ctx: Context, mesure_id: int) -> int:
     mesure = ctx.own(mesure_id)
+    _kept(ctx)
     return _delete(ctx, [mesure]) if mesure is not None else 0
 
 
 def delete_all(ctx: Context) -> int:
     query = select(Mesure).where(Mesure.mandataire_id == ctx.mandataire.id).with_for_update(of=Mesure)
-    return _delete(ctx, list(ctx.session.scalars(query)))
+    mesures = list(ctx.session.scalars(query))
+    _kept(ctx)
+    return _delete(ctx, mesures)

@@ -17,6 +17,7 @@ from app.professionals.repository import mandataire_for_batches
 from app.professionals.schemas import ImportOut, LigneRejetee
 from app.professionals.spreadsheet import TEMPLATE_COLUMNS, SheetLimits
 from app.registry.constants import MandataireType
+from app.registry.service import check_not_kept
 
 
 def _report(filename: str, format: str, encodage: str | None, dry_run: bool, *, lignes: int) -> ImportOut:
@@ -46,7 +47,9 @@ def import_sheet(
     progress: Progress | None = None,
 ) -> ImportOut:
     """POST /mesures/import and `mjpm import mesures`: all or nothing. A file with any rejected line, or one that
-    cannot be read, raises RejectedImport with the report naming every rejected line; nothing is written."""
+    cannot be read, raises RejectedImport with the report naming every rejected line; nothing is written. A
+    professional whose measures a vendor's software keeps imports none (409, as e-MJPM's import is then off)."""
+    check_not_kept(batch.mandataire)
     try:
         sheet = spreadsheet.read_sheet(filename, content, content_type, SheetLimits.of(batch.settings))
     except SheetUnreadable as error:

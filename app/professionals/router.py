@@ -133,7 +133,7 @@ def upsert_mesures_lot(
     response_model=ImportOut,
     responses={
         **LIMITS,
-        **error_responses(413, 415),
+        **error_responses(409, 413, 415),
         422: {"model": ImportRejected, "description": "Fichier illisible, ou lignes rejetées (rien n'est écrit)"},
     },
     dependencies=[Depends(media_type("multipart/form-data"))],

@@ -42,6 +42,9 @@ class Mandataire(LoadCounters, Base):
     capacite_autorisee: Mapped[int | None] = mapped_column(Integer)
     accepte_nouvelles_mesures: Mapped[bool] = mapped_column(Boolean, default=True)
     motif_nouvelles_mesures: Mapped[str | None] = mapped_column(String(500))
+    # The vendor whose software keeps this professional's measures (e-MJPM's `editor_locked_mesures`): set by the
+    # vendor API's writes; no measure is then declared or imported by hand (`registry.service.check_not_kept`).
+    editor_id: Mapped[int | None] = mapped_column(Integer)
     derniere_mise_a_jour: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)

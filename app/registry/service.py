@@ -7,7 +7,7 @@ is one transaction: a rejected request writes nothing.
 from collections.abc import Sequence
 from datetime import date
 
-from sqlalchemy import Select, select
+from sqlalchemy import Select, select, update
 from sqlalchemy.orm import Session
 
 from app import labels
@@ -476,6 +476,28 @@ def _mesure_mandataire(session: Session, principal: Principal, mandataire_id: in
     return mandataire
 
 
+def check_not_kept(mandataire: Mandataire) -> None:
+    """As e-MJPM (`editor_locked_mesures`): once a vendor's software writes a professional's measures, its measures
+    are declared in that software, not by hand here (a declaration or a spreadsheet)."""
+    if mandataire.editor_id is not None:
+        raise Conflict(
+            f"les mesures du mandataire {mandataire.id} sont tenues par un logiciel métier (éditeur "
+            f"{mandataire.editor_id}) : déclarez-les dans ce logiciel, ou retirez-lui l'accès pour les saisir ici",
+            code="mesures_verrouillees",
+        )
+
+
+def keep_by_editor(
+    session: Session, *, mandataire_id: int, editor_id: int | None, only_from: int | None = None
+) -> None:
+    """Mark the professional whose measures a vendor's software keeps (`editor_id`), or release it (None; with
+    `only_from`, only if that vendor held it)."""
+    query = update(Mandataire).where(Mandataire.id == mandataire_id, Mandataire.editor_id.is_distinct_from(editor_id))
+    if only_from is not None:
+        query = query.where(Mandataire.editor_id == only_from)
+    session.execute(query.values(editor_id=editor_id))
+
+
 def create_mesure(
     session: Session,
     *,
@@ -486,6 +508,7 @@ def create_mesure(
     payload: MesureCreate,
 ) -> Mesure:
     mandataire = _mesure_mandataire(session, principal, payload.mandataire)
+    check_not_kept(mandataire)
     tribunal = resolve_tribunal(session, gazetteer, payload.tribunal, ["body", "tribunal"])
     return add_mesure(
         session,

@@ -16,7 +16,7 @@ from app.auth.principal import Principal
 from app.auth.service import hash_token
 from app.database import rowcount
 from app.errors import Conflict, NotFound
-from app.registry.service import check_version
+from app.registry.service import check_version, keep_by_editor
 from app.vendors.models import Editeur, EditeurAppel, EditeurCode, EditeurJeton
 from app.vendors.schemas import AutorisationOut, EditeurCreate, EditeurUpdate
 
@@ -155,7 +155,7 @@ def list_autorisations(session: Session, *, mandataire_id: int, now: datetime) -
 
 def revoke_autorisation(session: Session, *, mandataire_id: int, editeur_id: int, now: datetime) -> None:
     """The professional withdraws a vendor's access: every token of the pair is revoked at once (404 when the
-    vendor holds none)."""
+    vendor holds none), and the vendor no longer keeps the professional's measures."""
     revoked = _revoke(session, now, EditeurJeton.mandataire_id == mandataire_id, EditeurJeton.editeur_id == editeur_id)
     if not revoked:
         raise NotFound(
@@ -163,6 +163,9 @@ def revoke_autorisation(session: Session, *, mandataire_id: int, editeur_id: int
             code="autorisation_inconnue",
             loc=["path", "editeur_id"],
         )
+    # The vendor no longer keeps the professional's measures: they are declared by hand again (those it sent stay
+    # locked, each its own `editor_id`).
+    keep_by_editor(session, mandataire_id=mandataire_id, editor_id=None, only_from=editeur_id)
 
 
 # --- vendors' calls ---------------------------------------------------------------------------------------------

@@ -243,6 +243,41 @@ def test_type_etablissement_outside_an_establishment_as_emjpm_stores_it(client, 
     assert [m["numero_rg"] for m in client.get(f"{BASE}/mesures", headers=vendor).json()["mesures"]] == ["24A00001"]
 
 
+def test_a_professional_whose_software_writes_declares_no_measure_by_hand(
+    client, make_vendor_access, admin, professional, make_token, tmp_path
+):
+    """e-MJPM's `editorMesuresAction`: any write of the vendor API marks the professional (`editor_locked_mesures`),
+    whose measures are then declared in that software: no hand declaration nor import, until the professional
+    withdraws the vendor's access. Reading does not mark it."""
+    access = make_vendor_access(professional["id"])
+    own = make_token("mandataire", mandataire_id=professional["id"])
+    hand = mesure_body(mandataire=professional["id"], tribunal=PARIS)
+    client.get(f"{BASE}/mesures", headers=access.headers)
+    assert client.post("/mesures", json=hand, headers=own).status_code == 201
+    assert client.delete(f"{BASE}/mesures/999999", headers=access.headers).json() == {"affected_rows": 0}
+    sheet = tmp_path / "mesures.csv"
+    sheet.write_text("numero_rg,tribunal_siret\n24/1,x\n", encoding="utf-8")
+    for headers in (own, admin):
+        refused = client.post(
+            "/mesures", json=mesure_body(mandataire=professional["id"], tribunal=PARIS), headers=headers
+        )
+        assert refused.status_code == 409, refused.text
+        assert refused.json()["detail"][0]["type"] == "mesures_verrouillees"
+        assert "logiciel métier" in refused.json()["detail"][0]["msg"]
+        with sheet.open("rb") as handle:
+            imported = client.post(
+                "/mesures/import",
+                files={"fichier": ("mesures.csv", handle, "text/csv")},
+                params={"mandataire": professional["id"]},
+                headers=headers,
+            )
+        assert (imported.status_code, imported.json()["detail"][0]["type"]) == (409, "mesures_verrouillees")
+    withdrawn = client.delete(f"/autorisations-editeurs/{access.client_id}", headers=own)
+    assert withdrawn.status_code == 204, withdrawn.text
+    again = client.post("/mesures", json=mesure_body(mandataire=professional["id"], tribunal=PARIS), headers=own)
+    assert again.status_code == 201, again.text
+
+
 def test_measures_a_vendor_sends_are_locked_against_hand_edits(client, vendor, admin, professional, make_token):
     created = client.post(f"{BASE}/mesures", json=VALID, headers=vendor).json()
     own = make_token("mandataire", mandataire_id=professional["id"])  # the professional by hand, not its software
