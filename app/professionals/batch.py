@@ -203,12 +203,16 @@ class Batch:
         return self.places[key]
 
     def _resolve(self, pays: str | None, code: str | None, ville: str | None):
-        if pays not in (None, "FR", "BE"):
-            # Another country, as e-MJPM accepts: kept as sent, not located (no commune, no département).
+        if pays not in (None, "FR", "BE") or code is None:
+            # Another country, or no postcode (a person without a home, say), as e-MJPM accepts: kept as sent, not
+            # located (no commune code, no département).
             short = code if code is not None and len(code) <= 5 else None
-            place = {"pays": pays, "insee": None, "code_postal": short, "commune": ville, "nis": None}
-            return place | {"departement": None}, None, None
-        assert code is not None  # MesureLotItem requires it in France and Belgium
+            place = {"pays": pays or "FR", "insee": None, "code_postal": short, "commune": ville, "nis": None}
+            warning = None
+            if code is None:
+                message = "sans code postal, la résidence n'est pas localisée (ni commune ni département)"
+                warning = ("code_postal", "residence_non_localisee", message)
+            return place | {"departement": None}, None, warning
         warning = None
         if pays is None:
             pays = "BE" if len(code) == 4 else "FR"

@@ -37,6 +37,14 @@ def _report(filename: str, format: str, encodage: str | None, dry_run: bool, *, 
     )
 
 
+# e-MJPM's import leaves the residence optional: a blank one reads "à domicile", with this warning.
+UNSTATED_RESIDENCE: Reason = (
+    "lieu_vie",
+    "residence_non_renseignee",
+    "résidence non renseignée : « à domicile » retenu",
+)
+
+
 def import_sheet(
     batch: Batch,
     *,
@@ -98,12 +106,15 @@ def import_sheet(
             for name, code, message in reasons
         ]
 
+    unstated = {line for line, values in sheet.rows if "residence" not in values}
     for plan in plans:
         if plan.reasons:
             report.rejected += 1
             report.erreurs += lines(plan, plan.reasons)
         else:
             setattr(report, plan.outcome, getattr(report, plan.outcome) + 1)
+        if plan.position in unstated:
+            report.avertissements += lines(plan, [UNSTATED_RESIDENCE])
         report.avertissements += lines(plan, plan.warnings)
     if report.rejected:
         raise RejectedImport(report)

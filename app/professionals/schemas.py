@@ -216,7 +216,10 @@ class MesureLotItem(MesureFields):
     lieu_vie: LieuVieIn
     pays: Pays | None = Field(default=None, description="Par défaut : BE pour un code postal à 4 chiffres, FR sinon")
     code_postal: CodePostal | None = Field(
-        default=None, validate_default=True, description="Obligatoire en France et en Belgique"
+        default=None,
+        validate_default=True,
+        description="4 chiffres en Belgique, 5 en France ; sans lui (comme e-MJPM l'accepte) la résidence n'est pas "
+        "localisée",
     )
     ville: Ville | None = None
     type_etablissement: TypeEtablissement | None = None
@@ -264,10 +267,8 @@ class MesureLotItem(MesureFields):
     @classmethod
     def postcode_of_the_country(cls, code: str | None, info: ValidationInfo) -> str | None:
         pays = info.data.get("pays")
-        if pays not in (None, "FR", "BE"):
-            return code
-        if code is None:
-            raise PydanticCustomError("missing", "obligatoire pour une résidence en France ou en Belgique")
+        if pays not in (None, "FR", "BE") or code is None:
+            return code  # another country, or no postcode (e-MJPM accepts both): the residence is not located
         if not code.isdigit() or len(code) not in (4, 5):
             raise PydanticCustomError("string_pattern_mismatch", "4 (Belgique) ou 5 (France) chiffres attendus")
         if pays == "FR" and len(code) != 5:

@@ -360,6 +360,8 @@ def row_to_item(values: dict[str, str], antennes: Antennes) -> tuple[dict, list[
     ):
         if column in values:
             item[key] = values[column]
+    if "lieu_vie" not in item:
+        item["lieu_vie"] = "domicile"  # e-MJPM's import leaves the residence optional (`imports.UNSTATED_RESIDENCE`)
     if "type" in values:
         item["nature_mesure"], champ = split_type(values["type"])
         if champ is not None:

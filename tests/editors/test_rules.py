@@ -211,6 +211,11 @@ def test_payloads_emjpm_accepts_are_accepted(client, vendor):
             "numero_rg": "24A00006",
             "etats": [{**ETAT, "pays": "de", "code_postal": "10115", "ville": "Berlin"}],
         },
+        {
+            **VALID,
+            "numero_rg": "24A00007",
+            "etats": [{k: v for k, v in ETAT.items() if k not in ("code_postal", "ville")} | {"lieu_vie": "sdf"}],
+        },
     ]
     for body in accepted:
         response = client.post(f"{BASE}/mesures", json=body, headers=vendor)

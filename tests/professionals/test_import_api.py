@@ -221,6 +221,36 @@ def test_the_template_example_antenne_is_ignored_for_an_individual_professional(
     assert [row["site_id"] for row in mesure_rows(session)] == [None, None]
 
 
+def test_emjpm_template_as_professionals_fill_it(client, itself, session, tmp_path):
+    """e-MJPM's template (its header, `date_ouverture` first) with what its import accepts: its list of types, F/H,
+    dd/mm/yyyy, a person without a home and without postcode, and a blank residence (both optional there)."""
+    header = "date_ouverture,type,code_postal,ville,civilite,annee,numero_rg,numero_dossier,residence,tribunal_siret"
+    rows = [
+        ("Curatelle renforcée aux biens et à la personne", "59000", "Lille", "F", "A domicile"),
+        ("Tutelle à la personne", "", "", "H", "SDF"),
+        ("Curatelle", "59000", "Lille", "F", ""),
+        ("Sauvegarde de justice avec mandat spécial", "59100", "Roubaix", "F", "a domicile"),
+        ("Curatelle simple à la personne", "59000", "LILLE", "H", "En établissement avec conservation du domicile"),
+    ]
+    lines = [
+        f"12/04/2023,{kind},{code},{ville},{sexe},1951,23/{n:05d},D{n},{home},{LILLE}"
+        for n, (kind, code, ville, sexe, home) in enumerate(rows)
+    ]
+    report = imported(client, itself, write_csv(tmp_path / "modele.csv", lines, header=header))
+    assert (report["created"], report["rejected"]) == (5, 0)
+    warnings = {(w["ligne"], w["colonne"], w["code"]) for w in report["avertissements"]}
+    assert {(3, "code_postal", "residence_non_localisee"), (4, "residence", "residence_non_renseignee")} <= warnings
+    stored = {row["numero_rg"]: row for row in mesure_rows(session)}
+    homeless = stored["2300001"]
+    assert (homeless["lieu_vie"], homeless["pays"], homeless["code_postal"], homeless["departement"]) == (
+        "sdf",
+        "FR",
+        None,
+        None,
+    )
+    assert stored["2300002"]["lieu_vie"] == "domicile"
+
+
 def test_duplicate_lines_are_rejected_and_nothing_is_written(client, itself, session, tmp_path):
     path = write_csv(tmp_path / "doublons.csv", [line(1), line(2), line(1)])
     response = upload(client, itself, path)
