@@ -13,8 +13,8 @@ from app.auth.constants import JUDICIAL_ROLES, Role
 @dataclass(frozen=True, slots=True)
 class Principal:
     """A caller: a token (`token_id`) or a person signed in to a web session (`account_id`, no token); a personal
-    token carries both. `expires_at` is when the token or session ends (checked even on a cached principal);
-    `read_only` marks a token limited to reading."""
+    token carries both; a vendor's software carries `editor_id` only. `expires_at` is when the token or session ends
+    (checked even on a cached principal); `read_only` marks a token limited to reading."""
 
     token_id: int | None
     role: Role
@@ -25,11 +25,18 @@ class Principal:
     account_id: int | None = None
     read_only: bool = False
     expires_at: datetime | None = None
+    # A vendor's software acting for the professional (an OAuth2 access token of the vendor API): no token of
+    # ours, no account; the vendor is who is counted.
+    editor_id: int | None = None
 
     @property
     def caller_key(self) -> str:
-        """Who is counted (rate limits) and keyed (idempotency): the token, else the account."""
-        return f"jeton:{self.token_id}" if self.token_id is not None else f"compte:{self.account_id}"
+        """Who is counted (rate limits) and keyed (idempotency): the token, else the vendor, else the account."""
+        if self.token_id is not None:
+            return f"jeton:{self.token_id}"
+        if self.editor_id is not None:
+            return f"editeur:{self.editor_id}"
+        return f"compte:{self.account_id}"
 
     @property
     def is_judicial(self) -> bool:

@@ -52,7 +52,7 @@ def editor_caller(
     count_request(
         session,
         bucket=RATE_BUCKET,
-        key=str(call.editor_id),
+        key=call.principal.caller_key,
         per_minute=settings.vendor_rate_per_minute,
         holder="cet éditeur",
     )

@@ -184,7 +184,11 @@ def authenticate_access_token(session: Session, *, secret_key: str, token: str, 
     if row.expires_at <= now:
         raise NotAuthenticated("jeton d'accès expiré : renouvelez-le avec le jeton de rafraîchissement")
     principal = Principal(
-        token_id=None, role=Role.MANDATAIRE, departements=frozenset(), mandataire_id=row.mandataire_id
+        token_id=None,
+        role=Role.MANDATAIRE,
+        departements=frozenset(),
+        mandataire_id=row.mandataire_id,
+        editor_id=row.editeur_id,
     )
     return EditorCall(editor_id=row.editeur_id, mandataire_id=row.mandataire_id, principal=principal)
 

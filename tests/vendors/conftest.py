@@ -23,7 +23,10 @@ def client(settings, session_factory) -> Iterator[TestClient]:
     def probe(caller: EditorCaller, valeur: int) -> dict:
         if valeur == 500:
             raise RuntimeError("échec simulé")
-        return {"editeur": caller.editor_id, "mandataire": caller.mandataire_id, "role": caller.principal.role}
+        principal = caller.principal
+        return {"editeur": caller.editor_id, "mandataire": caller.mandataire_id, "role": principal.role} | (
+            {"cle": principal.caller_key} if valeur == 2 else {}
+        )
 
     def test_session():
         yield from session_scope(session_factory)

@@ -30,8 +30,9 @@ def test_the_limit_is_per_vendor_and_answers_429_in_the_error_shape(client, prof
     assert 1 <= int(refused.headers["retry-after"]) <= 60
     detail = refused.json()["detail"][0]
     assert detail["type"] == "trop_de_requetes" and "cet éditeur" in detail["msg"]
-    # Another vendor has its own allowance.
+    # Another vendor has its own allowance: the key is the vendor (its OAuth2 client), not an empty account.
     assert client.get("/api/editors/sonde/1", headers=second.headers).status_code == 200
+    assert client.get("/api/editors/sonde/2", headers=second.headers).json()["cle"] == f"editeur:{second.client_id}"
 
 
 def test_every_call_is_logged_and_shown_to_administrators_only(
