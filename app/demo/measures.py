@@ -58,7 +58,7 @@ GROWTH = t.GROWTH_RATE / YEAR  # per day
 CAUSES = {nature: Picker.of(t.CAUSE_MIX_BY_NATURE.get(nature, t.CAUSE_MIX)) for nature in Nature}
 
 
-def closure_rate(nature: str) -> float:
+def closure_rate(nature: Nature) -> float:
     """Closures per year of a measure of this nature."""
     return t.CLOSURE_RATE.get(nature, t.DEFAULT_CLOSURE_RATE)
 
