@@ -65,6 +65,16 @@ LIEUX_VIE = {
     "sdf": "Sans domicile fixe",
 }
 
+CAUSES_SORTIE = {
+    "mainlevee": "Mainlevée",
+    "deces": "Décès",
+    "caducite": "Caducité",
+    "dessaisissement_famille": "Dessaisissement au profit de la famille",
+    "dessaisissement_autre_mjpm": "Dessaisissement au profit d'un autre mandataire",
+    "transfert": "Transfert",
+    "autre": "Autre cause",
+}
+
 STATUTS_MESURE = {
     "en_attente": "En attente (réservée par un juge)",
     "en_cours": "En cours",

@@ -9,6 +9,7 @@ from app.auth.constants import Role
 from app.designation.constants import Famille, ReservationStatut
 from app.registry.constants import (
     CategorieEtablissement,
+    CauseSortie,
     CodeLangue,
     LieuVie,
     MandataireStatut,
@@ -26,6 +27,7 @@ VOCABULARIES: list[tuple[type[StrEnum], dict[str, str]]] = [
     (Nature, labels.NATURES),
     (LieuVie, labels.LIEUX_VIE),
     (MesureStatut, labels.STATUTS_MESURE),
+    (CauseSortie, labels.CAUSES_SORTIE),
     (Specialite, labels.SPECIALITES),
     (CodeLangue, labels.LANGUES),
     (MotifAbsence, labels.MOTIFS_ABSENCE),

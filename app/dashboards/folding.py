@@ -7,6 +7,7 @@ from typing import Literal
 from app.dashboards.perimeter import Perimetre
 from app.dashboards.schemas import Value
 from app.dashboards.table import colonne
+from app.errors import InvalidInput
 from app.geo.gazetteer import Gazetteer
 from app.registry.constants import MandataireType
 
@@ -106,3 +107,35 @@ def months(debut: date, fin: date) -> list[tuple[int, int]]:
 def day_bounds(debut: date, fin: date) -> tuple[datetime, datetime]:
     """The instants bounding the days from `debut` to `fin` included, in UTC."""
     return datetime.combine(debut, time(), UTC), datetime.combine(fin + timedelta(days=1), time(), UTC)
+
+
+DEFAULT_YEARS = 6  # the five full years of a schéma's état des lieux and the current one
+MAX_YEARS = 30
+
+
+def years(perimetre: Perimetre) -> tuple[int, int, date]:
+    """The calendar years of a yearly table: those of the period filters, else the last `DEFAULT_YEARS` (the
+    current one included); and the last day counted, 31 December of the last year or today if sooner."""
+    last = (perimetre.fin or perimetre.today).year
+    first = perimetre.debut.year if perimetre.debut is not None else last - DEFAULT_YEARS + 1
+    if first > last:
+        raise InvalidInput("la période commence après sa fin", code="periode_invalide", loc=["query", "debut"])
+    if last - first + 1 > MAX_YEARS:
+        raise InvalidInput(
+            f"période trop longue : {MAX_YEARS} ans au plus", code="periode_trop_longue", loc=["query", "debut"]
+        )
+    return first, last, min(date(last, 12, 31), perimetre.today)
+
+
+def growth(value: float | None, previous: float | None) -> float | None:
+    """Year-on-year growth (0.1 is +10 %), none without a previous figure."""
+    if value is None or not previous:
+        return None
+    return round(value / previous - 1, 4)
+
+
+def compound_growth(first: float | None, last: float | None, spans: int) -> float | None:
+    """Compound annual growth rate from `first` to `last` over `spans` years (taux de croissance annuel moyen)."""
+    if first is None or last is None or spans < 1 or first <= 0 or last < 0:
+        return None
+    return round((last / first) ** (1 / spans) - 1, 4)

@@ -11,9 +11,10 @@ département. Measures and reservations belong to the territory of their tribuna
 """
 
 from collections.abc import Sequence
+from datetime import date
 from typing import Literal
 
-from sqlalchemy import ColumnElement, Select, String, Subquery, case, cast, func, literal, select
+from sqlalchemy import ColumnElement, Integer, Select, String, Subquery, case, cast, extract, func, literal, select
 from sqlalchemy.orm import QueryableAttribute, Session
 
 from app.dashboards.folding import Load
@@ -134,3 +135,14 @@ def loads(session: Session, perimetre: Perimetre, *, by_type: bool) -> dict[tupl
             int(values[6] or 0),
         )
     return sums
+
+
+def year_of(column: ColumnElement[date] | QueryableAttribute[date], first: int, last: int, last_day: date):
+    """The calendar year of a date column, clamped: days before `first` fall in `first − 1`, days after
+    `last_day` and no day at all in `last + 1` (so that a GROUP BY on it has a few values, not one per day)."""
+    return case(
+        (column.is_(None), last + 1),
+        (column < date(first, 1, 1), first - 1),
+        (column > last_day, last + 1),
+        else_=cast(extract("year", column), Integer),
+    )

@@ -77,6 +77,9 @@ class CauseSortie(StrEnum):
     AUTRE = "autre"
 
 
+CAUSE_SORTIE_LABELS = labels.for_enum(CauseSortie, labels.CAUSES_SORTIE)
+
+
 class ResultatRevision(StrEnum):
     """Outcome of a measure's last review (e-MJPM's `resultat_revision`)."""
 

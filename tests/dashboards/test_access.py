@@ -10,7 +10,17 @@ from app.database import utcnow
 from tests.registry.factories import mandataire_body, mesure_body
 
 LILLE, MARSEILLE = "17590111500709", "TGIMARSEIL"
-TABLES = ["charge", "tension", "couverture", "histogramme-individuels", "flux", "belgique", "fraicheur", "preposes"]
+TABLES = [
+    "charge",
+    "tension",
+    "couverture",
+    "histogramme-individuels",
+    "flux",
+    "belgique",
+    "fraicheur",
+    "preposes",
+    "annees",
+]
 # The role-by-route answers (401, 403) of these tables are in tests/auth/test_access_matrix.py; here, what
 # each territory sees.
 SCOPES = {

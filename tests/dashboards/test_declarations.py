@@ -12,6 +12,7 @@ QUERIES = [
     ("fraicheur", {"par": "mandataire"}),
     ("flux", {"type": "service"}),
     ("belgique", {}),
+    ("annees", {"par": "region"}),
     ("couverture", {"distance_km": 20, "region": "32"}),
 ]
 

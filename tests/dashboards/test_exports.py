@@ -21,6 +21,8 @@ QUERIES = [
     ("fraicheur", {"par": "mandataire"}),
     ("fraicheur", {}),
     ("preposes", {}),
+    ("annees", {}),
+    ("annees", {"par": "region", "type": "service"}),
     ("couverture", {"nature": "mesure_accompagnement_judiciaire", "distance_km": 15, "region": "32"}),
     ("couverture", {"tribunal": "17590111500709", "distance_km": 10}),
 ]

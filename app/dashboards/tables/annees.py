@@ -1,0 +1,242 @@
+"""Yearly stock and flows per territory and exercice (type of professional): the stock at 31 December, measures
+opened and closed (by cause), judges' designations (accepted reservations), refusals and expiries, with year-on-year
+growth and the compound annual growth rate over the years shown.
+
+Recomputed at every request from the measures' and reservations' own dates (three GROUP BY queries, a few
+thousand rows folded here), so a measure edited or imported late moves the years it belongs to."""
+
+from collections import defaultdict
+from dataclasses import dataclass, field
+from datetime import date
+from typing import Any
+
+from sqlalchemy import Select, and_, case, extract, func, select
+from sqlalchemy.orm import Session
+
+from app.dashboards import repository
+from app.dashboards.dependencies import par_territoire
+from app.dashboards.folding import (
+    TERRITOIRE,
+    TYPES,
+    compound_growth,
+    day_bounds,
+    growth,
+    territory_cells,
+    territory_code,
+    territory_keys,
+    years,
+)
+from app.dashboards.perimeter import Perimetre
+from app.dashboards.schemas import Value
+from app.dashboards.table import Contenu, Graphique, Table, colonne
+from app.designation.constants import ReservationStatut
+from app.designation.models import Reservation
+from app.geo.gazetteer import Gazetteer
+from app.geo.models import Tribunal
+from app.registry.constants import CAUSE_SORTIE_LABELS, MANDATAIRE_TYPE_LABELS, CauseSortie, MesureStatut
+from app.registry.models import Mandataire, Mesure
+
+ANSWERS = {
+    ReservationStatut.ACCEPTEE: "designations",
+    ReservationStatut.REFUSEE: "refus",
+    ReservationStatut.EXPIREE: "expirees",
+}
+CAUSES = [cause.value for cause in CauseSortie]
+NOTE = (
+    "Stock au 31 décembre : mesures nommées au plus tard ce jour-là et non éteintes à cette date (date de fin "
+    "postérieure, ou aucune) ; pour l'année en cours, le stock à ce jour. Une mesure éteinte sans date de fin "
+    "n'est comptée dans aucun stock. Mesures ouvertes : par année de la date de nomination ; éteintes : par année "
+    "de la date de fin, et par cause de sortie. Désignations : réservations des juges acceptées dans l'année "
+    "(date de la réponse) ; refus et expirations de même. Évolution : par rapport à l'année précédente. Taux de "
+    "croissance annuel moyen du stock : du stock de la première année à celui de la dernière, sur la ligne de la "
+    "dernière année de chaque série. Exercice : type du professionnel qui exerce la mesure. Territoire : celui du "
+    "tribunal. Tout est recalculé à chaque demande depuis les dates des mesures et des réservations : une mesure "
+    "modifiée ou importée après coup compte dans les années qui sont les siennes. Ligne des totaux : stock de la "
+    "dernière année, flux cumulés sur la période. Période par défaut : les 6 dernières années, l'année en cours "
+    "comprise ; les filtres de période choisissent des années entières."
+)
+
+
+@dataclass
+class Series:
+    """The figures of one territory and type, by year."""
+
+    stock: dict[int, int] = field(default_factory=lambda: defaultdict(int))
+    ouvertes: dict[int, int] = field(default_factory=lambda: defaultdict(int))
+    eteintes: dict[tuple[int, str | None], int] = field(default_factory=lambda: defaultdict(int))
+    reponses: dict[tuple[int, str], int] = field(default_factory=lambda: defaultdict(int))
+
+    def add(self, other: "Series") -> None:
+        for name in ("stock", "ouvertes", "eteintes", "reponses"):
+            mine = getattr(self, name)
+            for key, n in getattr(other, name).items():
+                mine[key] += n
+
+    def row(self, year: int) -> dict[str, Value]:
+        closed = {cause: self.eteintes.get((year, cause), 0) for cause in [*CAUSES, None]}
+        return {
+            "annee": year,
+            "stock_31_decembre": self.stock.get(year, 0),
+            "evolution_stock": growth(self.stock.get(year, 0), self.stock.get(year - 1, 0)),
+            "ouvertes": self.ouvertes.get(year, 0),
+            "evolution_ouvertes": growth(self.ouvertes.get(year, 0), self.ouvertes.get(year - 1, 0)),
+            "eteintes": sum(closed.values()),
+            **{f"eteintes_{cause}": closed[cause] for cause in CAUSES},
+            "eteintes_sans_cause": closed[None],
+            **{key: self.reponses.get((year, statut.value), 0) for statut, key in ANSWERS.items()},
+        }
+
+    def shown(self, first: int, last: int) -> bool:
+        return any(
+            self.stock.get(y) or self.ouvertes.get(y) or any(self.eteintes.get((y, c)) for c in [*CAUSES, None])
+            for y in range(first, last + 1)
+        ) or any(first <= y <= last for y, _ in self.reponses)
+
+
+def _measures(query: Select, perimetre: Perimetre) -> Select:
+    """Measures with their professional and their tribunal, within the perimeter (territory of the tribunal)."""
+    query = query.join(Mandataire, Mandataire.id == Mesure.mandataire_id).join(
+        Tribunal, Tribunal.id == Mesure.tribunal_id
+    )
+    if perimetre.type is not None:
+        query = query.where(Mandataire.type == perimetre.type)
+    if perimetre.tribunal is not None:
+        return query.where(Mesure.tribunal_id == perimetre.tribunal.id)
+    if perimetre.departements is not None:
+        return query.where(Tribunal.departement.in_(perimetre.departements))
+    return query
+
+
+def yearly(session: Session, perimetre: Perimetre, first: int, last: int) -> dict[tuple[str, str], Series]:
+    """The series per (département of the tribunal, type), the year before `first` included (for its growth)."""
+    _, _, last_day = years(perimetre)
+    before = first - 1
+    opened = repository.year_of(Mesure.date_nomination, before, last, last_day)
+    # A measure closed without an end date never counts in a stock: it "closes" in year 0.
+    closed = case(
+        (and_(Mesure.date_fin_mesure.is_(None), Mesure.statut == MesureStatut.ETEINTE), 0),
+        else_=repository.year_of(Mesure.date_fin_mesure, before, last, last_day),
+    )
+    designated = (Mesure.date_nomination.is_not(None), Mesure.statut != MesureStatut.EN_ATTENTE)
+    series: dict[tuple[str, str], Series] = defaultdict(Series)
+    # Bucketed in a subquery, grouped outside: the bound years of the CASE appear once (PostgreSQL compares a
+    # GROUP BY expression with the selected one parameter by parameter).
+    bucketed = _measures(
+        select(
+            Tribunal.departement.label("departement"),
+            Mandataire.type.label("type"),
+            opened.label("ouverte"),
+            closed.label("eteinte"),
+        )
+        .select_from(Mesure)
+        .where(*designated),
+        perimetre,
+    ).subquery()
+    stock_query = select(bucketed.c.departement, bucketed.c.type, bucketed.c.ouverte, bucketed.c.eteinte, func.count())
+    stock_query = stock_query.group_by(bucketed.c.departement, bucketed.c.type, bucketed.c.ouverte, bucketed.c.eteinte)
+    for departement, kind, year_opened, year_closed, n in session.execute(stock_query):
+        one = series[(departement, kind)]
+        for year in range(max(before, year_opened), min(last, year_closed - 1) + 1):
+            one.stock[year] += n
+        if before <= year_opened <= last:
+            one.ouvertes[year_opened] += n
+
+    end_year = extract("year", Mesure.date_fin_mesure)
+    closed_query = (
+        select(Tribunal.departement, Mandataire.type, end_year, Mesure.cause_sortie, func.count())
+        .select_from(Mesure)
+        .where(*designated, Mesure.date_fin_mesure >= date(first, 1, 1), Mesure.date_fin_mesure <= last_day)
+        .group_by(Tribunal.departement, Mandataire.type, end_year, Mesure.cause_sortie)
+    )
+    for departement, kind, year, cause, n in session.execute(_measures(closed_query, perimetre)):
+        series[(departement, kind)].eteintes[(int(year), cause if cause in CAUSES else None)] += n
+
+    start, end = day_bounds(date(first, 1, 1), last_day)
+    answered_year = extract("year", Reservation.answered_at)
+    answers = (
+        select(Tribunal.departement, Mandataire.type, answered_year, Reservation.statut, func.count())
+        .join(Mandataire, Mandataire.id == Reservation.mandataire_id)
+        .join(Tribunal, Tribunal.id == Reservation.tribunal_id)
+        .where(Reservation.statut.in_(list(ANSWERS)), Reservation.answered_at >= start, Reservation.answered_at < end)
+        .group_by(Tribunal.departement, Mandataire.type, answered_year, Reservation.statut)
+    )
+    if perimetre.type is not None:
+        answers = answers.where(Mandataire.type == perimetre.type)
+    if perimetre.tribunal is not None:
+        answers = answers.where(Reservation.tribunal_id == perimetre.tribunal.id)
+    elif perimetre.departements is not None:
+        answers = answers.where(Tribunal.departement.in_(perimetre.departements))
+    for departement, kind, year, statut, n in session.execute(answers):
+        series[(departement, kind)].reponses[(int(year), statut)] += n
+    return series
+
+
+def annees(session: Session, *, gazetteer: Gazetteer, perimetre: Perimetre, par: str) -> Contenu:
+    first, last, _ = years(perimetre)
+    folded: dict[tuple[str, str], Series] = defaultdict(Series)
+    for (departement, kind), one in yearly(session, perimetre, first, last).items():
+        folded[(territory_code(gazetteer, departement, par), kind)].add(one)
+    order = {kind.value: rank for rank, kind in enumerate(TYPES)}
+    lignes: list[dict[str, Any]] = []
+    total = Series()
+    for (code, kind), one in sorted(folded.items(), key=lambda item: (item[0][0], order.get(item[0][1], 9))):
+        if not one.shown(first, last):
+            continue
+        total.add(one)
+        cells = {**territory_cells(gazetteer, code, par), "type": kind}
+        for year in range(first, last + 1):
+            lignes.append({**cells, **one.row(year), "tcam_stock": None})
+        lignes[-1]["tcam_stock"] = compound_growth(one.stock.get(first, 0), one.stock.get(last, 0), last - first)
+    keys = territory_keys(par)
+    totaux: dict[str, Value] = {keys[0]: "Total", **total.row(last), "annee": None}
+    for key in ("ouvertes", "eteintes", *(f"eteintes_{c}" for c in CAUSES), "eteintes_sans_cause", *ANSWERS.values()):
+        totaux[key] = sum(row[key] for row in lignes)
+    totaux["evolution_ouvertes"] = None
+    totaux["tcam_stock"] = compound_growth(total.stock.get(first, 0), total.stock.get(last, 0), last - first)
+    return Contenu(
+        lignes=lignes,
+        totaux=totaux,
+        note=NOTE,
+        filtres=perimetre.filtres(par=par, debut=date(first, 1, 1), fin=date(last, 12, 31)),
+        cles=[*keys, "type", *(c.cle for c in COLONNES)],
+    )
+
+
+COLONNES = (
+    colonne("annee", "Année"),
+    colonne("stock_31_decembre", "Stock au 31 décembre"),
+    colonne("evolution_stock", "Évolution du stock sur un an", "pourcentage"),
+    colonne("ouvertes", "Mesures ouvertes"),
+    colonne("evolution_ouvertes", "Évolution des ouvertures sur un an", "pourcentage"),
+    colonne("eteintes", "Mesures éteintes"),
+    *(
+        colonne(f"eteintes_{cause.value}", f"Éteintes : {label.lower()}")
+        for cause, label in CAUSE_SORTIE_LABELS.items()
+    ),
+    colonne("eteintes_sans_cause", "Éteintes : cause non renseignée"),
+    colonne("designations", "Désignations par les juges (réservations acceptées)"),
+    colonne("refus", "Réservations refusées"),
+    colonne("expirees", "Réservations expirées"),
+    colonne("tcam_stock", "Taux de croissance annuel moyen du stock", "pourcentage"),
+)
+
+TABLE = Table(
+    nom="annees",
+    titre="Stock et flux annuels par territoire et par exercice",
+    description="Par année, territoire et type de professionnel : stock de mesures au 31 décembre, mesures "
+    "ouvertes et éteintes (par cause), désignations, refus et expirations des réservations, évolutions et taux de "
+    "croissance annuel moyen.",
+    colonnes=(*TERRITOIRE, colonne("type", "Exercice", "texte"), *COLONNES),
+    calcul=annees,
+    parametres=par_territoire,
+    ordre=10,
+    periode=True,
+    codes={"type": MANDATAIRE_TYPE_LABELS},
+    graphique=Graphique(
+        titre="Stock de mesures au 31 décembre",
+        legende="Mesures en cours au 31 décembre de chaque année (à ce jour pour l'année en cours), tous "
+        "territoires et exercices du périmètre.",
+        abscisse="annee",
+        series=(("stock_31_decembre",),),
+    ),
+)
