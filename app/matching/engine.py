@@ -70,11 +70,14 @@ REASONS = {
 
 @dataclass(frozen=True, slots=True)
 class Weights:
-    distance: float = 0.35
-    capacite: float = 0.25
-    profil: float = 0.20
-    fraicheur: float = 0.10
-    equite: float = 0.10
+    # Chosen with the simulator (`mjpm simulate --comparer`, docs/simulation.md): on a year of the regional demo,
+    # no designation beyond capacity, a mean distance within 25 % of the nearest-with-room frontier's and a lower
+    # occupancy spread than it.
+    distance: float = 0.65
+    capacite: float = 0.15
+    profil: float = 0.15
+    fraicheur: float = 0.025
+    equite: float = 0.025
 
     def as_dict(self) -> dict[str, float]:
         return {name: getattr(self, name) for name in self.__slots__}

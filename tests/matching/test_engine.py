@@ -197,7 +197,7 @@ def test_stale_data_weighs_less_and_is_flagged():
 
 def test_urgency_doubles_capacity_and_freshness_weights():
     result = run([(profile(), FREE)], query(urgence=True))
-    assert result.weights == Weights(distance=0.35, capacite=0.5, profil=0.2, fraicheur=0.2, equite=0.1)
+    assert result.weights == Weights(distance=0.65, capacite=0.3, profil=0.15, fraicheur=0.05, equite=0.025)
 
 
 kms = st.floats(min_value=0, max_value=300, allow_nan=False)
