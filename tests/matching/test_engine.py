@@ -294,7 +294,9 @@ def test_what_was_asked_for_comes_first_however_free_or_new_the_others_are():
     busy = LiveLoad(en_cours=36, en_attente=0, designations_recentes=3)
     empty_new = profile(id=2, inscrit_le=NOW - timedelta(days=2), derniere_mise_a_jour=NOW)
     half = profile(id=3, specialites=frozenset({"psychiatrie"}))
-    result = run([(empty_new, LiveLoad(0, 0)), (half, FREE), (specialist, busy)], query(besoins=asked))
+    # Weights where free places weigh enough for the empty new profile to score higher than the busy specialist.
+    freer = Weights(distance=0.35, capacite=0.25, profil=0.2, fraicheur=0.1, equite=0.1)
+    result = run([(empty_new, LiveLoad(0, 0)), (half, FREE), (specialist, busy)], query(besoins=asked), weights=freer)
     assert [c.profile.id for c in result.candidats] == [1, 3, 2]
     assert result.candidats[0].score < result.candidats[2].score  # ahead by what was asked, not by score
     assert "spécialité(s) demandée(s) : personnes âgées, psychiatrie" in result.candidats[0].explication
