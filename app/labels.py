@@ -132,6 +132,13 @@ MOTIFS_ABSENCE = {
     "autre": "Autre motif",
 }
 
+INDICATEURS_OBJECTIF = {
+    "mandataires_individuels": "Mandataires individuels actifs",
+    "services": "Services mandataires actifs",
+    "preposes": "Préposés d'établissement actifs",
+    "mesures_en_cours": "Mesures en cours",
+}
+
 CATEGORIES_ETABLISSEMENT = {
     "ehpad": "EHPAD",
     "hopital": "Hôpital",

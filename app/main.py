@@ -42,6 +42,7 @@ from app.professionals.router import router as professionals_router
 from app.registry.router import router as registry_router
 from app.scheduler.runner import InProcessScheduler
 from app.system.router import router as system_router
+from app.targets.router import router as targets_router
 from app.tokens.router import router as tokens_router
 from app.transfer.router import router as transfer_router
 from app.vendors.calls import CallLog
@@ -133,6 +134,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         editors_router,
         vendors_router,
         finess_router,
+        targets_router,
         web_router,
     ]
     routers += [sign_in_router, oidc_router]

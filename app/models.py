@@ -23,6 +23,7 @@ from app.registry.models import (
     Site,
 )
 from app.scheduler.models import JobRun
+from app.targets.models import Objectif
 from app.transfer.models import Transfert, TransfertMesure
 from app.vendors.models import Editeur, EditeurAppel, EditeurCode, EditeurJeton
 
@@ -51,6 +52,7 @@ __all__ = [
     "MesureEtat",
     "MesureRessource",
     "Notification",
+    "Objectif",
     "RateWindow",
     "RegistryVersion",
     "Reservation",

@@ -36,6 +36,7 @@ LAYERS: list[set[str]] = [
     {"notifications"},  # the outbox: imports no domain, used by designation
     {"designation"},  # reservations, acceptance, expiry
     {"vendors"},  # vendors' OAuth2 clients and tokens, their rate limit and call log (the scheduler purges the log)
+    {"targets"},  # the regional schéma's targets and what the register counts for them (the dashboards compare)
     # What is built on the domains: the professionals' software routes, dashboards, token issuance (it checks a
     # scope against the registry), the scheduled jobs (expiry, outbox delivery, audit purge).
     {"professionals", "dashboards", "tokens", "scheduler", "finess"},  # finess: the FINESS extracts import

@@ -28,6 +28,7 @@ from app.matching.schemas import MatchRequest
 from app.matching.service import IndexCache, run_match
 from app.registry import service
 from app.registry.schemas import AbsenceIn, EtablissementIn, MandataireCreate, MesureCreate
+from app.targets.models import Objectif
 from app.tokens.service import issue_token
 from app.transfer.schemas import ChoixIn, TransfertCreate
 from app.transfer.service import choose, create_plan
@@ -135,6 +136,10 @@ ROUTES = [
     Route("POST", "/mesures/lot", SELF_AND_ADMIN, 200, outside=403, body="lot", params="owner"),
     Route("POST", "/mesures/import", SELF_AND_ADMIN, 200, outside=403, params="owner", upload="sheet"),
     Route("POST", "/finess/import", ADMIN_ONLY, 200, outside=200, upload="finess"),
+    Route("POST", "/schema/objectifs", MANAGERS, 201, outside=403, body="objectif"),
+    Route("GET", "/schema/objectifs", MANAGERS, 200, outside=403, params="territory"),
+    Route("GET", "/schema/objectifs/{objectif}", MANAGERS, 200),
+    Route("DELETE", "/schema/objectifs/{objectif}", MANAGERS, 204),
     Route("PUT", "/mesures/{mesure}", WRITERS, 200, body="replace"),
     Route("POST", "/transferts", MANAGERS, 201, outside=422, body="transfert"),
     Route("GET", "/transferts", READERS, 200, outside=200),
@@ -306,8 +311,19 @@ def build_target(session, gazetteer, departement: str, insee: str, tribunal: str
     _, jeton = issue_token(
         session, secret=SETTINGS.token_secret.get_secret_value(), gazetteer=gazetteer, role=Role.ADMIN, nom="cible"
     )
+    # A target of the regional schéma.
+    objectif = Objectif(
+        departement=departement,
+        indicateur="mandataires_individuels",
+        cible=50,
+        echeance=date(2030, 12, 31),
+        date_initiale=date(2025, 1, 1),
+        valeur_initiale=40,
+    )
+    session.add(objectif)
     session.commit()
     return {
+        "objectif": objectif.id,
         "editeur": editeur.id,
         "editeur_version": editeur.version,
         "compte": accounts[0].id,
@@ -411,6 +427,12 @@ BODIES = {
     "simulation": lambda t: {"arrivees": 5, "strategies": ["frontiere"]},
     "implantations": lambda t: {"nombre": 1, "simulation": {"arrivees": 5}},
     "comparaison": lambda t: {"simulation": {"arrivees": 5}, "scenario": {"croissance": 0.1}},
+    "objectif": lambda t: {
+        "departement": t["departement"],
+        "indicateur": "mesures_en_cours",
+        "cible": 500,
+        "echeance": "2031-12-31",
+    },
 }
 
 
