@@ -1,7 +1,7 @@
 """the regional schéma's targets (objectif): one per département, indicator and deadline
 
 Revision ID: 3ac443d0020a
-Revises: 6d2b8e41f5a7
+Revises: b3f1c7d92e40
 Create Date: 2026-11-30 07:45:00
 """
 
@@ -13,7 +13,7 @@ from alembic import op
 from app.database import UTCDateTime
 
 revision: str = "3ac443d0020a"
-down_revision: str | None = "6d2b8e41f5a7"
+down_revision: str | None = "b3f1c7d92e40"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
