@@ -7,7 +7,9 @@ Every figure is computed by the database (GROUP BY over indexed columns) or read
 A professional listed in several départements is counted once, in its *département de rattachement* (that of its
 first site, or its first listed département when it has no site), so that national and regional totals add up;
 with a `tribunal` filter, the professionals who can serve that tribunal are all counted in the tribunal's
-département. Measures and reservations belong to the territory of their tribunal.
+département. Measures and reservations belong to the territory of their tribunal. The tables of where
+professionals work (`held_by_departement`) count a professional instead in each département where it works, by
+the antenne of each measure, else its tribunal, and count it once in their totals.
 """
 
 from collections.abc import Sequence
@@ -20,8 +22,8 @@ from sqlalchemy.orm import QueryableAttribute, Session
 from app.dashboards.folding import Load
 from app.dashboards.perimeter import Perimetre
 from app.geo.models import Tribunal
-from app.registry.constants import MandataireStatut, MandataireType
-from app.registry.models import Mandataire, MandataireDepartement, Site
+from app.registry.constants import MandataireStatut, MandataireType, Nature
+from app.registry.models import Mandataire, MandataireDepartement, Mesure, Site
 from app.registry.repository import serves_tribunal
 
 # Professionals who still hold their measures: everyone but those removed from the list.
@@ -137,7 +139,9 @@ def loads(session: Session, perimetre: Perimetre, *, by_type: bool) -> dict[tupl
     return sums
 
 
-def year_of(column: ColumnElement[date] | QueryableAttribute[date], first: int, last: int, last_day: date):
+def year_of(
+    column: ColumnElement[date | None] | QueryableAttribute[date | None], first: int, last: int, last_day: date
+):
     """The calendar year of a date column, clamped: days before `first` fall in `first − 1`, days after
     `last_day` and no day at all in `last + 1` (so that a GROUP BY on it has a few values, not one per day)."""
     return case(
@@ -146,3 +150,44 @@ def year_of(column: ColumnElement[date] | QueryableAttribute[date], first: int, 
         (column > last_day, last + 1),
         else_=cast(extract("year", column), Integer),
     )
+
+
+WORK_NOTE = (
+    "Un professionnel est compté dans chaque département où il exerce des mesures (celui de l'antenne de la "
+    "mesure, à défaut celui de son tribunal) ; les totaux (région, France) le comptent une seule fois."
+)
+
+
+def held_by_departement(session: Session, perimetre: Perimetre, *, statuts: Sequence[str]) -> list[tuple]:
+    """(professional, type, département where it works, measures, of which tutelles) for the measures of these
+    statuses held by professionals still in office: one GROUP BY, a row per professional and département.
+
+    A measure is worked in the département of its antenne, else in that of its tribunal; with a tribunal filter,
+    the tribunal's measures all count in its département."""
+    departement = (
+        Tribunal.departement
+        if perimetre.tribunal is not None
+        else func.coalesce(Site.departement, Tribunal.departement)
+    )
+    query = (
+        select(
+            Mesure.mandataire_id,
+            Mandataire.type,
+            departement,
+            func.count(),
+            func.sum(case((Mesure.nature == Nature.TUTELLE, 1), else_=0)),
+        )
+        .select_from(Mesure)
+        .join(Mandataire, Mandataire.id == Mesure.mandataire_id)
+        .join(Tribunal, Tribunal.id == Mesure.tribunal_id)
+        .outerjoin(Site, Site.id == Mesure.site_id)
+        .where(Mesure.statut.in_(statuts), Mandataire.statut.in_(EN_EXERCICE))
+        .group_by(Mesure.mandataire_id, Mandataire.type, departement)
+    )
+    if perimetre.type is not None:
+        query = query.where(Mandataire.type == perimetre.type)
+    if perimetre.tribunal is not None:
+        query = query.where(Mesure.tribunal_id == perimetre.tribunal.id)
+    elif perimetre.departements is not None:
+        query = query.where(departement.in_(perimetre.departements))
+    return [(m, kind, dep, int(n), int(tutelles or 0)) for m, kind, dep, n, tutelles in session.execute(query)]

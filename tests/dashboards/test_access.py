@@ -20,6 +20,8 @@ TABLES = [
     "fraicheur",
     "preposes",
     "annees",
+    "implantation",
+    "objectifs",
 ]
 # The role-by-route answers (401, 403) of these tables are in tests/auth/test_access_matrix.py; here, what
 # each territory sees.
