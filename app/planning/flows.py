@@ -64,6 +64,7 @@ def compare(
         parametres=simulation,
         now=now,
         offer=offer,
+        loc=("body", "simulation"),
     )
     if scenario.croissance is not None:
         simulation = simulation.model_copy(update={"croissance": scenario.croissance})
@@ -75,6 +76,7 @@ def compare(
         parametres=simulation,
         now=now,
         offer=apply(offer, scenario, gazetteer.communes),
+        loc=("body", "simulation"),
     )
     return {
         "territoire": actuel["territoire"],

@@ -14,10 +14,13 @@ from app.matching.engine import Tuning, Weights
 from app.matching.service import default_weights
 from app.planning import repository
 from app.planning.arrivals import Seat, draw_arrivals, yearly_counts
+from app.planning.exceptions import SimulationTropGrande
 from app.planning.schemas import SimulationIn
 from app.planning.simulation import MOTEUR, Offer, Strategy, simulate_all
 
 EXTRA_ENGINE = "moteur_poids"
+# Arrivals of all the years of one simulation, at most (each strategy replays them all).
+MAX_ARRIVALS = 200_000
 
 
 def build_offer(
@@ -50,9 +53,11 @@ def run_simulation(
     parametres: SimulationIn,
     now: datetime,
     offer: Offer | None = None,
+    loc: tuple[str, ...] = ("body",),
 ) -> dict:
     """The simulation of the territory's next years, in the shape of `SimulationOut`. `offer` replaces the
-    current one (a scenario); the arrivals and closures are those of the registry's last year either way."""
+    current one (a scenario); the arrivals and closures are those of the registry's last year either way. `loc`
+    is where the simulation's parameters sit in the request, for the errors."""
     today = now.date()
     flows = repository.observed_flows(
         session, departements=departements, since=today - timedelta(days=365), until=today
@@ -68,6 +73,13 @@ def run_simulation(
         departements=departements,
     )
     counts = yearly_counts(parametres.arrivees or flows.nouvelles, parametres.croissance, parametres.annees)
+    if sum(counts) > MAX_ARRIVALS:
+        # Checked before anything is drawn: 100 000 arrivals doubling for ten years would be a hundred million.
+        raise SimulationTropGrande(
+            f"la simulation compterait {sum(counts)} arrivées en tout, au-delà de {MAX_ARRIVALS} : réduisez le "
+            "nombre d'arrivées, la croissance ou le nombre d'années",
+            loc=[*loc, "arrivees"],
+        )
     seats = [
         Seat(t.id, t.departement, entry.lat, entry.lon)
         for t in offer.index.tribunals

@@ -152,3 +152,19 @@ def test_the_command_prints_the_table_json_and_writes_the_plot(connection, sessi
     unknown = runner.invoke(cli.cli, ["simulate", "--region", "99"])
     assert unknown.exit_code == 2 and "région inconnue : 99" in unknown.output
     assert registry_state(session) == before
+
+
+def test_a_simulation_too_large_for_the_process_is_a_clear_422_naming_the_field(client, make_token):
+    # 100 000 arrivals doubling for ten years: a hundred million, once filled the memory of the test process.
+    agent = make_token("agent", departement="80")
+    body = {"arrivees": 100_000, "annees": 10, "croissance": 1.0, "strategies": ["frontiere"]}
+    response = client.post(PATH, headers=agent, json=body)
+    assert response.status_code == 422, response.text
+    error = response.json()["detail"][0]
+    assert (error["type"], error["loc"]) == ("simulation_trop_grande", ["body", "arrivees"])
+    assert "arrivées" in error["msg"]
+    comparison = client.post(
+        "/planification/scenarios/comparaison", headers=agent, json={"simulation": body, "scenario": {}}
+    )
+    assert comparison.status_code == 422, comparison.text
+    assert comparison.json()["detail"][0]["loc"] == ["body", "simulation", "arrivees"]
