@@ -47,11 +47,17 @@ ENDPOINTS = [
     "/tableaux-de-bord/fraicheur",
     "/tableaux-de-bord/fraicheur?par=mandataire",
     "/tableaux-de-bord/preposes",
+    "/tableaux-de-bord/annees",
+    "/tableaux-de-bord/annees?par=region",
+    "/tableaux-de-bord/implantation",
+    "/tableaux-de-bord/dpf",
+    "/tableaux-de-bord/charge-professionnels",
 ]
 REGIONAL = [  # an agent of Hauts-de-France
     "/tableaux-de-bord/charge",
     "/tableaux-de-bord/couverture",
     "/tableaux-de-bord/flux",
+    "/tableaux-de-bord/annees",
 ]
 EXPORTS = ["/tableaux-de-bord/charge", "/tableaux-de-bord/couverture?distance_km=30", "/tableaux-de-bord/preposes"]
 

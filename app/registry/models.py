@@ -116,6 +116,17 @@ class Site(LoadCounters, Base):
     mandataire: Mapped[Mandataire] = relationship(back_populates="sites")
 
 
+class EtpService(Base):
+    """The full-time equivalents (ETP) a service declares for a year: the denominator of its measures per ETP."""
+
+    __tablename__ = "etp_service"
+
+    mandataire_id: Mapped[int] = mapped_column(ForeignKey("mandataire.id", ondelete="CASCADE"), primary_key=True)
+    annee: Mapped[int] = mapped_column(Integer, primary_key=True)
+    etp: Mapped[float] = mapped_column(Float)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
+
+
 class Etablissement(Base):
     __tablename__ = "etablissement"
 

@@ -3,7 +3,7 @@
 from datetime import date
 from typing import Annotated
 
-from fastapi import APIRouter, Depends, Query, Response, status
+from fastapi import APIRouter, Depends, Path, Query, Response, status
 
 from app.auth.constants import Role
 from app.auth.dependencies import CurrentPrincipal, require_roles
@@ -24,6 +24,8 @@ from app.registry.schemas import (
     EtablissementIn,
     EtablissementOut,
     EtablissementPatch,
+    EtpIn,
+    EtpOut,
     MandataireCreate,
     MandataireOut,
     MandataireUpdate,
@@ -117,6 +119,30 @@ def update_mandataire(
     service.update_mandataire(session, principal=principal, gazetteer=gazetteer, mandataire=mandataire, payload=payload)
     session.commit()
     return mandataire_out(mandataire, gazetteer)
+
+
+@router.get("/mandataires/{mandataire_id}/etp", response_model=list[EtpOut], responses=READ_ERRORS)
+def get_etp(mandataire_id: IdPath, principal: ManagersAndSelf, session: SessionDep) -> list[EtpOut]:
+    """The full-time equivalents (ETP) a professional (a service, chiefly) declared, year by year: the
+    professional itself, agents of its territory, admins."""
+    mandataire = service.get_mandataire(session, principal=principal, mandataire_id=mandataire_id)
+    return [EtpOut.model_validate(row) for row in service.etp_of(session, mandataire=mandataire)]
+
+
+@router.put("/mandataires/{mandataire_id}/etp/{annee}", response_model=EtpOut, responses=WRITE_ERRORS)
+def put_etp(
+    mandataire_id: IdPath,
+    annee: Annotated[int, Path(ge=2000, le=2100, description="Année")],
+    payload: EtpIn,
+    principal: ManagersAndSelf,
+    session: WriteSessionDep,
+) -> EtpOut:
+    """Declare or correct a professional's ETP for a year (for a service, the denominator of its measures per ETP
+    in the dashboards): the professional itself, agents of its territory, admins."""
+    mandataire = service.get_managed_mandataire(session, principal=principal, mandataire_id=mandataire_id)
+    declared = service.set_etp(session, mandataire=mandataire, annee=annee, etp=payload.etp)
+    session.commit()
+    return EtpOut.model_validate(declared)
 
 
 @router.post("/mandataires/{mandataire_id}/sites", status_code=201, response_model=SiteOut, responses=WRITE_ERRORS)

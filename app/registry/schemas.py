@@ -423,3 +423,15 @@ class MesureOut(OutModel):
     version: int
     created_at: datetime
     updated_at: datetime
+
+
+# --- a service's full-time equivalents ---------------------------------------------------------------------
+
+
+class EtpIn(Model):
+    etp: float = Field(gt=0, le=10_000, description="Équivalents temps plein (ETP) du service pour l'année")
+
+
+class EtpOut(OutModel):
+    annee: int
+    etp: float

@@ -34,6 +34,7 @@ from app.registry.load import LoadShare, apply_load_change
 from app.registry.models import (
     Absence,
     Etablissement,
+    EtpService,
     Mandataire,
     MandataireDepartement,
     MandataireNature,
@@ -646,3 +647,25 @@ def list_etablissements(session: Session, *, departement: str | None, q: str | N
             Etablissement.nom_recherche.contains(normalize_name(q), autoescape=True) | (Etablissement.finess == q)
         )
     return repository.page(session, query, order_by=(Etablissement.nom, Etablissement.id), limit=limit, offset=offset)
+
+
+# --- a professional's full-time equivalents per year -----------------------------------------------------------
+
+
+def etp_of(session: Session, *, mandataire: Mandataire) -> list[EtpService]:
+    return list(
+        session.scalars(select(EtpService).where(EtpService.mandataire_id == mandataire.id).order_by(EtpService.annee))
+    )
+
+
+def set_etp(session: Session, *, mandataire: Mandataire, annee: int, etp: float) -> EtpService:
+    """Declare (or correct) a professional's ETP for a year. Services declare theirs (the dashboards' measures per
+    ETP); any professional may, a préposé's or an individual's office being counted the same way."""
+    declared = session.get(EtpService, (mandataire.id, annee))
+    if declared is None:
+        declared = EtpService(mandataire_id=mandataire.id, annee=annee, etp=etp)
+        session.add(declared)
+    else:
+        declared.etp = etp
+    session.flush()
+    return declared

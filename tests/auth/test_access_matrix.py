@@ -132,6 +132,8 @@ ROUTES = [
     Route("GET", "/audit/matches/{match_id}", JUDGES, 200),
     Route("GET", "/mandataires/moi", SELF_ONLY, 200, outside=200),
     Route("GET", "/mandataires/{mandataire}/carte", MANAGERS_AND_SELF, 200),
+    Route("GET", "/mandataires/{mandataire}/etp", MANAGERS_AND_SELF, 200),
+    Route("PUT", "/mandataires/{mandataire}/etp/{annee}", MANAGERS_AND_SELF, 200, body="etp"),
     Route("PATCH", "/mandataires/{mandataire}/disponibilite", SELF_AND_ADMIN, 200, body="disponibilite"),
     Route("POST", "/mesures/lot", SELF_AND_ADMIN, 200, outside=403, body="lot", params="owner"),
     Route("POST", "/mesures/import", SELF_AND_ADMIN, 200, outside=403, params="owner", upload="sheet"),
@@ -324,6 +326,7 @@ def build_target(session, gazetteer, departement: str, insee: str, tribunal: str
     session.commit()
     return {
         "objectif": objectif.id,
+        "annee": 2025,
         "editeur": editeur.id,
         "editeur_version": editeur.version,
         "compte": accounts[0].id,
@@ -354,6 +357,7 @@ def match_body(tribunal: str, insee: str) -> dict:
 
 
 BODIES = {
+    "etp": lambda t: {"etp": 3.5},
     "match": lambda t: match_body(t["tribunal"], t["insee"]),
     "explain": lambda t: {**match_body(t["tribunal"], t["insee"]), "mandataire": t["mandataire"]},
     "exclusion": lambda t: {"mandataire": t["mandataire"], "motif": "Conflit d'intérêts"},

@@ -21,6 +21,8 @@ TABLES = [
     "preposes",
     "annees",
     "implantation",
+    "dpf",
+    "charge-professionnels",
     "objectifs",
 ]
 # The role-by-route answers (401, 403) of these tables are in tests/auth/test_access_matrix.py; here, what

@@ -23,6 +23,10 @@ QUERIES = [
     ("preposes", {}),
     ("annees", {}),
     ("annees", {"par": "region", "type": "service"}),
+    ("implantation", {}),
+    ("implantation", {"par": "region"}),
+    ("dpf", {}),
+    ("charge-professionnels", {"par": "region"}),
     ("couverture", {"nature": "mesure_accompagnement_judiciaire", "distance_km": 15, "region": "32"}),
     ("couverture", {"tribunal": "17590111500709", "distance_km": 10}),
 ]

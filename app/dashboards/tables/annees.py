@@ -6,6 +6,7 @@ Recomputed at every request from the measures' and reservations' own dates (thre
 thousand rows folded here), so a measure edited or imported late moves the years it belongs to."""
 
 from collections import defaultdict
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
@@ -107,8 +108,11 @@ def _measures(query: Select, perimetre: Perimetre) -> Select:
     return query
 
 
-def yearly(session: Session, perimetre: Perimetre, first: int, last: int) -> dict[tuple[str, str], Series]:
-    """The series per (département of the tribunal, type), the year before `first` included (for its growth)."""
+def yearly(
+    session: Session, perimetre: Perimetre, first: int, last: int, *, natures: Sequence[str] | None = None
+) -> dict[tuple[str, str], Series]:
+    """The series per (département of the tribunal, type), the year before `first` included (for its growth); of
+    the measures and reservations of these natures only, if given."""
     _, _, last_day = years(perimetre)
     before = first - 1
     opened = repository.year_of(Mesure.date_nomination, before, last, last_day)
@@ -117,7 +121,9 @@ def yearly(session: Session, perimetre: Perimetre, first: int, last: int) -> dic
         (and_(Mesure.date_fin_mesure.is_(None), Mesure.statut == MesureStatut.ETEINTE), 0),
         else_=repository.year_of(Mesure.date_fin_mesure, before, last, last_day),
     )
-    designated = (Mesure.date_nomination.is_not(None), Mesure.statut != MesureStatut.EN_ATTENTE)
+    designated = [Mesure.date_nomination.is_not(None), Mesure.statut != MesureStatut.EN_ATTENTE]
+    if natures is not None:
+        designated.append(Mesure.nature.in_(natures))
     series: dict[tuple[str, str], Series] = defaultdict(Series)
     # Bucketed in a subquery, grouped outside: the bound years of the CASE appear once (PostgreSQL compares a
     # GROUP BY expression with the selected one parameter by parameter).
@@ -162,6 +168,8 @@ def yearly(session: Session, perimetre: Perimetre, first: int, last: int) -> dic
     )
     if perimetre.type is not None:
         answers = answers.where(Mandataire.type == perimetre.type)
+    if natures is not None:
+        answers = answers.where(Reservation.nature.in_(natures))
     if perimetre.tribunal is not None:
         answers = answers.where(Reservation.tribunal_id == perimetre.tribunal.id)
     elif perimetre.departements is not None:
