@@ -13,3 +13,9 @@ class SimulationTropGrande(InvalidInput):
     """More arrivals than a simulation may replay: a guard for the process's memory and time."""
 
     default_code = "simulation_trop_grande"
+
+
+class TerritoireTropEtendu(InvalidInput):
+    """A proposal compares every commune with every other: beyond a région, the matrix outgrows the process."""
+
+    default_code = "territoire_trop_etendu"

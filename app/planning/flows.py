@@ -10,10 +10,14 @@ from app.errors import InvalidInput
 from app.geo.gazetteer import Gazetteer
 from app.matching.service import default_weights
 from app.planning import placement, repository, service
-from app.planning.exceptions import CommuneHorsTerritoire, MandataireHorsTerritoire
+from app.planning.exceptions import CommuneHorsTerritoire, MandataireHorsTerritoire, TerritoireTropEtendu
 from app.planning.scenario import Ajout, Scenario, apply
 from app.planning.schemas import ComparaisonIn, ImplantationsIn, ScenarioIn
 from app.planning.simulation import Offer
+
+# Communes of a proposal's territory, at most: each is compared with each (Grand Est, the largest région, has
+# about 5 100).
+MAX_COMMUNES = 6_000
 
 
 def check_scenario(scenario: ScenarioIn, offer: Offer, gazetteer: Gazetteer, loc: list) -> Scenario:
@@ -97,16 +101,20 @@ def propose(
 ) -> dict:
     """The communes where `nombre` new professionals would most reduce the arrivals without a candidate within
     the norm, then the mean distance (`placement.propose`), and their simulated effect (`compare`)."""
+    places = [
+        (c.insee, c.nom, c.lat, c.lon, c.population)
+        for _, c in sorted(gazetteer.communes.items())
+        if c.departement in departements
+    ]
+    if len(places) > MAX_COMMUNES:
+        raise TerritoireTropEtendu(
+            f"le territoire compte {len(places)} communes, au-delà de {MAX_COMMUNES} : choisissez une région ou un "
+            "département",
+            loc=["query", "region"],
+        )
     offer = _offer(session, settings, departements, now)
     arrivees = parametres.simulation.arrivees or _yearly_arrivals(session, departements, now)
-    communes = placement.population_demand(
-        [
-            (c.insee, c.nom, c.lat, c.lon, c.population)
-            for _, c in sorted(gazetteer.communes.items())
-            if c.departement in departements
-        ],
-        float(arrivees),
-    )
+    communes = placement.population_demand(places, float(arrivees))
     suppliers = placement.suppliers_of(offer, default_radius_km=parametres.norme_km)
     proposal = placement.propose(
         suppliers, communes, k=parametres.nombre, capacite=parametres.capacite, rayon_km=parametres.norme_km

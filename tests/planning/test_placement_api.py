@@ -155,3 +155,12 @@ def test_bad_parameters_and_strangers_are_refused(client, make_token):
     assert outside.status_code == 403 and outside.json()["detail"][0]["type"] == "hors_territoire"
     judge = make_token("magistrat", tribunal=AMIENS)
     assert client.post(COMPARE, headers=judge, json={"scenario": {}}).status_code == 403
+
+
+def test_a_proposal_for_all_of_france_asks_for_a_region(client, make_token):
+    # Every commune against every other over France is a matrix of a billion distances (a 500 before).
+    response = client.post(PROPOSE, headers=make_token("admin"), json={})
+    assert response.status_code == 422, response.text
+    error = response.json()["detail"][0]
+    assert (error["type"], error["loc"]) == ("territoire_trop_etendu", ["query", "region"])
+    assert "région" in error["msg"]
