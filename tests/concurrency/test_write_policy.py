@@ -15,6 +15,8 @@ READ_ONLY = {
     ("POST", "/match/explain"): "recomputes a stored shortlist, stores nothing",
     ("POST", "/referentiel/localiser"): "reference geography, in memory",
     ("POST", "/planification/simulations"): "simulates in memory over a snapshot of the registry",
+    ("POST", "/planification/implantations"): "proposes and simulates in memory, the registry unchanged",
+    ("POST", "/planification/scenarios/comparaison"): "simulates a scenario in memory, the registry unchanged",
 }
 
 
