@@ -1,6 +1,12 @@
 from app.errors import InvalidInput
 
 
+class AucuneMesureObservee(InvalidInput):
+    """No measure opened in the territory last year: the arrivals have nothing to be drawn from."""
+
+    default_code = "aucune_mesure_observee"
+
+
 class CommuneHorsTerritoire(InvalidInput):
     default_code = "commune_hors_territoire"
 

@@ -1,15 +1,14 @@
 """Scenario and "where to add" flows: the edits checked against the territory, applied to a copy of the offer,
 and simulated side by side with the current offer (same arrivals, same seed). Nothing is written."""
 
-from datetime import datetime, timedelta
+from datetime import datetime
 
 from sqlalchemy.orm import Session
 
 from app.config import Settings
-from app.errors import InvalidInput
 from app.geo.gazetteer import Gazetteer
 from app.matching.service import default_weights
-from app.planning import placement, repository, service
+from app.planning import placement, service
 from app.planning.exceptions import CommuneHorsTerritoire, MandataireHorsTerritoire, TerritoireTropEtendu
 from app.planning.scenario import Ajout, Scenario, apply
 from app.planning.schemas import ComparaisonIn, ImplantationsIn, ScenarioIn
@@ -166,16 +165,13 @@ def _offer(session: Session, settings: Settings, departements: frozenset[str], n
 
 
 def _yearly_arrivals(session: Session, departements: frozenset[str], now: datetime) -> int:
-    today = now.date()
-    flows = repository.observed_flows(
-        session, departements=departements, since=today - timedelta(days=365), until=today
+    flows = service.last_year_flows(
+        session,
+        departements=departements,
+        now=now,
+        remedy="indiquez le nombre d'arrivées",
+        loc=["body", "simulation", "arrivees"],
     )
-    if not flows.nouvelles:
-        raise InvalidInput(
-            "aucune mesure ouverte l'an passé dans ce territoire : indiquez le nombre d'arrivées",
-            code="aucune_mesure_observee",
-            loc=["body", "simulation", "arrivees"],
-        )
     return flows.nouvelles
 
 

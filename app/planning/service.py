@@ -7,14 +7,13 @@ from datetime import datetime, timedelta
 from sqlalchemy.orm import Session
 
 from app.config import Settings
-from app.errors import InvalidInput
 from app.geo.gazetteer import Gazetteer
 from app.matching import repository as matching_repository
 from app.matching.engine import Tuning, Weights
 from app.matching.service import default_weights
 from app.planning import repository
 from app.planning.arrivals import Seat, draw_arrivals, yearly_counts
-from app.planning.exceptions import SimulationTropGrande
+from app.planning.exceptions import AucuneMesureObservee, SimulationTropGrande
 from app.planning.schemas import SimulationIn
 from app.planning.simulation import MOTEUR, Offer, Strategy, simulate_all
 
@@ -33,6 +32,20 @@ def build_offer(
         session, sorted(index.profiles), since=now - timedelta(days=Tuning().equity_window_days)
     )
     return Offer(index=index, loads=loads, departements=departements, now=now, default_weights=weights or Weights())
+
+
+def last_year_flows(
+    session: Session, *, departements: frozenset[str], now: datetime, remedy: str, loc: list
+) -> repository.Flows:
+    """The territory's flows of the year before `now`; a 422 when no measure was opened, since the arrivals are
+    drawn from them. `remedy` ends the message: what the caller can do about it."""
+    today = now.date()
+    flows = repository.observed_flows(
+        session, departements=departements, since=today - timedelta(days=365), until=today
+    )
+    if not flows.nouvelles:
+        raise AucuneMesureObservee(f"aucune mesure ouverte l'an passé dans ce territoire : {remedy}", loc=loc)
+    return flows
 
 
 def strategies_of(parametres: SimulationIn) -> list[Strategy]:
@@ -59,15 +72,9 @@ def run_simulation(
     current one (a scenario); the arrivals and closures are those of the registry's last year either way. `loc`
     is where the simulation's parameters sit in the request, for the errors."""
     today = now.date()
-    flows = repository.observed_flows(
-        session, departements=departements, since=today - timedelta(days=365), until=today
+    flows = last_year_flows(
+        session, departements=departements, now=now, remedy="la répartition des arrivées est inconnue", loc=["body"]
     )
-    if not flows.mix:
-        raise InvalidInput(
-            "aucune mesure ouverte l'an passé dans ce territoire : la répartition des arrivées est inconnue",
-            code="aucune_mesure_observee",
-            loc=["body"],
-        )
     offer = replace(
         offer or build_offer(session, departements=departements, now=now, weights=default_weights(settings)),
         departements=departements,
