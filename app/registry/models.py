@@ -172,8 +172,8 @@ class Mesure(Base):
     __table_args__ = (
         UniqueConstraint("tribunal_id", "numero_rg"),
         Index("ix_mesure_mandataire_statut", "mandataire_id", "statut"),
-        # Recent designations per professional (equity criterion of the matching).
-        Index("ix_mesure_mandataire_created_at", "mandataire_id", "created_at"),
+        # Recent designations per professional (equity criterion of the matching): by designation date, else by entry.
+        Index("ix_mesure_mandataire_date_nomination", "mandataire_id", "date_nomination", "created_at"),
         # Monthly flows of the dashboards: range scans that cover the type and territory joins.
         Index("ix_mesure_date_nomination", "date_nomination", "mandataire_id", "tribunal_id"),
         Index("ix_mesure_date_fin_mesure", "date_fin_mesure", "mandataire_id", "tribunal_id"),

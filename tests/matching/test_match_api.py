@@ -340,6 +340,8 @@ def test_old_measures_entered_today_are_not_recent_designations(client, judge, m
     recent = mesure_body(date_nomination=date.today().isoformat())
     assert client.post("/mesures", headers=own, json=recent).status_code == 201
     assert equity()[1]["valeur"] == 1  # a designation of today does count
+    assert client.post("/mesures", headers=own, json=mesure_body()).status_code == 201
+    assert equity()[1]["valeur"] == 2  # so does a measure without its date yet, entered today
 
 
 def test_what_the_judge_asks_for_comes_before_an_empty_new_profile(client, judge, admin, registry):
