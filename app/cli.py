@@ -484,16 +484,33 @@ def simulate_command(
         bool,
         typer.Option(
             "--comparer",
-            help="La comparaison de docs/simulation.md : un an, 1 500 arrivées, les quatre stratégies, "
-            "en Hauts-de-France sauf territoire donné",
+            help="La comparaison de docs/simulation.md : un an, les quatre stratégies ; en Hauts-de-France avec "
+            "1 500 arrivées sauf territoire donné, pour la France entière (--france) avec les arrivées de l'an passé",
         ),
     ] = False,
+    france: Annotated[
+        bool, typer.Option("--france", help="Simuler la France entière (tous les départements à la fois)")
+    ] = False,
+    detail: Annotated[
+        simulation_exports.Detail | None,
+        typer.Option(
+            help="Détailler aussi par région ou par département (avec --format csv : ce détail seul) ; "
+            "par région par défaut avec --france"
+        ),
+    ] = None,
 ) -> None:
     """Simuler les désignations des prochaines années sur un territoire, sans rien modifier au registre : le moteur
     de classement, les deux tris d'e-MJPM (places libres, plus proche) et le plus proche ayant de la place."""
+    if france and (region or departement):
+        typer.echo("erreur (france) : --france simule tous les départements, sans --region ni --departement", err=True)
+        raise typer.Exit(2)
+    if france:
+        detail = detail or "region"
     if comparer:
-        region = region if region or departement else COMPARISON_REGION
-        annees, arrivees, strategie = 1, arrivees or COMPARISON_ARRIVALS, None
+        if not france:
+            region = region if region or departement else COMPARISON_REGION
+            arrivees = arrivees or COMPARISON_ARRIVALS
+        annees, strategie = 1, None
     gazetteer = load_gazetteer()
     try:
         parametres = SimulationIn(
@@ -525,12 +542,19 @@ def simulate_command(
             )
     except DomainError as error:
         fail(error)
+    territories = gazetteer.regions if detail == "region" else gazetteer.departements
+    names = {code: territory.nom for code, territory in territories.items()}
     if format == "json":
         typer.echo(json.dumps(simulation, ensure_ascii=False, indent=2))
     elif format == "csv":
-        typer.echo(simulation_exports.csv_bytes(simulation).decode("utf-8-sig"), nl=False)
+        table = (
+            simulation_exports.detail_csv_bytes(simulation, detail, names)
+            if detail
+            else simulation_exports.csv_bytes(simulation)
+        )
+        typer.echo(table.decode("utf-8-sig"), nl=False)
     else:
-        typer.echo(simulation_exports.text_table(simulation))
+        typer.echo(simulation_exports.text_table(simulation, detail, names))
     if png is not None:
         png.write_bytes(simulation_exports.png_bytes(simulation))
         typer.echo(f"graphique écrit : {png}", err=True)

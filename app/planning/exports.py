@@ -2,6 +2,8 @@
 plot of the same figures, and the engine's target checked against the frontier."""
 
 import io
+from collections.abc import Mapping
+from typing import Literal
 
 from app.dashboards.exports import to_csv
 from app.dashboards.schemas import Colonne, Tableau
@@ -19,6 +21,19 @@ COLUMNS = (
     ("p90_p10_occupation", "Occupation p90/p10", "decimal"),
     ("occupation_moyenne", "Occupation moyenne", "pourcentage"),
     *((f"part_{e}", f"Part {e}", "pourcentage") for e in EXERCICES),
+)
+# The breakdown by région or département: one row per territory and strategy.
+Detail = Literal["region", "departement"]
+DETAIL_LABELS = {"region": "Région", "departement": "Département"}
+DETAIL_COLUMNS = (
+    ("territoire", "Territoire", "texte"),
+    ("strategie", "Stratégie", "texte"),
+    ("arrivees", "Arrivées", "entier"),
+    ("designations", "Désignations", "entier"),
+    ("distance_moyenne_km", "Distance moyenne (km)", "decimal"),
+    ("ecart_frontiere", "Distance par rapport à la frontière", "pourcentage"),
+    ("au_dela_capacite", "Au-delà de la capacité", "entier"),
+    ("sans_candidat", "Sans candidat", "entier"),
 )
 # The engine's target (issue 19): within 25 % of the frontier's mean distance, no wider occupancy spread.
 DISTANCE_MARGIN = 1.25
@@ -52,6 +67,56 @@ def csv_bytes(simulation: dict) -> bytes:
     return to_csv(tableau(simulation))
 
 
+def detail_rows(simulation: dict, par: Detail, names: Mapping[str, str] | None = None) -> list[dict]:
+    """Each strategy's figures in each région or département (`names`: their names, by code), with the mean
+    distance's gap to the frontier's there."""
+    key = f"par_{par}"
+    frontier = {
+        row[par]: row["distance_moyenne_km"]
+        for resultat in simulation["resultats"]
+        if resultat["strategie"] == "frontiere"
+        for row in resultat[key]
+    }
+    found = [
+        (row[par], position, resultat["strategie"], row)
+        for position, resultat in enumerate(simulation["resultats"])
+        for row in resultat[key]
+    ]
+    names = names or {}
+    return [
+        {
+            "territoire": f"{code} {names[code]}" if code in names else code,
+            "strategie": strategie,
+            **{
+                k: row[k]
+                for k in ("arrivees", "designations", "distance_moyenne_km", "au_dela_capacite", "sans_candidat")
+            },
+            "ecart_frontiere": (
+                row["distance_moyenne_km"] / frontier[code] - 1
+                if row["distance_moyenne_km"] is not None and frontier.get(code)
+                else None
+            ),
+        }
+        for code, _, strategie, row in sorted(found, key=lambda item: item[:2])
+    ]
+
+
+def detail_tableau(simulation: dict, par: Detail, names: Mapping[str, str] | None = None) -> Tableau:
+    return Tableau(
+        nom=f"simulation-par-{par}",
+        titre=f"Simulation des désignations, par {DETAIL_LABELS[par].lower()}",
+        note="Écart à la frontière : distance moyenne de la stratégie sur celle de la frontière dans ce territoire",
+        filtres={"territoire": simulation["territoire"]},
+        colonnes=[Colonne(cle=key, libelle=label, type=kind) for key, label, kind in DETAIL_COLUMNS],
+        lignes=detail_rows(simulation, par, names),
+        totaux=None,
+    )
+
+
+def detail_csv_bytes(simulation: dict, par: Detail, names: Mapping[str, str] | None = None) -> bytes:
+    return to_csv(detail_tableau(simulation, par, names))
+
+
 def territory(simulation: dict) -> str:
     codes = simulation["territoire"]
     return ", ".join(codes) if len(codes) <= 6 else f"{len(codes)} départements"
@@ -67,12 +132,20 @@ def _cell(value, kind: str) -> str:
     return str(value)
 
 
-def text_table(simulation: dict) -> str:
-    """The table as aligned text, then the hypotheses and, with the engine and the frontier, the target's check."""
-    header = [label for _, label, _ in COLUMNS]
-    body = [[_cell(row[key], kind) for key, _, kind in COLUMNS] for row in rows(simulation)]
+def _aligned(columns: tuple[tuple[str, str, str], ...], data: list[dict]) -> list[str]:
+    header = [label for _, label, _ in columns]
+    body = [[_cell(row[key], kind) for key, _, kind in columns] for row in data]
     widths = [max(len(line[i]) for line in [header, *body]) for i in range(len(header))]
-    lines = ["  ".join(cell.ljust(width) for cell, width in zip(line, widths, strict=True)) for line in [header, *body]]
+    return [
+        "  ".join(cell.ljust(width) for cell, width in zip(line, widths, strict=True)).rstrip()
+        for line in [header, *body]
+    ]
+
+
+def text_table(simulation: dict, detail: Detail | None = None, names: Mapping[str, str] | None = None) -> str:
+    """The table as aligned text, then the hypotheses and, with the engine and the frontier, the target's check;
+    with `detail`, the figures by région or département after them."""
+    lines = _aligned(COLUMNS, rows(simulation))
     hypotheses = simulation["hypotheses"]
     lines.append("")
     lines.append(
@@ -81,6 +154,9 @@ def text_table(simulation: dict) -> str:
         f"clôtures : {hypotheses['taux_cloture_annuel']:.1%} par an ; graine {hypotheses['graine']}"
     )
     lines.extend(verdict(simulation))
+    if detail is not None:
+        lines.extend(["", f"par {DETAIL_LABELS[detail].lower()} :"])
+        lines.extend(_aligned(DETAIL_COLUMNS, detail_rows(simulation, detail, names)))
     return "\n".join(lines)
 
 

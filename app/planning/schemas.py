@@ -41,6 +41,15 @@ class ResultatDepartement(BaseModel):
     sans_candidat: int
 
 
+class ResultatRegion(BaseModel):
+    region: str
+    arrivees: int
+    designations: int
+    distance_moyenne_km: float | None = Field(description="Moyenne des départements pondérée par leurs désignations")
+    au_dela_capacite: int
+    sans_candidat: int
+
+
 class Resultat(BaseModel):
     strategie: str
     libelle: str
@@ -55,6 +64,7 @@ class Resultat(BaseModel):
     occupation_moyenne: float | None
     part_par_exercice: dict[str, float]
     par_departement: list[ResultatDepartement]
+    par_region: list[ResultatRegion]
 
 
 class Hypotheses(BaseModel):

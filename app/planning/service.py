@@ -110,6 +110,7 @@ def run_simulation(
         closure_rate=flows.taux_cloture,
         seed=parametres.graine,
     )
+    region_of = {code: d.region for code, d in gazetteer.departements.items() if code in departements and d.region}
     return {
         "territoire": sorted(departements),
         "hypotheses": {
@@ -121,5 +122,5 @@ def run_simulation(
             "debut": start.isoformat(),
             "professionnels": len(offer.territorial_ids()),
         },
-        "resultats": [result.as_dict() for result in results],
+        "resultats": [result.as_dict(region_of) for result in results],
     }

@@ -113,6 +113,30 @@ class DepartementResult:
     sans_candidat: int
 
 
+def by_region(departements: Sequence[DepartementResult], region_of: Mapping[str, str]) -> list[dict]:
+    """The per-département counts added up by région (`region_of`: a département's région), in région code order;
+    a région's mean distance weighs each département's by its designations."""
+    totals: dict[str, list] = {}  # region -> [arrivals, designations, distance sum, beyond, none]
+    for d in departements:
+        counts = totals.setdefault(region_of.get(d.departement, ""), [0, 0, 0.0, 0, 0])
+        counts[0] += d.arrivees
+        counts[1] += d.designations
+        counts[2] += (d.distance_moyenne_km or 0.0) * d.designations
+        counts[3] += d.au_dela_capacite
+        counts[4] += d.sans_candidat
+    return [
+        {
+            "region": code,
+            "arrivees": c[0],
+            "designations": c[1],
+            "distance_moyenne_km": round(c[2] / c[1], 2) if c[1] else None,
+            "au_dela_capacite": c[3],
+            "sans_candidat": c[4],
+        }
+        for code, c in sorted(totals.items())
+    ]
+
+
 @dataclass(frozen=True)
 class SimulationResult:
     strategie: str
@@ -131,8 +155,10 @@ class SimulationResult:
     distances_km: list[float] = field(repr=False, default_factory=list)  # one per designation, for plots
     occupations: list[float] = field(repr=False, default_factory=list)  # one per professional, at the end
 
-    def as_dict(self) -> dict:
-        """Plain data for JSON (without the per-designation series)."""
+    def as_dict(self, region_of: Mapping[str, str] | None = None) -> dict:
+        """Plain data for JSON (without the per-designation series); with `region_of` (a département's région),
+        the counts by région too."""
+        regions = {"par_region": by_region(self.par_departement, region_of)} if region_of is not None else {}
         return {
             "strategie": self.strategie,
             "libelle": self.libelle,
@@ -149,6 +175,7 @@ class SimulationResult:
             "par_departement": [
                 {name: getattr(d, name) for name in DepartementResult.__slots__} for d in self.par_departement
             ],
+            **regions,
         }
 
 

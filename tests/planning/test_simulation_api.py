@@ -1,6 +1,8 @@
 """`POST /planification/simulations` and `mjpm simulate` on a small Somme register built once for the module: who
 may simulate where, the answer's shape and reproducibility, its CSV and PNG, and a registry left unchanged."""
 
+import json
+import re
 from contextlib import contextmanager
 from datetime import date, timedelta
 
@@ -84,6 +86,7 @@ def test_an_agent_simulates_inside_its_territory_reproducibly_and_the_registry_i
     for resultat in simulation["resultats"]:
         assert resultat["designations"] + resultat["sans_candidat"] == 100
         assert resultat["par_departement"][0]["departement"] == "80"
+        assert [(r["region"], r["arrivees"]) for r in resultat["par_region"]] == [("32", 100)]
     by_code = {r["strategie"]: r for r in simulation["resultats"]}
     # 100 new measures for 66 places: every strategy designates beyond capacity, the frontier only once all is full.
     assert by_code["plus_proche"]["au_dela_capacite"] >= by_code["frontiere"]["au_dela_capacite"] > 0
@@ -151,6 +154,43 @@ def test_the_command_prints_the_table_json_and_writes_the_plot(connection, sessi
     assert '"strategie": "moteur"' in as_json.stdout
     unknown = runner.invoke(cli.cli, ["simulate", "--region", "99"])
     assert unknown.exit_code == 2 and "région inconnue : 99" in unknown.output
+    assert registry_state(session) == before
+
+
+def test_the_whole_of_france_in_one_command_with_its_regions_and_departements(connection, session, monkeypatch):
+    @contextmanager
+    def test_database():
+        yield connection
+
+    monkeypatch.setattr(cli, "database", test_database)
+    before = registry_state(session)
+    runner = CliRunner()
+    france = ["simulate", "--france", "--arrivees", "60"]
+    comparison = runner.invoke(cli.cli, [*france, "--comparer"])
+    assert comparison.exit_code == 0, comparison.output
+    lines = comparison.stdout.splitlines()
+    assert [line.split()[0] for line in lines[1:5]] == STRATEGIES
+    assert any(line.startswith("territoire : 10") and "départements" in line for line in lines)
+    by_region = [re.split(r"\s{2,}", line) for line in lines[lines.index("par région :") + 1 :]]
+    assert by_region[0][:3] == ["Territoire", "Stratégie", "Arrivées"]
+    # Every strategy in each région that had arrivals, Hauts-de-France's with the Somme's professionals.
+    assert [cells[1] for cells in by_region if cells[0] == "32 Hauts-de-France"] == STRATEGIES
+    as_json = runner.invoke(cli.cli, [*france, "--format", "json", "--strategie", "moteur"])
+    assert as_json.exit_code == 0, as_json.output
+    (moteur,) = json.loads(as_json.stdout)["resultats"]
+    regions = {r["region"]: r for r in moteur["par_region"]}
+    assert len(regions) > 5 and sum(r["arrivees"] for r in regions.values()) == moteur["arrivees"] == 60
+    # Only the Somme has professionals: elsewhere every arrival is without a candidate.
+    assert all(r["sans_candidat"] == r["arrivees"] for code, r in regions.items() if code != "32")
+    somme = next(d for d in moteur["par_departement"] if d["departement"] == "80")
+    assert somme["designations"] == somme["arrivees"] > 0
+    as_csv = runner.invoke(cli.cli, [*france, "--format", "csv", "--detail", "departement", "--strategie", "moteur"])
+    assert as_csv.exit_code == 0, as_csv.output
+    rows = as_csv.stdout.splitlines()
+    assert rows[0].startswith("Territoire;Stratégie;Arrivées;Désignations")
+    assert any(row.startswith(f"80 Somme;moteur;{somme['arrivees']};") for row in rows[1:])
+    both = runner.invoke(cli.cli, [*france, "--region", "32"])
+    assert both.exit_code == 2 and "--france" in both.output
     assert registry_state(session) == before
 
 
