@@ -27,6 +27,7 @@ from app.registry.models import Mandataire, Mesure
 from app.registry.service import keep_by_editor
 
 STRICT_RG = "Numero RG must contain exactly 8 uppercase alphanumeric characters."
+NO_ETAT = "au moins un état est requis : la nature et le lieu de vie de la mesure sont ceux de son dernier état"
 
 
 class Context:
@@ -67,6 +68,21 @@ def _antenne_valid(ctx: Context, antenne_id: Any) -> bool:
         return int(antenne_id) in {site.id for site in ctx.mandataire.sites}
     except (TypeError, ValueError, OverflowError):
         return False
+
+
+def _without_etat(mesure: Any) -> bool:
+    """e-MJPM takes the nature and place of a measure from its latest état and refuses one without (422: its
+    controller fails on the missing list), though its rules check `etats.*` only when sent. The flat shape of
+    `POST /mesures/lot` (`nature_mesure` at the top) stays accepted."""
+    if not isinstance(mesure, dict):
+        return False
+    etats = mesure.get("etats")
+    return not (isinstance(etats, list) and etats) and mesure.get("nature_mesure") in (None, "")
+
+
+def _no_etat(mesure: dict, param: str) -> dict:
+    error = refusal(NO_ETAT, location="body", param=param)
+    return error | {"value": mesure["etats"]} if "etats" in mesure else error
 
 
 def _save(ctx: Context, mesures: list[dict], param: Callable[[int, str], str]) -> list[int]:
@@ -116,6 +132,8 @@ def _check_one(ctx: Context, body: Any) -> dict:
     numero = body.get("numero_rg")
     if body.get("strictNumeroRG") and not (isinstance(numero, str) and rg.is_strict(numero)):
         raise EditorRefusal([refusal(f"{STRICT_RG} Invalid numero rg: {numero}")])
+    if _without_etat(body):
+        raise EditorRefusal([_no_etat(body, "etats")])
     return {k: v for k, v in body.items() if k != "strictNumeroRG"}
 
 
@@ -178,6 +196,11 @@ def batch(ctx: Context, body: Any) -> list[dict[str, Any]]:
     unknown = [error for siret in sirets if (error := _tribunal_error(ctx, siret)) is not None]
     if unknown:
         raise EditorRefusal(unknown, key="tiErrors")
+    stateless = [
+        _no_etat(mesure, f"mesures[{index}].etats") for index, mesure in enumerate(mesures) if _without_etat(mesure)
+    ]
+    if stateless:
+        raise EditorRefusal(stateless)
     ids = _save(ctx, mesures, lambda index, name: f"mesures[{index}].{name}")
     _kept(ctx)
     return ctx.present(_loaded(ctx, ids))

@@ -231,6 +231,38 @@ def test_payloads_emjpm_accepts_are_accepted(client, vendor):
     )
 
 
+NO_ETAT = "au moins un état est requis : la nature et le lieu de vie de la mesure sont ceux de son dernier état"
+
+
+def test_a_measure_without_etats_is_refused_as_emjpm_refuses_it(client, vendor):
+    """e-MJPM's rules check `etats.*` only when sent, but its controllers take the nature and place from the latest
+    état (`getLastEtatDatas`, `buildMesure`) and answer 422 without one: nothing is written, here as there."""
+    bare = {k: v for k, v in VALID.items() if k != "etats"}
+    missing = client.post(f"{BASE}/mesures", json=bare, headers=vendor)
+    assert (missing.status_code, missing.json()) == (
+        422,
+        {"errors": [{"msg": NO_ETAT, "location": "body", "param": "etats"}]},
+    )
+    empty = client.post(f"{BASE}/mesures", json={**bare, "etats": []}, headers=vendor)
+    assert empty.json() == {"errors": [{"msg": NO_ETAT, "location": "body", "param": "etats", "value": []}]}
+    body = {"mesures": [VALID, {**bare, "numero_rg": "24A00002"}]}
+    batch = client.post(f"{BASE}/mesures/batch", json=body, headers=vendor)
+    assert (batch.status_code, batch.json()) == (
+        422,
+        {"errors": [{"msg": NO_ETAT, "location": "body", "param": "mesures[1].etats"}]},
+    )
+    assert client.get(f"{BASE}/mesures", headers=vendor).json() == {"mesures": []}
+    created = client.post(f"{BASE}/mesures", json=VALID, headers=vendor).json()
+    restated = client.put(f"{BASE}/mesures/{created['id']}", json=bare, headers=vendor)
+    assert restated.status_code == 422 and restated.json()["errors"][0]["param"] == "etats"
+    assert client.get(f"{BASE}/mesures/{created['id']}", headers=vendor).json() == created
+    # The flat shape of POST /mesures/lot (nature and lieu de vie at the top) stays accepted.
+    flat = {**bare, "numero_rg": "24A00003", "nature_mesure": "tutelle", "lieu_vie": "domicile", "code_postal": "75011"}
+    accepted = client.post(f"{BASE}/mesures", json=flat, headers=vendor)
+    assert accepted.status_code == 201, accepted.text
+    assert accepted.json()["etats"][0]["nature_mesure"] == "tutelle"
+
+
 def test_type_etablissement_outside_an_establishment_as_emjpm_stores_it(client, vendor):
     """e-MJPM's rule checks the type of establishment only for a person living in one; elsewhere the value goes to
     its column, which references its table of types: one of them is kept, anything else refuses the request."""
