@@ -153,9 +153,16 @@ def french_message(error: ErrorDetails | Mapping[str, Any]) -> str:
         # Our own error types (PydanticCustomError, app/types.py) carry French text; pydantic's untranslated do not.
         return "valeur invalide" if kind in PYDANTIC_ERROR_TYPES else error["msg"]
     try:
-        return template.format(**error.get("ctx", {}))
+        return template.format(**{name: _french_number(value) for name, value in error.get("ctx", {}).items()})
     except (KeyError, IndexError, ValueError):
         return template
+
+
+def _french_number(value: Any) -> Any:
+    """A bound of a float field as a person writes it: 0 rather than 0.0, 0,5 rather than 0.5."""
+    if isinstance(value, float):
+        return str(int(value)) if value.is_integer() else str(value).replace(".", ",")
+    return value
 
 
 def validation_detail(errors: Sequence[ErrorDetails | Mapping[str, Any]]) -> list[dict]:

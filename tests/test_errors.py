@@ -64,6 +64,14 @@ def test_validation_messages_are_french_and_keep_pydantic_codes(client, admin):
     assert by_field["body", "urgence"]["msg"] == "booléen attendu (true ou false)"
 
 
+def test_the_bounds_of_a_decimal_field_are_written_the_french_way(client, admin):
+    mandataire = client.post("/mandataires", headers=admin, json=mandataire_body()).json()["id"]
+    (error,) = assert_error_shape(
+        client.put(f"/mandataires/{mandataire}/etp/2025", headers=admin, json={"etp": 0}), 422
+    )
+    assert (error["type"], error["msg"]) == ("greater_than", "doit être supérieur à 0")  # not « à 0.0 »
+
+
 def test_401_asks_for_a_bearer_token(client):
     response = client.get("/mandataires")
     (error,) = assert_error_shape(response, 401)

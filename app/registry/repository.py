@@ -1,8 +1,9 @@
 """Queries of the registry. Scope conditions are applied in SQL, so a search can never escape the caller's scope."""
 
-from datetime import date
+from datetime import date, datetime
 
 from sqlalchemy import ColumnElement, Select, and_, exists, false, func, not_, or_, select, true
+from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
 from app.auth.constants import Role
@@ -11,6 +12,7 @@ from app.geo.models import Tribunal
 from app.registry.constants import MandataireStatut
 from app.registry.models import (
     Absence,
+    EtpService,
     Mandataire,
     MandataireDepartement,
     MandataireSpecialite,
@@ -122,3 +124,14 @@ def mesure_scope(principal: Principal) -> ColumnElement[bool]:
     if not principal.departements:
         return false()
     return Mesure.tribunal_id.in_(select(Tribunal.id).where(Tribunal.departement.in_(principal.departements)))
+
+
+def upsert_etp(session: Session, *, mandataire_id: int, annee: int, etp: float, now: datetime) -> EtpService:
+    """Insert or update the year's row in one statement: two declarations of a new year at once (PostgreSQL, READ
+    COMMITTED) both insert or update it, where a read then an insert would fail the second on the primary key."""
+    dialect = postgresql if session.get_bind().dialect.name == "postgresql" else sqlite
+    insert = dialect.insert(EtpService).values(mandataire_id=mandataire_id, annee=annee, etp=etp, updated_at=now)
+    upsert = insert.on_conflict_do_update(
+        index_elements=[EtpService.mandataire_id, EtpService.annee], set_={"etp": etp, "updated_at": now}
+    )
+    return session.scalars(upsert.returning(EtpService), execution_options={"populate_existing": True}).one()

@@ -661,11 +661,4 @@ def etp_of(session: Session, *, mandataire: Mandataire) -> list[EtpService]:
 def set_etp(session: Session, *, mandataire: Mandataire, annee: int, etp: float) -> EtpService:
     """Declare (or correct) a professional's ETP for a year. Services declare theirs (the dashboards' measures per
     ETP); any professional may, a préposé's or an individual's office being counted the same way."""
-    declared = session.get(EtpService, (mandataire.id, annee))
-    if declared is None:
-        declared = EtpService(mandataire_id=mandataire.id, annee=annee, etp=etp)
-        session.add(declared)
-    else:
-        declared.etp = etp
-    session.flush()
-    return declared
+    return repository.upsert_etp(session, mandataire_id=mandataire.id, annee=annee, etp=etp, now=utcnow())

@@ -1,6 +1,7 @@
 """The professional's space (`/espace-professionnel`): profile, availability, reservations, measures, import, map
-and, for a service, its antennes. Server-rendered frames; the data comes from the JSON API through `espace.js`
-(same-origin cookie, `X-Requested-With: mjpm` on writes), so the pages hold no rule of their own.
+and, for a service, its antennes and its ETP per year. Server-rendered frames; the data comes from the JSON API
+through `espace.js` (same-origin cookie, `X-Requested-With: mjpm` on writes), so the pages hold no rule of their
+own.
 
 Every page shows how many reservations await the professional's answer, counted here so that it is there before
 any script runs; the script refreshes it after an answer.
@@ -28,7 +29,8 @@ PROFESSIONAL_ROLES = frozenset({Role.MANDATAIRE})
 class Onglet:
     slug: str  # "" for the space's home
     titre: str
-    service_only: bool = False
+    # A service's page: what an individual professional or a préposé reads instead (a 404 naming the page's use).
+    service_only: str = ""
 
     @property
     def url(self) -> str:
@@ -42,7 +44,17 @@ ONGLETS = (
     Onglet("mesures", "Mesures"),
     Onglet("import", "Importer un tableur"),
     Onglet("carte", "Carte des mesures"),
-    Onglet("service", "Antennes et membres", service_only=True),
+    Onglet(
+        "service",
+        "Antennes et membres",
+        service_only="Cette page présente les antennes et les membres d'un service mandataire.",
+    ),
+    Onglet(
+        "effectifs",
+        "Effectifs (ETP) par année",
+        service_only="Les services mandataires y déclarent leurs effectifs (ETP) de chaque année, dont les tableaux "
+        "de bord de l'État tirent leurs mesures par ETP ; un mandataire individuel ou un préposé n'a rien à déclarer.",
+    ),
 )
 
 router = APIRouter(include_in_schema=False)
@@ -62,7 +74,7 @@ def _page(request: Request, principal, session, onglet: Onglet) -> Response:
                 "principal": principal,
                 "role": ROLE_LABELS[principal.role],
                 "titre": "Page introuvable",
-                "message": "Cette page présente les antennes et les membres d'un service mandataire.",
+                "message": onglet.service_only,
                 "accueil": PREFIX,
             },
             status_code=404,

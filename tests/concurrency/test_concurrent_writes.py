@@ -236,3 +236,22 @@ def test_reservations_reserved_answered_and_cancelled_at_once(server, pro):
         statuses = no_server_error(server.at_once(calls), {200, 409})
         assert statuses[200] == 4  # one answer per reservation wins, the other sees it and answers 409
     load_matches_recount(server)
+
+
+def test_etp_of_a_new_year_declared_at_once(server, pro, admin):
+    """Each round, a year nobody declared yet, declared at once by the service and by an admin with different
+    values: every request inserts or updates the one row of that year (upsert), so each gets 200, none a
+    uniqueness conflict, and the year ends with one of the values sent."""
+    base = f"/mandataires/{pro['id']}/etp"
+    for round_ in range(ROUNDS):
+        annee = 2030 + round_
+        sent = [10.5 + n for n in range(THREADS)]
+        calls = [
+            ("PUT", f"{base}/{annee}", {"headers": pro["headers"] if n % 2 else admin, "json": {"etp": etp}})
+            for n, etp in enumerate(sent)
+        ]
+        answers = server.at_once(calls)
+        assert no_server_error(answers, {200}) == {200: THREADS}
+        assert sorted(answer.json()["etp"] for answer in answers) == sent
+        declared = [row for row in current(server, pro["headers"], base) if row["annee"] == annee]
+        assert len(declared) == 1 and declared[0]["etp"] in sent

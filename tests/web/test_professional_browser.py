@@ -3,7 +3,8 @@
 A demo service of the regional register with pending reservations signs in and lands on its space; it declares an
 absence, accepts one reservation and declines another with a reason, checks a spreadsheet with one bad line and
 reads the per-line report, imports the corrected file, finds the measure and exports the list, then looks at the
-map of its measures and its antennes. The main actions are done with the keyboard alone (Tab to the control,
+map of its measures and its antennes, and declares its ETP of a year (a bad value first: the API's French message
+next to the field, which gets the focus), then corrects it. The main actions are done with the keyboard alone (Tab to the control,
 typing, Enter); the file is chosen with Playwright, a file dialog being outside the page. axe-core checks every
 page of the space (no serious or critical violation); screenshots go to `test-artifacts/web/espace-*.png`.
 """
@@ -228,3 +229,40 @@ def test_a_newcomer_professional_goes_through_its_space(space, page, tmp_path):
     page.locator("#antennes-service table").wait_for()
     page.locator("#membres table", has_text="service@espace.invalid").wait_for()  # the people who act for it
     check(page, "service")
+
+    # Its ETP of a year: a bad value is refused next to the field, then the year is declared and corrected.
+    page.goto(base + "/espace-professionnel/effectifs")
+    page.wait_for_function("!document.getElementById('etp-declares').textContent.includes('Chargement')")
+    check(page, "effectifs")
+    tab_to(page, "#etp-annee")
+    page.keyboard.press("Control+A")
+    page.keyboard.type("2025")
+    tab_to(page, "#etp-valeur")
+    page.keyboard.type("0")
+    page.keyboard.press("Enter")
+    error = page.locator("#erreur-etp-valeur")
+    error.wait_for()
+    assert error.inner_text() == "Doit être supérieur à 0"  # the API's message, from its 422
+    field = page.locator("#etp-valeur")
+    assert page.evaluate("document.activeElement.id") == "etp-valeur"
+    assert field.get_attribute("aria-invalid") == "true"
+    assert field.get_attribute("aria-describedby") == "aide-etp-valeur erreur-etp-valeur"
+    assert page.locator("#etp-declares tbody tr", has_text="2025").count() == 0  # a rejected request wrote nothing
+    check(page, "effectifs-erreur")
+    page.keyboard.press("Control+A")
+    page.keyboard.type("12,5")
+    page.keyboard.press("Enter")
+    row = page.locator("#etp-declares tbody tr", has=page.locator("th", has_text="2025"))
+    row.wait_for()
+    assert row.locator("td").first.inner_text() == "12,5"
+    assert error.is_hidden() and field.get_attribute("aria-invalid") is None
+    assert "Effectifs de 2025 enregistrés : 12,5 ETP." in page.locator("#message").inner_text()
+    tab_to(page, "#etp-declares button[aria-label='Corriger les ETP de 2025']")
+    page.keyboard.press("Enter")
+    assert page.evaluate("document.activeElement.id") == "etp-valeur" and field.input_value() == "12,5"
+    page.keyboard.press("Control+A")
+    page.keyboard.type("13,75")
+    page.keyboard.press("Enter")
+    row.locator("td", has_text="13,75").wait_for()
+    assert page.locator("#etp-declares tbody tr", has_text="2025").count() == 1
+    check(page, "effectifs-declares")

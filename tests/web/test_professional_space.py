@@ -11,7 +11,8 @@ from tests.registry.factories import mandataire_body
 LILLE = "17590111500709"
 MATCH = {"tribunal": LILLE, "nature": "tutelle", "residence": {"insee": "59350"}, "lieu_vie": "domicile"}
 PAGES = [o.url for o in ONGLETS if not o.service_only]
-SERVICE_PAGE = next(o.url for o in ONGLETS if o.service_only)
+SERVICE_PAGES = [o.url for o in ONGLETS if o.service_only]
+SERVICE_PAGE = SERVICE_PAGES[0]
 
 
 @pytest.fixture
@@ -46,8 +47,8 @@ def test_every_page_of_the_space_answers_a_professional(client, professional):
         assert "script-src 'self'" in response.headers["content-security-policy"]
         assert "<script>" not in response.text and " style=" not in response.text  # strict CSP: nothing inline
         assert f'"mandataire": {body["id"]}' in response.text
-        # An individual professional has no antennes page in its menu.
-        assert SERVICE_PAGE not in response.text
+        # An individual professional has no antennes nor ETP page in its menu.
+        assert not any(f'href="{page}"' in response.text for page in SERVICE_PAGES)
 
 
 def test_a_service_also_has_its_antennes_and_members_page(client, professional):
@@ -59,6 +60,25 @@ def test_a_service_also_has_its_antennes_and_members_page(client, professional):
     assert SERVICE_PAGE in client.get("/espace-professionnel").text
     client.cookies.update(individual)
     assert client.get(SERVICE_PAGE).status_code == 404
+
+
+def test_a_service_declares_its_etp_in_its_space_an_individual_reads_why_not(client, professional):
+    """The page holds the form; the declaring itself is the API's (tests/dashboards/test_charge_professionnels.py)."""
+    _, individual = professional()
+    _, service = professional(type="service", nom="Service Effectifs")
+    client.cookies.update(service)
+    response = client.get("/espace-professionnel/effectifs")
+    assert response.status_code == 200 and "<h1>Effectifs (ETP) par année</h1>" in response.text
+    assert 'href="/espace-professionnel/effectifs"' in client.get("/espace-professionnel").text
+    for field in ("etp-annee", "etp-valeur"):
+        assert f'<label class="fr-label" for="{field}">' in response.text and f'aria-describedby="aide-{field}"' in (
+            response.text
+        )
+    client.cookies.update(individual)
+    refused = client.get("/espace-professionnel/effectifs")
+    assert refused.status_code == 404 and "un mandataire individuel ou un préposé n&#39;a rien à déclarer" in (
+        refused.text
+    )
 
 
 def test_without_a_token_the_space_sends_to_the_sign_in_form(client):

@@ -70,6 +70,8 @@
             if (!reponse.ok) {
               var erreur = new Error(messageErreur(reponse.status, donnees));
               erreur.statut = reponse.status;
+              // Le détail de l'API (type, loc, msg) : une page peut placer chaque message à côté de son champ.
+              erreur.details = donnees && Array.isArray(donnees.detail) ? donnees.detail : [];
               throw erreur;
             }
             return donnees;

@@ -524,6 +524,107 @@
     }).catch(function (e) { dire(e.message, true); });
   }
 
+  // --- effectifs (ETP) par année ------------------------------------------------------------------------------
+
+  // Le champ du formulaire de chaque partie de la requête que l'API peut refuser.
+  var CHAMPS_ETP = { annee: "etp-annee", etp: "etp-valeur" };
+
+  function erreurChamp(id, texte) {
+    var champ = document.getElementById(id);
+    var erreur = document.getElementById("erreur-" + id);
+    var aide = "aide-" + id;
+    erreur.textContent = texte || "";
+    erreur.hidden = !texte;
+    champ.classList.toggle("fr-input--error", Boolean(texte));
+    champ.parentNode.classList.toggle("fr-input-group--error", Boolean(texte));
+    if (texte) {
+      champ.setAttribute("aria-invalid", "true");
+      champ.setAttribute("aria-describedby", aide + " " + erreur.id);
+    } else {
+      champ.removeAttribute("aria-invalid");
+      champ.setAttribute("aria-describedby", aide);
+    }
+  }
+
+  function listerEtp() {
+    return MJPM.api("/mandataires/" + ID + "/etp").then(function (annees) {
+      var zone = document.getElementById("etp-declares");
+      zone.textContent = "";
+      if (!annees.length) {
+        zone.appendChild(el("p", { texte: "Aucune année déclarée." }));
+        return;
+      }
+      zone.appendChild(MJPM.enveloppeTableau(el("table", {}, [
+        el("caption", { texte: "Effectifs déclarés, par année" }),
+        el("thead", {}, [el("tr", {}, ["Année", "Effectifs (ETP)", "Action"].map(function (t) {
+          return el("th", { scope: "col", texte: t });
+        }))]),
+        el("tbody", {}, annees.map(function (a) {
+          var corriger = el("button", { type: "button", class: "fr-btn fr-btn--sm fr-btn--secondary",
+            texte: "Corriger", "aria-label": "Corriger les ETP de " + a.annee });
+          corriger.addEventListener("click", function () {
+            var f = document.getElementById("etp");
+            f.annee.value = a.annee;
+            f.etp.value = MJPM.nombre(a.etp, 2);
+            f.etp.focus();
+          });
+          return el("tr", {}, [
+            el("th", { scope: "row", texte: String(a.annee) }),
+            el("td", { texte: MJPM.nombre(a.etp, 2) }),
+            el("td", {}, [corriger]),
+          ]);
+        })),
+      ]), { petit: true }));
+    });
+  }
+
+  function effectifs() {
+    var f = document.getElementById("etp");
+    f.annee.value = new Date().getFullYear() - 1; // l'année close, celle qu'on déclare d'ordinaire
+    f.addEventListener("submit", function (evenement) {
+      evenement.preventDefault();
+      erreurChamp(CHAMPS_ETP.annee, "");
+      erreurChamp(CHAMPS_ETP.etp, "");
+      dire("");
+      var annee = f.annee.value.trim();
+      if (!annee) {
+        erreurChamp(CHAMPS_ETP.annee, "Indiquez l'année, en quatre chiffres.");
+        f.annee.focus();
+        return;
+      }
+      // La virgule décimale française est admise ; toute autre saisie part telle quelle et l'API dit ce qui ne va pas.
+      var saisie = f.etp.value.trim().replace(/\s/g, "").replace(",", ".");
+      var etp = saisie !== "" && isFinite(Number(saisie)) ? Number(saisie) : saisie || null;
+      MJPM.api("/mandataires/" + ID + "/etp/" + encodeURIComponent(annee), { method: "PUT", json: { etp: etp } })
+        .then(function (declare) {
+          dire("Effectifs de " + declare.annee + " enregistrés : " + MJPM.nombre(declare.etp, 2) + " ETP.");
+          f.etp.value = "";
+          return listerEtp();
+        })
+        .catch(function (e) {
+          var premier = null;
+          var autres = [];
+          (e.details || []).forEach(function (d) {
+            var loc = d.loc || [];
+            var id = CHAMPS_ETP[loc[loc.length - 1]];
+            if (id && (loc[0] === "body" || loc[0] === "path")) {
+              erreurChamp(id, d.msg.charAt(0).toUpperCase() + d.msg.slice(1));
+              premier = premier || id;
+            } else {
+              autres.push(d.msg);
+            }
+          });
+          if (premier) {
+            dire("Les effectifs n'ont pas été enregistrés : corrigez le champ signalé.", true);
+            document.getElementById(premier).focus();
+          } else {
+            dire(autres.length ? autres.join(" ; ") : e.message, true);
+          }
+        });
+    });
+    listerEtp().catch(function (e) { dire(e.message, true); });
+  }
+
   var PAGES = {
     profil: profil,
     disponibilites: disponibilites,
@@ -532,6 +633,7 @@
     import: importer,
     carte: carte,
     service: service,
+    effectifs: effectifs,
   };
   (PAGES[donnees.page] || function () {})();
 })();
