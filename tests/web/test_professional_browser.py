@@ -4,9 +4,10 @@ A demo service of the regional register with pending reservations signs in and l
 absence, accepts one reservation and declines another with a reason, checks a spreadsheet with one bad line and
 reads the per-line report, imports the corrected file, finds the measure and exports the list, then looks at the
 map of its measures and its antennes, and declares its ETP of a year (a bad value first: the API's French message
-next to the field, which gets the focus), then corrects it. The main actions are done with the keyboard alone (Tab to the control,
-typing, Enter); the file is chosen with Playwright, a file dialog being outside the page. axe-core checks every
-page of the space (no serious or critical violation); screenshots go to `test-artifacts/web/espace-*.png`.
+next to the field, which gets the focus), then corrects it. The main actions are done with the keyboard alone (Tab
+to the control, typing, Enter); the file is chosen with Playwright, a file dialog being outside the page. axe-core
+checks every page of the space (no serious or critical violation); screenshots go to
+`test-artifacts/web/espace-*.png`.
 """
 
 import io
