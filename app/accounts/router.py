@@ -1,17 +1,20 @@
-from typing import Annotated
+from typing import Annotated, Literal
 
 from fastapi import APIRouter, Depends, Query, Request
+from sqlalchemy.orm import Session
 
 from app.accounts import service
 from app.accounts.schemas import CompteCreate, CompteOut, ComptePage, CompteUpdate, MembreOut
-from app.auth.constants import AccountState, Role
+from app.auth.constants import AccessAction, AccountState, Role
 from app.auth.dependencies import require_roles
 from app.auth.models import Account
 from app.auth.principal import Principal
 from app.auth.sessions import client_ip
+from app.config import Settings
 from app.dependencies import SessionDep, SettingsDep, WriteSessionDep
 from app.errors import error_responses
 from app.geo.dependencies import GazetteerDep
+from app.geo.gazetteer import Gazetteer
 from app.registry.service import get_mandataire
 from app.types import Id, IdPath, Offset, Texte
 
@@ -133,16 +136,7 @@ def enable_compte(
     gazetteer: GazetteerDep,
 ) -> CompteOut:
     """Re-enable a disabled account: active again if the person had signed in, else invited anew."""
-    account = service.enable_account(
-        session,
-        principal=principal,
-        gazetteer=gazetteer,
-        settings=settings,
-        account_id=compte_id,
-        ip=client_ip(request),
-    )
-    session.commit()
-    return compte_out(account)
+    return _reopen(AccessAction.REACTIVATION, compte_id, request, principal, session, settings, gazetteer)
 
 
 @router.post("/{compte_id}/invitation", response_model=CompteOut, responses=error_responses(401, 403, 404, 409))
@@ -155,12 +149,26 @@ def resend_invitation(
     gazetteer: GazetteerDep,
 ) -> CompteOut:
     """Send a new invitation (the previous link stops working) to an account still invited."""
-    account = service.resend_invitation(
+    return _reopen(AccessAction.INVITATION, compte_id, request, principal, session, settings, gazetteer)
+
+
+def _reopen(
+    action: Literal[AccessAction.REACTIVATION, AccessAction.INVITATION],
+    compte_id: int,
+    request: Request,
+    principal: Principal,
+    session: Session,
+    settings: Settings,
+    gazetteer: Gazetteer,
+) -> CompteOut:
+    """The one path of both ways back to an account (`service.reopen_account`)."""
+    account = service.reopen_account(
         session,
         principal=principal,
         gazetteer=gazetteer,
         settings=settings,
         account_id=compte_id,
+        action=action,
         ip=client_ip(request),
     )
     session.commit()

@@ -6,6 +6,7 @@ what the caller may manage is refused (403 `hors_perimetre`). Disabling an accou
 every worker refuses them within TOKEN_CACHE_S), and its personal tokens stop working."""
 
 from datetime import datetime
+from typing import Literal
 
 from sqlalchemy import ColumnElement, and_, func, or_, select
 from sqlalchemy.orm import Session
@@ -265,47 +266,32 @@ def disable_account(
     return account
 
 
-def enable_account(
+def reopen_account(
     session: Session,
     *,
     principal: Principal,
     gazetteer: Gazetteer,
     settings: Settings,
     account_id: int,
+    action: Literal[AccessAction.REACTIVATION, AccessAction.INVITATION],
     ip: str | None,
 ) -> Account:
-    """A disabled account comes back: active if the person had signed in before, else invited anew."""
+    """The two ways back to an account. REACTIVATION: a disabled account comes back, active if the person had
+    signed in before, else invited anew. INVITATION: a new invitation link (the previous one stops working) for an
+    account still invited."""
     account = get_account(session, principal=principal, gazetteer=gazetteer, account_id=account_id)
-    if account.etat != AccountState.DESACTIVE:
-        raise Conflict("ce compte n'est pas désactivé", code="compte_non_desactive")
     now = utcnow()
-    record_access(session, action=AccessAction.REACTIVATION, actor=principal, account_id=account.id, ip=ip)
-    if account.derniere_connexion_at is not None:
-        account.etat = AccountState.ACTIF
+    if action == AccessAction.REACTIVATION:
+        if account.etat != AccountState.DESACTIVE:
+            raise Conflict("ce compte n'est pas désactivé", code="compte_non_desactive")
+        record_access(session, action=AccessAction.REACTIVATION, actor=principal, account_id=account.id, ip=ip)
+        account.etat = AccountState.INVITE if account.derniere_connexion_at is None else AccountState.ACTIF
         account.updated_at = now
-    else:
-        account.etat = AccountState.INVITE
+    elif account.etat != AccountState.INVITE:
+        raise Conflict("seul un compte invité reçoit une invitation", code="compte_non_invite")
+    if account.etat == AccountState.INVITE:
         _invite(session, account, settings=settings, now=now)
         record_access(session, action=AccessAction.INVITATION, actor=principal, account_id=account.id, ip=ip)
-    session.flush()
-    return account
-
-
-def resend_invitation(
-    session: Session,
-    *,
-    principal: Principal,
-    gazetteer: Gazetteer,
-    settings: Settings,
-    account_id: int,
-    ip: str | None,
-) -> Account:
-    """A new invitation link (the previous one stops working) for an account still invited."""
-    account = get_account(session, principal=principal, gazetteer=gazetteer, account_id=account_id)
-    if account.etat != AccountState.INVITE:
-        raise Conflict("seul un compte invité reçoit une invitation", code="compte_non_invite")
-    _invite(session, account, settings=settings, now=utcnow())
-    record_access(session, action=AccessAction.INVITATION, actor=principal, account_id=account.id, ip=ip)
     session.flush()
     return account
 
