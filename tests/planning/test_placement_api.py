@@ -3,24 +3,14 @@ built once for the module: two professionals at Amiens with a 25 km radius, so t
 département have no place within the norm. The proposal goes there, reduces the arrivals without a candidate,
 the comparison shows its effect, bad edits name their field, and the registry is unchanged."""
 
-from datetime import date, timedelta
-
 import pytest
 from sqlalchemy import text
 
-from app.auth.constants import Role
-from app.auth.principal import Principal
-from app.config import Settings
 from app.geo.distance import haversine_km
-from app.geo.locate import GazetteerLocator
-from app.registry import service
-from app.registry.schemas import MandataireCreate, MesureCreate
-from tests.registry.factories import mandataire_body, mesure_body
 from tests.support import counters
 
 AMIENS = "17800111100164"
 AMIENS_INSEE = "80021"
-ADMIN = Principal(token_id=None, role=Role.ADMIN, departements=None)
 PROPOSE = "/planification/implantations"
 COMPARE = "/planification/scenarios/comparaison"
 SIMULATION = {"arrivees": 60, "graine": 3}
@@ -28,43 +18,9 @@ NORME = 25
 
 
 @pytest.fixture(scope="module")
-def somme(module_session, gazetteer):
-    ids = []
-    for _ in range(2):
-        mandataire = service.create_mandataire(
-            module_session,
-            principal=ADMIN,
-            gazetteer=gazetteer,
-            payload=MandataireCreate(
-                **mandataire_body(
-                    departements=["80"], sites=[{"nom": "Bureau", "insee": AMIENS_INSEE}], capacite=40, rayon_km=NORME
-                )
-            ),
-        )
-        ids.append(mandataire.id)
-    for number, mandataire_id in enumerate(ids * 2):
-        service.create_mesure(
-            module_session,
-            principal=ADMIN,
-            gazetteer=gazetteer,
-            locator=GazetteerLocator(gazetteer),
-            settings=Settings(environment="test"),
-            payload=MesureCreate(
-                **mesure_body(
-                    tribunal=AMIENS,
-                    mandataire=mandataire_id,
-                    residence={"insee": AMIENS_INSEE},
-                    date_nomination=date.today() - timedelta(days=30 + number),
-                )
-            ),
-        )
-    module_session.commit()
-    return ids
-
-
-@pytest.fixture
-def connection(somme, savepoint_connection):
-    return savepoint_connection
+def somme_offices() -> list[dict]:
+    """Two professionals at Amiens (see `conftest.somme`), within NORME km only."""
+    return [{"sites": [{"nom": "Bureau", "insee": AMIENS_INSEE}], "capacite": 40, "rayon_km": NORME}] * 2
 
 
 def registry_state(session) -> tuple:

@@ -4,65 +4,26 @@ may simulate where, the answer's shape and reproducibility, its CSV and PNG, and
 import json
 import re
 from contextlib import contextmanager
-from datetime import date, timedelta
 
 import pytest
 from sqlalchemy import text
 from typer.testing import CliRunner
 
 from app import cli
-from app.auth.constants import Role
-from app.auth.principal import Principal
-from app.config import Settings
-from app.geo.locate import GazetteerLocator
-from app.registry import service
-from app.registry.schemas import MandataireCreate, MesureCreate
-from tests.registry.factories import mandataire_body, mesure_body
 from tests.support import counters
 
 AMIENS = "17800111100164"
-ADMIN = Principal(token_id=None, role=Role.ADMIN, departements=None)
 PATH = "/planification/simulations"
 STRATEGIES = ["moteur", "places_libres", "plus_proche", "frontiere"]
 
 
 @pytest.fixture(scope="module")
-def somme(module_session, gazetteer):
-    """Three professionals of the Somme (Amiens, Abbeville, Péronne) and a few measures designated lately."""
-    ids = []
-    for insee, capacite in (("80021", 6), ("80001", 30), ("80620", 30)):
-        mandataire = service.create_mandataire(
-            module_session,
-            principal=ADMIN,
-            gazetteer=gazetteer,
-            payload=MandataireCreate(
-                **mandataire_body(departements=["80"], sites=[{"nom": "Bureau", "insee": insee}], capacite=capacite)
-            ),
-        )
-        ids.append(mandataire.id)
-    for number, mandataire_id in enumerate(ids * 2):
-        service.create_mesure(
-            module_session,
-            principal=ADMIN,
-            gazetteer=gazetteer,
-            locator=GazetteerLocator(gazetteer),
-            settings=Settings(environment="test"),
-            payload=MesureCreate(
-                **mesure_body(
-                    tribunal=AMIENS,
-                    mandataire=mandataire_id,
-                    residence={"insee": "80021"},
-                    date_nomination=date.today() - timedelta(days=30 + number),
-                )
-            ),
-        )
-    module_session.commit()
-    return ids
-
-
-@pytest.fixture
-def connection(somme, savepoint_connection):
-    return savepoint_connection
+def somme_offices() -> list[dict]:
+    """Three professionals of the Somme (Amiens, Abbeville, Péronne); see `conftest.somme`."""
+    return [
+        {"sites": [{"nom": "Bureau", "insee": insee}], "capacite": capacite}
+        for insee, capacite in (("80021", 6), ("80001", 30), ("80620", 30))
+    ]
 
 
 def registry_state(session) -> tuple:
