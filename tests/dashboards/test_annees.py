@@ -9,6 +9,7 @@ from datetime import date
 import pytest
 
 from app.database import utcnow
+from tests.dashboards.support import answered_reservations
 from tests.dashboards.test_exports import expected_rows, read_csv, read_xlsx
 from tests.registry.factories import mandataire_body, mesure_body
 
@@ -183,31 +184,8 @@ def test_yearly_stock_and_flows_follow_the_measures_even_when_edited_or_imported
 def test_yearly_designations_refusals_and_expiries_come_from_the_reservations(client, admin, make_token, professionals):
     judge = make_token("magistrat", tribunal=LILLE_TJ)
     pro = make_token("mandataire", mandataire_id=professionals["mi"])
-    match = client.post(
-        "/match",
-        headers=judge,
-        json={"tribunal": LILLE_TJ, "nature": "tutelle", "residence": {"insee": "59350"}, "lieu_vie": "domicile"},
-    )
-    assert match.status_code == 200, match.text
-    ids = []
-    for number in range(3):
-        response = client.post(
-            "/reservations",
-            headers=judge,
-            json={
-                "match_id": match.json()["match_id"],
-                "mandataire": professionals["mi"],
-                "numero_rg": f"26/0100{number}",
-                "famille": {"statut": "aucun_proche_disponible"},
-            },
-        )
-        assert response.status_code == 201, response.text
-        ids.append(response.json()["id"])
+    answered_reservations(client, judge=judge, pro=pro, mandataire_id=professionals["mi"], serie="0100")
     today = utcnow().date()
-    accepted = client.post(f"/reservations/{ids[0]}/acceptation", headers=pro, json={"date_nomination": str(today)})
-    assert accepted.status_code == 200, accepted.text
-    refused = client.post(f"/reservations/{ids[1]}/refus", headers=pro, json={"motif": "Conflit d'intérêts"})
-    assert refused.status_code == 200, refused.text
     table = client.get("/tableaux-de-bord/annees", headers=admin).json()
     assert [row["annee"] for row in table["lignes"]] == list(range(today.year - 5, today.year + 1))
     current = table["lignes"][-1]

@@ -8,6 +8,7 @@ from geopy.distance import great_circle
 from app.database import utcnow
 from app.designation.models import Reservation
 from app.designation.service import expire_and_remind
+from tests.dashboards.support import answered_reservations
 from tests.dashboards.test_exports import expected_rows, read_csv, read_xlsx
 from tests.registry.factories import mandataire_body
 
@@ -105,36 +106,9 @@ def judge(make_token):
 def test_flux_counts_reservation_answers_and_the_median_delay(
     client, admin, judge, make_token, lille_pro, session, settings
 ):
-    pro_headers = make_token("mandataire", mandataire_id=lille_pro["id"])
-    match = client.post(
-        "/match",
-        headers=judge,
-        json={"tribunal": LILLE_TJ, "nature": "tutelle", "residence": {"insee": LILLE}, "lieu_vie": "domicile"},
-    )
-    assert match.status_code == 200, match.text
-    reservations = []
-    for number in range(3):
-        response = client.post(
-            "/reservations",
-            headers=judge,
-            json={
-                "match_id": match.json()["match_id"],
-                "mandataire": lille_pro["id"],
-                "numero_rg": f"26/0000{number}",
-                "famille": {"statut": "aucun_proche_disponible"},
-            },
-        )
-        assert response.status_code == 201, response.text
-        reservations.append(response.json()["id"])
+    pro = make_token("mandataire", mandataire_id=lille_pro["id"])
+    reservations = answered_reservations(client, judge=judge, pro=pro, mandataire_id=lille_pro["id"], serie="0000")
     today = utcnow().date()
-    accepted = client.post(
-        f"/reservations/{reservations[0]}/acceptation", headers=pro_headers, json={"date_nomination": str(today)}
-    )
-    assert accepted.status_code == 200, accepted.text
-    refused = client.post(
-        f"/reservations/{reservations[1]}/refus", headers=pro_headers, json={"motif": "Conflit d'intérêts"}
-    )
-    assert refused.status_code == 200, refused.text
     session.get(Reservation, reservations[2]).expires_at = utcnow() - timedelta(minutes=1)
     session.commit()
     assert expire_and_remind(session, settings=settings, now=utcnow())[0] == 1
