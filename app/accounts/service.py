@@ -14,7 +14,7 @@ from sqlalchemy.orm import Session
 from app.accounts.schemas import CompteCreate, CompteUpdate, ScopeIn
 from app.auth.accounts import new_invitation, record_access
 from app.auth.constants import AccessAction, AccountState, Role
-from app.auth.exceptions import Forbidden
+from app.auth.exceptions import OutsideScope
 from app.auth.models import Account
 from app.auth.principal import Principal
 from app.auth.service import scope_departements
@@ -139,10 +139,9 @@ def _checked_scope(
         mandataire_id=checked.mandataire_id,
     )
     if not _manageable(session, gazetteer, principal, probe):
-        raise Forbidden(
+        raise OutsideScope(
             "vous ne pouvez pas gérer un compte de ce rôle ou de ce périmètre : les agents gèrent les comptes des "
             "mandataires et des agents de leur territoire, les administrateurs tous les comptes",
-            code="hors_perimetre",
         )
     return checked
 

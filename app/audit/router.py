@@ -6,7 +6,7 @@ from app.audit import service
 from app.audit.schemas import AuditEventOut, MatchAuditOut, MatchSummaryOut
 from app.auth.constants import Role
 from app.auth.dependencies import require_roles
-from app.auth.exceptions import Forbidden
+from app.auth.exceptions import OutsideTribunal
 from app.auth.principal import Principal
 from app.dependencies import SessionDep
 from app.errors import error_responses
@@ -52,7 +52,7 @@ def list_tribunal_matches(
     """The tribunal's past match requests, newest first: re-open one to search again from its fields."""
     row = resolve_tribunal(session, gazetteer, tribunal, ["path", "tribunal"])
     if principal.is_judicial and row.id != principal.tribunal_id:
-        raise Forbidden("vous ne voyez que les demandes de votre tribunal", code="hors_tribunal")
+        raise OutsideTribunal("vous ne voyez que les demandes de votre tribunal")
     total, rows = service.tribunal_matches(session, tribunal_id=row.id, limit=limit, offset=offset)
     return Page[MatchSummaryOut](
         total=total,

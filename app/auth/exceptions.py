@@ -23,6 +23,24 @@ class Forbidden(DomainError):
     default_code = "acces_refuse"
 
 
+class OutsideTerritory(Forbidden):
+    """A request reaching outside the caller's territory (its départements): refused, never silently emptied."""
+
+    default_code = "hors_territoire"
+
+
+class OutsideTribunal(Forbidden):
+    """A judge or clerk asking about another tribunal's requests or reservations."""
+
+    default_code = "hors_tribunal"
+
+
+class OutsideScope(Forbidden):
+    """An account or a token beyond what the caller may manage or grant (role and perimeter)."""
+
+    default_code = "hors_perimetre"
+
+
 class SignInRefused(DomainError):
     """A person the service does not let in (unknown e-mail, disabled account...): the message says whom to ask.
 

@@ -10,8 +10,8 @@ from typing import Any, Literal
 
 from sqlalchemy.orm import Session
 
+from app.auth.exceptions import OutsideTerritory
 from app.auth.principal import Principal
-from app.dashboards.exceptions import OutsideTerritory
 from app.dashboards.schemas import Value
 from app.errors import InvalidInput
 from app.geo.gazetteer import Gazetteer

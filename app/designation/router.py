@@ -6,7 +6,7 @@ from fastapi import APIRouter, Depends, Header, Path, Query
 
 from app.auth.constants import Role
 from app.auth.dependencies import require_roles
-from app.auth.exceptions import Forbidden
+from app.auth.exceptions import OutsideTribunal
 from app.auth.principal import Principal
 from app.dependencies import SessionDep, SettingsDep, WriteSessionDep
 from app.designation import repository, service, statistics
@@ -148,7 +148,7 @@ def cancel_reservation(
 def _own_tribunal(session, gazetteer, principal: Principal, tribunal: str) -> Tribunal:
     row = resolve_tribunal(session, gazetteer, tribunal, ["path", "tribunal"])
     if principal.is_judicial and row.id != principal.tribunal_id:
-        raise Forbidden("vous ne voyez que les réservations de votre tribunal", code="hors_tribunal")
+        raise OutsideTribunal("vous ne voyez que les réservations de votre tribunal")
     return row
 
 

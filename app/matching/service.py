@@ -9,7 +9,7 @@ from datetime import date, timedelta
 from sqlalchemy import insert
 from sqlalchemy.orm import Session
 
-from app.auth.exceptions import Forbidden
+from app.auth.exceptions import OutsideTribunal
 from app.auth.principal import Principal
 from app.config import Settings
 from app.database import table_of, utcnow
@@ -75,7 +75,7 @@ def _query(
     # Resolved against the index: no query on the hot path.
     tribunal = find_tribunal(gazetteer, payload.tribunal, ["body", "tribunal"], index.tribunals_by_code.get)
     if principal.is_judicial and tribunal.id != principal.tribunal_id:
-        raise Forbidden("vous ne pouvez demander une liste que pour votre tribunal", code="hors_tribunal")
+        raise OutsideTribunal("vous ne pouvez demander une liste que pour votre tribunal")
     location = locator.locate(payload.residence, loc=["body", "residence"])
     if payload.etablissement is not None and payload.etablissement not in index.etablissements:
         raise InvalidInput(

@@ -11,7 +11,7 @@ from sqlalchemy import Select, select, update
 from sqlalchemy.orm import Session
 
 from app import labels
-from app.auth.exceptions import Forbidden
+from app.auth.exceptions import Forbidden, OutsideTerritory
 from app.auth.principal import Principal
 from app.config import Settings
 from app.database import utcnow
@@ -118,7 +118,7 @@ def _check_territory(
                 f"département inconnu : {code}", code="departement_inconnu", loc=["body", "departements", index]
             )
     if not principal.covers_all(set(departements) ^ previous):
-        raise Forbidden("ces départements sont hors de votre territoire", code="hors_territoire")
+        raise OutsideTerritory("ces départements sont hors de votre territoire")
 
 
 def _etablissements(session: Session, ids: list[int]) -> list[Etablissement]:
@@ -359,7 +359,7 @@ def create_etablissement(
 ) -> Etablissement:
     departement, lat, lon = commune_point(gazetteer, payload.insee, ["body", "insee"])
     if not principal.covers_departements({departement}):
-        raise Forbidden("cet établissement est hors de votre territoire", code="hors_territoire")
+        raise OutsideTerritory("cet établissement est hors de votre territoire")
     if session.scalar(select(Etablissement.id).where(Etablissement.finess == payload.finess)) is not None:
         raise Conflict(f"FINESS déjà enregistré : {payload.finess}", code="finess_existant", loc=["body", "finess"])
     etablissement = Etablissement(
@@ -380,14 +380,14 @@ def update_etablissement(
 ) -> Etablissement:
     check_version(etablissement.version, payload.version)
     if not principal.covers_departements({etablissement.departement}):
-        raise Forbidden("cet établissement est hors de votre territoire", code="hors_territoire")
+        raise OutsideTerritory("cet établissement est hors de votre territoire")
     changes = payload.model_dump(exclude_unset=True, exclude={"version"})
     if "insee" in changes:
         etablissement.departement, etablissement.lat, etablissement.lon = commune_point(
             gazetteer, changes["insee"], ["body", "insee"]
         )
         if not principal.covers_departements({etablissement.departement}):
-            raise Forbidden("cet établissement serait hors de votre territoire", code="hors_territoire")
+            raise OutsideTerritory("cet établissement serait hors de votre territoire")
     if "nom" in changes:
         etablissement.nom_recherche = normalize_name(changes["nom"])
     for field, value in changes.items():

@@ -7,7 +7,7 @@ from fastapi import APIRouter, Depends, Query, Response
 
 from app.auth.constants import Role
 from app.auth.dependencies import require_roles
-from app.auth.exceptions import Forbidden
+from app.auth.exceptions import OutsideTerritory
 from app.auth.principal import Principal
 from app.database import utcnow
 from app.dependencies import SessionDep, WriteSessionDep
@@ -48,7 +48,7 @@ def list_objectifs(
     departements = principal.departements
     if departement is not None:
         if not principal.covers_departements({departement}):
-            raise Forbidden(f"le département {departement} est hors de votre territoire", code="hors_territoire")
+            raise OutsideTerritory(f"le département {departement} est hors de votre territoire")
         departements = frozenset({departement})
     objectifs = service.list_objectifs(session, departements=departements, indicateur=indicateur)
     return [ObjectifOut.model_validate(o) for o in objectifs]

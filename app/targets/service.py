@@ -6,7 +6,7 @@ from datetime import date
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from app.auth.exceptions import Forbidden
+from app.auth.exceptions import OutsideTerritory
 from app.auth.principal import Principal
 from app.errors import InvalidInput
 from app.geo.gazetteer import Gazetteer
@@ -26,7 +26,7 @@ def create_objectif(
             f"département inconnu : {departement}", code="departement_inconnu", loc=["body", "departement"]
         )
     if not principal.covers_all({departement}):
-        raise Forbidden(f"le département {departement} est hors de votre territoire", code="hors_territoire")
+        raise OutsideTerritory(f"le département {departement} est hors de votre territoire")
     start = payload.date_initiale or today
     if start > today:
         raise InvalidInput(

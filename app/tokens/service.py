@@ -10,7 +10,7 @@ from sqlalchemy.orm import Session
 
 from app.auth.accounts import record_access
 from app.auth.constants import JUDICIAL_ROLES, Access, AccessAction, Role
-from app.auth.exceptions import Forbidden
+from app.auth.exceptions import Forbidden, OutsideScope
 from app.auth.models import Account, ApiToken
 from app.auth.principal import Principal
 from app.auth.service import hash_token
@@ -204,10 +204,9 @@ def create_personal_token(
     scope = {"departement": account.departement, "region": account.region}
     if departement is not None:
         if principal.role != Role.AGENT or not principal.covers_all({departement}):
-            raise Forbidden(
+            raise OutsideScope(
                 "un jeton personnel ne dépasse pas votre périmètre : seul un agent peut le limiter à un département "
                 "de son territoire",
-                code="hors_perimetre",
             )
         scope = {"departement": departement, "region": None}
     tribunal = None
