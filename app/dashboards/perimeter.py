@@ -14,6 +14,7 @@ from app.auth.exceptions import OutsideTerritory
 from app.auth.principal import Principal
 from app.dashboards.schemas import Value
 from app.errors import InvalidInput
+from app.geo.exceptions import UnknownDepartement, UnknownRegion
 from app.geo.gazetteer import Gazetteer
 from app.geo.models import Tribunal
 from app.geo.tribunals import resolve_tribunal
@@ -85,16 +86,14 @@ def resolve_perimetre(
 
     if filtres.region is not None:
         if filtres.region not in gazetteer.regions:
-            raise InvalidInput(f"région inconnue : {filtres.region}", code="region_inconnue", loc=["query", "region"])
+            raise UnknownRegion(f"région inconnue : {filtres.region}", loc=["query", "region"])
         codes = frozenset(c for c, d in gazetteer.departements.items() if d.region == filtres.region)
         check_inside(codes, f"la région {filtres.region} est", "region")
         departements = codes
         demandes["region"] = filtres.region
     if filtres.departement is not None:
         if filtres.departement not in gazetteer.departements:
-            raise InvalidInput(
-                f"département inconnu : {filtres.departement}", code="departement_inconnu", loc=["query", "departement"]
-            )
+            raise UnknownDepartement(f"département inconnu : {filtres.departement}", loc=["query", "departement"])
         check_inside(frozenset({filtres.departement}), f"le département {filtres.departement} est", "departement")
         if departements is not None and filtres.departement not in departements:
             raise InvalidInput(

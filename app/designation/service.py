@@ -21,7 +21,7 @@ from app.designation.constants import Famille, ReservationStatut
 from app.designation.exceptions import ForbiddenTransition, MesureGone, ReservationNotFound
 from app.designation.models import Reservation
 from app.designation.schemas import AcceptationIn, ExclusionIn, RefusIn, ReservationCreate
-from app.errors import Conflict, InvalidInput, NotFound
+from app.errors import Conflict, NotFound
 from app.geo.gazetteer import Gazetteer
 from app.geo.locate import Locator
 from app.geo.models import Tribunal
@@ -32,6 +32,7 @@ from app.matching.schemas import MatchRequest
 from app.matching.service import IndexCache, run_match
 from app.notifications.service import enqueue
 from app.registry.constants import MesureStatut
+from app.registry.exceptions import UnknownMandataire, UnknownSite
 from app.registry.load import LoadShare, apply_load_change, apply_load_changes
 from app.registry.models import Mandataire, Mesure
 from app.registry.service import add_mesure, place_of
@@ -106,9 +107,7 @@ def exclude(
     again with it among `exclure`, is stored as a new match, and the reason is kept in that match's audit."""
     record = _own_match(session, principal, match_id, ["path", "match_id"])
     if payload.mandataire not in cache.get(session).profiles:
-        raise InvalidInput(
-            f"mandataire inconnu : {payload.mandataire}", code="mandataire_inconnu", loc=["body", "mandataire"]
-        )
+        raise UnknownMandataire(f"mandataire inconnu : {payload.mandataire}", loc=["body", "mandataire"])
     demande = MatchRequest.model_validate(record.demande)
     demande.exclure = sorted({*demande.exclure, payload.mandataire})
     answer = run_match(
@@ -205,9 +204,7 @@ def reserve(
     profile = cache.get(session).profiles.get(payload.mandataire)
     mandataire = session.get(Mandataire, payload.mandataire)
     if profile is None or mandataire is None:
-        raise InvalidInput(
-            f"mandataire inconnu : {payload.mandataire}", code="mandataire_inconnu", loc=["body", "mandataire"]
-        )
+        raise UnknownMandataire(f"mandataire inconnu : {payload.mandataire}", loc=["body", "mandataire"])
     reason = engine.static_exclusion(profile, _query_from_match(record, tribunal, now))
     if reason is not None:
         raise Conflict(
@@ -226,9 +223,7 @@ def reserve(
     if site_id is None and payload.mandataire in shortlisted:
         site_id = (shortlisted[payload.mandataire]["mandataire"].get("site_le_plus_proche") or {}).get("id")
     if payload.antenne is not None and payload.antenne not in {s.id for s in mandataire.sites}:
-        raise InvalidInput(
-            f"antenne {payload.antenne} inconnue pour ce mandataire", code="site_inconnu", loc=["body", "antenne"]
-        )
+        raise UnknownSite(f"antenne {payload.antenne} inconnue pour ce mandataire", loc=["body", "antenne"])
     demande = record.demande
     mesure = add_mesure(
         session,

@@ -8,3 +8,11 @@ class UnknownTribunal(InvalidInput):
 
     def __init__(self, key: str, *, loc: Sequence[str | int]) -> None:
         super().__init__(f"tribunal inconnu : {key} (SIRET ou code attendu)", loc=loc)
+
+
+class UnknownDepartement(InvalidInput):
+    default_code = "departement_inconnu"
+
+
+class UnknownRegion(InvalidInput):
+    default_code = "region_inconnue"

@@ -8,9 +8,10 @@ from app.auth.constants import Role
 from app.auth.dependencies import require_roles
 from app.auth.principal import Principal
 from app.dependencies import SessionDep, SettingsDep, WriteSessionDep
-from app.errors import InvalidInput, error_responses
+from app.errors import error_responses
 from app.geo.constants import DEPARTEMENT_PATTERN
 from app.geo.dependencies import GazetteerDep, LocatorDep
+from app.geo.exceptions import UnknownDepartement
 from app.matching import service
 from app.matching.dependencies import IndexCacheDep
 from app.matching.schemas import ExplainRequest, ExplainResponse, MatchRequest, MatchResponse, WeightsIn, WeightsOut
@@ -91,6 +92,4 @@ def set_weights(
 
 def _known(departement: str, gazetteer) -> None:
     if departement not in gazetteer.departements:
-        raise InvalidInput(
-            f"département inconnu : {departement}", code="departement_inconnu", loc=["path", "departement"]
-        )
+        raise UnknownDepartement(f"département inconnu : {departement}", loc=["path", "departement"])

@@ -13,7 +13,6 @@ from app.auth.exceptions import OutsideTribunal
 from app.auth.principal import Principal
 from app.config import Settings
 from app.database import table_of, utcnow
-from app.errors import InvalidInput
 from app.geo.gazetteer import Gazetteer
 from app.geo.locate import Locator
 from app.geo.schemas import Location
@@ -29,7 +28,7 @@ from app.matching.schemas import (
     WeightsOut,
 )
 from app.observability import INDEX_REBUILDS
-from app.registry.exceptions import MandataireNotFound
+from app.registry.exceptions import MandataireNotFound, UnknownEtablissement
 
 TUNING = engine.Tuning()
 # A plain Core insert compiled once: the audit record is written on every /match.
@@ -78,9 +77,8 @@ def _query(
         raise OutsideTribunal("vous ne pouvez demander une liste que pour votre tribunal")
     location = locator.locate(payload.residence, loc=["body", "residence"])
     if payload.etablissement is not None and payload.etablissement not in index.etablissements:
-        raise InvalidInput(
+        raise UnknownEtablissement(
             f"établissement inconnu : {payload.etablissement}",
-            code="etablissement_inconnu",
             loc=["body", "etablissement"],
         )
     # A person living in an établissement the registry knows is there, not at the commune's centre: distances

@@ -40,6 +40,7 @@ from app.professionals.schemas import MesureLotItem, reasons_of
 from app.registry import rg
 from app.registry import service as registry
 from app.registry.constants import ACTIVE_STATUTS, MesureStatut, Nature
+from app.registry.exceptions import UnknownMandataire
 from app.registry.load import LoadShare, apply_load_changes
 from app.registry.models import Mandataire, Mesure, MesureEtat, MesureRessource
 from app.registry.workload import measure_weight
@@ -551,7 +552,5 @@ def writable_mandataire(session: Session, *, principal: Principal, mandataire_id
         raise Forbidden("vous ne pouvez déclarer des mesures que pour vous-même")
     mandataire = mandataire_for_batches(session, mandataire_id)
     if mandataire is None:
-        raise InvalidInput(
-            f"mandataire inconnu : {mandataire_id}", code="mandataire_inconnu", loc=["query", "mandataire"]
-        )
+        raise UnknownMandataire(f"mandataire inconnu : {mandataire_id}", loc=["query", "mandataire"])
     return mandataire

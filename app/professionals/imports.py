@@ -7,7 +7,6 @@ from pathlib import Path
 from sqlalchemy.orm import Session
 
 from app.config import Settings
-from app.errors import InvalidInput
 from app.geo.gazetteer import Gazetteer
 from app.geo.locate import Locator
 from app.professionals import spreadsheet
@@ -17,6 +16,7 @@ from app.professionals.repository import mandataire_for_batches
 from app.professionals.schemas import ImportOut, LigneRejetee
 from app.professionals.spreadsheet import TEMPLATE_COLUMNS, SheetLimits
 from app.registry.constants import MandataireType
+from app.registry.exceptions import UnknownMandataire
 from app.registry.service import check_not_kept
 
 
@@ -142,7 +142,7 @@ def import_file(
     path = Path(path)
     mandataire = mandataire_for_batches(session, mandataire_id)
     if mandataire is None:
-        raise InvalidInput(f"mandataire inconnu : {mandataire_id}", code="mandataire_inconnu", loc=["mandataire"])
+        raise UnknownMandataire(f"mandataire inconnu : {mandataire_id}", loc=["mandataire"])
     return import_sheet(
         Batch(session, gazetteer, locator, settings, mandataire, by_hand=True),
         filename=path.name,

@@ -13,6 +13,20 @@ class EtablissementNotFound(NotFound):
     default_code = "etablissement_introuvable"
 
 
+class UnknownMandataire(InvalidInput):
+    """A request names a professional the registry does not hold (or one the caller may not name there)."""
+
+    default_code = "mandataire_inconnu"
+
+
+class UnknownSite(InvalidInput):
+    default_code = "site_inconnu"
+
+
+class UnknownEtablissement(InvalidInput):
+    default_code = "etablissement_inconnu"
+
+
 class StaleVersion(Conflict):
     default_code = "version_perimee"
 

@@ -16,6 +16,7 @@ from app.auth.principal import Principal
 from app.config import Settings
 from app.database import utcnow
 from app.errors import Conflict, InvalidInput
+from app.geo.exceptions import UnknownDepartement
 from app.geo.gazetteer import Gazetteer, normalize_name
 from app.geo.locate import Locator
 from app.geo.models import Tribunal
@@ -29,6 +30,9 @@ from app.registry.exceptions import (
     MesureNotFound,
     NatureNotCovered,
     StaleVersion,
+    UnknownEtablissement,
+    UnknownMandataire,
+    UnknownSite,
 )
 from app.registry.load import LoadShare, apply_load_change
 from app.registry.models import (
@@ -114,9 +118,7 @@ def _check_territory(
     """Every département added to or removed from a listing must be in the agent's territory."""
     for index, code in enumerate(departements):
         if code not in gazetteer.departements:
-            raise InvalidInput(
-                f"département inconnu : {code}", code="departement_inconnu", loc=["body", "departements", index]
-            )
+            raise UnknownDepartement(f"département inconnu : {code}", loc=["body", "departements", index])
     if not principal.covers_all(set(departements) ^ previous):
         raise OutsideTerritory("ces départements sont hors de votre territoire")
 
@@ -126,9 +128,8 @@ def _etablissements(session: Session, ids: list[int]) -> list[Etablissement]:
     for index, etablissement_id in enumerate(dict.fromkeys(ids)):
         etablissement = session.get(Etablissement, etablissement_id)
         if etablissement is None:
-            raise InvalidInput(
+            raise UnknownEtablissement(
                 f"établissement inconnu : {etablissement_id}",
-                code="etablissement_inconnu",
                 loc=["body", "etablissements", index],
             )
         found.append(etablissement)
@@ -297,7 +298,7 @@ def delete_site(session: Session, *, mandataire: Mandataire, site_id: int) -> No
 
 def check_remplacant(session: Session, mandataire: Mandataire, remplacant: int | None, loc: list) -> None:
     if remplacant is not None and (remplacant == mandataire.id or session.get(Mandataire, remplacant) is None):
-        raise InvalidInput(f"remplaçant inconnu : {remplacant}", code="mandataire_inconnu", loc=[*loc, "remplacant"])
+        raise UnknownMandataire(f"remplaçant inconnu : {remplacant}", loc=[*loc, "remplacant"])
 
 
 def check_no_overlap(mandataire: Mandataire, absence: Absence, loc: list) -> None:
@@ -456,11 +457,9 @@ def _check_mesure_refs(
     if nature == Nature.MJAGBF and not mandataire.dpf:
         raise NatureNotCovered("la MJAGBF est réservée aux délégués aux prestations familiales", loc=["body", "nature"])
     if site_id is not None and site_id not in {s.id for s in mandataire.sites}:
-        raise InvalidInput(f"site {site_id} inconnu pour ce mandataire", code="site_inconnu", loc=["body", "site"])
+        raise UnknownSite(f"site {site_id} inconnu pour ce mandataire", loc=["body", "site"])
     if etablissement_id is not None and session.get(Etablissement, etablissement_id) is None:
-        raise InvalidInput(
-            f"établissement inconnu : {etablissement_id}", code="etablissement_inconnu", loc=["body", "etablissement"]
-        )
+        raise UnknownEtablissement(f"établissement inconnu : {etablissement_id}", loc=["body", "etablissement"])
 
 
 def _mesure_mandataire(session: Session, principal: Principal, mandataire_id: int | None) -> Mandataire:
@@ -471,9 +470,7 @@ def _mesure_mandataire(session: Session, principal: Principal, mandataire_id: in
         raise Forbidden("vous ne pouvez déclarer des mesures que pour vous-même")
     mandataire = session.get(Mandataire, mandataire_id)
     if mandataire is None:
-        raise InvalidInput(
-            f"mandataire inconnu : {mandataire_id}", code="mandataire_inconnu", loc=["body", "mandataire"]
-        )
+        raise UnknownMandataire(f"mandataire inconnu : {mandataire_id}", loc=["body", "mandataire"])
     return mandataire
 
 

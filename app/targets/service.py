@@ -9,6 +9,7 @@ from sqlalchemy.orm import Session
 from app.auth.exceptions import OutsideTerritory
 from app.auth.principal import Principal
 from app.errors import InvalidInput
+from app.geo.exceptions import UnknownDepartement
 from app.geo.gazetteer import Gazetteer
 from app.targets.actual import actual
 from app.targets.constants import Indicateur
@@ -22,9 +23,7 @@ def create_objectif(
 ) -> Objectif:
     departement = payload.departement
     if departement not in gazetteer.departements:
-        raise InvalidInput(
-            f"département inconnu : {departement}", code="departement_inconnu", loc=["body", "departement"]
-        )
+        raise UnknownDepartement(f"département inconnu : {departement}", loc=["body", "departement"])
     if not principal.covers_all({departement}):
         raise OutsideTerritory(f"le département {departement} est hors de votre territoire")
     start = payload.date_initiale or today

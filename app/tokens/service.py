@@ -17,9 +17,11 @@ from app.auth.service import hash_token
 from app.config import DEFAULT_TOKEN_EXPIRY_DAYS
 from app.database import utcnow
 from app.errors import InvalidInput, NotFound
+from app.geo.exceptions import UnknownDepartement, UnknownRegion
 from app.geo.gazetteer import Gazetteer
 from app.geo.models import Tribunal
 from app.geo.tribunals import resolve_tribunal
+from app.registry.exceptions import UnknownMandataire
 from app.registry.models import Mandataire
 
 TOKEN_PREFIX = "mjpm_"
@@ -56,9 +58,9 @@ def check_scope(
         raise InvalidInput("seuls magistrat et greffier ont un tribunal", loc=["tribunal"])
     if role == Role.AGENT:
         if departement is not None and departement not in gazetteer.departements:
-            raise InvalidInput(f"département inconnu : {departement}", code="departement_inconnu", loc=["departement"])
+            raise UnknownDepartement(f"département inconnu : {departement}", loc=["departement"])
         if region is not None and region not in gazetteer.regions:
-            raise InvalidInput(f"région inconnue : {region}", code="region_inconnue", loc=["region"])
+            raise UnknownRegion(f"région inconnue : {region}", loc=["region"])
         if departement and region:
             raise InvalidInput(
                 "un agent a pour territoire un département, une région, ou la France entière", loc=["region"]
@@ -69,7 +71,7 @@ def check_scope(
     if role == Role.MANDATAIRE:
         mandataire = session.get(Mandataire, mandataire_id) if mandataire_id is not None else None
         if mandataire is None:
-            raise InvalidInput(f"mandataire inconnu : {mandataire_id}", code="mandataire_inconnu", loc=["mandataire"])
+            raise UnknownMandataire(f"mandataire inconnu : {mandataire_id}", loc=["mandataire"])
         siret = mandataire.siret
     elif mandataire_id is not None:
         raise InvalidInput("seul le rôle mandataire est rattaché à un mandataire", loc=["mandataire"])

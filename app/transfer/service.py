@@ -29,6 +29,7 @@ from app.matching import engine, repository
 from app.matching.index import MatchIndex
 from app.matching.service import TUNING, IndexCache, candidat_data, weights_for
 from app.registry.constants import MesureStatut
+from app.registry.exceptions import UnknownMandataire, UnknownSite
 from app.registry.models import Etablissement, Mandataire, Mesure, Site
 from app.transfer import planning
 from app.transfer.constants import Decision, StatutTransfert
@@ -109,9 +110,7 @@ def _source(session: Session, principal: Principal, mandataire_id: int) -> Manda
     if mandataire is None or not principal.can_manage_mandataire(
         mandataire.id, {d.departement for d in mandataire.departements}
     ):
-        raise InvalidInput(
-            f"mandataire inconnu : {mandataire_id}", code="mandataire_inconnu", loc=["body", "mandataire"]
-        )
+        raise UnknownMandataire(f"mandataire inconnu : {mandataire_id}", loc=["body", "mandataire"])
     return mandataire
 
 
@@ -132,9 +131,7 @@ def create_plan(
     )
     if payload.antenne is not None:
         if payload.antenne not in {site.id for site in source.sites}:
-            raise InvalidInput(
-                f"antenne {payload.antenne} inconnue pour ce mandataire", code="site_inconnu", loc=["body", "antenne"]
-            )
+            raise UnknownSite(f"antenne {payload.antenne} inconnue pour ce mandataire", loc=["body", "antenne"])
         statement = statement.where(Mesure.site_id == payload.antenne)
     if payload.mesures is not None:
         statement = statement.where(Mesure.id.in_(payload.mesures))
@@ -356,7 +353,7 @@ def shortlist(
 def _check_eligible(index: MatchIndex, query: engine.Query, mandataire_id: int, loc: list) -> engine.Profile:
     profile = index.profiles.get(mandataire_id)
     if profile is None:
-        raise InvalidInput(f"mandataire inconnu : {mandataire_id}", code="mandataire_inconnu", loc=loc)
+        raise UnknownMandataire(f"mandataire inconnu : {mandataire_id}", loc=loc)
     reason = engine.static_exclusion(profile, query)
     if reason is not None:
         raise Conflict(
@@ -384,9 +381,7 @@ def choose(
     profile = _check_eligible(cache.get(session), query, payload.mandataire, ["body", "mandataire"])
     site_id = payload.antenne
     if site_id is not None and site_id not in {site.id for site in profile.sites}:
-        raise InvalidInput(
-            f"antenne {site_id} inconnue pour ce mandataire", code="site_inconnu", loc=["body", "antenne"]
-        )
+        raise UnknownSite(f"antenne {site_id} inconnue pour ce mandataire", loc=["body", "antenne"])
     if site_id is None:
         known = [p for p in [item.proposition, *item.alternatives] if p and p["mandataire_id"] == profile.id]
         site_id = known[0]["site_id"] if known else (profile.sites[0].id if profile.sites else None)
