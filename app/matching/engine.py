@@ -202,6 +202,9 @@ class Result:
     eligibles: int
     exclusions: dict[str, int]
     weights: Weights
+    # Every eligible professional's id in the list's order, those with room first, then the full ones: the
+    # shortlist is its head (plus diversity's additions); `/match/explain` reads a professional's rank in it.
+    classement: list[int] = field(default_factory=list)
 
 
 # --- eligibility -----------------------------------------------------------------------------------
@@ -514,6 +517,7 @@ def rank(
         eligibles=len(available),
         exclusions=dict(sorted((code, count) for code, count in exclusions.items() if count)),
         weights=weights,
+        classement=[s.profile.id for s in available + full],
     )
 
 

@@ -242,16 +242,24 @@ def explain_match(
         )
     if evaluated.complet:
         reasons.append(engine.COMPLET)
+    if listed is None and profile.id in result.classement:
+        # Its place in the list's own order (requested needs first, then score...), not its score alone.
+        evaluated.rang = result.classement.index(profile.id) + 1
     reason = reasons[0] if reasons else None
     if listed is not None:
         message = f"Retenu au rang {listed.rang} : {listed.explication}"
     elif reasons:
         message = "Écarté : " + " ; ".join(engine.REASONS[code] for code in reasons) + "."
     else:
-        message = (
-            f"Éligible mais au-delà des {query.limit} premiers : score {evaluated.score:.2f}, "
-            f"le dernier retenu a {min(c.score for c in result.candidats if not c.ajoute_pour_diversite):.2f}."
+        last = min(c.score for c in result.candidats if not c.ajoute_pour_diversite)
+        # A better score placed lower: only requested needs, which come first in the list's order, explain it.
+        why = (
+            f"score {evaluated.score:.2f}, le dernier retenu a {last:.2f}"
+            if evaluated.score <= last
+            else f"score {evaluated.score:.2f}, mais les retenus couvrent plus des besoins demandés"
         )
+        head = "du premier" if query.limit == 1 else f"des {query.limit} premiers"
+        message = f"Éligible mais au-delà {head} : classé {evaluated.rang}e, {why}. {evaluated.explication}"
     return ExplainResponse(
         mandataire=profile.id,
         nom=profile.nom,

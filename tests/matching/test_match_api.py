@@ -273,6 +273,49 @@ def test_explain_tells_why(client, judge, registry):
     assert unknown.status_code == 404
 
 
+def test_explain_gives_the_rank_of_the_list_even_when_requested_needs_overtake_a_better_score(
+    client, judge, admin, registry
+):
+    # Lille's own MI scores best, but a specialist 45 km away has the need asked for: the list puts it first.
+    specialist = client.post(
+        "/mandataires",
+        headers=admin,
+        json=mandataire_body(
+            nom="Gaëlle Valenciennes",
+            natures=NATURES,
+            specialites=["fin_de_vie"],
+            sites=[{"nom": "Bureau", "insee": "59606"}],
+        ),
+    ).json()
+    body = {
+        "tribunal": LILLE_TJ,
+        "nature": "curatelle_renforcee",
+        "residence": {"insee": "59350"},
+        "lieu_vie": "domicile",
+        "besoins": ["fin_de_vie"],
+        "diversite": False,
+    }
+    full = client.post("/match", headers=judge, json={**body, "limit": 50}).json()["candidats"]
+    ranks = {c["mandataire"]["id"]: c for c in full}
+    specialist, lille = ranks[specialist["id"]], ranks[registry["mi_lille"]["id"]]
+    assert specialist["rang"] == 1 and lille["score"] > specialist["score"]
+    explained = client.post(
+        "/match/explain", headers=judge, json={**body, "limit": 1, "mandataire": registry["mi_lille"]["id"]}
+    ).json()
+    assert not explained["retenu"] and explained["eligible"]
+    # The same rank, score and reasons as the longer list shows, and why it comes after a lower score.
+    assert explained["candidat"]["rang"] == lille["rang"] > 1
+    assert (explained["candidat"]["score"], explained["candidat"]["explication"]) == (
+        lille["score"],
+        lille["explication"],
+    )
+    assert f"classé {lille['rang']}e" in explained["message"] and "besoins demandés" in explained["message"]
+    beyond = client.post(
+        "/match/explain", headers=judge, json={**body, "limit": 1, "mandataire": full[-1]["mandataire"]["id"]}
+    ).json()
+    assert beyond["candidat"]["rang"] == full[-1]["rang"] == len(full)
+
+
 def test_weights_are_set_per_departement_by_an_admin_only(client, judge, admin, registry):
     # Other roles' 403 is in tests/auth/test_access_matrix.py.
     assert client.get("/match/poids/59", headers=admin).json()["source"] == "defaut"
