@@ -85,6 +85,59 @@ def _no_etat(mesure: dict, param: str) -> dict:
     return error | {"value": mesure["etats"]} if "etats" in mesure else error
 
 
+def _move(ctx: Context, stored: Mesure, mesure: dict, param: str) -> None:
+    """Give the stored measure the tribunal and RG number sent (checked by `_check_one` or the batch's checks), so
+    that the batch engine's upsert on (tribunal, numero_rg) restates it; refused when another measure holds them."""
+    tribunal = ctx.gazetteer.tribunaux_by_siret[str(mesure["tribunal_siret"]).strip()]
+    numero = rg.normalize(str(mesure.get("numero_rg")))
+    if not 1 <= len(numero) <= 30:
+        message = "numéro RG : de 1 à 30 lettres et chiffres"
+        raise EditorRefusal([refusal(message, location="body", param=param, value=mesure.get("numero_rg"))])
+    tribunal_id = ctx.session.scalars(select(Tribunal.id).where(Tribunal.siret == tribunal.siret)).one()
+    if (tribunal_id, numero) == (stored.tribunal_id, stored.numero_rg):
+        return
+    taken = ctx.session.scalar(select(Mesure.id).where(Mesure.tribunal_id == tribunal_id, Mesure.numero_rg == numero))
+    if taken is not None:
+        message = f"numéro RG {numero} déjà enregistré pour ce tribunal (mesure {taken})"
+        raise EditorRefusal([refusal(message, location="body", param=param, value=mesure.get("numero_rg"))])
+    stored.numero_rg, stored.tribunal_id = numero, tribunal_id
+    ctx.session.flush()
+
+
+def _follow_dossiers(ctx: Context, mesures: list[Any], param: Callable[[int], str]) -> None:
+    """e-MJPM first looks a sent measure up by the vendor and its `numero_dossier` (`persistMesure`), and restates
+    the measure found, its tribunal and RG number included: a vendor correcting an RG number sends the same file
+    number and keeps one measure. Here within the professional's measures this vendor sent (e-MJPM looks across
+    every professional of the vendor); the first measure of a request with a given file number is followed."""
+    if ctx.caller.editor_id is None:
+        return
+    dossiers: dict[str, int] = {}
+    for index, mesure in enumerate(mesures):
+        dossier = mesure.get("numero_dossier") if isinstance(mesure, dict) else None
+        if isinstance(dossier, str) and dossier.strip() and dossier.strip() not in dossiers:
+            dossiers[dossier.strip()] = index
+    if not dossiers:
+        return
+    wanted = list(dossiers)
+    found: dict[str, Mesure] = {}
+    for start in range(0, len(wanted), 500):
+        query = (
+            select(Mesure)
+            .where(
+                Mesure.mandataire_id == ctx.mandataire.id,
+                Mesure.editor_id == ctx.caller.editor_id,
+                Mesure.numero_dossier.in_(wanted[start : start + 500]),
+            )
+            .order_by(Mesure.id)
+            .with_for_update(of=Mesure)
+        )
+        for stored in ctx.session.scalars(query):
+            found.setdefault(str(stored.numero_dossier), stored)
+    for dossier, stored in found.items():
+        index = dossiers[dossier]
+        _move(ctx, stored, mesures[index], param(index))
+
+
 def _save(ctx: Context, mesures: list[dict], param: Callable[[int, str], str]) -> list[int]:
     """Plan then apply, all or nothing; each refused measure's reasons in e-MJPM's shape."""
     batch = Batch(ctx.session, ctx.gazetteer, ctx.locator, ctx.settings, ctx.mandataire, editor_id=ctx.caller.editor_id)
@@ -140,6 +193,7 @@ def _check_one(ctx: Context, body: Any) -> dict:
 def create(ctx: Context, body: Any) -> dict[str, Any]:
     """POST /api/editors/mesures: one measure (upserted on tribunal and RG number, as a batch of one)."""
     mesure = _check_one(ctx, body)
+    _follow_dossiers(ctx, [mesure], lambda _index: "numero_rg")
     ids = _save(ctx, [mesure], lambda _index, name: name)
     _kept(ctx)
     return ctx.present(_loaded(ctx, ids))[0]
@@ -152,21 +206,7 @@ def update(ctx: Context, mesure_id: int, body: Any) -> dict[str, Any]:
     if stored is None:
         message = f"mesure with id = {mesure_id} not found with mandataire_id = {ctx.mandataire.id}"
         raise EditorRefusal([refusal(message)])
-    tribunal = ctx.gazetteer.tribunaux_by_siret[str(mesure["tribunal_siret"]).strip()]
-    numero = rg.normalize(str(mesure["numero_rg"]))
-    if not 1 <= len(numero) <= 30:
-        message = "numéro RG : de 1 à 30 lettres et chiffres"
-        raise EditorRefusal([refusal(message, location="body", param="numero_rg", value=mesure["numero_rg"])])
-    tribunal_id = ctx.session.scalars(select(Tribunal.id).where(Tribunal.siret == tribunal.siret)).one()
-    if (tribunal_id, numero) != (stored.tribunal_id, stored.numero_rg):
-        taken = ctx.session.scalar(
-            select(Mesure.id).where(Mesure.tribunal_id == tribunal_id, Mesure.numero_rg == numero)
-        )
-        if taken is not None:
-            message = f"numéro RG {numero} déjà enregistré pour ce tribunal (mesure {taken})"
-            raise EditorRefusal([refusal(message, location="body", param="numero_rg", value=mesure["numero_rg"])])
-        stored.numero_rg, stored.tribunal_id = numero, tribunal_id
-        ctx.session.flush()
+    _move(ctx, stored, mesure, "numero_rg")
     ids = _save(ctx, [mesure], lambda _index, name: name)
     _kept(ctx)
     return ctx.present(_loaded(ctx, ids))[0]
@@ -201,6 +241,7 @@ def batch(ctx: Context, body: Any) -> list[dict[str, Any]]:
     ]
     if stateless:
         raise EditorRefusal(stateless)
+    _follow_dossiers(ctx, mesures, lambda index: f"mesures[{index}].numero_rg")
     ids = _save(ctx, mesures, lambda index, name: f"mesures[{index}].{name}")
     _kept(ctx)
     return ctx.present(_loaded(ctx, ids))

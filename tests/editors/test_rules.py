@@ -218,6 +218,8 @@ def test_payloads_emjpm_accepts_are_accepted(client, vendor):
         },
     ]
     for body in accepted:
+        # One file number per measure: e-MJPM restates the measure a vendor sent with the same one.
+        body = {**body, "numero_dossier": body["numero_rg"]}
         response = client.post(f"{BASE}/mesures", json=body, headers=vendor)
         assert response.status_code == 201, response.text
     read = client.get(f"{BASE}/mesures", headers=vendor).json()["mesures"]
@@ -257,10 +259,39 @@ def test_a_measure_without_etats_is_refused_as_emjpm_refuses_it(client, vendor):
     assert restated.status_code == 422 and restated.json()["errors"][0]["param"] == "etats"
     assert client.get(f"{BASE}/mesures/{created['id']}", headers=vendor).json() == created
     # The flat shape of POST /mesures/lot (nature and lieu de vie at the top) stays accepted.
-    flat = {**bare, "numero_rg": "24A00003", "nature_mesure": "tutelle", "lieu_vie": "domicile", "code_postal": "75011"}
+    flat = {
+        **bare,
+        "numero_rg": "24A00003",
+        "numero_dossier": "D-3",
+        "nature_mesure": "tutelle",
+        "lieu_vie": "domicile",
+    }
     accepted = client.post(f"{BASE}/mesures", json=flat, headers=vendor)
     assert accepted.status_code == 201, accepted.text
     assert accepted.json()["etats"][0]["nature_mesure"] == "tutelle"
+
+
+def test_a_measure_sent_again_with_its_file_number_keeps_one_measure(client, vendor):
+    """e-MJPM looks a sent measure up by the vendor and its `numero_dossier` first: a corrected RG number (or
+    tribunal) restates the same measure, not a second one; a number another measure holds is refused."""
+    first = client.post(f"{BASE}/mesures", json=VALID, headers=vendor).json()
+    corrected = client.post(f"{BASE}/mesures", json={**VALID, "numero_rg": "24A00099"}, headers=vendor)
+    assert corrected.status_code == 201, corrected.text
+    assert (corrected.json()["id"], corrected.json()["numero_rg"]) == (first["id"], "24A00099")
+    other = {**VALID, "numero_rg": "24A00002", "numero_dossier": "D-2"}
+    second = client.post(f"{BASE}/mesures/batch", json={"mesures": [other]}, headers=vendor).json()["mesures"][0]
+    batch = {"mesures": [{**VALID, "numero_rg": "24-a-00100"}, {**other, "numero_rg": "24A00003"}]}
+    moved = client.post(f"{BASE}/mesures/batch", json=batch, headers=vendor)
+    assert moved.status_code == 201, moved.text
+    assert [(m["id"], m["numero_rg"]) for m in moved.json()["mesures"]] == [
+        (first["id"], "24A00100"),
+        (second["id"], "24A00003"),
+    ]
+    taken = client.post(f"{BASE}/mesures", json={**other, "numero_rg": "24A00100"}, headers=vendor)
+    assert taken.status_code == 422
+    assert taken.json()["errors"][0]["param"] == "numero_rg" and "24A00100" in taken.json()["errors"][0]["msg"]
+    listed = client.get(f"{BASE}/mesures", headers=vendor).json()["mesures"]
+    assert sorted((m["id"], m["numero_rg"]) for m in listed) == [(first["id"], "24A00100"), (second["id"], "24A00003")]
 
 
 def test_type_etablissement_outside_an_establishment_as_emjpm_stores_it(client, vendor):
