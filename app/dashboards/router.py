@@ -7,13 +7,13 @@ from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, Response
 
-from app.dashboards import service
+from app.dashboards import etat_des_lieux, service
 from app.dashboards.dependencies import COMMON_FILTERS, Agents, PerimetreDep
-from app.dashboards.exports import MEDIA_TYPES, Format, export_response
+from app.dashboards.exports import MEDIA_TYPES, Format, attachment, export_response
 from app.dashboards.schemas import IndexTableaux, Tableau
 from app.dashboards.table import Table
 from app.dashboards.tables import TABLES
-from app.dependencies import SessionDep
+from app.dependencies import SessionDep, SettingsDep
 from app.errors import error_responses
 from app.geo.dependencies import GazetteerDep
 
@@ -26,6 +26,27 @@ ERRORS = error_responses(401, 403, 422)
 def dashboard_index(principal: Agents) -> IndexTableaux:
     """La liste des tableaux, avec leurs colonnes et leurs adresses JSON, CSV et XLSX."""
     return IndexTableaux(filtres_communs=[*COMMON_FILTERS, "debut", "fin"], tableaux=service.index(PREFIX))
+
+
+@router.get(
+    "/etat-des-lieux.xlsx",
+    response_class=Response,
+    responses={200: {"content": {MEDIA_TYPES["xlsx"]: {}}}, **ERRORS},
+    summary="État des lieux du territoire (XLSX)",
+)
+def dashboard_etat_des_lieux_xlsx(
+    perimetre: PerimetreDep, session: SessionDep, gazetteer: GazetteerDep, settings: SettingsDep
+) -> Response:
+    """Les tableaux de l'état des lieux d'un schéma régional, par département, en un classeur : stock et flux
+    annuels, implantation des professionnels, charge et ETP, DPF, obligation de préposé, objectifs du schéma ; une
+    première feuille dit le territoire, la date, les sources et le contenu de chaque feuille. Mêmes filtres
+    communs et même périmètre que les tableaux (une région par `region`)."""
+    today = perimetre.today
+    sheets = etat_des_lieux.tableaux(session, gazetteer=gazetteer, perimetre=perimetre, settings=settings)
+    content = etat_des_lieux.to_workbook(
+        sheets, territoire=etat_des_lieux.territoire(gazetteer, perimetre), today=today
+    )
+    return attachment(content, "xlsx", etat_des_lieux.nom_fichier(perimetre, today))
 
 
 def _dependency(table: Table) -> Callable[..., Tableau]:

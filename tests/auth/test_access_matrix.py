@@ -153,6 +153,7 @@ ROUTES = [
     Route("POST", "/transferts/{transfert}/confirmation", JUDGES, 200, body="confirmation"),
     Route("POST", "/transferts/{transfert}/cloture", MANAGERS, 200),
     Route("GET", "/tableaux-de-bord/index.json", MANAGERS, 200, outside=200),
+    Route("GET", "/tableaux-de-bord/etat-des-lieux.xlsx", MANAGERS, 200, outside=403, params="territory"),
     Route("POST", "/planification/simulations", MANAGERS, 200, outside=403, body="simulation", params="territory"),
     Route("POST", "/planification/implantations", MANAGERS, 200, outside=403, body="implantations", params="territory"),
     Route(

@@ -1,0 +1,124 @@
+"""The état des lieux of a regional schéma in one XLSX workbook: the declared tables a schéma's état des lieux is
+built from, per département, computed for the caller's filters exactly as their JSON routes compute them, one sheet
+each, after a first sheet saying the territory, the date, the sources and what each sheet holds."""
+
+import inspect
+import io
+from dataclasses import dataclass
+from datetime import date
+from typing import Any
+
+import xlsxwriter
+from sqlalchemy.orm import Session
+
+from app.config import Settings
+from app.dashboards import service
+from app.dashboards.exports import XLSX_OPTIONS, filter_lines, write_about, write_sheet
+from app.dashboards.perimeter import Perimetre
+from app.dashboards.schemas import Tableau, Value
+from app.dashboards.tables import TABLES
+from app.geo.gazetteer import Gazetteer
+
+SOURCES = (
+    "Registre des mandataires judiciaires à la protection des majeurs tenu par ce service : professionnels inscrits, "
+    "leurs mesures (dates de nomination et de fin, cause de sortie, nature, tribunal), les réservations des juges et "
+    "leurs réponses, les ETP déclarés par les services ; établissements et capacités du répertoire FINESS (extraits "
+    "publics du ministère importés) ; objectifs du schéma enregistrés par les agents. Territoires : code officiel "
+    "géographique de l'INSEE. Tout est recalculé à la date de production depuis les données du registre ; chaque "
+    "feuille reprend exactement le tableau de bord du même nom (mêmes filtres), à retrouver en JSON et CSV sous "
+    "/tableaux-de-bord/."
+)
+
+
+@dataclass(frozen=True, slots=True)
+class Feuille:
+    """A sheet of the workbook: a declared table with fixed parameters (per département)."""
+
+    titre: str  # the sheet's name, at most 31 characters
+    table: str
+    parametres: dict[str, Any]
+
+
+FEUILLES = (
+    Feuille("Stock et flux annuels", "annees", {"par": "departement"}),
+    Feuille("Implantation", "implantation", {"par": "departement"}),
+    Feuille("Charge et ETP", "charge-professionnels", {"par": "departement"}),
+    Feuille("DPF", "dpf", {"par": "departement"}),
+    Feuille("Obligation de préposé", "preposes", {"par": "departement"}),
+    Feuille("Objectifs du schéma", "objectifs", {}),
+)
+
+
+def _parametres(feuille: Feuille, settings: Settings) -> dict[str, Any]:
+    """The table's own parameters dependency called with the sheet's values (its defaults for the others) and the
+    settings when it reads them, so a sheet holds what the table's route answers for these parameters."""
+    table = TABLES[feuille.table]
+    injected = {"settings": settings} if "settings" in inspect.signature(table.parametres).parameters else {}
+    return table.parametres(**injected, **feuille.parametres)
+
+
+def tableaux(
+    session: Session, *, gazetteer: Gazetteer, perimetre: Perimetre, settings: Settings
+) -> list[tuple[Feuille, Tableau]]:
+    return [
+        (
+            feuille,
+            service.tableau(
+                TABLES[feuille.table],
+                session,
+                gazetteer=gazetteer,
+                perimetre=perimetre,
+                parametres=_parametres(feuille, settings),
+            ),
+        )
+        for feuille in FEUILLES
+    ]
+
+
+def territoire(gazetteer: Gazetteer, perimetre: Perimetre) -> str:
+    """The territory in words: the région asked, else the départements of the perimeter, else the country."""
+    if perimetre.tribunal is not None:
+        return f"Tribunal {perimetre.tribunal.nom} (département {perimetre.tribunal.departement})"
+    if perimetre.departements is None:
+        return "France entière"
+    named = ", ".join(
+        f"{code} {d.nom}" if (d := gazetteer.departements.get(code)) else code
+        for code in sorted(perimetre.departements)
+    )
+    code = perimetre.demandes.get("region")
+    if isinstance(code, str) and (region := gazetteer.regions.get(code)) is not None:
+        return f"Région {region.nom} ({code}) : {named}"
+    return f"Départements {named}"
+
+
+def nom_fichier(perimetre: Perimetre, today: date) -> str:
+    where = perimetre.demandes.get("region") or perimetre.demandes.get("departement")
+    return f"etat-des-lieux-{where or 'territoire'}-{today.isoformat()}.xlsx"
+
+
+def to_workbook(sheets: list[tuple[Feuille, Tableau]], *, territoire: str, today: date) -> bytes:
+    buffer = io.BytesIO()
+    workbook = xlsxwriter.Workbook(buffer, XLSX_OPTIONS)
+    lines: list[tuple[str, Value]] = [
+        (
+            "Document",
+            "État des lieux de l'offre de protection juridique des majeurs et d'aide à la gestion du budget familial",
+        ),
+        ("Territoire", territoire),
+        ("Produit le", today.strftime("%d/%m/%Y")),
+        ("Sources", SOURCES),
+        ("", None),
+    ]
+    for feuille, tableau in sheets:
+        lines += [
+            (f"Feuille « {feuille.titre} »", tableau.titre),
+            ("Contenu", TABLES[feuille.table].description),
+            ("Définitions", tableau.note or ""),
+            *filter_lines(tableau),
+            ("", None),
+        ]
+    write_about(workbook, "Présentation", lines)
+    for feuille, tableau in sheets:
+        write_sheet(workbook, feuille.titre, tableau)
+    workbook.close()
+    return buffer.getvalue()
