@@ -249,6 +249,7 @@ def dashboards_page(request: Request, principal: PagePrincipal, gazetteer: Gazet
             }
         )
     carte = next(table for table in TABLES.values() if table.carte is not None)
+    common = urlencode({k: v for k, v in filters.items() if k in COMMON_PAGE_FILTERS})
     return _render(
         request,
         "tableaux.html",
@@ -263,6 +264,7 @@ def dashboards_page(request: Request, principal: PagePrincipal, gazetteer: Gazet
             "types": labels.TYPES,
             "natures": labels.NATURES,
             "sections": sections,
+            "etat_des_lieux": f"/tableaux-de-bord/etat-des-lieux.xlsx{'?' + common if common else ''}",
             "graphiques": [table for table in TABLES.values() if table.graphique is not None],
             "carte": carte,
             "libelles": labels.for_js(),

@@ -221,6 +221,34 @@ def test_overview_map_and_filters(server, page):
     assert figures["59"] != figures["62"], figures
 
 
+def test_agent_downloads_the_etat_des_lieux_of_his_region(server, page):
+    """The région chosen in the filters, one click on the button: a workbook with the presentation sheet and one
+    sheet per table of the état des lieux, per département of that région; the new tables are charted."""
+    import io
+
+    from openpyxl import load_workbook
+
+    base, people, _engine = server
+    sign_in(page, base, "/tableaux-de-bord", people["agent"])
+    dashboards_ready(page)
+    for name in ("annees", "dpf", "implantation", "charge-professionnels"):
+        assert page.locator(f"#graphique-{name} rect.barre").count() >= 1, name
+    page.get_by_label("Région", exact=True).select_option("32")
+    page.get_by_role("button", name="Appliquer les filtres").click()
+    page.wait_for_url("**region=32**")
+    dashboards_ready(page)
+    with page.expect_download() as download_info:
+        page.get_by_role("link", name="Télécharger l'état des lieux (XLSX)").click()
+    download = download_info.value
+    assert download.suggested_filename.startswith("etat-des-lieux-32-")
+    workbook = load_workbook(io.BytesIO(Path(download.path()).read_bytes()))
+    assert workbook.sheetnames[0] == "Présentation" and "DPF" in workbook.sheetnames
+    assert "Hauts-de-France" in str(workbook["Présentation"]["B2"].value)
+    departements = {row[0] for row in workbook["Implantation"].iter_rows(min_row=2, values_only=True)}
+    assert departements == {"02", "59", "60", "62", "80", "Total"}
+    page.screenshot(path=ARTIFACTS / "tableaux-de-bord-etat-des-lieux.png", full_page=True)
+
+
 def test_national_dashboards_in_french_with_a_legend_from_the_data(server, page):
     """An administrator sees the whole country while only one région has data: the legend's classes come from
     the values (no "moins de 0"), codes read as French labels, the tables' titles and notes name no code."""

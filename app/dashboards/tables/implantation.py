@@ -10,7 +10,7 @@ from app.dashboards.dependencies import par_territoire
 from app.dashboards.folding import TERRITOIRE, TYPES, territory_cells, territory_code, territory_keys
 from app.dashboards.perimeter import Perimetre
 from app.dashboards.schemas import Value
-from app.dashboards.table import Contenu, Table, colonne
+from app.dashboards.table import Contenu, Graphique, Table, colonne
 from app.geo.gazetteer import Gazetteer
 from app.registry.constants import ACTIVE_STATUTS, MANDATAIRE_TYPE_LABELS
 
@@ -83,4 +83,11 @@ TABLE = Table(
     parametres=par_territoire,
     ordre=11,
     codes={"type": MANDATAIRE_TYPE_LABELS},
+    graphique=Graphique(
+        titre="Professionnels exerçant dans chaque département",
+        legende="Par département : les professionnels qui y exercent des mesures, tous types, et parmi eux ceux qui "
+        "exercent aussi dans un autre département (ils comptent dans chacun).",
+        abscisse="departement",
+        series=(("professionnels",), ("exercant_ailleurs",)),
+    ),
 )
