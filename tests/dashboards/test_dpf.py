@@ -44,3 +44,46 @@ def test_dpf_per_departement_and_year_matches_a_recount(regional):
     assert all(r["mjagbf_maj_stock"] >= r["mjagbf_stock"] for r in table["lignes"])
     services = regional.get("/tableaux-de-bord/dpf", type="service", par="region").json()
     assert {r["region"] for r in services["lignes"]} == {"32"}
+
+
+def test_dpf_per_etp_shares_the_services_declared_etp_among_all_their_measures(client, admin):
+    from datetime import timedelta
+
+    from tests.registry.factories import mandataire_body, mesure_body
+
+    service = client.post(
+        "/mandataires",
+        headers=admin,
+        json=mandataire_body(
+            type="service",
+            nom="UDAF",
+            dpf=True,
+            capacite=100,
+            natures=["curatelle_renforcee", "mesure_accompagnement_judiciaire", "mjagbf"],
+        ),
+    ).json()
+    nominated = str(utcnow().date() - timedelta(days=400))
+    for nature in ("mjagbf", "mjagbf", "mesure_accompagnement_judiciaire", "curatelle_renforcee"):
+        body = mesure_body(mandataire=service["id"], nature=nature, date_nomination=nominated)
+        created = client.post("/mesures", headers=admin, json=body)
+        assert created.status_code == 201, created.text
+    year = utcnow().year
+    before = {
+        (r["departement"], r["annee"]): r for r in client.get("/tableaux-de-bord/dpf", headers=admin).json()["lignes"]
+    }
+    assert before[("59", year)]["mjagbf_par_etp"] is None  # no ETP declared: no ratio, not a zero
+    assert (
+        client.put(f"/mandataires/{service['id']}/etp/{year - 1}", headers=admin, json={"etp": 2.0}).status_code == 200
+    )
+
+    table = client.get("/tableaux-de-bord/dpf", headers=admin).json()
+    rows = {(r["departement"], r["annee"]): r for r in table["lignes"]}
+    # 2 ETP for 4 measures in stock: 2 MJAGBF hold 1 ETP, MJAGBF and MAJ 1.5; 2 measures per ETP either way.
+    for at in (year - 1, year):  # this year: last year's declaration stands
+        row = rows[("59", at)]
+        assert (row["mjagbf_stock"], row["mjagbf_etp"], row["mjagbf_par_etp"]) == (2, 1.0, 2.0)
+        assert (row["mjagbf_maj_stock"], row["mjagbf_maj_etp"], row["mjagbf_maj_par_etp"]) == (3, 1.5, 2.0)
+    assert rows[("59", year - 2)]["mjagbf_etp"] is None
+    assert (table["totaux"]["mjagbf_maj_etp"], table["totaux"]["mjagbf_maj_par_etp"]) == (1.5, 2.0)
+    individual = client.get("/tableaux-de-bord/dpf", headers=admin, params={"type": "individuel"}).json()
+    assert all(r["mjagbf_etp"] is None for r in individual["lignes"])

@@ -94,7 +94,7 @@ class Series:
         ) or any(first <= y <= last for y, _ in self.reponses)
 
 
-def _measures(query: Select, perimetre: Perimetre) -> Select:
+def measures_in(query: Select, perimetre: Perimetre) -> Select:
     """Measures with their professional and their tribunal, within the perimeter (territory of the tribunal)."""
     query = query.join(Mandataire, Mandataire.id == Mesure.mandataire_id).join(
         Tribunal, Tribunal.id == Mesure.tribunal_id
@@ -108,6 +108,26 @@ def _measures(query: Select, perimetre: Perimetre) -> Select:
     return query
 
 
+# The measures a judge designated: counted in stocks and flows.
+DESIGNATED = (Mesure.date_nomination.is_not(None), Mesure.statut != MesureStatut.EN_ATTENTE)
+
+
+def buckets(before: int, last: int, last_day: date):
+    """The year a measure opened and the year it closed, clamped to `before`…`last + 1`; a measure closed without
+    an end date never counts in a stock: it "closes" in year 0. A measure is in the stock at 31 December of the
+    years from its opening to the one before its closing (see `stock_years`)."""
+    opened = repository.year_of(Mesure.date_nomination, before, last, last_day)
+    closed = case(
+        (and_(Mesure.date_fin_mesure.is_(None), Mesure.statut == MesureStatut.ETEINTE), 0),
+        else_=repository.year_of(Mesure.date_fin_mesure, before, last, last_day),
+    )
+    return opened, closed
+
+
+def stock_years(opened: int, closed: int, before: int, last: int) -> range:
+    return range(max(before, opened), min(last, closed - 1) + 1)
+
+
 def yearly(
     session: Session, perimetre: Perimetre, first: int, last: int, *, natures: Sequence[str] | None = None
 ) -> dict[tuple[str, str], Series]:
@@ -115,19 +135,14 @@ def yearly(
     the measures and reservations of these natures only, if given."""
     _, _, last_day = years(perimetre)
     before = first - 1
-    opened = repository.year_of(Mesure.date_nomination, before, last, last_day)
-    # A measure closed without an end date never counts in a stock: it "closes" in year 0.
-    closed = case(
-        (and_(Mesure.date_fin_mesure.is_(None), Mesure.statut == MesureStatut.ETEINTE), 0),
-        else_=repository.year_of(Mesure.date_fin_mesure, before, last, last_day),
-    )
-    designated = [Mesure.date_nomination.is_not(None), Mesure.statut != MesureStatut.EN_ATTENTE]
+    opened, closed = buckets(before, last, last_day)
+    designated = list(DESIGNATED)
     if natures is not None:
         designated.append(Mesure.nature.in_(natures))
     series: dict[tuple[str, str], Series] = defaultdict(Series)
     # Bucketed in a subquery, grouped outside: the bound years of the CASE appear once (PostgreSQL compares a
     # GROUP BY expression with the selected one parameter by parameter).
-    bucketed = _measures(
+    bucketed = measures_in(
         select(
             Tribunal.departement.label("departement"),
             Mandataire.type.label("type"),
@@ -142,7 +157,7 @@ def yearly(
     stock_query = stock_query.group_by(bucketed.c.departement, bucketed.c.type, bucketed.c.ouverte, bucketed.c.eteinte)
     for departement, kind, year_opened, year_closed, n in session.execute(stock_query):
         one = series[(departement, kind)]
-        for year in range(max(before, year_opened), min(last, year_closed - 1) + 1):
+        for year in stock_years(year_opened, year_closed, before, last):
             one.stock[year] += n
         if before <= year_opened <= last:
             one.ouvertes[year_opened] += n
@@ -154,7 +169,7 @@ def yearly(
         .where(*designated, Mesure.date_fin_mesure >= date(first, 1, 1), Mesure.date_fin_mesure <= last_day)
         .group_by(Tribunal.departement, Mandataire.type, end_year, Mesure.cause_sortie)
     )
-    for departement, kind, year, cause, n in session.execute(_measures(closed_query, perimetre)):
+    for departement, kind, year, cause, n in session.execute(measures_in(closed_query, perimetre)):
         series[(departement, kind)].eteintes[(int(year), cause if cause in CAUSES else None)] += n
 
     start, end = day_bounds(date(first, 1, 1), last_day)

@@ -12,7 +12,7 @@ from app.dashboards.dependencies import par_territoire
 from app.dashboards.folding import TERRITOIRE, ratio, territory_cells, territory_code, territory_keys
 from app.dashboards.perimeter import Perimetre
 from app.dashboards.schemas import Value
-from app.dashboards.table import Contenu, Table, colonne
+from app.dashboards.table import Contenu, Graphique, Table, colonne
 from app.geo.gazetteer import Gazetteer
 from app.registry.constants import ACTIVE_STATUTS, MandataireType
 from app.registry.models import EtpService
@@ -48,19 +48,30 @@ def _ratio(part: float, whole: float) -> float | None:
     return round(part / whole, 2) if whole else None
 
 
-def _etp(session: Session, services: set[int], year: int) -> dict[int, float]:
-    """Each service's ETP for the year, else its latest earlier declaration."""
-    found: dict[int, float] = {}
-    if not services:
-        return found
-    query = (
-        select(EtpService.mandataire_id, EtpService.etp)
-        .where(EtpService.mandataire_id.in_(sorted(services)), EtpService.annee <= year)
-        .order_by(EtpService.annee)
-    )
-    for mandataire_id, etp in session.execute(query):
-        found[mandataire_id] = etp
+def declared_etp(session: Session, services: set[int]) -> dict[int, dict[int, float]]:
+    """The ETP each of these services declared, by year."""
+    found: dict[int, dict[int, float]] = defaultdict(dict)
+    if services:
+        query = select(EtpService.mandataire_id, EtpService.annee, EtpService.etp).where(
+            EtpService.mandataire_id.in_(sorted(services))
+        )
+        for mandataire_id, annee, etp in session.execute(query):
+            found[mandataire_id][annee] = etp
     return found
+
+
+def etp_of_year(declared: dict[int, float], year: int) -> float | None:
+    """A service's ETP for the year: its declaration for it, else its latest earlier one."""
+    earlier = [annee for annee in declared if annee <= year]
+    return declared[max(earlier)] if earlier else None
+
+
+def _etp(session: Session, services: set[int], year: int) -> dict[int, float]:
+    return {
+        mandataire_id: etp
+        for mandataire_id, declared in declared_etp(session, services).items()
+        if (etp := etp_of_year(declared, year)) is not None
+    }
 
 
 def charge_professionnels(session: Session, *, gazetteer: Gazetteer, perimetre: Perimetre, par: str) -> Contenu:
@@ -152,4 +163,10 @@ TABLE = Table(
     calcul=charge_professionnels,
     parametres=par_territoire,
     ordre=13,
+    graphique=Graphique(
+        titre="Charge par ETP et par mandataire individuel",
+        legende="Par département : mesures par ETP déclaré des services, et mesures par mandataire individuel.",
+        abscisse="departement",
+        series=(("mesures_par_etp",), ("mesures_par_individuel",)),
+    ),
 )

@@ -5,6 +5,7 @@ from collections import defaultdict
 from datetime import date
 from typing import Any
 
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from app.dashboards.dependencies import par_territoire
@@ -12,9 +13,12 @@ from app.dashboards.folding import TERRITOIRE, growth, territory_cells, territor
 from app.dashboards.perimeter import Perimetre
 from app.dashboards.schemas import Value
 from app.dashboards.table import Contenu, Graphique, Table, colonne
-from app.dashboards.tables.annees import Series, yearly
+from app.dashboards.tables.annees import DESIGNATED, Series, buckets, measures_in, stock_years, yearly
+from app.dashboards.tables.charge_professionnels import declared_etp, etp_of_year
 from app.geo.gazetteer import Gazetteer
-from app.registry.constants import Nature
+from app.geo.models import Tribunal
+from app.registry.constants import MandataireType, Nature
+from app.registry.models import Mandataire, Mesure
 
 GROUPS = (
     ("mjagbf", "MJAGBF", (Nature.MJAGBF.value,)),
@@ -25,9 +29,70 @@ NOTE = (
     "Mesures judiciaires d'aide à la gestion du budget familial (MJAGBF) seules, puis avec les mesures "
     "d'accompagnement judiciaire (MAJ). Mêmes définitions que le tableau « Stock et flux annuels » : stock au 31 "
     "décembre (à ce jour pour l'année en cours), ouvertures par année de nomination, extinctions par année de fin ; "
-    "territoire du tribunal ; tous exercices confondus (le filtre de type en garde un). Les ETP des services ne "
-    "sont pas rapportés ici. Période par défaut : les 6 dernières années."
+    "territoire du tribunal ; tous exercices confondus (le filtre de type en garde un). Par ETP : le stock au 31 "
+    "décembre des services qui ont déclaré leurs ETP pour l'année (à défaut, leur dernière déclaration antérieure), "
+    "divisé par la part de leurs ETP que ces mesures représentent dans tout leur stock (toutes natures, tous "
+    "territoires) ; ETP affectés : cette part. Période par défaut : les 6 dernières années."
 )
+
+
+def _per_etp(
+    session: Session, gazetteer: Gazetteer, perimetre: Perimetre, first: int, last: int, par: str
+) -> dict[tuple[str, str, int], list[float]]:
+    """(group, territory, year) → [stock of the services with declared ETP, their ETP prorated to that stock]: a
+    service's ETP of a year are shared among all its measures in stock at 31 December, of every nature and
+    territory."""
+    if perimetre.type not in (None, MandataireType.SERVICE):
+        return {}
+    _, _, last_day = years(perimetre)
+    opened, closed = buckets(first - 1, last, last_day)
+    natures = GROUPS[-1][2]
+
+    def stocks(query) -> dict[tuple, dict[int, int]]:
+        bucketed = query.add_columns(opened.label("ouverte"), closed.label("eteinte")).subquery()
+        keys = [c for c in bucketed.c if c.name not in ("ouverte", "eteinte")]
+        grouped = select(*keys, bucketed.c.ouverte, bucketed.c.eteinte, func.count()).group_by(
+            *keys, bucketed.c.ouverte, bucketed.c.eteinte
+        )
+        found: dict[tuple, dict[int, int]] = defaultdict(lambda: defaultdict(int))
+        for *key, year_opened, year_closed, n in session.execute(grouped):
+            for year in stock_years(year_opened, year_closed, first, last):
+                found[tuple(key)][year] += n
+        return found
+
+    dpf_stock = stocks(
+        measures_in(
+            select(Mesure.mandataire_id, Tribunal.departement, Mesure.nature)
+            .select_from(Mesure)
+            .where(*DESIGNATED, Mesure.nature.in_(natures), Mandataire.type == MandataireType.SERVICE),
+            perimetre,
+        )
+    )
+    declared = declared_etp(session, {mandataire_id for mandataire_id, _, _ in dpf_stock})
+    if not declared:
+        return {}
+    everything = stocks(
+        select(Mesure.mandataire_id).select_from(Mesure).where(*DESIGNATED, Mesure.mandataire_id.in_(sorted(declared)))
+    )
+    figures: dict[tuple[str, str, int], list[float]] = defaultdict(lambda: [0, 0.0])
+    for (mandataire_id, departement, nature), by_year in dpf_stock.items():
+        code = territory_code(gazetteer, departement, par)
+        for year, n in by_year.items():
+            etp = etp_of_year(declared.get(mandataire_id, {}), year)
+            held = everything[(mandataire_id,)].get(year, 0)
+            if etp is None or not held:
+                continue
+            for key, _, group in GROUPS:
+                if nature in group:
+                    figures[(key, code, year)][0] += n
+                    figures[(key, code, year)][1] += etp * n / held
+    return figures
+
+
+def _per_etp_cells(figures: list[float] | None) -> tuple[float | None, float | None]:
+    if not figures or not figures[1]:
+        return None, None
+    return round(figures[1], 2), round(figures[0] / figures[1], 2)
 
 
 def dpf(session: Session, *, gazetteer: Gazetteer, perimetre: Perimetre, par: str) -> Contenu:
@@ -36,6 +101,7 @@ def dpf(session: Session, *, gazetteer: Gazetteer, perimetre: Perimetre, par: st
     for key, _, natures in GROUPS:
         for (departement, _kind), one in yearly(session, perimetre, first, last, natures=natures).items():
             folded[key][territory_code(gazetteer, departement, par)].add(one)
+    per_etp = _per_etp(session, gazetteer, perimetre, first, last, par)
     codes = sorted(set(folded["mjagbf_maj"]) | set(folded["mjagbf"]))
     lignes: list[dict[str, Any]] = []
     for code in codes:
@@ -50,6 +116,7 @@ def dpf(session: Session, *, gazetteer: Gazetteer, perimetre: Perimetre, par: st
                 row[f"{key}_ouvertes"] = figures["ouvertes"]
                 row[f"{key}_eteintes"] = figures["eteintes"]
                 row[f"{key}_evolution_stock"] = figures["evolution_stock"]
+                row[f"{key}_etp"], row[f"{key}_par_etp"] = _per_etp_cells(per_etp.get((key, code, year)))
             lignes.append(row)
     keys = territory_keys(par)
     totaux: dict[str, Value] = {keys[0]: "Total"}
@@ -61,6 +128,11 @@ def dpf(session: Session, *, gazetteer: Gazetteer, perimetre: Perimetre, par: st
         totaux[f"{key}_evolution_stock"] = growth(stock, sum(int(row[f"{key}_stock"] or 0) for row in previous))
         for figure in ("ouvertes", "eteintes"):
             totaux[f"{key}_{figure}"] = sum(int(row[f"{key}_{figure}"] or 0) for row in lignes)
+        summed = [0, 0.0]
+        for (group, _, year), figures in per_etp.items():
+            if group == key and year == last:
+                summed = [summed[0] + figures[0], summed[1] + figures[1]]
+        totaux[f"{key}_etp"], totaux[f"{key}_par_etp"] = _per_etp_cells(summed)
     return Contenu(
         lignes=lignes,
         totaux=totaux,
@@ -78,6 +150,8 @@ COLONNES = tuple(
         colonne(f"{key}_evolution_stock", f"{label} : évolution du stock sur un an", "pourcentage"),
         colonne(f"{key}_ouvertes", f"{label} : mesures ouvertes"),
         colonne(f"{key}_eteintes", f"{label} : mesures éteintes"),
+        colonne(f"{key}_etp", f"{label} : ETP affectés des services", "decimal"),
+        colonne(f"{key}_par_etp", f"{label} : mesures par ETP des services", "decimal"),
     )
 )
 
