@@ -128,10 +128,8 @@ def dpf(session: Session, *, gazetteer: Gazetteer, perimetre: Perimetre, par: st
         totaux[f"{key}_evolution_stock"] = growth(stock, sum(int(row[f"{key}_stock"] or 0) for row in previous))
         for figure in ("ouvertes", "eteintes"):
             totaux[f"{key}_{figure}"] = sum(int(row[f"{key}_{figure}"] or 0) for row in lignes)
-        summed = [0, 0.0]
-        for (group, _, year), figures in per_etp.items():
-            if group == key and year == last:
-                summed = [summed[0] + figures[0], summed[1] + figures[1]]
+        held = [part for (group, _, year), part in per_etp.items() if group == key and year == last]
+        summed = [sum(part[0] for part in held), sum(part[1] for part in held)]
         totaux[f"{key}_etp"], totaux[f"{key}_par_etp"] = _per_etp_cells(summed)
     return Contenu(
         lignes=lignes,
