@@ -11,7 +11,7 @@ that is a failure.
 """
 
 import os
-import shutil
+import sqlite3
 from collections.abc import Iterator
 from datetime import date
 from pathlib import Path
@@ -24,10 +24,8 @@ from app.auth.sessions import SESSION_COOKIE
 from app.config import Settings
 from app.database import build_engine
 from app.demo.accounts import demo_accounts
-from app.demo.seed import seed_demo
-from app.geo.repository import sync_tribunaux
 from app.main import create_app
-from tests.support import migrate, serving
+from tests.support import serving
 from tests.web.axe import assert_accessible
 
 LILLE_TJ = "17590111500709"
@@ -59,28 +57,25 @@ def _unavailable(reason: str) -> None:
     pytest.skip(message)
 
 
-@pytest.fixture(scope="module")
-def sync_api():
-    if not (Path(CHROMIUM).exists() or shutil.which("chromium")):
-        _unavailable(f"Chromium is not installed ({CHROMIUM}); scripts/test installs Debian's chromium as root")
+def copy_of(template: Path, target: Path) -> str:
+    """A copy of the SQLite database `template` at `target` (SQLite's own backup: whole, whatever its journal);
+    returns its URL."""
+    source, copy = sqlite3.connect(template), sqlite3.connect(target)
     try:
-        from playwright import sync_api
-    except ImportError:
-        _unavailable("the playwright Python package is missing (pip install -e '.[test]')")
-    return sync_api
+        source.backup(copy)
+    finally:
+        copy.close()
+        source.close()
+    return f"sqlite:///{target}"
 
 
 @pytest.fixture(scope="module")
-def server(tmp_path_factory, gazetteer) -> Iterator[tuple[str, dict[str, str], object]]:
-    """A uvicorn server over the seeded regional demo and its people; yields (base URL, the people's names by
-    their e-mail's local part: juge, agent, admin..., engine)."""
-    url = f"sqlite:///{tmp_path_factory.mktemp('web') / 'navigateur.db'}"
+def server(tmp_path_factory, demo_region, gazetteer) -> Iterator[tuple[str, dict[str, str], object]]:
+    """A uvicorn server over a copy of the seeded regional demo and its people; yields (base URL, the people's names
+    by their e-mail's local part: juge, agent, admin..., engine)."""
+    url = copy_of(demo_region, tmp_path_factory.mktemp("web") / "navigateur.db")
     engine = build_engine(url)
-    migrate(engine)
     settings = Settings(database_url=url, environment="test")
-    with sessionmaker(bind=engine).begin() as session:
-        sync_tribunaux(session, gazetteer)
-    seed_demo(engine, gazetteer, scale="region", seed=3)
     with sessionmaker(bind=engine).begin() as session:
         people = {
             account.email.partition("@")[0]: f"{account.prenom} {account.nom}"
@@ -89,35 +84,6 @@ def server(tmp_path_factory, gazetteer) -> Iterator[tuple[str, dict[str, str], o
     with serving(create_app(settings)) as base:
         yield base, people, engine
     engine.dispose()
-
-
-@pytest.fixture(scope="module")
-def browser(sync_api):
-    ARTIFACTS.mkdir(parents=True, exist_ok=True)
-    with sync_api.sync_playwright() as playwright:
-        browser = playwright.chromium.launch(
-            executable_path=CHROMIUM if Path(CHROMIUM).exists() else shutil.which("chromium"),
-            args=CHROMIUM_FLAGS,  # Playwright gives it a new empty profile directory
-            headless=True,
-        )
-        try:
-            yield browser
-        finally:
-            browser.close()
-
-
-@pytest.fixture
-def page(browser):
-    # bypass_csp: axe-core is injected into the pages, which their CSP (script-src 'self') would refuse; the CSP
-    # itself is checked by test_the_pages_break_no_rule_of_their_csp.
-    context = browser.new_context(locale="fr-FR", viewport={"width": 1280, "height": 900}, bypass_csp=True)
-    context.set_default_timeout(TIMEOUT_MS)
-    page = context.new_page()
-    errors: list[str] = []
-    page.on("pageerror", lambda error: errors.append(str(error)))
-    yield page
-    context.close()
-    assert not errors, f"JavaScript errors on the page: {errors}"
 
 
 def sign_in(page, base: str, path: str, person: str) -> None:

@@ -29,7 +29,6 @@ pytestmark = pytest.mark.skipif(
     reason="browser test: runs once, in the SQLite pass (it uses its own SQLite database)",
 )
 ARTIFACTS = test_browser.ARTIFACTS
-sync_api, browser, page = test_browser.sync_api, test_browser.browser, test_browser.page  # its fixtures
 
 
 @pytest.fixture(scope="module")

@@ -23,12 +23,10 @@ from app.auth.constants import AccountState, Role
 from app.auth.models import Account
 from app.config import Settings
 from app.database import build_engine
-from app.demo.seed import seed_demo
-from app.geo.repository import sync_tribunaux
 from app.main import create_app
-from tests.support import migrate, serving
+from tests.support import serving
 from tests.web.axe import assert_accessible
-from tests.web.test_browser import ARTIFACTS, pytestmark  # noqa: F401 (pytestmark: SQLite pass only)
+from tests.web.test_browser import ARTIFACTS, copy_of, pytestmark  # noqa: F401 (pytestmark: SQLite pass only)
 
 HEADER = (
     "date_nomination;type;code_postal;ville;civilite;annee;numero_rg;numero_dossier;residence;tribunal_siret;antenne"
@@ -37,15 +35,11 @@ MAX_TABS = 200
 
 
 @pytest.fixture(scope="module")
-def space(tmp_path_factory, gazetteer) -> Iterator[dict]:
-    """A server over the regional demo and the service with the most pending reservations (at least two)."""
-    url = f"sqlite:///{tmp_path_factory.mktemp('espace') / 'espace.db'}"
+def space(tmp_path_factory, demo_region) -> Iterator[dict]:
+    """A server over a copy of the regional demo and the service with the most pending reservations (at least two)."""
+    url = copy_of(demo_region, tmp_path_factory.mktemp("espace") / "espace.db")
     engine = build_engine(url)
-    migrate(engine)
     settings = Settings(database_url=url, environment="test")
-    with sessionmaker(bind=engine).begin() as session:
-        sync_tribunaux(session, gazetteer)
-    seed_demo(engine, gazetteer, scale="region", seed=3)
     with sessionmaker(bind=engine).begin() as session:
         mandataire_id, pending = session.execute(
             text(
