@@ -90,7 +90,7 @@ def runs(scratch_url: str, tmp_path_factory: pytest.TempPathFactory) -> Runs:
     }
     results = {}
     for name, process in processes.items():
-        stdout, stderr = process.communicate(timeout=120)
+        stdout, stderr = process.communicate(timeout=600)
         results[name] = Run(process.returncode, stdout, stderr)
     written = token_hashes(engine) - before
     engine.dispose()
@@ -188,7 +188,7 @@ def revocation(runs: Runs, gazetteer, tmp_path_factory: pytest.TempPathFactory) 
         )
 
     def finish(process: subprocess.Popen) -> Run:
-        stdout, stderr = process.communicate(timeout=120)
+        stdout, stderr = process.communicate(timeout=600)
         return Run(process.returncode, stdout, stderr)
 
     revoke, unknown = start("revoke", str(token_id)), start("revoke", "999999")
