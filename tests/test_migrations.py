@@ -9,12 +9,13 @@ from pathlib import Path
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
 from alembic.script import ScriptDirectory
-from sqlalchemy import inspect, text
+from sqlalchemy import insert, inspect, select, text
 
 from app.config import PROJECT_ROOT
 from app.database import build_engine
 from app.migrations import alembic_config
 from app.models import Base
+from app.registry.models import Mandataire
 from tests.support import migrate, scratch_database_url
 
 
@@ -65,3 +66,22 @@ def test_revision_files_list_in_the_order_of_the_chain():
     assert names == sorted(names)
     for name, script in zip(names, chain, strict=True):
         assert re.fullmatch(rf"\d{{4}}-\d\d-\d\d_\d{{4}}_{script.revision}_[a-z0-9_]+\.py", name), name
+
+
+def test_languages_written_in_words_become_codes(tmp_path):
+    """Before the vocabulary, professionals wrote their languages freely: the migration turns each into its ISO
+    639-1 code (« flamand » is Dutch) and drops words that name no language."""
+    with scratch_database_url(os.environ.get("MJPM_TEST_DATABASE_URL", "sqlite://"), tmp_path, "mjpm_langues") as url:
+        engine = build_engine(url)
+        migrate(engine, "585e343768de")
+        written = [["Néerlandais", "flamand", "anglais"], ["langue des signes française", "breton"], ["de"], []]
+        common = {"type": "individuel", "nom": "X", "nom_recherche": "x", "statut": "actif", "capacite": 1}
+        with engine.begin() as connection:
+            connection.execute(
+                insert(Mandataire.__table__), [{**common, "langues": langues, "version": 1} for langues in written]
+            )
+        migrate(engine)
+        with engine.connect() as connection:
+            stored = connection.scalars(select(Mandataire.langues).order_by(Mandataire.id)).all()
+        assert stored == [["nl", "en"], ["fsl"], ["de"], []]
+        engine.dispose()

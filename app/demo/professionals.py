@@ -326,7 +326,7 @@ def assign_belgium(draft: Draft) -> None:
     for mandataire in chosen:
         mandataire.specialites = sorted({*mandataire.specialites[:2], Specialite.BELGIQUE}, key=[*Specialite].index)
         if not mandataire.langues and rng.random() < t.BELGIAN_DUTCH:
-            mandataire.langues = ["néerlandais"]
+            mandataire.langues = ["nl"]
         mandataire.belgian_fraction = fraction
 
 

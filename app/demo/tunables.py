@@ -104,16 +104,16 @@ MOTIF_MIX = {
     MotifAbsence.DEPART_RETRAITE: 0.05,
     MotifAbsence.AUTRE: 0.08,
 }
-LANGUES = (
-    ("anglais",),
-    ("arabe",),
-    ("néerlandais",),
-    ("espagnol",),
-    ("portugais",),
-    ("anglais", "espagnol"),
-    ("turc",),
-    ("langue des signes française",),
-    ("allemand",),
+LANGUES = (  # ISO 639-1 codes, as the registry stores them
+    ("en",),
+    ("ar",),
+    ("nl",),
+    ("es",),
+    ("pt",),
+    ("en", "es"),
+    ("tr",),
+    ("fsl",),
+    ("de",),
 )
 SPECIALITES = tuple(s for s in Specialite if s != Specialite.BELGIQUE)
 

@@ -7,7 +7,6 @@ from datetime import date, datetime
 from sqlalchemy import BindParameter, bindparam, func, select
 from sqlalchemy.orm import Session
 
-from app import labels
 from app.geo.models import Tribunal
 from app.matching.engine import LiveLoad, Profile, SiteProfile, Weights
 from app.matching.index import Contact, MatchIndex, TribunalRef
@@ -25,8 +24,6 @@ from app.registry.models import (
     Site,
 )
 
-# Professionals declare languages in words ("néerlandais") or by code ("nl"): the engine compares codes.
-_LANGUE_CODES = {**{code: code for code in labels.LANGUES}, **{name: code for code, name in labels.LANGUES.items()}}
 _VERSION = select(RegistryVersion.version).where(RegistryVersion.id == 1)
 
 
@@ -98,7 +95,7 @@ def build_index(session: Session, *, today: date) -> MatchIndex:
             absences=tuple(sorted(absences.get(row.id, ()))),
             etablissements=frozenset(etablissements.get(row.id, ())),
             sites=own_sites,
-            langues=frozenset(_LANGUE_CODES[name] for name in row.langues or () if name in _LANGUE_CODES),
+            langues=frozenset(row.langues or ()),  # ISO 639-1 codes, as the registry stores them
             inscrit_le=row.created_at,
         )
     tribunals = [

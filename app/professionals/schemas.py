@@ -37,7 +37,7 @@ from app.registry.schemas import (
     YEAR_MIN,
     AbsenceIn,
     Capacite,
-    Langue,
+    Langues,
     MandataireOut,
     MesureCreate,
     MesureFields,
@@ -92,7 +92,7 @@ class DisponibiliteUpdate(Model):
     )
     rayon_km: Annotated[int, Field(ge=1, le=500)] | None = Field(default=None, description="null : non précisé")
     specialites: list[Specialite] | None = None
-    langues: list[Langue] | None = None
+    langues: Langues | None = None
     absences: AbsencesOps | None = None
     antennes: list[AntenneCapacite] | None = None
 

@@ -6,7 +6,9 @@ from typing import Annotated, Generic, TypeVar
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, StringConstraints, ValidationInfo, field_validator
 from stdnum.fr import siret as siret_number
 
+from app import labels
 from app.geo.constants import DEPARTEMENT_PATTERN
+from app.geo.gazetteer import normalize_name
 from app.geo.schemas import InseeCode, Residence
 from app.registry import rg
 from app.registry.constants import (
@@ -14,6 +16,7 @@ from app.registry.constants import (
     CauseSortie,
     Champ,
     Civilite,
+    CodeLangue,
     LieuVie,
     MandataireStatut,
     MandataireType,
@@ -56,7 +59,44 @@ NumeroRg = Annotated[
     AfterValidator(_numero_rg),
     Field(description="Numéro RG ; conservé en majuscules, lettres et chiffres seuls (« 22r-00032 » : 22R00032)"),
 ]
-Langue = Annotated[Texte, StringConstraints(strip_whitespace=True, to_lower=True, min_length=2, max_length=40)]
+# Names people give languages beyond their labels: Belgium's Dutch, the usual abbreviation of the sign language.
+_LANGUE_ALIASES = {"flamand": CodeLangue.NL, "lsf": CodeLangue.FSL}
+_LANGUES = {
+    normalize_name(word): str(code)
+    for word, code in [
+        *((str(code), code) for code in CodeLangue),
+        *((name, CodeLangue(code)) for code, name in labels.LANGUES.items()),
+        *_LANGUE_ALIASES.items(),
+    ]
+}
+
+
+def langue_code(word: str) -> str | None:
+    """The ISO 639-1 code of a language given by code or French name, accent- and case-insensitively
+    ("Néerlandais", "flamand": "nl"); None when unknown."""
+    return _LANGUES.get(normalize_name(word))
+
+
+def _valid_langue(value: str) -> str:
+    code = langue_code(value)
+    if code is None:
+        raise ValueError(
+            "langue inconnue : code ISO 639-1 (nl, de, en...) ou nom français (néerlandais, flamand, allemand...)"
+        )
+    return code
+
+
+# A language by its code or French name, stored as its code (once each, in the order given).
+Langue = Annotated[Texte, StringConstraints(max_length=40), AfterValidator(_valid_langue)]
+Langues = Annotated[
+    list[Langue],
+    Field(
+        max_length=30,
+        description="Langues parlées : codes ISO 639-1 (nl, de...) ou noms français (néerlandais, flamand...), "
+        "enregistrées en codes",
+    ),
+    AfterValidator(lambda codes: list(dict.fromkeys(codes))),
+]
 Finess = Annotated[str, StringConstraints(pattern=r"^(\d{9}|2[AB]\d{7})$")]
 Capacite = Annotated[int, Field(ge=0, le=20000)]
 # Why a professional takes no new measure for now, shown to the judges and agents.
@@ -169,7 +209,7 @@ class MandataireCreate(MandataireFields):
     sites: list[SiteIn] = Field(default_factory=list)
     etablissements: list[Id] = Field(default_factory=list, description="Établissements couverts (préposés)")
     specialites: list[Specialite] = Field(default_factory=list)
-    langues: list[Langue] = Field(default_factory=list)
+    langues: Langues = Field(default_factory=list)
     rayon_km: Annotated[int, Field(ge=1, le=500)] | None = None
     capacite: Capacite
     capacite_autorisee: Capacite | None = None
@@ -194,7 +234,7 @@ class MandataireUpdate(MandataireFields):
     tribunaux: list[TribunalKey] | None = None
     etablissements: list[Id] | None = None
     specialites: list[Specialite] | None = None
-    langues: list[Langue] | None = None
+    langues: Langues | None = None
     rayon_km: Annotated[int, Field(ge=1, le=500)] | None = None
     capacite: Capacite | None = None
     capacite_autorisee: Capacite | None = None
@@ -303,7 +343,7 @@ class MandataireOut(LoadOut):
     sites: list[SiteOut]
     etablissements: list[EtablissementOut]
     specialites: list[Specialite]
-    langues: list[str]
+    langues: list[CodeLangue]
     rayon_km: int | None
     capacite: int
     capacite_autorisee: int | None

@@ -47,7 +47,7 @@ def test_declaring_availability_changes_it_and_stamps_the_update_time(client, it
         antennes=[{"id": professional["sites"][1]["id"], "capacite": 12}],
     )
     assert (body["capacite"], body["accepte_nouvelles_mesures"], body["rayon_km"]) == (35, False, 60)
-    assert (body["specialites"], body["langues"]) == (["belgique", "psychiatrie"], ["néerlandais", "anglais"])
+    assert (body["specialites"], body["langues"]) == (["belgique", "psychiatrie"], ["nl", "en"])
     assert [s["capacite"] for s in body["sites"]] == [None, 12]
     assert datetime.fromisoformat(body["derniere_mise_a_jour"]) > before
     assert body["version"] == professional["version"] + 1

@@ -86,6 +86,27 @@ def test_unknown_departement_is_rejected(client, admin):
     assert error(response)["loc"] == ["body", "departements", 1]
 
 
+def test_languages_are_stored_as_codes_however_they_are_written(client, admin):
+    """One vocabulary: ISO 639-1 codes or French names, any case or accents, « flamand » for Dutch; once each."""
+    written = ["Flamand", "NÉERLANDAIS", "de", "langue des signes francaise", " Anglais ", "en"]
+    created = create(client, admin, langues=written)
+    assert created["langues"] == ["nl", "de", "fsl", "en"]
+    path = f"/mandataires/{created['id']}"
+    response = client.patch(path, json={"version": created["version"], "langues": ["arabe", "TR"]}, headers=admin)
+    assert response.status_code == 200, response.text
+    assert response.json()["langues"] == client.get(path, headers=admin).json()["langues"] == ["ar", "tr"]
+
+
+@pytest.mark.parametrize("langue", ["klingon", "xx", "belge", "néerlandais; anglais"])
+def test_an_unknown_language_is_rejected_naming_the_field_and_nothing_is_written(client, admin, langue):
+    before = total_mandataires(client, admin)
+    response = client.post("/mandataires", json=mandataire_body(langues=["nl", langue]), headers=admin)
+    assert response.status_code == 422
+    assert error(response)["loc"] == ["body", "langues", 1]
+    assert error(response)["msg"].startswith("langue inconnue : code ISO 639-1")
+    assert total_mandataires(client, admin) == before
+
+
 def test_mjagbf_without_dpf_is_rejected(client, admin):
     response = client.post("/mandataires", json=mandataire_body(natures=["tutelle", "mjagbf"]), headers=admin)
     assert response.status_code == 422
