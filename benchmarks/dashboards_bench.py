@@ -101,6 +101,18 @@ def time_paths(
     return results
 
 
+def wait_ready(client: httpx.Client, seconds: float = 300) -> None:
+    """On a loaded machine the server may take more than a minute to import and start."""
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        try:
+            if client.get("/healthz").status_code == 200:
+                return
+        except httpx.TransportError:
+            time.sleep(0.5)
+    raise SystemExit(f"the server did not answer within {seconds:.0f} s")
+
+
 def record_objectifs(client: httpx.Client, token: str) -> None:
     """The schéma's targets of every département, recorded once as an agent would (the register's value at the
     starting point), so that the objectifs table compares them with the register."""
@@ -145,6 +157,7 @@ def run(url: str, args: argparse.Namespace) -> dict[str, list[tuple[str, float, 
     exports = max(1, args.requests // 3)
     results: dict[str, list[tuple[str, float, float]]] = {}
     with running_server(url, timeout_s=300) as client:  # a loaded machine: the slowest tables take seconds
+        wait_ready(client)
         record_objectifs(client, tokens["admin"])
         admin, agent = tokens["admin"], tokens["agent"]
         results["issue 18, national (admin)"] = time_paths(client, admin, NEW, args.requests, args.warmups)

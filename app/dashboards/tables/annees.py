@@ -2,7 +2,7 @@
 opened and closed (by cause), judges' designations (accepted reservations), refusals and expiries, with year-on-year
 growth and the compound annual growth rate over the years shown.
 
-Recomputed at every request from the measures' and reservations' own dates (three GROUP BY queries, a few
+Recomputed at every request from the measures' and reservations' own dates (two GROUP BY queries, a few
 thousand rows folded here), so a measure edited or imported late moves the years it belongs to."""
 
 from collections import defaultdict
@@ -142,35 +142,31 @@ def yearly(
     series: dict[tuple[str, str], Series] = defaultdict(Series)
     # Bucketed in a subquery, grouped outside: the bound years of the CASE appear once (PostgreSQL compares a
     # GROUP BY expression with the selected one parameter by parameter).
+    # Closures by cause come from the same scan: a measure ended within the period has its year of end as
+    # `eteinte` (one pass over the measures instead of two).
     bucketed = measures_in(
         select(
             Tribunal.departement.label("departement"),
             Mandataire.type.label("type"),
             opened.label("ouverte"),
             closed.label("eteinte"),
+            Mesure.cause_sortie.label("cause"),
         )
         .select_from(Mesure)
         .where(*designated),
         perimetre,
     ).subquery()
-    stock_query = select(bucketed.c.departement, bucketed.c.type, bucketed.c.ouverte, bucketed.c.eteinte, func.count())
-    stock_query = stock_query.group_by(bucketed.c.departement, bucketed.c.type, bucketed.c.ouverte, bucketed.c.eteinte)
-    for departement, kind, year_opened, year_closed, n in session.execute(stock_query):
+    keys = (bucketed.c.departement, bucketed.c.type, bucketed.c.ouverte, bucketed.c.eteinte, bucketed.c.cause)
+    for departement, kind, year_opened, year_closed, cause, n in session.execute(
+        select(*keys, func.count()).group_by(*keys)
+    ):
         one = series[(departement, kind)]
         for year in stock_years(year_opened, year_closed, before, last):
             one.stock[year] += n
         if before <= year_opened <= last:
             one.ouvertes[year_opened] += n
-
-    end_year = extract("year", Mesure.date_fin_mesure)
-    closed_query = (
-        select(Tribunal.departement, Mandataire.type, end_year, Mesure.cause_sortie, func.count())
-        .select_from(Mesure)
-        .where(*designated, Mesure.date_fin_mesure >= date(first, 1, 1), Mesure.date_fin_mesure <= last_day)
-        .group_by(Tribunal.departement, Mandataire.type, end_year, Mesure.cause_sortie)
-    )
-    for departement, kind, year, cause, n in session.execute(measures_in(closed_query, perimetre)):
-        series[(departement, kind)].eteintes[(int(year), cause if cause in CAUSES else None)] += n
+        if first <= year_closed <= last:
+            one.eteintes[(year_closed, cause if cause in CAUSES else None)] += n
 
     start, end = day_bounds(date(first, 1, 1), last_day)
     answered_year = extract("year", Reservation.answered_at)
