@@ -197,7 +197,7 @@ def main() -> None:
 
     print(
         f"uvicorn on 127.0.0.1, {args.requests} timed requests per endpoint ({max(1, args.requests // 3)} per "
-        "export) after {args.warmups} warm-up(s); p50 (p90) in ms"
+        f"export) after {args.warmups} warm-up(s); p50 (p90) in ms"
     )
     for title in results[names[0]]:
         count = len(results[names[0]][title])
