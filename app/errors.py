@@ -63,6 +63,33 @@ class Conflict(DomainError):
     default_code = "conflit"
 
 
+class MissingField(InvalidInput):
+    """A field optional in the schema but required in this case (the message names it and when)."""
+
+    default_code = "champ_obligatoire"
+
+
+class InvalidPeriod(InvalidInput):
+    default_code = "periode_invalide"
+
+
+class PeriodTooLong(InvalidInput):
+    default_code = "periode_trop_longue"
+
+
+class StaleRow(Conflict):
+    """A row changed since the caller read it: a version sent that is no longer the row's, or a concurrent writer
+    that changed it between our read and our write."""
+
+    default_code = "version_perimee"
+
+
+class ConcurrentWrite(Conflict):
+    """Another request wrote the same data at the same moment (it won the race)."""
+
+    default_code = "conflit_concurrent"
+
+
 class PayloadTooLarge(DomainError):
     status_code = 413
     default_code = "requete_trop_volumineuse"
@@ -220,13 +247,13 @@ async def _domain_error_handler(_request: Request, exc: Exception) -> JSONRespon
 
 async def _stale_version_handler(_request: Request, _exc: Exception) -> JSONResponse:
     # A concurrent writer changed the row between our read and our write (ORM version counter).
-    error = Conflict("la fiche a été modifiée entre-temps : relisez-la puis recommencez", code="version_perimee")
+    error = StaleRow("la fiche a été modifiée entre-temps : relisez-la puis recommencez")
     return _json_error(409, error)
 
 
 async def _integrity_handler(_request: Request, _exc: Exception) -> JSONResponse:
     # Uniqueness is checked before writing; this only catches a concurrent request that won the race.
-    error = Conflict("une autre requête a enregistré la même donnée au même moment", code="conflit_concurrent")
+    error = ConcurrentWrite("une autre requête a enregistré la même donnée au même moment")
     return _json_error(409, error)
 
 

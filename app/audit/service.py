@@ -8,7 +8,7 @@ from sqlalchemy.orm import Session
 from app.audit.models import AuditEvent
 from app.auth.principal import Principal
 from app.database import rowcount
-from app.errors import NotFound
+from app.matching.exceptions import MatchNotFound
 from app.matching.models import MatchRecord
 
 SYSTEM_ROLE = "systeme"
@@ -46,7 +46,7 @@ def record(
 def match_story(session: Session, *, principal: Principal, match_id: str) -> tuple[MatchRecord, list[AuditEvent]]:
     record_ = session.get(MatchRecord, match_id)
     if record_ is None or (principal.role.value != "admin" and record_.tribunal_id != principal.tribunal_id):
-        raise NotFound(f"demande de liste introuvable : {match_id}", code="match_introuvable", loc=["path", "match_id"])
+        raise MatchNotFound(f"demande de liste introuvable : {match_id}", loc=["path", "match_id"])
     events = list(session.scalars(select(AuditEvent).where(AuditEvent.match_id == match_id).order_by(AuditEvent.id)))
     return record_, events
 

@@ -7,7 +7,7 @@ from typing import Literal
 from app.dashboards.perimeter import Perimetre
 from app.dashboards.schemas import Value
 from app.dashboards.table import colonne
-from app.errors import InvalidInput
+from app.errors import InvalidPeriod, PeriodTooLong
 from app.geo.gazetteer import Gazetteer
 from app.registry.constants import MandataireType
 
@@ -119,11 +119,9 @@ def years(perimetre: Perimetre) -> tuple[int, int, date]:
     last = (perimetre.fin or perimetre.today).year
     first = perimetre.debut.year if perimetre.debut is not None else last - DEFAULT_YEARS + 1
     if first > last:
-        raise InvalidInput("la période commence après sa fin", code="periode_invalide", loc=["query", "debut"])
+        raise InvalidPeriod("la période commence après sa fin", loc=["query", "debut"])
     if last - first + 1 > MAX_YEARS:
-        raise InvalidInput(
-            f"période trop longue : {MAX_YEARS} ans au plus", code="periode_trop_longue", loc=["query", "debut"]
-        )
+        raise PeriodTooLong(f"période trop longue : {MAX_YEARS} ans au plus", loc=["query", "debut"])
     return first, last, min(date(last, 12, 31), perimetre.today)
 
 

@@ -13,7 +13,7 @@ from sqlalchemy.orm import Session
 from app.auth.exceptions import OutsideTerritory
 from app.auth.principal import Principal
 from app.dashboards.schemas import Value
-from app.errors import InvalidInput
+from app.errors import InvalidInput, InvalidPeriod
 from app.geo.exceptions import UnknownDepartement, UnknownRegion
 from app.geo.gazetteer import Gazetteer
 from app.geo.models import Tribunal
@@ -116,7 +116,7 @@ def resolve_perimetre(
         departements = frozenset({tribunal.departement})
         demandes["tribunal"] = tribunal.siret or tribunal.code
     if filtres.debut is not None and filtres.fin is not None and filtres.debut > filtres.fin:
-        raise InvalidInput("la période commence après sa fin", code="periode_invalide", loc=["query", "debut"])
+        raise InvalidPeriod("la période commence après sa fin", loc=["query", "debut"])
     return Perimetre(
         departements=departements,
         tribunal=tribunal,

@@ -9,9 +9,13 @@ class ForbiddenTransition(Conflict):
     default_code = "transition_interdite"
 
 
-class MesureGone(Conflict):
+class MesureModifiee(Conflict):
+    """The measure a reservation or a transfer works on changed under it."""
+
     default_code = "mesure_modifiee"
 
+
+class MesureGone(MesureModifiee):
     def __init__(self) -> None:
         super().__init__(
             "la mesure de cette réservation a été supprimée, ou, pour un transfert, n'est plus en cours chez le "

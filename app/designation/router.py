@@ -20,7 +20,7 @@ from app.designation.schemas import (
     ReservationOut,
     StatistiquesOut,
 )
-from app.errors import InvalidInput, error_responses
+from app.errors import InvalidPeriod, error_responses
 from app.geo.dependencies import GazetteerDep, LocatorDep
 from app.geo.models import Tribunal
 from app.geo.tribunals import resolve_tribunal
@@ -194,7 +194,7 @@ def tribunal_statistics(
     """The tribunal's designations over a period: by nature and exercice, time to acceptance, refusals with their
     reasons, expiries (its judges and greffiers, administrators)."""
     if debut is not None and fin is not None and fin < debut:
-        raise InvalidInput("fin : doit suivre le début de la période", code="periode_invalide", loc=["query", "fin"])
+        raise InvalidPeriod("fin : doit suivre le début de la période", loc=["query", "fin"])
     row = _own_tribunal(session, gazetteer, principal, tribunal)
     figures = statistics.fold(repository.statistics_rows(session, tribunal_id=row.id, debut=debut, fin=fin))
     return StatistiquesOut(tribunal=TribunalRefOut.model_validate(row), debut=debut, fin=fin, **figures)

@@ -21,12 +21,13 @@ from app.designation.constants import Famille, ReservationStatut
 from app.designation.exceptions import ForbiddenTransition, MesureGone, ReservationNotFound
 from app.designation.models import Reservation
 from app.designation.schemas import AcceptationIn, ExclusionIn, RefusIn, ReservationCreate
-from app.errors import Conflict, NotFound
+from app.errors import Conflict
 from app.geo.gazetteer import Gazetteer
 from app.geo.locate import Locator
 from app.geo.models import Tribunal
 from app.locks import lock_for_transaction
 from app.matching import engine
+from app.matching.exceptions import MatchNotFound
 from app.matching.models import MatchRecord
 from app.matching.schemas import MatchRequest
 from app.matching.service import IndexCache, run_match
@@ -88,7 +89,7 @@ def count_pending(session: Session, *, mandataire_id: int) -> int:
 def _own_match(session: Session, principal: Principal, match_id: str, loc: list[str]) -> MatchRecord:
     record = session.get(MatchRecord, match_id)
     if record is None or (principal.is_judicial and record.tribunal_id != principal.tribunal_id):
-        raise NotFound(f"demande de liste introuvable : {match_id}", code="match_introuvable", loc=loc)
+        raise MatchNotFound(f"demande de liste introuvable : {match_id}", loc=loc)
     return record
 
 

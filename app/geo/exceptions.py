@@ -16,3 +16,11 @@ class UnknownDepartement(InvalidInput):
 
 class UnknownRegion(InvalidInput):
     default_code = "region_inconnue"
+
+
+class UnknownInsee(InvalidInput):
+    default_code = "insee_inconnu"
+
+
+class UnknownCodePostal(InvalidInput):
+    default_code = "code_postal_inconnu"

@@ -11,6 +11,7 @@ from typing import Protocol
 import numpy as np
 
 from app.errors import InvalidInput
+from app.geo.exceptions import UnknownCodePostal, UnknownInsee
 from app.geo.gazetteer import BelgianMunicipality, Commune, Gazetteer, normalize_name
 from app.geo.schemas import BelgianMunicipalityRef, CommuneRef, Location, Residence, TerritoryRef
 
@@ -33,7 +34,7 @@ class GazetteerLocator:
         if residence.insee is not None:
             commune = self.gazetteer.communes.get(residence.insee)
             if commune is None:
-                raise InvalidInput(f"code INSEE inconnu : {residence.insee}", code="insee_inconnu", loc=[*loc, "insee"])
+                raise UnknownInsee(f"code INSEE inconnu : {residence.insee}", loc=[*loc, "insee"])
             return self._french(commune.lat, commune.lon, "commune", commune)
         if residence.code_postal is not None:
             return self._locate_french_postcode(residence.code_postal, residence.commune, loc)
@@ -60,9 +61,7 @@ class GazetteerLocator:
     def _locate_french_postcode(self, code_postal: str, name: str | None, loc: Loc) -> Location:
         communes = self.gazetteer.communes_by_postcode.get(code_postal)
         if not communes:
-            raise InvalidInput(
-                f"code postal inconnu : {code_postal}", code="code_postal_inconnu", loc=[*loc, "code_postal"]
-            )
+            raise UnknownCodePostal(f"code postal inconnu : {code_postal}", loc=[*loc, "code_postal"])
         if name is not None:
             wanted = normalize_name(name)
             communes = [c for c in communes if normalize_name(c.nom) == wanted]
@@ -90,9 +89,8 @@ class GazetteerLocator:
         assert residence.code_postal is not None
         municipalities = self.gazetteer.belgian_by_postcode.get(residence.code_postal)
         if not municipalities:
-            raise InvalidInput(
+            raise UnknownCodePostal(
                 f"code postal belge inconnu : {residence.code_postal}",
-                code="code_postal_inconnu",
                 loc=[*loc, "code_postal"],
             )
         municipality = min(municipalities, key=lambda m: m.nis)

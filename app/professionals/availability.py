@@ -11,6 +11,7 @@ from app.geo.gazetteer import Gazetteer
 from app.professionals.schemas import AbsencesOps, Avertissement, DisponibiliteUpdate
 from app.registry import service as registry
 from app.registry.constants import MandataireType
+from app.registry.exceptions import AbsenceNotOwned, SiteNotOwned
 from app.registry.models import Absence, Mandataire
 from app.registry.schemas import MandataireUpdate
 
@@ -64,9 +65,8 @@ def update_disponibilite(
     for index, antenne in enumerate(payload.antennes or []):
         site = next((s for s in mandataire.sites if s.id == antenne.id), None)
         if site is None:
-            raise InvalidInput(
+            raise SiteNotOwned(
                 f"site {antenne.id} introuvable pour ce mandataire",
-                code="site_introuvable",
                 loc=["body", "antennes", index, "id"],
             )
         site.capacite = antenne.capacite
@@ -89,9 +89,8 @@ def _apply_absences(session: Session, mandataire: Mandataire, ops: AbsencesOps) 
     for index, absence_id in enumerate(ops.supprimer):
         absence = by_id.pop(absence_id, None)
         if absence is None:
-            raise InvalidInput(
+            raise AbsenceNotOwned(
                 f"absence {absence_id} introuvable pour ce mandataire",
-                code="absence_introuvable",
                 loc=["body", "absences", "supprimer", index],
             )
         mandataire.absences.remove(absence)
@@ -99,9 +98,7 @@ def _apply_absences(session: Session, mandataire: Mandataire, ops: AbsencesOps) 
         loc: list[str | int] = ["body", "absences", "modifier", index]
         absence = by_id.get(change.id)
         if absence is None:
-            raise InvalidInput(
-                f"absence {change.id} introuvable pour ce mandataire", code="absence_introuvable", loc=[*loc, "id"]
-            )
+            raise AbsenceNotOwned(f"absence {change.id} introuvable pour ce mandataire", loc=[*loc, "id"])
         values = change.model_dump(exclude_unset=True, exclude={"id"})
         if "remplacant" in values:
             registry.check_remplacant(session, mandataire, values["remplacant"], loc)

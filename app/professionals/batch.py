@@ -23,7 +23,7 @@ from app.auth.exceptions import Forbidden
 from app.auth.principal import Principal
 from app.config import Settings
 from app.database import rowcount, table_of, utcnow
-from app.errors import Conflict, DomainError, InvalidInput
+from app.errors import ConcurrentWrite, DomainError, MissingField
 from app.geo.gazetteer import Gazetteer, normalize_name
 from app.geo.locate import Locator
 from app.geo.schemas import Residence
@@ -506,9 +506,7 @@ def apply_plan(session: Session, *, mandataire: Mandataire, plans: list[Planned]
         ]
         result = session.execute(statement, params)
         if session.get_bind().dialect.supports_sane_multi_rowcount and rowcount(result) != len(params):
-            raise Conflict(
-                "une autre requête a modifié ces mesures au même moment : renvoyez le lot", code="conflit_concurrent"
-            )
+            raise ConcurrentWrite("une autre requête a modifié ces mesures au même moment : renvoyez le lot")
         changes += [
             (_share(mandataire.id, write.existing._mapping), _share(mandataire.id, write.values))
             for _, write in updates
@@ -545,9 +543,7 @@ def writable_mandataire(session: Session, *, principal: Principal, mandataire_id
     """The professional whose measures a batch writes: the caller's own, or the one an admin names."""
     mandataire_id = mandataire_id if mandataire_id is not None else principal.mandataire_id
     if mandataire_id is None:
-        raise InvalidInput(
-            "mandataire : obligatoire pour un administrateur", code="champ_obligatoire", loc=["query", "mandataire"]
-        )
+        raise MissingField("mandataire : obligatoire pour un administrateur", loc=["query", "mandataire"])
     if not principal.can_write_mesure(mandataire_id):
         raise Forbidden("vous ne pouvez déclarer des mesures que pour vous-même")
     mandataire = mandataire_for_batches(session, mandataire_id)

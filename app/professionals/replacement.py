@@ -5,7 +5,6 @@ from sqlalchemy.orm import Session
 
 from app.auth.principal import Principal
 from app.config import Settings
-from app.errors import Conflict
 from app.geo.gazetteer import Gazetteer
 from app.geo.locate import Locator
 from app.geo.tribunals import resolve_tribunal
@@ -13,6 +12,7 @@ from app.professionals.exceptions import PendingReservation
 from app.professionals.repository import pending_reservations
 from app.professionals.schemas import MesureReplace
 from app.registry import service as registry
+from app.registry.exceptions import NumeroRgTaken
 from app.registry.models import Mesure
 from app.registry.schemas import MesureUpdate
 
@@ -39,9 +39,8 @@ def replace_mesure(
             select(Mesure.id).where(Mesure.tribunal_id == tribunal.id, Mesure.numero_rg == payload.numero_rg)
         )
         if other is not None:
-            raise Conflict(
+            raise NumeroRgTaken(
                 f"numéro RG {payload.numero_rg} déjà enregistré pour ce tribunal",
-                code="numero_rg_existant",
                 loc=["body", "numero_rg"],
             )
         mesure.tribunal, mesure.numero_rg = tribunal, payload.numero_rg

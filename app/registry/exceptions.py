@@ -1,4 +1,4 @@
-from app.errors import Conflict, InvalidInput, NotFound
+from app.errors import Conflict, InvalidInput, NotFound, StaleRow
 
 
 class MandataireNotFound(NotFound):
@@ -23,13 +23,29 @@ class UnknownSite(InvalidInput):
     default_code = "site_inconnu"
 
 
+class SiteNotOwned(InvalidInput):
+    """A site id that is not one of this professional's."""
+
+    default_code = "site_introuvable"
+
+
+class AbsenceNotOwned(InvalidInput):
+    """An absence id that is not one of this professional's."""
+
+    default_code = "absence_introuvable"
+
+
+class NumeroRgTaken(Conflict):
+    """The tribunal already has a measure with this RG number."""
+
+    default_code = "numero_rg_existant"
+
+
 class UnknownEtablissement(InvalidInput):
     default_code = "etablissement_inconnu"
 
 
-class StaleVersion(Conflict):
-    default_code = "version_perimee"
-
+class StaleVersion(StaleRow):
     def __init__(self, current: int) -> None:
         super().__init__(
             f"version périmée : la fiche est à la version {current}, relisez-la puis recommencez",

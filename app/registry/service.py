@@ -15,8 +15,8 @@ from app.auth.exceptions import Forbidden, OutsideTerritory
 from app.auth.principal import Principal
 from app.config import Settings
 from app.database import utcnow
-from app.errors import Conflict, InvalidInput
-from app.geo.exceptions import UnknownDepartement
+from app.errors import Conflict, InvalidInput, MissingField
+from app.geo.exceptions import UnknownDepartement, UnknownInsee
 from app.geo.gazetteer import Gazetteer, normalize_name
 from app.geo.locate import Locator
 from app.geo.models import Tribunal
@@ -25,10 +25,13 @@ from app.geo.tribunals import resolve_tribunal
 from app.registry import repository, rg
 from app.registry.constants import ACTIVE_STATUTS, MandataireType, Nature
 from app.registry.exceptions import (
+    AbsenceNotOwned,
     EtablissementNotFound,
     MandataireNotFound,
     MesureNotFound,
     NatureNotCovered,
+    NumeroRgTaken,
+    SiteNotOwned,
     StaleVersion,
     UnknownEtablissement,
     UnknownMandataire,
@@ -78,7 +81,7 @@ def check_version(current: int, given: int) -> None:
 def commune_point(gazetteer: Gazetteer, insee: str, loc: list) -> tuple[str, float, float]:
     commune = gazetteer.communes.get(insee)
     if commune is None:
-        raise InvalidInput(f"code INSEE inconnu : {insee}", code="insee_inconnu", loc=loc)
+        raise UnknownInsee(f"code INSEE inconnu : {insee}", loc=loc)
     return commune.departement, commune.lat, commune.lon
 
 
@@ -267,9 +270,7 @@ def _site_of(mandataire: Mandataire, site_id: int) -> Site:
     for site in mandataire.sites:
         if site.id == site_id:
             return site
-    raise InvalidInput(
-        f"site {site_id} introuvable pour ce mandataire", code="site_introuvable", loc=["path", "site_id"]
-    ) from None
+    raise SiteNotOwned(f"site {site_id} introuvable pour ce mandataire", loc=["path", "site_id"]) from None
 
 
 def update_site(
@@ -340,9 +341,7 @@ def delete_absence(session: Session, *, mandataire: Mandataire, absence_id: int)
             mandataire.derniere_mise_a_jour = utcnow()
             session.flush()
             return
-    raise InvalidInput(
-        f"absence {absence_id} introuvable pour ce mandataire", code="absence_introuvable", loc=["path", "absence_id"]
-    )
+    raise AbsenceNotOwned(f"absence {absence_id} introuvable pour ce mandataire", loc=["path", "absence_id"])
 
 
 # --- establishments --------------------------------------------------------------------------------
@@ -465,7 +464,7 @@ def _check_mesure_refs(
 def _mesure_mandataire(session: Session, principal: Principal, mandataire_id: int | None) -> Mandataire:
     mandataire_id = mandataire_id if mandataire_id is not None else principal.mandataire_id
     if mandataire_id is None:
-        raise InvalidInput("mandataire : obligatoire", code="champ_obligatoire", loc=["body", "mandataire"])
+        raise MissingField("mandataire : obligatoire", loc=["body", "mandataire"])
     if not principal.can_write_mesure(mandataire_id):
         raise Forbidden("vous ne pouvez déclarer des mesures que pour vous-même")
     mandataire = session.get(Mandataire, mandataire_id)
@@ -536,9 +535,8 @@ def add_mesure(
     numero_rg = fields["numero_rg"]
     existing = session.scalar(select(Mesure.id).where(Mesure.tribunal_id == tribunal.id, Mesure.numero_rg == numero_rg))
     if existing is not None:
-        raise Conflict(
+        raise NumeroRgTaken(
             f"numéro RG {numero_rg} déjà enregistré pour ce tribunal",
-            code="numero_rg_existant",
             loc=["body", "numero_rg"],
         )
     _check_mesure_refs(session, mandataire, fields["nature"], site_id, etablissement_id)
@@ -591,9 +589,7 @@ def update_mesure(
         setattr(mesure, field, value)
     mesure.mandataire_id, mesure.site_id, mesure.etablissement_id = mandataire.id, site_id, etablissement_id
     if mesure.statut == "eteinte" and not mesure.cause_sortie:
-        raise InvalidInput(
-            "cause_sortie : obligatoire pour une mesure éteinte", code="champ_obligatoire", loc=["body", "cause_sortie"]
-        )
+        raise MissingField("cause_sortie : obligatoire pour une mesure éteinte", loc=["body", "cause_sortie"])
     mesure.poids = measure_weight(
         mesure.nature,
         mesure.lieu_vie,

@@ -9,10 +9,6 @@ class TransfertEnCours(Conflict):
     default_code = "transfert_en_cours"
 
 
-class MesureModifiee(Conflict):
-    default_code = "mesure_modifiee"
-
-
 class ChoixManquant(Conflict):
     default_code = "choix_manquant"
 

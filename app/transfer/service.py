@@ -20,6 +20,7 @@ from app.auth.principal import Principal
 from app.config import Settings
 from app.database import utcnow
 from app.designation.constants import ReservationStatut
+from app.designation.exceptions import MesureModifiee
 from app.designation.models import Reservation
 from app.designation.service import reserve_transfer
 from app.errors import Conflict, InvalidInput
@@ -37,7 +38,6 @@ from app.transfer.exceptions import (
     AucuneMesure,
     ChoixManquant,
     DecisionPrise,
-    MesureModifiee,
     TransfertClos,
     TransfertEnCours,
     TransfertNotFound,

@@ -14,7 +14,7 @@ from app.dashboards.schemas import Value
 from app.dashboards.table import Contenu, Graphique, Table, colonne
 from app.designation.constants import ReservationStatut
 from app.designation.models import Reservation
-from app.errors import InvalidInput
+from app.errors import InvalidPeriod, PeriodTooLong
 from app.geo.gazetteer import Gazetteer
 from app.registry.constants import MANDATAIRE_TYPE_LABELS
 from app.registry.models import Mandataire, Mesure
@@ -62,11 +62,9 @@ def flux(session: Session, *, gazetteer: Gazetteer, perimetre: Perimetre) -> Con
     debut, fin = periode(perimetre, DEFAULT_MONTHS)
     assert debut is not None and fin is not None  # a default period
     if debut > fin:
-        raise InvalidInput("la période commence après sa fin", code="periode_invalide", loc=["query", "debut"])
+        raise InvalidPeriod("la période commence après sa fin", loc=["query", "debut"])
     if len(months(debut, fin)) > MAX_MONTHS:
-        raise InvalidInput(
-            f"période trop longue : {MAX_MONTHS} mois au plus", code="periode_trop_longue", loc=["query", "debut"]
-        )
+        raise PeriodTooLong(f"période trop longue : {MAX_MONTHS} mois au plus", loc=["query", "debut"])
     opened = _per_month_and_type(session, perimetre, Mesure.date_nomination, debut, fin)
     closed = _per_month_and_type(session, perimetre, Mesure.date_fin_mesure, debut, fin)
 
