@@ -15,6 +15,25 @@ class MandataireType(StrEnum):
 MANDATAIRE_TYPE_LABELS = labels.for_enum(MandataireType, labels.TYPES_MANDATAIRE)
 
 
+# A professional's own columns that the API names as they are: changed by a PATCH as sent, answered as stored.
+MANDATAIRE_PLAIN_FIELDS = (
+    "dpf",
+    "nom",
+    "siret",
+    "email",
+    "telephone",
+    "statut",
+    "statut_depuis",
+    "statut_jusqu_au",
+    "langues",
+    "rayon_km",
+    "capacite",
+    "capacite_autorisee",
+    "accepte_nouvelles_mesures",
+    "motif_nouvelles_mesures",
+)
+
+
 class MandataireStatut(StrEnum):
     ACTIF = "actif"
     SUSPENDU = "suspendu"

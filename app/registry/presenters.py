@@ -2,6 +2,7 @@
 the routers that answer with professionals, sites and measures (the registry's and the professionals' own)."""
 
 from app.geo.gazetteer import Gazetteer
+from app.registry.constants import MANDATAIRE_PLAIN_FIELDS
 from app.registry.models import Mandataire, Mesure, Site
 from app.registry.schemas import (
     AbsenceOut,
@@ -43,26 +44,7 @@ def mandataire_out(mandataire: Mandataire, gazetteer: Gazetteer) -> MandataireOu
     return MandataireOut(
         **{
             field: getattr(mandataire, field)
-            for field in (
-                "id",
-                "type",
-                "dpf",
-                "nom",
-                "siret",
-                "email",
-                "telephone",
-                "statut",
-                "statut_depuis",
-                "statut_jusqu_au",
-                "langues",
-                "rayon_km",
-                "capacite",
-                "capacite_autorisee",
-                "accepte_nouvelles_mesures",
-                "motif_nouvelles_mesures",
-                "derniere_mise_a_jour",
-                "version",
-            )
+            for field in ("id", "type", *MANDATAIRE_PLAIN_FIELDS, "derniere_mise_a_jour", "version")
         },
         natures=sorted(n.nature for n in mandataire.natures),
         departements=sorted(d.departement for d in mandataire.departements),

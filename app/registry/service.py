@@ -23,7 +23,7 @@ from app.geo.models import Tribunal
 from app.geo.schemas import Residence
 from app.geo.tribunals import resolve_tribunal
 from app.registry import repository, rg
-from app.registry.constants import ACTIVE_STATUTS, MandataireType, Nature
+from app.registry.constants import ACTIVE_STATUTS, MANDATAIRE_PLAIN_FIELDS, MandataireType, Nature
 from app.registry.exceptions import (
     AbsenceNotOwned,
     EtablissementNotFound,
@@ -212,22 +212,7 @@ def update_mandataire(
     )
     _check_siret_free(session, changes.get("siret"), mandataire.id)
     _set_title(session, gazetteer, mandataire, changes)
-    for field in (
-        "dpf",
-        "nom",
-        "siret",
-        "email",
-        "telephone",
-        "statut",
-        "statut_depuis",
-        "statut_jusqu_au",
-        "langues",
-        "rayon_km",
-        "capacite",
-        "capacite_autorisee",
-        "accepte_nouvelles_mesures",
-        "motif_nouvelles_mesures",
-    ):
+    for field in MANDATAIRE_PLAIN_FIELDS:
         if field in changes:
             setattr(mandataire, field, changes[field])
     if mandataire.accepte_nouvelles_mesures:
