@@ -278,7 +278,7 @@ async def _http_error_handler(request: Request, exc: Exception) -> JSONResponse:
             422, InvalidInput("corps illisible : JSON en UTF-8 attendu", code="json_invalid", loc=["body"])
         )
     else:
-        error = DomainError(str(exc.detail), code="requete_invalide")
+        error = DomainError(str(exc.detail))  # requete_invalide, its default code
     return _json_error(exc.status_code, error, headers=exc.headers)
 
 
