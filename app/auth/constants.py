@@ -10,6 +10,8 @@ class Role(StrEnum):
 
 
 JUDICIAL_ROLES = frozenset({Role.MAGISTRAT, Role.GREFFIER})
+# Who designates: the judicial roles, and administrators.
+JUDGE_ROLES = JUDICIAL_ROLES | {Role.ADMIN}
 
 
 class AccountState(StrEnum):

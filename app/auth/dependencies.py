@@ -7,7 +7,7 @@ from fastapi.concurrency import run_in_threadpool
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 
 from app import labels
-from app.auth.constants import Role
+from app.auth.constants import JUDGE_ROLES, Role
 from app.auth.exceptions import Forbidden, NotAuthenticated
 from app.auth.principal import Principal
 from app.auth.service import authenticate, hash_token, token_expired
@@ -121,3 +121,7 @@ def require_roles(*roles: Role) -> Callable[[Principal], Awaitable[Principal]]:
         return principal
 
     return check
+
+
+# Judges, greffiers and administrators: who asks for a list, reserves, and decides transfers.
+Judges = Annotated[Principal, Depends(require_roles(*JUDGE_ROLES))]

@@ -5,7 +5,7 @@ from typing import Annotated
 from fastapi import APIRouter, Depends, Header, Path, Query
 
 from app.auth.constants import Role
-from app.auth.dependencies import require_roles
+from app.auth.dependencies import Judges, require_roles
 from app.auth.exceptions import OutsideTribunal
 from app.auth.principal import Principal
 from app.dependencies import SessionDep, SettingsDep, WriteSessionDep
@@ -34,7 +34,6 @@ from app.types import DateISO, Id, IdPath, Offset, Texte
 
 router = APIRouter(tags=["désignation"])
 
-Judges = Annotated[Principal, Depends(require_roles(Role.MAGISTRAT, Role.GREFFIER, Role.ADMIN))]
 Professional = Annotated[Principal, Depends(require_roles(Role.MANDATAIRE))]
 Parties = Annotated[Principal, Depends(require_roles(Role.MAGISTRAT, Role.GREFFIER, Role.MANDATAIRE, Role.ADMIN))]
 ERRORS = error_responses(401, 403, 404, 409, 422)

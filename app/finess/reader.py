@@ -38,8 +38,10 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import Generic, TypeVar
 
+from app.registry.constants import FINESS_PATTERN
+
 HEADER = re.compile(r"^finess;etalab\b", re.IGNORECASE)
-FINESS = re.compile(r"^(\d{9}|2[AB]\d{7})$")
+FINESS = re.compile(FINESS_PATTERN)
 DEPARTEMENT = re.compile(r"^(\d{2}|2[AB]|9[A-F])$")
 COMMUNE = re.compile(r"^\d{3}$")
 CATEGORIE = re.compile(r"^\d{3}$")

@@ -4,9 +4,10 @@ from typing import Annotated, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints, model_validator
 
+from app.geo.constants import INSEE_PATTERN
 from app.types import Texte
 
-InseeCode = Annotated[str, StringConstraints(pattern=r"^(\d{5}|2[AB]\d{3})$")]
+InseeCode = Annotated[str, StringConstraints(pattern=INSEE_PATTERN)]
 FrenchPostcode = Annotated[str, StringConstraints(pattern=r"^\d{5}$")]
 BelgianPostcode = Annotated[str, StringConstraints(pattern=r"^[1-9]\d{3}$")]
 NisCode = Annotated[str, StringConstraints(pattern=r"^\d{5}$")]

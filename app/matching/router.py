@@ -5,7 +5,7 @@ from typing import Annotated
 from fastapi import APIRouter, Depends, Path
 
 from app.auth.constants import Role
-from app.auth.dependencies import require_roles
+from app.auth.dependencies import Judges, require_roles
 from app.auth.principal import Principal
 from app.dependencies import SessionDep, SettingsDep, WriteSessionDep
 from app.errors import error_responses
@@ -19,7 +19,6 @@ from app.responses import PreparedJSONResponse
 
 router = APIRouter(prefix="/match", tags=["matching"])
 
-Judges = Annotated[Principal, Depends(require_roles(Role.MAGISTRAT, Role.GREFFIER, Role.ADMIN))]
 Admin = Annotated[Principal, Depends(require_roles(Role.ADMIN))]
 Readers = Annotated[Principal, Depends(require_roles(Role.ADMIN, Role.AGENT, Role.MAGISTRAT, Role.GREFFIER))]
 Departement = Annotated[str, Path(pattern=DEPARTEMENT_PATTERN)]

@@ -4,6 +4,7 @@ from typing import Literal, get_args
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from app.geo.constants import INSEE_PATTERN
 from app.matching.schemas import WeightsIn
 from app.types import Id
 
@@ -86,7 +87,6 @@ class SimulationOut(BaseModel):
 # --- scenarios and "where to add" ---------------------------------------------------------------------------
 
 ExerciceAjoute = Literal["individuel", "service"]
-INSEE_PATTERN = r"^(\d{5}|2[AB]\d{3})$"
 
 
 class AjoutIn(BaseModel):

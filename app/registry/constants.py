@@ -4,6 +4,9 @@ from enum import StrEnum
 
 from app import labels
 
+# A FINESS number: nine digits, or Corsica's 2A or 2B and seven digits.
+FINESS_PATTERN = r"^(\d{9}|2[AB]\d{7})$"
+
 
 class MandataireType(StrEnum):
     SERVICE = "service"

@@ -12,6 +12,7 @@ from app.geo.gazetteer import normalize_name
 from app.geo.schemas import InseeCode, Residence
 from app.registry import rg
 from app.registry.constants import (
+    FINESS_PATTERN,
     CategorieEtablissement,
     CauseSortie,
     Champ,
@@ -97,7 +98,7 @@ Langues = Annotated[
     ),
     AfterValidator(lambda codes: list(dict.fromkeys(codes))),
 ]
-Finess = Annotated[str, StringConstraints(pattern=r"^(\d{9}|2[AB]\d{7})$")]
+Finess = Annotated[str, StringConstraints(pattern=FINESS_PATTERN)]
 Capacite = Annotated[int, Field(ge=0, le=20000)]
 # Why a professional takes no new measure for now, shown to the judges and agents.
 MotifNouvellesMesures = Annotated[Texte, StringConstraints(strip_whitespace=True, min_length=3, max_length=500)]

@@ -7,7 +7,7 @@ from fastapi import APIRouter, Depends, Response
 from sqlalchemy.orm import Session
 
 from app.auth.constants import Role
-from app.auth.dependencies import require_roles
+from app.auth.dependencies import Judges, require_roles
 from app.auth.principal import Principal
 from app.dashboards.exports import export_response
 from app.dashboards.schemas import Colonne, Tableau, Value
@@ -34,7 +34,6 @@ from app.types import IdPath
 router = APIRouter(tags=["transferts"])
 
 Agents = Annotated[Principal, Depends(require_roles(Role.AGENT, Role.ADMIN))]
-Judges = Annotated[Principal, Depends(require_roles(Role.MAGISTRAT, Role.GREFFIER, Role.ADMIN))]
 Followers = Annotated[Principal, Depends(require_roles(Role.AGENT, Role.ADMIN, Role.MAGISTRAT, Role.GREFFIER))]
 TransfertId = IdPath
 MesureId = IdPath

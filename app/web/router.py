@@ -25,7 +25,7 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from fastapi.templating import Jinja2Templates
 from shapely.geometry import mapping
 
-from app.auth.constants import JUDICIAL_ROLES, Role
+from app.auth.constants import JUDGE_ROLES, JUDICIAL_ROLES, Role
 from app.auth.dependencies import CSRF_HEADER, CSRF_VALUE, PagePrincipal
 from app.auth.principal import Principal
 from app.dashboards.dependencies import COMMON_FILTERS
@@ -44,7 +44,6 @@ MAP_TOLERANCE_DEG, MAP_GRID_DEG = 0.01, 0.001
 
 DASHBOARD_ROLES = frozenset({Role.AGENT, Role.ADMIN})
 COMMON_PAGE_FILTERS = frozenset({*COMMON_FILTERS, "debut", "fin"})
-JUDGE_ROLES = frozenset({Role.MAGISTRAT, Role.GREFFIER, Role.ADMIN})
 TRANSFER_ROLES = DASHBOARD_ROLES | JUDGE_ROLES
 ROLE_LABELS = labels.ROLES
 # The main menu: (path, label, roles that see it), in the order shown.
