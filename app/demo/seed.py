@@ -11,6 +11,7 @@ realistic but entirely invented register, at the scale of Hauts-de-France (`regi
   plausible, slowly growing pace, with the reservations judges made through the API, accepted (their measure is
   named on the day of the answer), refused or expired; measures `en_attente` are pending reservations (no
   nomination date yet) made in the last two months;
+- every service declares its ETP for each year of the history (`app.demo.etp`), in step with its stock;
 - every random draw comes from one `random.Random(seed)` walked in a fixed order over sorted inputs, and every
   date is relative to `today`: the same seed and the same day give the same rows;
 - the load counters of professionals and sites are computed while the measures are generated and inserted with
@@ -33,6 +34,7 @@ from sqlalchemy.orm import Session
 from app.database import table_of
 from app.demo.draft import Draft, Progress
 from app.demo.etablissements import etablissement_rows
+from app.demo.etp import etp_rows
 from app.demo.geography import build_geography
 from app.demo.measures import MESURE_KEYS, create_measures
 from app.demo.professionals import create_professionals, mandataire_rows
@@ -47,6 +49,7 @@ from app.registry.constants import MandataireType, MesureStatut
 from app.registry.models import (
     Absence,
     Etablissement,
+    EtpService,
     Mandataire,
     MandataireDepartement,
     MandataireEtablissement,
@@ -196,6 +199,7 @@ def seed_demo(
     create_measures(draft)
     mandataires, links = mandataire_rows(draft)
     etablissements = etablissement_rows(draft)
+    etp = etp_rows(draft)
 
     plan: list[tuple[Table, Sequence, tuple[str, ...] | None]] = [
         (table_of(Etablissement), etablissements, None),
@@ -206,6 +210,7 @@ def seed_demo(
         (table_of(MandataireSpecialite), links["specialite"], None),
         (table_of(MandataireEtablissement), links["etablissement"], None),
         (table_of(Site), links["site"], None),
+        (table_of(EtpService), etp, None),
         (table_of(Absence), draft.absences, None),
         (table_of(Mesure), draft.mesures, MESURE_KEYS),
         (table_of(Reservation), draft.reservations, RESERVATION_KEYS),

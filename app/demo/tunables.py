@@ -79,6 +79,11 @@ PREPOSE_LOAD = (0.72, 1.04)  # préposé's load, as a share of its capacity (at 
 PREPOSE_MIN_LOAD = 15
 SERVICE_MIN_NEED = 150.0  # measures per service a département needs at least
 SERVICE_MIN_LOAD = 60
+# A service's measures per ETP (drawn once per service; schémas quote about 25), the year-to-year noise of its
+# declared ETP (relative standard deviation) and the least it declares.
+MEASURES_PER_ETP = (21.0, 29.0)
+ETP_NOISE = 0.04
+MIN_ETP = 0.5
 HEAD_SERVICE_WEIGHT = 1.8  # the first service of a département is bigger
 CONVENTIONS_MIX = {0: 0.5, 1: 0.35, 2: 0.15}  # establishments a préposé covers by convention besides its own
 STALE_SHARE = 0.15  # professionals whose availability is older than 45 days

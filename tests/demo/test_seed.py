@@ -43,6 +43,7 @@ TABLES = {  # table: ORDER BY giving one row order on every database
     "mandataire_tribunal": "mandataire_id, tribunal_id",
     "mandataire_specialite": "mandataire_id, specialite",
     "mandataire_etablissement": "mandataire_id, etablissement_id",
+    "etp_service": "mandataire_id, annee",
 }
 
 
