@@ -225,13 +225,14 @@ def test_a_newcomer_professional_goes_through_its_space(space, page, tmp_path):
     page.locator("#membres table", has_text="service@espace.invalid").wait_for()  # the people who act for it
     check(page, "service")
 
-    # Its ETP of a year: a bad value is refused next to the field, then the year is declared and corrected.
+    # Its ETP of a year: a bad value is refused next to the field, then the year is declared and corrected (2012:
+    # a year before the demo's history, whose years all have the services' ETP declared).
     page.goto(base + "/espace-professionnel/effectifs")
     page.wait_for_function("!document.getElementById('etp-declares').textContent.includes('Chargement')")
     check(page, "effectifs")
     tab_to(page, "#etp-annee")
     page.keyboard.press("Control+A")
-    page.keyboard.type("2025")
+    page.keyboard.type("2012")
     tab_to(page, "#etp-valeur")
     page.keyboard.type("0")
     page.keyboard.press("Enter")
@@ -242,22 +243,22 @@ def test_a_newcomer_professional_goes_through_its_space(space, page, tmp_path):
     assert page.evaluate("document.activeElement.id") == "etp-valeur"
     assert field.get_attribute("aria-invalid") == "true"
     assert field.get_attribute("aria-describedby") == "aide-etp-valeur erreur-etp-valeur"
-    assert page.locator("#etp-declares tbody tr", has_text="2025").count() == 0  # a rejected request wrote nothing
+    assert page.locator("#etp-declares tbody tr", has_text="2012").count() == 0  # a rejected request wrote nothing
     check(page, "effectifs-erreur")
     page.keyboard.press("Control+A")
     page.keyboard.type("12,5")
     page.keyboard.press("Enter")
-    row = page.locator("#etp-declares tbody tr", has=page.locator("th", has_text="2025"))
+    row = page.locator("#etp-declares tbody tr", has=page.locator("th", has_text="2012"))
     row.wait_for()
     assert row.locator("td").first.inner_text() == "12,5"
     assert error.is_hidden() and field.get_attribute("aria-invalid") is None
-    assert "Effectifs de 2025 enregistrés : 12,5 ETP." in page.locator("#message").inner_text()
-    tab_to(page, "#etp-declares button[aria-label='Corriger les ETP de 2025']")
+    assert "Effectifs de 2012 enregistrés : 12,5 ETP." in page.locator("#message").inner_text()
+    tab_to(page, "#etp-declares button[aria-label='Corriger les ETP de 2012']")
     page.keyboard.press("Enter")
     assert page.evaluate("document.activeElement.id") == "etp-valeur" and field.input_value() == "12,5"
     page.keyboard.press("Control+A")
     page.keyboard.type("13,75")
     page.keyboard.press("Enter")
     row.locator("td", has_text="13,75").wait_for()
-    assert page.locator("#etp-declares tbody tr", has_text="2025").count() == 1
+    assert page.locator("#etp-declares tbody tr", has_text="2012").count() == 1
     check(page, "effectifs-declares")
