@@ -400,6 +400,16 @@ def _decide(batch: Batch, entry: _Valid, row: Any, pending: set[int], history: t
         statut = MesureStatut.ETEINTE if item.cause_sortie else MesureStatut.EN_COURS
     else:
         statut = MesureStatut(before["statut"] or MesureStatut.EN_COURS)
+    # e-MJPM's vendor API derives the status from the end date: a measure whose end date has come is closed, with or
+    # without its cause, and one closed that way without a cause opens again when its end date goes.
+    ended_by_date = False
+    if batch.editor_id is not None and item.statut is None:
+        end = state["date_fin_mesure"]
+        ended_by_date = end is not None and end <= utcnow().date()
+        if ended_by_date and statut == MesureStatut.EN_COURS:
+            statut = MesureStatut.ETEINTE
+        elif not ended_by_date and statut == MesureStatut.ETEINTE and state["cause_sortie"] is None:
+            statut = MesureStatut.EN_COURS
     if statut in ACTIVE_STATUTS and state["cause_sortie"] is not None:
         if item.cause_sortie is not None:
             plan.reasons.append(("cause_sortie", "valeur_invalide", "une mesure en cours n'a pas de cause de sortie"))
@@ -408,7 +418,7 @@ def _decide(batch: Batch, entry: _Valid, row: Any, pending: set[int], history: t
         state["cause_sortie"] = None
         if "date_fin_mesure" not in sent:
             state["date_fin_mesure"] = None
-    if statut == MesureStatut.ETEINTE and state["cause_sortie"] is None:
+    if statut == MesureStatut.ETEINTE and state["cause_sortie"] is None and not ended_by_date:
         plan.reasons.append(("cause_sortie", "champ_obligatoire", "obligatoire pour une mesure éteinte"))
         return
     state["statut"] = statut.value

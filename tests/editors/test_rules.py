@@ -294,6 +294,30 @@ def test_a_measure_sent_again_with_its_file_number_keeps_one_measure(client, ven
     assert sorted((m["id"], m["numero_rg"]) for m in listed) == [(first["id"], "24A00100"), (second["id"], "24A00003")]
 
 
+def test_an_end_date_that_has_come_closes_the_measure_as_emjpm_does(client, vendor):
+    """e-MJPM's vendor API derives the status from `date_fin_mesure` (`buildMesure`): a measure whose end date has
+    come is `eteinte`, with or without a `cause_sortie`, and so no longer counts in the professional's load; without
+    an end date, or with one to come, it is `en_cours`."""
+
+    def listed(status: str) -> list[int]:
+        answer = client.get(f"{BASE}/mesures", params={"status": status}, headers=vendor).json()
+        return sorted(m["id"] for m in answer["mesures"])
+
+    ended = client.post(f"{BASE}/mesures", json={**VALID, "date_fin_mesure": "2024-06-30"}, headers=vendor)
+    assert ended.status_code == 201, ended.text
+    assert (ended.json()["date_fin_mesure"], ended.json()["cause_sortie"]) == ("2024-06-30", None)
+    future = {**VALID, "numero_rg": "24A00002", "numero_dossier": "D-2", "date_fin_mesure": "2045-12-31"}
+    to_come = client.post(f"{BASE}/mesures", json=future, headers=vendor)
+    assert to_come.status_code == 201, to_come.text
+    assert (listed("eteinte"), listed("en_cours")) == ([ended.json()["id"]], [to_come.json()["id"]])
+    # The end date withdrawn, the measure is open again, as e-MJPM recomputes it.
+    reopened = client.put(
+        f"{BASE}/mesures/{ended.json()['id']}", json={**VALID, "date_fin_mesure": None}, headers=vendor
+    )
+    assert reopened.status_code == 201, reopened.text
+    assert (listed("eteinte"), listed("en_cours")) == ([], sorted([ended.json()["id"], to_come.json()["id"]]))
+
+
 def test_type_etablissement_outside_an_establishment_as_emjpm_stores_it(client, vendor):
     """e-MJPM's rule checks the type of establishment only for a person living in one; elsewhere the value goes to
     its column, which references its table of types: one of them is kept, anything else refuses the request."""
