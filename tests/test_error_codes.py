@@ -5,7 +5,8 @@ code the service no longer answers. The codes are read from `app/`'s source, so 
 - the first argument of a `_refused("...", message)` helper (sign-in refusals), and of a `PydanticCustomError`
   whose type is not one of pydantic's own (those are documented by pydantic);
 - the code of a (field, code, message) reason of a batch or an import;
-- the matching engine's exclusion reasons (`engine.REASONS`), answered as the code of a refused designation.
+- the matching engine's exclusion reasons (`engine.REASONS`), answered as the code of a refused designation;
+- the reason codes a batch gives pydantic's errors (`professionals.schemas.REASON_CODES`).
 """
 
 import ast
@@ -14,6 +15,7 @@ from pathlib import Path
 
 from app.errors import PYDANTIC_ERROR_TYPES
 from app.matching import engine
+from app.professionals import schemas as professionals_schemas
 
 ROOT = Path(__file__).resolve().parents[1]
 CODE = re.compile(r"[a-z][a-z0-9_]*")
@@ -61,6 +63,8 @@ def codes_in_source() -> dict[str, set[str]]:
                     add(_code(code), path)
     for code in engine.REASONS:
         add(code, Path(engine.__file__))
+    for code in professionals_schemas.REASON_CODES.values():
+        add(code, Path(professionals_schemas.__file__))
     return found
 
 
@@ -84,5 +88,5 @@ def test_the_collector_finds_each_way_of_answering_a_code():
     """The collector itself: one code of each form above (a collector that found nothing would pass)."""
     answered = codes_in_source()
     forms = ("version_perimee", "conflit_concurrent", "compte_desactive", "doublon", "hors_departement")
-    for code in (*forms, "date_hors_limites"):
+    for code in (*forms, "date_hors_limites", "nombre_invalide"):
         assert code in answered, code

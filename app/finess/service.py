@@ -26,6 +26,7 @@ from app.finess.reader import (
     read_etablissements,
 )
 from app.finess.schemas import FichierLu, FinessImportOut, Signalement
+from app.geo.exceptions import UnknownInsee
 from app.geo.gazetteer import Gazetteer, normalize_name
 from app.registry.models import Etablissement
 from app.registry.obligation import is_obliged
@@ -110,7 +111,7 @@ def import_finess(
                 Signalement(
                     fichier="etablissements",
                     ligne=structure.ligne,
-                    code="commune_inconnue",
+                    code=UnknownInsee.default_code,
                     message=f"commune {structure.insee} inconnue du référentiel : établissement "
                     f"{structure.finess} ignoré",
                 )

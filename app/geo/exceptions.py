@@ -1,6 +1,6 @@
 from collections.abc import Sequence
 
-from app.errors import InvalidInput
+from app.errors import InvalidInput, NotFound
 
 
 class UnknownTribunal(InvalidInput):
@@ -24,3 +24,27 @@ class UnknownInsee(InvalidInput):
 
 class UnknownCodePostal(InvalidInput):
     default_code = "code_postal_inconnu"
+
+
+class UnknownCommune(InvalidInput):
+    """A commune name that is not one of the communes of the postcode given with it."""
+
+    default_code = "commune_inconnue"
+
+
+class UnknownNis(InvalidInput):
+    default_code = "nis_inconnu"
+
+
+class OutsideCoverage(InvalidInput):
+    """A point neither in France (metropolitan, overseas départements) nor in Belgium."""
+
+    default_code = "hors_zone_couverte"
+
+
+class GeocodingUnavailable(InvalidInput):
+    default_code = "geocodage_indisponible"
+
+
+class CommuneNotFound(NotFound):
+    default_code = "commune_introuvable"

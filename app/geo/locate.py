@@ -10,8 +10,14 @@ from typing import Protocol
 
 import numpy as np
 
-from app.errors import InvalidInput
-from app.geo.exceptions import UnknownCodePostal, UnknownInsee
+from app.geo.exceptions import (
+    GeocodingUnavailable,
+    OutsideCoverage,
+    UnknownCodePostal,
+    UnknownCommune,
+    UnknownInsee,
+    UnknownNis,
+)
 from app.geo.gazetteer import BelgianMunicipality, Commune, Gazetteer, normalize_name
 from app.geo.schemas import BelgianMunicipalityRef, CommuneRef, Location, Residence, TerritoryRef
 
@@ -40,10 +46,8 @@ class GazetteerLocator:
             return self._locate_french_postcode(residence.code_postal, residence.commune, loc)
         if residence.lat is not None and residence.lon is not None:
             return self.locate_point(residence.lat, residence.lon, loc=loc)
-        raise InvalidInput(
-            "la géolocalisation d'adresse n'est pas activée : donnez insee ou code_postal",
-            code="geocodage_indisponible",
-            loc=[*loc, "adresse"],
+        raise GeocodingUnavailable(
+            "la géolocalisation d'adresse n'est pas activée : donnez insee ou code_postal", loc=[*loc, "adresse"]
         )
 
     def locate_point(self, lat: float, lon: float, *, loc: Loc = (), field: str = "lat") -> Location:
@@ -54,9 +58,7 @@ class GazetteerLocator:
         municipality, distance = self.gazetteer.nearest_belgian_municipality(lat, lon)
         if distance <= BELGIAN_POINT_TOLERANCE_KM:
             return self._belgian(lat, lon, "point", municipality)
-        raise InvalidInput(
-            "ce point n'est ni en France (métropole, DROM) ni en Belgique", code="hors_territoire", loc=[*loc, field]
-        )
+        raise OutsideCoverage("ce point n'est ni en France (métropole, DROM) ni en Belgique", loc=[*loc, field])
 
     def _locate_french_postcode(self, code_postal: str, name: str | None, loc: Loc) -> Location:
         communes = self.gazetteer.communes_by_postcode.get(code_postal)
@@ -66,10 +68,8 @@ class GazetteerLocator:
             wanted = normalize_name(name)
             communes = [c for c in communes if normalize_name(c.nom) == wanted]
             if not communes:
-                raise InvalidInput(
-                    f"aucune commune « {name} » pour le code postal {code_postal}",
-                    code="commune_inconnue",
-                    loc=[*loc, "commune"],
+                raise UnknownCommune(
+                    f"aucune commune « {name} » pour le code postal {code_postal}", loc=[*loc, "commune"]
                 )
         if len(communes) == 1:
             return self._french(communes[0].lat, communes[0].lon, "commune", communes[0])
@@ -84,7 +84,7 @@ class GazetteerLocator:
         if residence.nis is not None:
             municipality = self.gazetteer.belgian.get(residence.nis)
             if municipality is None:
-                raise InvalidInput(f"code NIS inconnu : {residence.nis}", code="nis_inconnu", loc=[*loc, "nis"])
+                raise UnknownNis(f"code NIS inconnu : {residence.nis}", loc=[*loc, "nis"])
             return self._belgian(municipality.lat, municipality.lon, "commune", municipality)
         assert residence.code_postal is not None
         municipalities = self.gazetteer.belgian_by_postcode.get(residence.code_postal)

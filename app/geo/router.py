@@ -4,9 +4,10 @@ from typing import Annotated
 
 from fastapi import APIRouter, Query
 
-from app.errors import NotFound, error_responses
+from app.errors import error_responses
 from app.geo.constants import DEPARTEMENT_PATTERN
 from app.geo.dependencies import GazetteerDep, LocatorDep
+from app.geo.exceptions import CommuneNotFound
 from app.geo.gazetteer import normalize_name
 from app.geo.schemas import (
     BelgianMunicipalityOut,
@@ -63,7 +64,7 @@ def search_communes(
 def get_commune(insee: str, gazetteer: GazetteerDep) -> CommuneOut:
     commune = gazetteer.communes.get(insee)
     if commune is None:
-        raise NotFound(f"commune inconnue : {insee}", code="insee_inconnu", loc=["path", "insee"])
+        raise CommuneNotFound(f"commune introuvable : {insee}", loc=["path", "insee"])
     return CommuneOut.model_validate(commune)
 
 

@@ -62,7 +62,9 @@ def _validate(claims: JWTClaims, *, nonce_expected: bool) -> None:
     try:
         claims.validate(leeway=LEEWAY_S)
     except ExpiredTokenError as error:
-        raise _refused("jeton_expire", "Le jeton d'identité du fournisseur a expiré : reconnectez-vous.") from error
+        raise _refused(
+            "jeton_identite_expire", "Le jeton d'identité du fournisseur a expiré : reconnectez-vous."
+        ) from error
     except ClaimError as error:
         if nonce_expected and error.claim == "nonce":
             raise _refused(

@@ -24,6 +24,7 @@ from app.auth.principal import Principal
 from app.config import Settings
 from app.database import rowcount, table_of, utcnow
 from app.errors import ConcurrentWrite, DomainError, MissingField
+from app.geo.exceptions import UnknownCommune
 from app.geo.gazetteer import Gazetteer, normalize_name
 from app.geo.locate import Locator
 from app.geo.schemas import Residence
@@ -228,12 +229,12 @@ class Batch:
         try:
             return registry.place_of(self.locator, residence), None, warning
         except DomainError as error:
-            if error.code != "commune_inconnue":
+            if not isinstance(error, UnknownCommune):
                 return None, ("code_postal", error.code, error.message), None
         place = registry.place_of(self.locator, Residence(pays="FR", code_postal=code))
         warning = (
             "ville",
-            "commune_inconnue",
+            UnknownCommune.default_code,
             f"« {ville} » n'est pas une commune du code postal {code} : commune déduite du seul code postal",
         )
         return place, None, warning

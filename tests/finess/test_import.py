@@ -43,7 +43,7 @@ def test_admin_imports_the_establishments_of_the_extracts(client, admin):
     assert (report["etablissements"], report["retenus"], report["crees"], report["ignores"]) == (5, 3, 3, 2)
     assert report["soumis_obligation"] == 1  # the public EHPAD of 84 permanent places
     assert [(w["fichier"], w["ligne"], w["code"]) for w in report["avertissements"]] == [
-        ("etablissements", 7, "commune_inconnue")
+        ("etablissements", 7, "insee_inconnu")
     ]
     assert [f["lignes"] for f in report["fichiers"]] == [6, 5, 2]
     stored = etablissements(client, admin)

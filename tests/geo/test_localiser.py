@@ -63,8 +63,8 @@ def test_a_point_in_belgium_is_belgian(client):
         ({"code_postal": "01400", "commune": "Atlantis"}, "commune", "commune_inconnue"),
         ({"pays": "BE", "code_postal": "9999"}, "code_postal", "code_postal_inconnu"),
         ({"pays": "BE", "nis": "99999"}, "nis", "nis_inconnu"),
-        ({"lat": 40.0, "lon": -30.0}, "lat", "hors_territoire"),
-        ({"lat": 52.52, "lon": 13.40}, "lat", "hors_territoire"),
+        ({"lat": 40.0, "lon": -30.0}, "lat", "hors_zone_couverte"),
+        ({"lat": 52.52, "lon": 13.40}, "lat", "hors_zone_couverte"),
         ({"adresse": "10 rue de la Paix"}, "adresse", "geocodage_indisponible"),
     ],
 )

@@ -34,7 +34,7 @@ def test_get_commune_and_unknown_commune(client):
     assert client.get("/referentiel/communes/13055").json()["nom"] == "Marseille"
     response = client.get("/referentiel/communes/99999")
     assert response.status_code == 404
-    assert response.json()["detail"][0]["type"] == "insee_inconnu"
+    assert response.json()["detail"][0]["type"] == "commune_introuvable"
 
 
 def test_departements_and_regions(client):

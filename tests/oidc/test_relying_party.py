@@ -95,7 +95,7 @@ def test_an_expired_id_token_is_refused(oidc_provider, client_settings):
         now = int(time.time())
         return header, claims | {"iat": now - 3600, "exp": now - 600}, oidc_provider.key
 
-    assert refused(oidc_provider, client_settings, "juge@justice.test", alter).code == "jeton_expire"
+    assert refused(oidc_provider, client_settings, "juge@justice.test", alter).code == "jeton_identite_expire"
 
 
 @pytest.mark.parametrize("kid", ["fournisseur-de-test", "cle-inconnue"])

@@ -132,7 +132,7 @@ def test_an_expired_id_token_is_refused(client, session, settings, oidc_provider
     now = int(time.time())
     expired = {"iat": now - 3600, "exp": now - 600}
     tampered(client, settings, lambda header, claims: (header, claims | expired, oidc_provider.key))
-    assert_refused(through_provider(client, oidc_provider, "juge@justice.test"), session, 400, "jeton_expire")
+    assert_refused(through_provider(client, oidc_provider, "juge@justice.test"), session, 400, "jeton_identite_expire")
 
 
 def test_an_id_token_signed_by_another_key_is_refused(client, session, settings, oidc_provider):
