@@ -62,14 +62,19 @@ class RetryTransactions:
         received: list[Message] = []  # what the app read of the request, for a replay
         for attempt in range(1, self.attempts + 1):
             started: list[bool] = []
+            attempt_scope = dict(scope)  # routing writes into it: a replay starts from the request as it came
             try:
-                await self.app(dict(scope), _replaying(received, receive), _watching(send, started))
+                await self.app(attempt_scope, _replaying(received, receive), _watching(send, started))
                 return
             except Exception as error:
                 if started or attempt == self.attempts or not is_transient_conflict(error):
                     raise
                 logger.warning("transaction abandonnée par la base (%s), essai %s", type(error).__name__, attempt)
                 await asyncio.sleep(random.uniform(0.01, 0.05) * attempt)
+            finally:
+                # The route the attempt matched, for the access log and the metrics outside (its template).
+                if "route" in attempt_scope:
+                    scope["route"] = attempt_scope["route"]
 
 
 def _replaying(received: list[Message], receive: Receive) -> Receive:
