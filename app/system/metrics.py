@@ -29,15 +29,23 @@ GAUGES = (
 
 
 class _Figures(Collector):
-    def __init__(self, figures: BusinessFigures) -> None:
+    def __init__(self, figures: BusinessFigures | None) -> None:
         self.figures = figures
 
     def collect(self):
+        # An alert can tell "no pending reservation" from "the database did not answer" (no figure at all).
+        yield GaugeMetricFamily(
+            "mjpm_database_up",
+            "Base de données lue par ce relevé (1) ou injoignable (0)",
+            value=0 if self.figures is None else 1,
+        )
+        if self.figures is None:
+            return
         for name, documentation, field in GAUGES:
             yield GaugeMetricFamily(name, documentation, value=getattr(self.figures, field))
 
 
-def exposition(figures: BusinessFigures) -> bytes:
+def exposition(figures: BusinessFigures | None) -> bytes:
     if os.environ.get("PROMETHEUS_MULTIPROC_DIR"):
         process_metrics = CollectorRegistry()
         MultiProcessCollector(process_metrics)

@@ -4,6 +4,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from sqlalchemy import func, select, text
+from sqlalchemy.exc import DBAPIError
 from sqlalchemy.orm import Session
 
 from app.designation.constants import ReservationStatut
@@ -52,22 +53,29 @@ class BusinessFigures:
     registry_version: int
 
 
-def business_figures(session: Session, now: datetime) -> BusinessFigures:
+def business_figures(session: Session, now: datetime) -> BusinessFigures | None:
+    """The figures, or None when the database does not answer: /metrics still serves the request and process
+    metrics, which an outage makes most needed."""
     pending = Reservation.statut == ReservationStatut.EN_ATTENTE
     outbox = Notification.status == NotificationStatus.PENDING
-    row = session.execute(
-        select(
-            select(func.count()).where(pending).scalar_subquery(),
-            select(func.count()).where(pending, Reservation.expires_at < now + timedelta(days=7)).scalar_subquery(),
-            select(func.count()).where(outbox).scalar_subquery(),
-            select(func.min(Notification.created_at)).where(outbox).scalar_subquery(),
-        )
-    ).one()
+    try:
+        row = session.execute(
+            select(
+                select(func.count()).where(pending).scalar_subquery(),
+                select(func.count()).where(pending, Reservation.expires_at < now + timedelta(days=7)).scalar_subquery(),
+                select(func.count()).where(outbox).scalar_subquery(),
+                select(func.min(Notification.created_at)).where(outbox).scalar_subquery(),
+            )
+        ).one()
+        version = registry_version(session)
+    except DBAPIError:
+        session.rollback()
+        return None
     oldest = row[3]
     return BusinessFigures(
         reservations_en_attente=row[0],
         reservations_expirant_7j=row[1],
         notifications_en_attente=row[2],
         notification_plus_ancienne_s=max(0.0, (now - oldest).total_seconds()) if oldest else 0.0,
-        registry_version=registry_version(session),
+        registry_version=version,
     )

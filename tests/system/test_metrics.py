@@ -97,6 +97,7 @@ def test_business_figures_are_read_at_scrape_time(client, admin, make_token, ses
     assert value(after, "mjpm_notifications_pending") > value(before, "mjpm_notifications_pending")
     assert value(after, "mjpm_notification_oldest_pending_age_seconds") >= 0
     assert value(after, "mjpm_registry_version") == registry_version(session)
+    assert value(after, "mjpm_database_up") == 1
 
     session.execute(
         update(Reservation)
@@ -106,6 +107,18 @@ def test_business_figures_are_read_at_scrape_time(client, admin, make_token, ses
     session.commit()
     soon = scrape(client)
     assert value(soon, "mjpm_reservations_expiring_7d") == value(before, "mjpm_reservations_expiring_7d") + 1
+
+
+def test_metrics_answer_while_the_database_is_down():
+    """An outage is when metrics matter most: the request and process metrics still come, the business figures
+    do not (they are unknown, not zero), and `mjpm_database_up` says why."""
+    unreachable = "postgresql+psycopg://nobody@127.0.0.1:1/none"
+    with TestClient(create_app(Settings(database_url=unreachable, environment="test"))) as client:
+        assert client.get("/healthz").status_code == 200
+        samples = scrape(client)
+    assert value(samples, "mjpm_database_up") == 0
+    assert value(samples, "mjpm_http_requests_total", method="GET", route="/healthz", status="200") >= 1
+    assert not any(name == "mjpm_reservations_pending" for name, _ in samples)
 
 
 @pytest.fixture
