@@ -2,6 +2,7 @@
 
 import json
 import logging
+import logging.config
 import os
 import tempfile
 from collections.abc import Callable, Iterator
@@ -306,9 +307,7 @@ def audit_purge_command() -> None:
 def scheduler_command() -> None:
     """Run the scheduled work in the foreground (expiry and reminders, notifications, audit purge), each job once
     per period whatever the number of processes: for deployments whose app runs with SCHEDULER_ENABLED=false."""
-    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s : %(message)s")
-    for noisy in ("apscheduler", "httpx"):
-        logging.getLogger(noisy).setLevel(logging.WARNING)
+    logging.config.dictConfig(logging_config())  # JSON lines, as `mjpm serve`: one log collector for both
     track_registry_changes()
     with database() as engine:
         run_forever(build_session_factory(engine), get_settings())

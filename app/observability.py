@@ -117,6 +117,9 @@ class RequestIdFilter(logging.Filter):
         return True
 
 
+QUIET_LOGGERS = ("apscheduler", "httpx")
+
+
 def logging_config(level: str = "INFO") -> dict:
     """`logging.config.dictConfig` of the served application: one JSON object per line on stdout, with an ISO
     timestamp, the level, the logger, the message, the request id and the record's extra fields."""
@@ -144,4 +147,7 @@ def logging_config(level: str = "INFO") -> dict:
             }
         },
         "root": {"handlers": ["stdout"], "level": level},
+        # Their INFO lines (each scheduler tick, each outgoing HTTP call) drown the requests' lines; the scheduled
+        # jobs log what they did themselves (`mjpm.scheduler`).
+        "loggers": {name: {"level": "WARNING"} for name in QUIET_LOGGERS},
     }

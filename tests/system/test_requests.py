@@ -35,14 +35,17 @@ def test_log_lines_are_json_with_a_timestamp_and_the_request_id(client):
     # The configuration `mjpm serve` installs, writing to a buffer; the root logger is put back afterwards.
     config = logging_config()
     config["handlers"]["stdout"]["stream"] = stream = io.StringIO()
-    root = logging.getLogger()
-    saved = root.level, root.handlers[:]
+    root, scheduler = logging.getLogger(), logging.getLogger("apscheduler")
+    saved = root.level, root.handlers[:], scheduler.level
     logging.config.dictConfig(config)
     try:
         client.get("/healthz?jeton=secret", headers={"X-Request-ID": SAFE})
+        logging.getLogger("apscheduler.executors.default").info("Job executed successfully")  # each tick
     finally:
         root.handlers[:] = saved[1]
         root.setLevel(saved[0])
+        scheduler.setLevel(saved[2])
+    assert "Job executed" not in stream.getvalue()
     [line] = [line for line in stream.getvalue().splitlines() if '"mjpm.access"' in line]
     entry = json.loads(line)
     assert (entry["request_id"], entry["route"], entry["status"], entry["level"]) == (SAFE, "/healthz", 200, "INFO")
