@@ -5,8 +5,8 @@ from sqlalchemy.orm import Session
 
 from app.accounts import service
 from app.accounts.schemas import CompteCreate, CompteOut, ComptePage, CompteUpdate, MembreOut
-from app.auth.constants import AccessAction, AccountState, Role
-from app.auth.dependencies import require_roles
+from app.auth.constants import PROFESSIONAL_OR_ADMIN_ROLES, AccessAction, AccountState, Role
+from app.auth.dependencies import Agents, require_roles
 from app.auth.models import Account
 from app.auth.principal import Principal
 from app.auth.sessions import client_ip
@@ -23,7 +23,6 @@ router = APIRouter(prefix="/comptes", tags=["comptes"])
 members_router = APIRouter(tags=["comptes"])
 
 # Admins manage every account, agents the professionals' and agents' accounts of their territory.
-Managers = Annotated[Principal, Depends(require_roles(Role.ADMIN, Role.AGENT))]
 Limit = Annotated[int, Query(ge=1, le=200)]
 
 
@@ -49,7 +48,7 @@ def compte_out(account: Account) -> CompteOut:
 
 @router.get("", response_model=ComptePage, responses=error_responses(401, 403))
 def list_comptes(
-    principal: Managers,
+    principal: Agents,
     session: SessionDep,
     gazetteer: GazetteerDep,
     role: Role | None = None,
@@ -78,7 +77,7 @@ def list_comptes(
 def create_compte(
     payload: CompteCreate,
     request: Request,
-    principal: Managers,
+    principal: Agents,
     session: WriteSessionDep,
     settings: SettingsDep,
     gazetteer: GazetteerDep,
@@ -93,7 +92,7 @@ def create_compte(
 
 
 @router.get("/{compte_id}", response_model=CompteOut, responses=error_responses(401, 403, 404))
-def get_compte(compte_id: IdPath, principal: Managers, session: SessionDep, gazetteer: GazetteerDep) -> CompteOut:
+def get_compte(compte_id: IdPath, principal: Agents, session: SessionDep, gazetteer: GazetteerDep) -> CompteOut:
     return compte_out(service.get_account(session, principal=principal, gazetteer=gazetteer, account_id=compte_id))
 
 
@@ -102,7 +101,7 @@ def update_compte(
     compte_id: IdPath,
     payload: CompteUpdate,
     request: Request,
-    principal: Managers,
+    principal: Agents,
     session: WriteSessionDep,
     gazetteer: GazetteerDep,
 ) -> CompteOut:
@@ -116,7 +115,7 @@ def update_compte(
 
 @router.post("/{compte_id}/desactivation", response_model=CompteOut, responses=error_responses(401, 403, 404, 409))
 def disable_compte(
-    compte_id: IdPath, request: Request, principal: Managers, session: WriteSessionDep, gazetteer: GazetteerDep
+    compte_id: IdPath, request: Request, principal: Agents, session: WriteSessionDep, gazetteer: GazetteerDep
 ) -> CompteOut:
     """Disable an account: its sessions end, its tokens and invitation stop working (idempotent)."""
     account = service.disable_account(
@@ -130,7 +129,7 @@ def disable_compte(
 def enable_compte(
     compte_id: IdPath,
     request: Request,
-    principal: Managers,
+    principal: Agents,
     session: WriteSessionDep,
     settings: SettingsDep,
     gazetteer: GazetteerDep,
@@ -143,7 +142,7 @@ def enable_compte(
 def resend_invitation(
     compte_id: IdPath,
     request: Request,
-    principal: Managers,
+    principal: Agents,
     session: WriteSessionDep,
     settings: SettingsDep,
     gazetteer: GazetteerDep,
@@ -180,7 +179,7 @@ def _reopen(
 )
 def list_membres(
     mandataire_id: IdPath,
-    principal: Annotated[Principal, Depends(require_roles(Role.MANDATAIRE, Role.ADMIN))],
+    principal: Annotated[Principal, Depends(require_roles(*PROFESSIONAL_OR_ADMIN_ROLES))],
     session: SessionDep,
 ) -> list[MembreOut]:
     """The people whose accounts act for this professional's record (for a service, its staff), by name: the

@@ -4,7 +4,7 @@ from fastapi import APIRouter, Depends, Query
 
 from app.audit import service
 from app.audit.schemas import AuditEventOut, MatchAuditOut, MatchSummaryOut
-from app.auth.constants import Role
+from app.auth.constants import JUDGE_ROLES
 from app.auth.dependencies import require_roles
 from app.auth.exceptions import OutsideTribunal
 from app.auth.principal import Principal
@@ -17,7 +17,7 @@ from app.types import Offset, Texte
 
 router = APIRouter(tags=["audit"])
 
-Auditors = Annotated[Principal, Depends(require_roles(Role.ADMIN, Role.MAGISTRAT, Role.GREFFIER))]
+Auditors = Annotated[Principal, Depends(require_roles(*JUDGE_ROLES))]
 
 
 @router.get("/audit/matches/{match_id}", response_model=MatchAuditOut, responses=error_responses(401, 403, 404))

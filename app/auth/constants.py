@@ -9,9 +9,18 @@ class Role(StrEnum):
     MANDATAIRE = "mandataire"
 
 
+# The role groups, declared once: routes and pages import them (`app.auth.dependencies` declares their checks).
 JUDICIAL_ROLES = frozenset({Role.MAGISTRAT, Role.GREFFIER})
 # Who designates: the judicial roles, and administrators.
 JUDGE_ROLES = JUDICIAL_ROLES | {Role.ADMIN}
+# The State's services and administrators: who manage the register and its accounts, read the dashboards, set the
+# schéma's targets, simulate and plan transfers.
+STATE_ROLES = frozenset({Role.AGENT, Role.ADMIN})
+# Who follows a transfer of measures: the State's services and the judges.
+STATE_AND_JUDGE_ROLES = STATE_ROLES | JUDGE_ROLES
+PROFESSIONAL_ROLES = frozenset({Role.MANDATAIRE})
+# A professional, or an administrator acting for one.
+PROFESSIONAL_OR_ADMIN_ROLES = PROFESSIONAL_ROLES | {Role.ADMIN}
 
 
 class AccountState(StrEnum):

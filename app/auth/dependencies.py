@@ -7,7 +7,7 @@ from fastapi.concurrency import run_in_threadpool
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 
 from app import labels
-from app.auth.constants import JUDGE_ROLES, Role
+from app.auth.constants import JUDGE_ROLES, PROFESSIONAL_ROLES, STATE_ROLES, Role
 from app.auth.exceptions import Forbidden, NotAuthenticated
 from app.auth.principal import Principal
 from app.auth.service import authenticate, hash_token, token_expired
@@ -125,3 +125,6 @@ def require_roles(*roles: Role) -> Callable[[Principal], Awaitable[Principal]]:
 
 # Judges, greffiers and administrators: who asks for a list, reserves, and decides transfers.
 Judges = Annotated[Principal, Depends(require_roles(*JUDGE_ROLES))]
+Agents = Annotated[Principal, Depends(require_roles(*STATE_ROLES))]
+Admins = Annotated[Principal, Depends(require_roles(Role.ADMIN))]
+Professionals = Annotated[Principal, Depends(require_roles(*PROFESSIONAL_ROLES))]

@@ -7,7 +7,7 @@ use at all answers 403.
 from dataclasses import dataclass
 from datetime import datetime
 
-from app.auth.constants import JUDICIAL_ROLES, Role
+from app.auth.constants import JUDICIAL_ROLES, STATE_ROLES, Role
 
 
 @dataclass(frozen=True, slots=True)
@@ -60,7 +60,7 @@ class Principal:
     def can_manage_mandataire(self, mandataire_id: int, departements: set[str]) -> bool:
         if self.role == Role.MANDATAIRE:
             return mandataire_id == self.mandataire_id
-        return self.role in (Role.ADMIN, Role.AGENT) and self.covers_departements(departements)
+        return self.role in STATE_ROLES and self.covers_departements(departements)
 
     def can_read_mesure(self, mandataire_id: int, tribunal_id: int, tribunal_departement: str) -> bool:
         if self.role == Role.MANDATAIRE:

@@ -5,9 +5,7 @@ from typing import Annotated, Any
 
 from fastapi import Depends, Query
 
-from app.auth.constants import Role
-from app.auth.dependencies import require_roles
-from app.auth.principal import Principal
+from app.auth.dependencies import Agents
 from app.dashboards.folding import Par
 from app.dashboards.perimeter import Filtres, Perimetre, resolve_perimetre
 from app.database import utcnow
@@ -17,7 +15,6 @@ from app.geo.dependencies import GazetteerDep
 from app.registry.constants import MandataireType
 from app.types import DateISO, Texte
 
-Agents = Annotated[Principal, Depends(require_roles(Role.ADMIN, Role.AGENT))]
 COMMON_FILTERS = ["region", "departement", "tribunal", "type"]
 
 

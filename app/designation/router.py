@@ -4,8 +4,8 @@ from typing import Annotated
 
 from fastapi import APIRouter, Depends, Header, Path, Query
 
-from app.auth.constants import Role
-from app.auth.dependencies import Judges, require_roles
+from app.auth.constants import JUDGE_ROLES, PROFESSIONAL_OR_ADMIN_ROLES, PROFESSIONAL_ROLES
+from app.auth.dependencies import Judges, Professionals, require_roles
 from app.auth.exceptions import OutsideTribunal
 from app.auth.principal import Principal
 from app.dependencies import SessionDep, SettingsDep, WriteSessionDep
@@ -34,8 +34,7 @@ from app.types import DateISO, Id, IdPath, Offset, Texte
 
 router = APIRouter(tags=["désignation"])
 
-Professional = Annotated[Principal, Depends(require_roles(Role.MANDATAIRE))]
-Parties = Annotated[Principal, Depends(require_roles(Role.MAGISTRAT, Role.GREFFIER, Role.MANDATAIRE, Role.ADMIN))]
+Parties = Annotated[Principal, Depends(require_roles(*JUDGE_ROLES | PROFESSIONAL_ROLES))]
 ERRORS = error_responses(401, 403, 404, 409, 422)
 
 
@@ -111,7 +110,7 @@ def get_reservation(reservation_id: IdPath, principal: Parties, session: Session
 def accept_reservation(
     reservation_id: IdPath,
     payload: AcceptationIn,
-    principal: Professional,
+    principal: Professionals,
     session: WriteSessionDep,
     settings: SettingsDep,
     locator: LocatorDep,
@@ -126,7 +125,7 @@ def accept_reservation(
 
 @router.post("/reservations/{reservation_id}/refus", response_model=ReservationOut, responses=ERRORS)
 def refuse_reservation(
-    reservation_id: IdPath, payload: RefusIn, principal: Professional, session: WriteSessionDep, settings: SettingsDep
+    reservation_id: IdPath, payload: RefusIn, principal: Professionals, session: WriteSessionDep, settings: SettingsDep
 ) -> ReservationOut:
     reservation = service.get_reservation(session, principal=principal, reservation_id=reservation_id, for_update=True)
     service.refuse(session, principal=principal, settings=settings, reservation=reservation, payload=payload)
@@ -229,7 +228,7 @@ def exclude_professional(
 @router.get("/mandataires/{mandataire_id}/reservations", response_model=list[ReservationOut], responses=ERRORS)
 def list_mandataire_reservations(
     mandataire_id: IdPath,
-    principal: Annotated[Principal, Depends(require_roles(Role.MANDATAIRE, Role.ADMIN))],
+    principal: Annotated[Principal, Depends(require_roles(*PROFESSIONAL_OR_ADMIN_ROLES))],
     session: SessionDep,
     statut: Annotated[ReservationStatut | None, Query()] = None,
 ) -> list[ReservationOut]:

@@ -2,11 +2,9 @@
 
 from typing import Annotated
 
-from fastapi import APIRouter, Depends, File, Query, UploadFile
+from fastapi import APIRouter, File, Query, UploadFile
 
-from app.auth.constants import Role
-from app.auth.dependencies import require_roles
-from app.auth.principal import Principal
+from app.auth.dependencies import Admins
 from app.dependencies import SettingsDep, WriteSessionDep
 from app.errors import error_responses
 from app.finess.schemas import FinessImportOut, FinessImportRejected
@@ -14,7 +12,6 @@ from app.finess.service import Fichier, import_finess
 from app.geo.dependencies import GazetteerDep
 
 router = APIRouter(prefix="/finess", tags=["FINESS"])
-Admin = Annotated[Principal, Depends(require_roles(Role.ADMIN))]
 
 
 def _fichier(upload: UploadFile | None) -> Fichier | None:
@@ -33,7 +30,7 @@ def import_extracts(
     etablissements: Annotated[
         UploadFile, File(description="« FINESS Extraction du Fichier des établissements » (etalab-cs1100507-…csv)")
     ],
-    principal: Admin,
+    principal: Admins,
     session: WriteSessionDep,
     gazetteer: GazetteerDep,
     settings: SettingsDep,

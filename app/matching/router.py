@@ -4,8 +4,8 @@ from typing import Annotated
 
 from fastapi import APIRouter, Depends, Path
 
-from app.auth.constants import Role
-from app.auth.dependencies import Judges, require_roles
+from app.auth.constants import STATE_AND_JUDGE_ROLES
+from app.auth.dependencies import Admins, Judges, require_roles
 from app.auth.principal import Principal
 from app.dependencies import SessionDep, SettingsDep, WriteSessionDep
 from app.errors import error_responses
@@ -19,8 +19,7 @@ from app.responses import PreparedJSONResponse
 
 router = APIRouter(prefix="/match", tags=["matching"])
 
-Admin = Annotated[Principal, Depends(require_roles(Role.ADMIN))]
-Readers = Annotated[Principal, Depends(require_roles(Role.ADMIN, Role.AGENT, Role.MAGISTRAT, Role.GREFFIER))]
+Readers = Annotated[Principal, Depends(require_roles(*STATE_AND_JUDGE_ROLES))]
 Departement = Annotated[str, Path(pattern=DEPARTEMENT_PATTERN)]
 
 
@@ -80,7 +79,7 @@ def get_weights(
 
 @router.put("/poids/{departement}", response_model=WeightsOut, responses=error_responses(401, 403, 422))
 def set_weights(
-    departement: Departement, payload: WeightsIn, principal: Admin, session: WriteSessionDep, gazetteer: GazetteerDep
+    departement: Departement, payload: WeightsIn, principal: Admins, session: WriteSessionDep, gazetteer: GazetteerDep
 ) -> WeightsOut:
     """Override the score weights for one département (administrators; a request can never set its own)."""
     _known(departement, gazetteer)

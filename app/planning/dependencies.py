@@ -5,7 +5,7 @@ from typing import Annotated
 
 from fastapi import Depends, Query
 
-from app.dashboards.dependencies import Agents
+from app.auth.dependencies import Agents
 from app.dashboards.perimeter import Filtres, resolve_perimetre
 from app.database import utcnow
 from app.dependencies import SessionDep

@@ -9,7 +9,7 @@ from typing import Annotated
 
 from fastapi import APIRouter, Depends, File, Query, UploadFile
 
-from app.auth.constants import Role
+from app.auth.constants import PROFESSIONAL_OR_ADMIN_ROLES, PROFESSIONAL_ROLES, STATE_ROLES
 from app.auth.principal import Principal
 from app.dependencies import SessionDep, SettingsDep, WriteSessionDep
 from app.errors import error_responses
@@ -39,10 +39,10 @@ from app.types import Id, IdPath
 
 router = APIRouter(tags=["mandataires (espace professionnel)"])
 
-Professional = Annotated[Principal, Depends(limited("mesures", Role.MANDATAIRE))]
-SelfOrAdmin = Annotated[Principal, Depends(limited("mesures", Role.MANDATAIRE, Role.ADMIN))]
-Readers = Annotated[Principal, Depends(limited("mesures", Role.MANDATAIRE, Role.AGENT, Role.ADMIN))]
-Importer = Annotated[Principal, Depends(limited("import", Role.MANDATAIRE, Role.ADMIN))]
+Professional = Annotated[Principal, Depends(limited("mesures", *PROFESSIONAL_ROLES))]
+SelfOrAdmin = Annotated[Principal, Depends(limited("mesures", *PROFESSIONAL_OR_ADMIN_ROLES))]
+Readers = Annotated[Principal, Depends(limited("mesures", *PROFESSIONAL_ROLES | STATE_ROLES))]
+Importer = Annotated[Principal, Depends(limited("import", *PROFESSIONAL_OR_ADMIN_ROLES))]
 LIMITS = error_responses(401, 403, 429)
 MandataireParam = Annotated[
     Id | None, Query(description="Mandataire concerné : obligatoire pour un administrateur, sinon celui du jeton")

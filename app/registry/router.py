@@ -5,8 +5,8 @@ from typing import Annotated
 
 from fastapi import APIRouter, Depends, Path, Query, Response, status
 
-from app.auth.constants import Role
-from app.auth.dependencies import CurrentPrincipal, require_roles
+from app.auth.constants import PROFESSIONAL_OR_ADMIN_ROLES, PROFESSIONAL_ROLES, STATE_ROLES
+from app.auth.dependencies import Agents, CurrentPrincipal, require_roles
 from app.auth.principal import Principal
 from app.dependencies import SessionDep, SettingsDep, WriteSessionDep
 from app.errors import error_responses
@@ -42,9 +42,8 @@ from app.types import IdPath, Offset, Texte
 router = APIRouter(tags=["registre"])
 
 Limit = Annotated[int, Query(ge=1, le=200)]
-Managers = Annotated[Principal, Depends(require_roles(Role.ADMIN, Role.AGENT))]
-ManagersAndSelf = Annotated[Principal, Depends(require_roles(Role.ADMIN, Role.AGENT, Role.MANDATAIRE))]
-MeasureWriters = Annotated[Principal, Depends(require_roles(Role.ADMIN, Role.MANDATAIRE))]
+ManagersAndSelf = Annotated[Principal, Depends(require_roles(*STATE_ROLES | PROFESSIONAL_ROLES))]
+MeasureWriters = Annotated[Principal, Depends(require_roles(*PROFESSIONAL_OR_ADMIN_ROLES))]
 READ_ERRORS = error_responses(401, 403, 404)
 WRITE_ERRORS = error_responses(401, 403, 404, 409, 422)
 
@@ -54,7 +53,7 @@ WRITE_ERRORS = error_responses(401, 403, 404, 409, 422)
 
 @router.post("/mandataires", status_code=status.HTTP_201_CREATED, response_model=MandataireOut, responses=WRITE_ERRORS)
 def create_mandataire(
-    payload: MandataireCreate, principal: Managers, session: WriteSessionDep, gazetteer: GazetteerDep
+    payload: MandataireCreate, principal: Agents, session: WriteSessionDep, gazetteer: GazetteerDep
 ) -> MandataireOut:
     mandataire = service.create_mandataire(session, principal=principal, gazetteer=gazetteer, payload=payload)
     session.commit()
@@ -213,7 +212,7 @@ def delete_absence(
 
 @router.post("/etablissements", status_code=201, response_model=EtablissementOut, responses=WRITE_ERRORS)
 def create_etablissement(
-    payload: EtablissementIn, principal: Managers, session: WriteSessionDep, gazetteer: GazetteerDep
+    payload: EtablissementIn, principal: Agents, session: WriteSessionDep, gazetteer: GazetteerDep
 ) -> Etablissement:
     etablissement = service.create_etablissement(session, principal=principal, gazetteer=gazetteer, payload=payload)
     session.commit()
@@ -242,7 +241,7 @@ def get_etablissement(etablissement_id: IdPath, principal: CurrentPrincipal, ses
 def update_etablissement(
     etablissement_id: IdPath,
     payload: EtablissementPatch,
-    principal: Managers,
+    principal: Agents,
     session: WriteSessionDep,
     gazetteer: GazetteerDep,
 ) -> Etablissement:

@@ -3,12 +3,10 @@ against target is the dashboards' `objectifs` table."""
 
 from typing import Annotated
 
-from fastapi import APIRouter, Depends, Query, Response
+from fastapi import APIRouter, Query, Response
 
-from app.auth.constants import Role
-from app.auth.dependencies import require_roles
+from app.auth.dependencies import Agents
 from app.auth.exceptions import OutsideTerritory
-from app.auth.principal import Principal
 from app.database import utcnow
 from app.dependencies import SessionDep, WriteSessionDep
 from app.errors import error_responses
@@ -20,7 +18,6 @@ from app.targets.schemas import ObjectifIn, ObjectifOut
 from app.types import IdPath
 
 router = APIRouter(prefix="/schema/objectifs", tags=["schéma régional"])
-Agents = Annotated[Principal, Depends(require_roles(Role.ADMIN, Role.AGENT))]
 
 
 @router.post("", status_code=201, response_model=ObjectifOut, responses=error_responses(401, 403, 409, 422))

@@ -2,12 +2,11 @@
 
 from typing import Annotated
 
-from fastapi import APIRouter, Depends, Query, Request, Response
+from fastapi import APIRouter, Query, Request, Response
 
 from app.auth.constants import Access, Role
-from app.auth.dependencies import CurrentPrincipal, require_roles
+from app.auth.dependencies import Admins, CurrentPrincipal
 from app.auth.models import ApiToken
-from app.auth.principal import Principal
 from app.auth.sessions import client_ip
 from app.database import utcnow
 from app.dependencies import SessionDep, SettingsDep, WriteSessionDep
@@ -19,7 +18,6 @@ from app.types import Id, IdPath, Offset
 
 router = APIRouter(prefix="/jetons", tags=["jetons"])
 
-Admins = Annotated[Principal, Depends(require_roles(Role.ADMIN))]
 Limit = Annotated[int, Query(ge=1, le=200)]
 
 

@@ -6,8 +6,8 @@ from typing import Annotated, Literal
 from fastapi import APIRouter, Depends, Response
 from sqlalchemy.orm import Session
 
-from app.auth.constants import Role
-from app.auth.dependencies import Judges, require_roles
+from app.auth.constants import STATE_AND_JUDGE_ROLES
+from app.auth.dependencies import Agents, Judges, require_roles
 from app.auth.principal import Principal
 from app.dashboards.exports import export_response
 from app.dashboards.schemas import Colonne, Tableau, Value
@@ -33,8 +33,7 @@ from app.types import IdPath
 
 router = APIRouter(tags=["transferts"])
 
-Agents = Annotated[Principal, Depends(require_roles(Role.AGENT, Role.ADMIN))]
-Followers = Annotated[Principal, Depends(require_roles(Role.AGENT, Role.ADMIN, Role.MAGISTRAT, Role.GREFFIER))]
+Followers = Annotated[Principal, Depends(require_roles(*STATE_AND_JUDGE_ROLES))]
 TransfertId = IdPath
 MesureId = IdPath
 ERRORS = error_responses(401, 403, 404, 409, 422)

@@ -8,14 +8,12 @@ from typing import Annotated
 
 from authlib.oauth2 import OAuth2Error
 from authlib.oauth2.rfc6749 import InsecureTransportError
-from fastapi import APIRouter, Depends, Query, Request, Response, status
+from fastapi import APIRouter, Query, Request, Response, status
 from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import JSONResponse
 from sqlalchemy.orm import Session
 
-from app.auth.constants import Role
-from app.auth.dependencies import CSRF_HEADER, CSRF_VALUE, require_roles
-from app.auth.principal import Principal
+from app.auth.dependencies import CSRF_HEADER, CSRF_VALUE, Admins, Professionals
 from app.config import Settings
 from app.database import utcnow
 from app.dependencies import SessionDep, SettingsDep, WriteSessionDep
@@ -29,8 +27,6 @@ from app.vendors.schemas import AppelOut, AutorisationOut, EditeurCreate, Editeu
 
 router = APIRouter()
 
-Admin = Annotated[Principal, Depends(require_roles(Role.ADMIN))]
-Professional = Annotated[Principal, Depends(require_roles(Role.MANDATAIRE))]
 Limit = Annotated[int, Query(ge=1, le=200)]
 FORM_TYPES = ("application/x-www-form-urlencoded", "multipart/form-data")
 
@@ -119,7 +115,7 @@ _run_revoke = oauth_endpoint(lambda server, request: server.create_endpoint_resp
     ),
 )
 async def oauth_authorize(
-    request: Request, principal: Professional, session: WriteSessionDep, settings: SettingsDep
+    request: Request, principal: Professionals, session: WriteSessionDep, settings: SettingsDep
 ) -> Response:
     """The signed-in professional approves a vendor (the page `/application/authorization` sends it, as e-MJPM's
     does): an authorization code valid VENDOR_CODE_S, sent back to the vendor's registered address. Form or JSON."""
@@ -192,7 +188,7 @@ def editeur_out(editeur: Editeur) -> EditeurOut:
 
 
 @router.get("/editeurs", tags=["éditeurs"], response_model=Page[EditeurOut], responses=error_responses(401, 403))
-def list_editeurs(_: Admin, session: SessionDep, limit: Limit = 50, offset: Offset = 0) -> Page[EditeurOut]:
+def list_editeurs(_: Admins, session: SessionDep, limit: Limit = 50, offset: Offset = 0) -> Page[EditeurOut]:
     total, items = service.list_editeurs(session, limit=limit, offset=offset)
     return Page(total=total, items=[editeur_out(e) for e in items])
 
@@ -204,7 +200,7 @@ def list_editeurs(_: Admin, session: SessionDep, limit: Limit = 50, offset: Offs
     response_model=EditeurSecret,
     responses=error_responses(401, 403, 409),
 )
-def create_editeur(_: Admin, payload: EditeurCreate, session: WriteSessionDep, settings: SettingsDep) -> EditeurSecret:
+def create_editeur(_: Admins, payload: EditeurCreate, session: WriteSessionDep, settings: SettingsDep) -> EditeurSecret:
     """Register a vendor: its client id, and its client secret shown this once (only its hash is kept)."""
     editeur, secret = service.create_editeur(
         session, secret_key=settings.token_secret.get_secret_value(), payload=payload
@@ -216,7 +212,7 @@ def create_editeur(_: Admin, payload: EditeurCreate, session: WriteSessionDep, s
 @router.get(
     "/editeurs/{editeur_id}", tags=["éditeurs"], response_model=EditeurOut, responses=error_responses(401, 403, 404)
 )
-def get_editeur(_: Admin, editeur_id: IdPath, session: SessionDep) -> EditeurOut:
+def get_editeur(_: Admins, editeur_id: IdPath, session: SessionDep) -> EditeurOut:
     return editeur_out(service.get_editeur(session, editeur_id))
 
 
@@ -226,7 +222,7 @@ def get_editeur(_: Admin, editeur_id: IdPath, session: SessionDep) -> EditeurOut
     response_model=EditeurOut,
     responses=error_responses(401, 403, 404, 409),
 )
-def update_editeur(_: Admin, editeur_id: IdPath, payload: EditeurUpdate, session: WriteSessionDep) -> EditeurOut:
+def update_editeur(_: Admins, editeur_id: IdPath, payload: EditeurUpdate, session: WriteSessionDep) -> EditeurOut:
     """Rename, change the redirect addresses, disable (`actif: false`: its tokens are revoked) or enable a vendor."""
     editeur = service.update_editeur(
         session, editeur=service.get_editeur(session, editeur_id), payload=payload, now=utcnow()
@@ -242,7 +238,7 @@ def update_editeur(_: Admin, editeur_id: IdPath, payload: EditeurUpdate, session
     responses=error_responses(401, 403, 404),
 )
 def renew_editeur_secret(
-    _: Admin, editeur_id: IdPath, session: WriteSessionDep, settings: SettingsDep
+    _: Admins, editeur_id: IdPath, session: WriteSessionDep, settings: SettingsDep
 ) -> EditeurSecret:
     """A new client secret, shown this once; the former one stops working at once."""
     editeur = service.get_editeur(session, editeur_id)
@@ -258,7 +254,7 @@ def renew_editeur_secret(
     responses=error_responses(401, 403, 404),
 )
 def list_editeur_appels(
-    _: Admin,
+    _: Admins,
     editeur_id: IdPath,
     session: SessionDep,
     mandataire: Annotated[Id | None, Query(description="Les appels faits pour ce mandataire")] = None,
@@ -290,7 +286,7 @@ def list_editeur_appels(
     response_model=list[AutorisationOut],
     responses=error_responses(401, 403),
 )
-def list_autorisations(principal: Professional, session: SessionDep) -> list[AutorisationOut]:
+def list_autorisations(principal: Professionals, session: SessionDep) -> list[AutorisationOut]:
     """The vendors the caller (a professional) has approved and whose access is still valid."""
     assert principal.mandataire_id is not None
     return service.list_autorisations(session, mandataire_id=principal.mandataire_id, now=utcnow())
@@ -302,7 +298,7 @@ def list_autorisations(principal: Professional, session: SessionDep) -> list[Aut
     status_code=status.HTTP_204_NO_CONTENT,
     responses=error_responses(401, 403, 404),
 )
-def revoke_autorisation(principal: Professional, editeur_id: IdPath, session: WriteSessionDep) -> Response:
+def revoke_autorisation(principal: Professionals, editeur_id: IdPath, session: WriteSessionDep) -> Response:
     """Withdraw a vendor's access: its access and refresh tokens for the caller are revoked at once."""
     assert principal.mandataire_id is not None
     service.revoke_autorisation(session, mandataire_id=principal.mandataire_id, editeur_id=editeur_id, now=utcnow())

@@ -6,16 +6,17 @@ scenario built from them in one click and compared with the current offer (`POST
 from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, Response
 
+from app.auth.constants import STATE_ROLES
 from app.auth.dependencies import PagePrincipal
 from app.geo.dependencies import GazetteerDep
-from app.web.router import DASHBOARD_ROLES, ROLE_LABELS, _guard, _in_scope, _render
+from app.web.router import ROLE_LABELS, _guard, _in_scope, _render
 
 router = APIRouter(include_in_schema=False)
 
 
 @router.get("/planification-de-l-offre", response_class=HTMLResponse)
 def planning_page(request: Request, principal: PagePrincipal, gazetteer: GazetteerDep) -> Response:
-    if (refused := _guard(request, principal, DASHBOARD_ROLES, "Planification de l'offre")) is not None:
+    if (refused := _guard(request, principal, STATE_ROLES, "Planification de l'offre")) is not None:
         return refused
     assert principal is not None
     departements = [d for code, d in sorted(gazetteer.departements.items()) if _in_scope(principal, code)]

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, Response
 
-from app.auth.constants import Role
+from app.auth.constants import PROFESSIONAL_ROLES
 from app.auth.dependencies import PagePrincipal
 from app.dependencies import SessionDep
 from app.designation.service import count_pending
@@ -22,7 +22,6 @@ from app.web import labels
 from app.web.router import ROLE_LABELS, _guard, _render
 
 PREFIX = "/espace-professionnel"
-PROFESSIONAL_ROLES = frozenset({Role.MANDATAIRE})
 
 
 @dataclass(frozen=True)

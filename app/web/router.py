@@ -25,7 +25,7 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from fastapi.templating import Jinja2Templates
 from shapely.geometry import mapping
 
-from app.auth.constants import JUDGE_ROLES, JUDICIAL_ROLES, Role
+from app.auth.constants import JUDGE_ROLES, JUDICIAL_ROLES, PROFESSIONAL_ROLES, STATE_AND_JUDGE_ROLES, STATE_ROLES, Role
 from app.auth.dependencies import CSRF_HEADER, CSRF_VALUE, PagePrincipal
 from app.auth.principal import Principal
 from app.dashboards.dependencies import COMMON_FILTERS
@@ -42,20 +42,18 @@ STATIC_DIR = WEB_DIR / "static"
 # Tolerance (degrees, about 1 km) and grid of the map's simplified outlines: about 200 kB, 60 kB gzipped.
 MAP_TOLERANCE_DEG, MAP_GRID_DEG = 0.01, 0.001
 
-DASHBOARD_ROLES = frozenset({Role.AGENT, Role.ADMIN})
 COMMON_PAGE_FILTERS = frozenset({*COMMON_FILTERS, "debut", "fin"})
-TRANSFER_ROLES = DASHBOARD_ROLES | JUDGE_ROLES
 ROLE_LABELS = labels.ROLES
 # The main menu: (path, label, roles that see it), in the order shown.
 NAVIGATION = (
-    ("/tableaux-de-bord", "Tableaux de bord", DASHBOARD_ROLES),
+    ("/tableaux-de-bord", "Tableaux de bord", STATE_ROLES),
     ("/juge", "Désigner un mandataire", JUDGE_ROLES),
     ("/juge/reservations", "Réservations du tribunal", JUDGE_ROLES),
     ("/juge/statistiques", "Statistiques du tribunal", JUDGE_ROLES),
-    ("/transferts-de-mesures", "Transferts de mesures", TRANSFER_ROLES),
-    ("/planification-de-l-offre", "Planification de l'offre", DASHBOARD_ROLES),
-    ("/espace-professionnel", "Mon espace professionnel", frozenset({Role.MANDATAIRE})),
-    ("/editeurs-autorises", "Logiciels métier", frozenset({Role.MANDATAIRE})),
+    ("/transferts-de-mesures", "Transferts de mesures", STATE_AND_JUDGE_ROLES),
+    ("/planification-de-l-offre", "Planification de l'offre", STATE_ROLES),
+    ("/espace-professionnel", "Mon espace professionnel", PROFESSIONAL_ROLES),
+    ("/editeurs-autorises", "Logiciels métier", PROFESSIONAL_ROLES),
     ("/jetons-d-acces", "Jetons d'accès", frozenset(Role)),
 )
 SECURITY_HEADERS = {
@@ -112,7 +110,7 @@ def _home(principal: Principal) -> str:
 
 def home_of(role: Role) -> str:
     """The page a role lands on after sign-in."""
-    if role in DASHBOARD_ROLES:
+    if role in STATE_ROLES:
         return "/tableaux-de-bord"
     if role in JUDGE_ROLES:
         return "/juge"
@@ -213,7 +211,7 @@ def _tribunal_options(gazetteer: Gazetteer, keep) -> list[dict]:
 
 @router.get("/tableaux-de-bord", response_class=HTMLResponse)
 def dashboards_page(request: Request, principal: PagePrincipal, gazetteer: GazetteerDep) -> Response:
-    if (refused := _guard(request, principal, DASHBOARD_ROLES, "Tableaux de bord")) is not None:
+    if (refused := _guard(request, principal, STATE_ROLES, "Tableaux de bord")) is not None:
         return refused
     assert principal is not None
     filters, ignored = _filters(request, gazetteer)
@@ -276,7 +274,7 @@ def dashboards_page(request: Request, principal: PagePrincipal, gazetteer: Gazet
 
 @router.get("/transferts-de-mesures", response_class=HTMLResponse)
 def transfers_page(request: Request, principal: PagePrincipal, gazetteer: GazetteerDep) -> Response:
-    if (refused := _guard(request, principal, TRANSFER_ROLES, "Transferts de mesures")) is not None:
+    if (refused := _guard(request, principal, STATE_AND_JUDGE_ROLES, "Transferts de mesures")) is not None:
         return refused
     assert principal is not None
     return _render(
@@ -285,7 +283,7 @@ def transfers_page(request: Request, principal: PagePrincipal, gazetteer: Gazett
         {
             "principal": principal,
             "role": ROLE_LABELS[principal.role],
-            "peut_calculer": principal.role in DASHBOARD_ROLES,
+            "peut_calculer": principal.role in STATE_ROLES,
             "peut_decider": principal.role in JUDGE_ROLES,
             "motifs": {code.value: nom for code, nom in labels.MOTIFS_TRANSFERT.items()},
             "libelles": labels.for_js(),

@@ -8,7 +8,7 @@ from authlib.oauth2 import OAuth2Error
 from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, Response
 
-from app.auth.constants import Role
+from app.auth.constants import PROFESSIONAL_ROLES
 from app.auth.dependencies import PagePrincipal
 from app.auth.principal import Principal
 from app.database import utcnow
@@ -17,7 +17,6 @@ from app.vendors.oauth import DESCRIPTIONS, Incoming, Owner, VendorServer, secur
 from app.vendors.service import list_autorisations
 from app.web.router import ROLE_LABELS, _guard, _render
 
-PROFESSIONALS = frozenset({Role.MANDATAIRE})
 # What the approval form sends on, as the vendor gave it (e-MJPM's page sends the same fields).
 FORWARDED = ("client_id", "redirect_uri", "state", "scope", "code_challenge", "code_challenge_method")
 
@@ -41,7 +40,7 @@ def _error(request: Request, principal: Principal, message: str) -> Response:
 
 @router.get("/application/authorization", response_class=HTMLResponse)
 def approval_page(request: Request, principal: PagePrincipal, session: SessionDep, settings: SettingsDep) -> Response:
-    if (refused := _guard(request, principal, PROFESSIONALS, "Autoriser un logiciel métier")) is not None:
+    if (refused := _guard(request, principal, PROFESSIONAL_ROLES, "Autoriser un logiciel métier")) is not None:
         return refused
     assert principal is not None and principal.mandataire_id is not None
     items = list(request.query_params.multi_items())
@@ -80,7 +79,7 @@ def approval_page(request: Request, principal: PagePrincipal, session: SessionDe
 
 @router.get("/editeurs-autorises", response_class=HTMLResponse)
 def approved_vendors_page(request: Request, principal: PagePrincipal, session: SessionDep) -> Response:
-    if (refused := _guard(request, principal, PROFESSIONALS, "Logiciels métier autorisés")) is not None:
+    if (refused := _guard(request, principal, PROFESSIONAL_ROLES, "Logiciels métier autorisés")) is not None:
         return refused
     assert principal is not None and principal.mandataire_id is not None
     return _render(
