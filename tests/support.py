@@ -1,4 +1,5 @@
-"""Helpers shared by tests: scratch databases and migrations, a real server, concurrent requests."""
+"""Helpers shared by tests: scratch databases and migrations, a real server, concurrent requests, the profiles of the
+pure engine's and simulation's tests."""
 
 import os
 import socket
@@ -9,6 +10,7 @@ from collections.abc import Iterator, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
 from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import httpx
@@ -26,6 +28,7 @@ from app.config import Settings
 from app.database import build_engine
 from app.geo.gazetteer import Gazetteer
 from app.geo.repository import sync_tribunaux
+from app.matching.engine import Profile, SiteProfile
 from app.tokens.service import check_scope, issue_token
 
 
@@ -204,3 +207,34 @@ def live_server(directory: Path, gazetteer: Gazetteer, prefix: str) -> Iterator[
                 yield LiveServer(base, engine, settings, gazetteer)
         finally:
             engine.dispose()
+
+
+# --- profiles for the pure engine and simulation -------------------------------------------------------------------
+
+NOW = datetime(2026, 11, 23, 12, 0, tzinfo=UTC)  # the clock of the pure tests
+LILLE = (50.63089, 3.07086)
+
+
+def profile(id: int = 1, lat: float = LILLE[0], lon: float = LILLE[1], **overrides) -> Profile:
+    """An active MI of the Nord, updated three days before `NOW`, with one office at (lat, lon); any field
+    overridden."""
+    values: dict = dict(
+        id=id,
+        nom=f"Pro {id}",
+        type="individuel",
+        dpf=False,
+        statut="actif",
+        accepte_nouvelles_mesures=True,
+        natures=frozenset({"tutelle", "curatelle_renforcee", "mesure_accompagnement_judiciaire"}),
+        departements=frozenset({"59"}),
+        tribunaux=frozenset(),
+        specialites=frozenset(),
+        rayon_km=None,
+        capacite=40,
+        derniere_mise_a_jour=NOW - timedelta(days=3),
+        absences=(),
+        etablissements=frozenset(),
+        sites=(SiteProfile(id * 10, "Bureau", lat, lon, None),),
+    )
+    values.update(overrides)
+    return Profile(**values)

@@ -2,42 +2,17 @@
 
 from collections import Counter
 from dataclasses import replace
-from datetime import UTC, date, datetime, timedelta
+from datetime import date, timedelta
 
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
 from app.matching import engine
-from app.matching.engine import LiveLoad, Profile, Query, SiteProfile, Tuning, Weights
+from app.matching.engine import LiveLoad, Query, SiteProfile, Tuning, Weights
+from tests.support import LILLE, NOW, profile
 
-NOW = datetime(2026, 11, 23, 12, 0, tzinfo=UTC)
-LILLE = (50.63089, 3.07086)
 TUNING = Tuning()
-
-
-def profile(id=1, type="individuel", lat=LILLE[0], lon=LILLE[1], **overrides) -> Profile:
-    sites = overrides.pop("sites", (SiteProfile(id * 10, "Bureau", lat, lon, None),))
-    values = dict(
-        id=id,
-        nom=f"Pro {id}",
-        type=type,
-        dpf=False,
-        statut="actif",
-        accepte_nouvelles_mesures=True,
-        natures=frozenset({"tutelle", "curatelle_renforcee", "mesure_accompagnement_judiciaire"}),
-        departements=frozenset({"59"}),
-        tribunaux=frozenset(),
-        specialites=frozenset(),
-        rayon_km=None,
-        capacite=40,
-        derniere_mise_a_jour=NOW - timedelta(days=3),
-        absences=(),
-        etablissements=frozenset(),
-        sites=sites,
-    )
-    values.update(overrides)
-    return Profile(**values)
 
 
 def query(**overrides) -> Query:

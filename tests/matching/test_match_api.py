@@ -18,27 +18,36 @@ def judge(make_token):
     return make_token("magistrat", tribunal=LILLE_TJ)
 
 
+# A person living at home in Lille, before the Lille tribunal.
+REQUEST = {
+    "tribunal": LILLE_TJ,
+    "nature": "curatelle_renforcee",
+    "residence": {"insee": "59350"},
+    "lieu_vie": "domicile",
+}
+
+
+def create_mandataire(client, admin, **overrides) -> dict:
+    response = client.post("/mandataires", json=mandataire_body(**overrides), headers=admin)
+    assert response.status_code == 201, response.text
+    return response.json()
+
+
+def create_ehpad(client, admin, *, finess: str, nom: str, insee: str, places: int, public: bool = True) -> dict:
+    body = {"finess": finess, "nom": nom, "insee": insee, "categorie": "ehpad", "public": public}
+    response = client.post("/etablissements", headers=admin, json={**body, "places_permanentes": places})
+    assert response.status_code == 201, response.text
+    return response.json()
+
+
 @pytest.fixture
 def registry(client, admin):
     """A small Nord registry: two MIs, a service with an antenne, a DPF, a Belgian specialist, a préposé."""
 
     def create(**overrides):
-        response = client.post("/mandataires", json=mandataire_body(**overrides), headers=admin)
-        assert response.status_code == 201, response.text
-        return response.json()
+        return create_mandataire(client, admin, **overrides)
 
-    etablissement = client.post(
-        "/etablissements",
-        headers=admin,
-        json={
-            "finess": "590000123",
-            "nom": "EHPAD du Beffroi",
-            "insee": "59350",
-            "categorie": "ehpad",
-            "public": True,
-            "places_permanentes": 120,
-        },
-    ).json()
+    etablissement = create_ehpad(client, admin, finess="590000123", nom="EHPAD du Beffroi", insee="59350", places=120)
     return {
         "mi_lille": create(nom="Alix Lefort", natures=NATURES, sites=[{"nom": "Bureau", "insee": "59350"}]),
         "mi_douai": create(nom="Bastien Carpentier", natures=NATURES, sites=[{"nom": "Bureau", "insee": "59178"}]),
@@ -75,14 +84,11 @@ def registry(client, admin):
 
 
 def match(client, headers, **overrides):
-    body = {
-        "tribunal": LILLE_TJ,
-        "nature": "curatelle_renforcee",
-        "residence": {"insee": "59350"},
-        "lieu_vie": "domicile",
-    }
-    body.update(overrides)
-    return client.post("/match", json=body, headers=headers)
+    return client.post("/match", json={**REQUEST, **overrides}, headers=headers)
+
+
+def explain(client, headers, mandataire: int, **overrides):
+    return client.post("/match/explain", headers=headers, json={**REQUEST, **overrides, "mandataire": mandataire})
 
 
 def ids(response):
@@ -172,20 +178,10 @@ def test_registry_changes_reach_the_next_match(client, judge, admin, registry, s
 
 def test_an_etablissement_created_after_the_index_was_built_is_known_at_once(client, judge, admin, registry):
     assert match(client, judge).status_code == 200  # the index is built
-    created = client.post(
-        "/etablissements",
-        headers=admin,
-        json={
-            "finess": "590000456",
-            "nom": "EHPAD des Weppes",
-            "insee": "59350",
-            "categorie": "ehpad",
-            "public": False,
-            "places_permanentes": 80,
-        },
-    )
-    assert created.status_code == 201, created.text
-    response = match(client, judge, lieu_vie="etablissement", etablissement=created.json()["id"])
+    created = create_ehpad(
+        client, admin, finess="590000456", nom="EHPAD des Weppes", insee="59350", places=80, public=False
+    )  # 201
+    response = match(client, judge, lieu_vie="etablissement", etablissement=created["id"])
     assert response.status_code == 200, response.text
     assert registry["prepose"]["id"] not in ids(response)
 
@@ -252,24 +248,14 @@ def test_bad_requests_are_422_naming_the_field(client, judge, registry, override
 
 
 def test_explain_tells_why(client, judge, registry):
-    body = {
-        "tribunal": LILLE_TJ,
-        "nature": "curatelle_renforcee",
-        "residence": {"insee": "59350"},
-        "lieu_vie": "domicile",
-    }
-    listed = client.post(
-        "/match/explain", headers=judge, json={**body, "mandataire": registry["mi_lille"]["id"]}
-    ).json()
+    listed = explain(client, judge, registry["mi_lille"]["id"]).json()
     assert listed["retenu"] and listed["eligible"] and listed["message"].startswith("Retenu au rang")
-    far = client.post("/match/explain", headers=judge, json={**body, "mandataire": registry["marseille"]["id"]}).json()
+    far = explain(client, judge, registry["marseille"]["id"]).json()
     assert not far["retenu"] and far["motif"] == "hors_departement"
     assert far["candidat"]["distance_km"] > 800
-    prepose = client.post(
-        "/match/explain", headers=judge, json={**body, "mandataire": registry["prepose"]["id"]}
-    ).json()
+    prepose = explain(client, judge, registry["prepose"]["id"]).json()
     assert prepose["motif"] == "prepose_hors_etablissement"
-    unknown = client.post("/match/explain", headers=judge, json={**body, "mandataire": 999999})
+    unknown = explain(client, judge, 999999)
     assert unknown.status_code == 404
 
 
@@ -277,31 +263,20 @@ def test_explain_gives_the_rank_of_the_list_even_when_requested_needs_overtake_a
     client, judge, admin, registry
 ):
     # Lille's own MI scores best, but a specialist 45 km away has the need asked for: the list puts it first.
-    specialist = client.post(
-        "/mandataires",
-        headers=admin,
-        json=mandataire_body(
-            nom="Gaëlle Valenciennes",
-            natures=NATURES,
-            specialites=["fin_de_vie"],
-            sites=[{"nom": "Bureau", "insee": "59606"}],
-        ),
-    ).json()
-    body = {
-        "tribunal": LILLE_TJ,
-        "nature": "curatelle_renforcee",
-        "residence": {"insee": "59350"},
-        "lieu_vie": "domicile",
-        "besoins": ["fin_de_vie"],
-        "diversite": False,
-    }
-    full = client.post("/match", headers=judge, json={**body, "limit": 50}).json()["candidats"]
+    specialist = create_mandataire(
+        client,
+        admin,
+        nom="Gaëlle Valenciennes",
+        natures=NATURES,
+        specialites=["fin_de_vie"],
+        sites=[{"nom": "Bureau", "insee": "59606"}],
+    )
+    asked = {"besoins": ["fin_de_vie"], "diversite": False}
+    full = match(client, judge, **asked, limit=50).json()["candidats"]
     ranks = {c["mandataire"]["id"]: c for c in full}
     specialist, lille = ranks[specialist["id"]], ranks[registry["mi_lille"]["id"]]
     assert specialist["rang"] == 1 and lille["score"] > specialist["score"]
-    explained = client.post(
-        "/match/explain", headers=judge, json={**body, "limit": 1, "mandataire": registry["mi_lille"]["id"]}
-    ).json()
+    explained = explain(client, judge, registry["mi_lille"]["id"], **asked, limit=1).json()
     assert not explained["retenu"] and explained["eligible"]
     # The same rank, score and reasons as the longer list shows, and why it comes after a lower score.
     assert explained["candidat"]["rang"] == lille["rang"] > 1
@@ -310,9 +285,7 @@ def test_explain_gives_the_rank_of_the_list_even_when_requested_needs_overtake_a
         lille["explication"],
     )
     assert f"classé {lille['rang']}e" in explained["message"] and "besoins demandés" in explained["message"]
-    beyond = client.post(
-        "/match/explain", headers=judge, json={**body, "limit": 1, "mandataire": full[-1]["mandataire"]["id"]}
-    ).json()
+    beyond = explain(client, judge, full[-1]["mandataire"]["id"], **asked, limit=1).json()
     assert beyond["candidat"]["rang"] == full[-1]["rang"] == len(full)
 
 
@@ -328,30 +301,17 @@ def test_weights_are_set_per_departement_by_an_admin_only(client, judge, admin, 
 
 def test_distances_start_from_the_etablissement_and_its_prepose_comes_first(client, judge, admin, registry):
     """The résidence says Lille; the person lives in an EHPAD of Roubaix the registry knows."""
-    roubaix = client.post(
-        "/etablissements",
-        headers=admin,
-        json={
-            "finess": "590000789",
-            "nom": "EHPAD de la Grand-Place",
-            "insee": "59512",
-            "categorie": "ehpad",
-            "public": True,
-            "places_permanentes": 90,
-        },
-    ).json()
-    prepose = client.post(
-        "/mandataires",
-        headers=admin,
-        json=mandataire_body(
-            type="prepose",
-            siret=None,
-            nom="Préposé de la Grand-Place",
-            natures=NATURES,
-            etablissements=[roubaix["id"]],
-            sites=[{"nom": "Centre hospitalier", "insee": "59599"}],  # its own hospital, in another commune
-        ),
-    ).json()
+    roubaix = create_ehpad(client, admin, finess="590000789", nom="EHPAD de la Grand-Place", insee="59512", places=90)
+    prepose = create_mandataire(
+        client,
+        admin,
+        type="prepose",
+        siret=None,
+        nom="Préposé de la Grand-Place",
+        natures=NATURES,
+        etablissements=[roubaix["id"]],
+        sites=[{"nom": "Centre hospitalier", "insee": "59599"}],  # its own hospital, in another commune
+    )
     response = match(client, judge, lieu_vie="etablissement", etablissement=roubaix["id"])
     found = response.json()["candidats"]
     assert found[0]["mandataire"]["id"] == prepose["id"] and not found[0]["ajoute_pour_diversite"]
@@ -389,19 +349,15 @@ def test_old_measures_entered_today_are_not_recent_designations(client, judge, m
 
 def test_what_the_judge_asks_for_comes_before_an_empty_new_profile(client, judge, admin, registry):
     """Psychiatrie and personnes âgées asked for in Lille: the MI of Douai who has both comes first."""
-    client.post(
-        "/mandataires", headers=admin, json=mandataire_body(nom="Nouveau Vide", natures=NATURES, specialites=[])
+    create_mandataire(client, admin, nom="Nouveau Vide", natures=NATURES, specialites=[])
+    specialist = create_mandataire(
+        client,
+        admin,
+        nom="Gaëlle Psy",
+        natures=NATURES,
+        specialites=["psychiatrie", "personnes_agees"],
+        sites=[{"nom": "B", "insee": "59178"}],
     )
-    specialist = client.post(
-        "/mandataires",
-        headers=admin,
-        json=mandataire_body(
-            nom="Gaëlle Psy",
-            natures=NATURES,
-            specialites=["psychiatrie", "personnes_agees"],
-            sites=[{"nom": "B", "insee": "59178"}],
-        ),
-    ).json()
     first = match(client, judge, besoins=["psychiatrie", "personnes_agees"]).json()["candidats"][0]
     assert first["mandataire"]["id"] == specialist["id"]
     assert "spécialité(s) demandée(s) : personnes âgées, psychiatrie" in first["explication"]
@@ -409,13 +365,14 @@ def test_what_the_judge_asks_for_comes_before_an_empty_new_profile(client, judge
 
 def test_a_language_can_be_asked_for(client, judge, admin, registry):
     """Nobody could ask for a Dutch-speaking professional: the one who declares it now comes first, and it is said."""
-    dutch = client.post(
-        "/mandataires",
-        headers=admin,
-        json=mandataire_body(
-            nom="Femke Claes", natures=NATURES, langues=["Néerlandais"], sites=[{"nom": "B", "insee": "59178"}]
-        ),
-    ).json()
+    dutch = create_mandataire(
+        client,
+        admin,
+        nom="Femke Claes",
+        natures=NATURES,
+        langues=["Néerlandais"],
+        sites=[{"nom": "B", "insee": "59178"}],
+    )
     asked = match(client, judge, langues=["nl"]).json()["candidats"]
     assert asked[0]["mandataire"]["id"] == dutch["id"] and "parle néerlandais" in asked[0]["explication"]
     assert all("parle" not in c["explication"] for c in asked[1:])

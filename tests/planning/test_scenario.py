@@ -1,41 +1,21 @@
 """Scenarios on a hand-built offer: additions, removals and caps land in a copy, never in the offer given; the
 offer's suppliers for "where to add" skip who cannot take a resident's measure."""
 
-from datetime import UTC, datetime, timedelta
-
 from app.geo.gazetteer import Commune
-from app.matching.engine import LiveLoad, Profile, SiteProfile
+from app.matching.engine import LiveLoad, Profile
 from app.matching.index import MatchIndex, TribunalRef
 from app.planning.placement import suppliers_of
 from app.planning.scenario import Ajout, Scenario, apply
 from app.planning.simulation import Offer
+from tests import support
+from tests.support import NOW
 
-NOW = datetime(2026, 11, 23, 12, 0, tzinfo=UTC)
 TRIBUNAL = TribunalRef(7, "TJ-LILLE", None, "59")
 COMMUNES = {"59350": Commune("59350", "Lille", "59", "32", ("59000",), 236234, 50.63, 3.07)}
 
 
 def profile(id: int, **overrides) -> Profile:
-    values = dict(
-        id=id,
-        nom=f"Pro {id}",
-        type="individuel",
-        dpf=False,
-        statut="actif",
-        accepte_nouvelles_mesures=True,
-        natures=frozenset({"tutelle"}),
-        departements=frozenset({"59"}),
-        tribunaux=frozenset(),
-        specialites=frozenset(),
-        rayon_km=None,
-        capacite=10,
-        derniere_mise_a_jour=NOW - timedelta(days=3),
-        absences=(),
-        etablissements=frozenset(),
-        sites=(SiteProfile(id * 10, "Bureau", 50.4, 3.1, None),),
-    )
-    values.update(overrides)
-    return Profile(**values)
+    return support.profile(id, 50.4, 3.1, **{"natures": frozenset({"tutelle"}), "capacite": 10, **overrides})
 
 
 PROFILES = [

@@ -1,42 +1,24 @@
 """The pure simulation: metrics on known values, each strategy's choice on small hand-built offers, closures,
 determinism, and the offer left unchanged."""
 
-from datetime import UTC, date, datetime, timedelta
+from datetime import date, timedelta
 
 import pytest
 
-from app.matching.engine import LiveLoad, Profile, SiteProfile
+from app.matching.engine import LiveLoad, Profile
 from app.matching.index import MatchIndex, TribunalRef
 from app.planning import simulation
 from app.planning.simulation import Arrival, Offer, Strategy
+from tests import support
+from tests.support import LILLE, NOW
 
-NOW = datetime(2026, 11, 23, 12, 0, tzinfo=UTC)
-LILLE = (50.63089, 3.07086)
 DOUAI = (50.3714, 3.0800)  # about 29 km south of Lille
 TRIBUNAL = TribunalRef(7, "TJ-LILLE", None, "59")
 
 
 def profile(id, lat, lon, capacite=10, **overrides) -> Profile:
-    values = dict(
-        id=id,
-        nom=f"Pro {id}",
-        type="individuel",
-        dpf=False,
-        statut="actif",
-        accepte_nouvelles_mesures=True,
-        natures=frozenset({"tutelle", "curatelle_renforcee"}),
-        departements=frozenset({"59"}),
-        tribunaux=frozenset(),
-        specialites=frozenset(),
-        rayon_km=None,
-        capacite=capacite,
-        derniere_mise_a_jour=NOW - timedelta(days=3),
-        absences=(),
-        etablissements=frozenset(),
-        sites=(SiteProfile(id * 10, "Bureau", lat, lon, None),),
-    )
-    values.update(overrides)
-    return Profile(**values)
+    natures = frozenset({"tutelle", "curatelle_renforcee"})
+    return support.profile(id, lat, lon, **{"natures": natures, "capacite": capacite, **overrides})
 
 
 def offer(*pairs: tuple[Profile, int]) -> Offer:

@@ -26,6 +26,17 @@ def somme_offices() -> list[dict]:
     ]
 
 
+@pytest.fixture
+def cli_database(connection, monkeypatch) -> None:
+    """The command line works in the test's connection (its savepoint), not in a database of its own."""
+
+    @contextmanager
+    def test_database():
+        yield connection
+
+    monkeypatch.setattr(cli, "database", test_database)
+
+
 def registry_state(session) -> tuple:
     measures = session.execute(text("SELECT count(*), max(version) FROM mesure")).one()
     return tuple(measures), counters(session), session.execute(text("SELECT count(*) FROM match_request")).scalar()
@@ -94,12 +105,7 @@ def test_the_table_as_csv_and_its_plot_as_png(client, make_token):
     assert as_png.content.startswith(b"\x89PNG")
 
 
-def test_the_command_prints_the_table_json_and_writes_the_plot(connection, session, monkeypatch, tmp_path):
-    @contextmanager
-    def test_database():
-        yield connection
-
-    monkeypatch.setattr(cli, "database", test_database)
+def test_the_command_prints_the_table_json_and_writes_the_plot(cli_database, session, tmp_path):
     before = registry_state(session)
     runner = CliRunner()
     png = tmp_path / "simulation.png"
@@ -118,12 +124,7 @@ def test_the_command_prints_the_table_json_and_writes_the_plot(connection, sessi
     assert registry_state(session) == before
 
 
-def test_the_whole_of_france_in_one_command_with_its_regions_and_departements(connection, session, monkeypatch):
-    @contextmanager
-    def test_database():
-        yield connection
-
-    monkeypatch.setattr(cli, "database", test_database)
+def test_the_whole_of_france_in_one_command_with_its_regions_and_departements(cli_database, session):
     before = registry_state(session)
     runner = CliRunner()
     france = ["simulate", "--france", "--arrivees", "60"]
