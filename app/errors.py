@@ -180,15 +180,18 @@ def french_message(error: ErrorDetails | Mapping[str, Any]) -> str:
         # Our own error types (PydanticCustomError, app/types.py) carry French text; pydantic's untranslated do not.
         return "valeur invalide" if kind in PYDANTIC_ERROR_TYPES else error["msg"]
     try:
-        return template.format(**{name: _french_number(value) for name, value in error.get("ctx", {}).items()})
+        return template.format(**{name: _french_value(value) for name, value in error.get("ctx", {}).items()})
     except (KeyError, IndexError, ValueError):
         return template
 
 
-def _french_number(value: Any) -> Any:
-    """A bound of a float field as a person writes it: 0 rather than 0.0, 0,5 rather than 0.5."""
+def _french_value(value: Any) -> Any:
+    """A bound of a float field as a person writes it: 0 rather than 0.0, 0,5 rather than 0.5; the values an enum
+    or a literal admits joined with « ou » (pydantic writes "'a', 'b' or 'c'")."""
     if isinstance(value, float):
         return str(int(value)) if value.is_integer() else str(value).replace(".", ",")
+    if isinstance(value, str):
+        return value.replace("' or '", "' ou '")
     return value
 
 

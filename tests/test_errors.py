@@ -64,6 +64,14 @@ def test_validation_messages_are_french_and_keep_pydantic_codes(client, admin):
     assert by_field["body", "urgence"]["msg"] == "booléen attendu (true ou false)"
 
 
+def test_the_values_allowed_are_listed_in_french(client, admin):
+    body = {"tribunal": "17590111500709", "nature": "tutelle", "residence": {"insee": "59350"}, "lieu_vie": "chez soi"}
+    (error,) = assert_error_shape(client.post("/match", headers=admin, json=body), 422)
+    assert error["type"] == "enum" and error["msg"].endswith("'etablissement_conservation_domicile' ou 'sdf')")
+    (error,) = assert_error_shape(client.get("/tableaux-de-bord/dpf?par=commune", headers=admin), 422)
+    assert error["msg"] == "valeur inconnue (valeurs admises : 'departement' ou 'region')"
+
+
 def test_the_bounds_of_a_decimal_field_are_written_the_french_way(client, admin):
     mandataire = client.post("/mandataires", headers=admin, json=mandataire_body()).json()["id"]
     (error,) = assert_error_shape(
