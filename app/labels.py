@@ -217,6 +217,35 @@ DECISIONS_TRANSFERT = {
 }
 
 
+# --- the dashboards -------------------------------------------------------------------------------------
+
+# The filters and parameters a dashboard table echoes (`filtres`), as the exports' information sheets name them.
+FILTRES_TABLEAUX = {
+    "territoire": "Territoire",
+    "region": "Région",
+    "departement": "Département",
+    "tribunal": "Tribunal",
+    "type": "Type de professionnel",
+    "debut": "Début de la période",
+    "fin": "Fin de la période",
+    "par": "Regroupement",
+    "nature": "Nature de mesure",
+    "distance_km": "Distance (km)",
+    "annee_etp": "Année des ETP",
+    "date": "Date",
+    "indicateur": "Indicateur",
+}
+
+# The values of the tables' `par` parameter.
+REGROUPEMENTS = {
+    "departement": "par département",
+    "region": "par région",
+    "mandataire": "par professionnel",
+    "etablissement": "par établissement",
+    "sans_prepose": "établissements sans préposé",
+}
+
+
 def elide(word: str, before: str) -> str:
     """French elision before a vowel: "de" + "accepter" gives "d'accepter", "le" + "EHPAD" gives "l'EHPAD"."""
     if before.endswith("e") and word[:1].lower() in "aeiouyàâéèêëîïôûù":

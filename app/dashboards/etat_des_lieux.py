@@ -75,8 +75,23 @@ def tableaux(
     ]
 
 
+def _region(gazetteer: Gazetteer, perimetre: Perimetre) -> str | None:
+    """The région the perimeter is, whether asked (`region`) or the caller's own territory (an agent of a région
+    asking without filter): the code of the région whose départements are exactly those of the perimeter."""
+    code = perimetre.demandes.get("region")
+    if isinstance(code, str):
+        return code
+    if perimetre.tribunal is not None or not perimetre.departements:
+        return None
+    regions = {d.region for c in perimetre.departements if (d := gazetteer.departements.get(c)) is not None}
+    if len(regions) != 1 or (code := regions.pop()) is None:
+        return None
+    whole = {c for c, d in gazetteer.departements.items() if d.region == code}
+    return code if whole == set(perimetre.departements) else None
+
+
 def territoire(gazetteer: Gazetteer, perimetre: Perimetre) -> str:
-    """The territory in words: the région asked, else the départements of the perimeter, else the country."""
+    """The territory in words: the région, else the départements of the perimeter, else the country."""
     if perimetre.tribunal is not None:
         return f"Tribunal {perimetre.tribunal.nom} (département {perimetre.tribunal.departement})"
     if perimetre.departements is None:
@@ -85,14 +100,17 @@ def territoire(gazetteer: Gazetteer, perimetre: Perimetre) -> str:
         f"{code} {d.nom}" if (d := gazetteer.departements.get(code)) else code
         for code in sorted(perimetre.departements)
     )
-    code = perimetre.demandes.get("region")
-    if isinstance(code, str) and (region := gazetteer.regions.get(code)) is not None:
+    code = _region(gazetteer, perimetre)
+    if code is not None and (region := gazetteer.regions.get(code)) is not None:
         return f"Région {region.nom} ({code}) : {named}"
-    return f"Départements {named}"
+    return f"{'Département' if len(perimetre.departements) == 1 else 'Départements'} {named}"
 
 
-def nom_fichier(perimetre: Perimetre, today: date) -> str:
-    where = perimetre.demandes.get("region") or perimetre.demandes.get("departement")
+def nom_fichier(gazetteer: Gazetteer, perimetre: Perimetre, today: date) -> str:
+    """`etat-des-lieux-<région, département or « territoire »>-<date>.xlsx`."""
+    where = _region(gazetteer, perimetre)
+    if where is None and perimetre.tribunal is None and perimetre.departements and len(perimetre.departements) == 1:
+        where = next(iter(perimetre.departements))
     return f"etat-des-lieux-{where or 'territoire'}-{today.isoformat()}.xlsx"
 
 

@@ -14,6 +14,7 @@ from typing import Literal
 import xlsxwriter
 from fastapi import Response
 
+from app import labels
 from app.dashboards.schemas import Colonne, Tableau, Value
 
 Format = Literal["csv", "xlsx"]
@@ -137,11 +138,29 @@ def write_about(workbook: xlsxwriter.Workbook, title: str, lines: list[tuple[str
             about.write_number(line, 1, value)
 
 
+# The filters whose codes have a French label, and their vocabulary.
+FILTER_VALUES = {
+    "type": labels.TYPES_MANDATAIRE,
+    "nature": labels.NATURES,
+    "indicateur": labels.INDICATEURS_OBJECTIF,
+    "par": labels.REGROUPEMENTS,
+}
+
+
 def filter_lines(tableau: Tableau) -> list[tuple[str, Value]]:
+    """The filters a table applied, in words: « Territoire : France entière », « Indicateur : tous »."""
     lines: list[tuple[str, Value]] = []
     for key, value in tableau.filtres.items():
-        shown = ", ".join(value) if isinstance(value, list) else ("France entière" if value is None else value)
-        lines.append((f"Filtre : {key}", shown))
+        shown: Value
+        if isinstance(value, list):
+            shown = ", ".join(value)
+        elif value is None:
+            shown = "France entière" if key == "territoire" else "tous"
+        elif isinstance(value, str) and key in FILTER_VALUES:
+            shown = labels.label(FILTER_VALUES[key], value)
+        else:
+            shown = value
+        lines.append((f"Filtre : {labels.label(labels.FILTRES_TABLEAUX, key).lower()}", shown))
     return lines
 
 

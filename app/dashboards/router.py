@@ -46,7 +46,7 @@ def dashboard_etat_des_lieux_xlsx(
     content = etat_des_lieux.to_workbook(
         sheets, territoire=etat_des_lieux.territoire(gazetteer, perimetre), today=today
     )
-    return attachment(content, "xlsx", etat_des_lieux.nom_fichier(perimetre, today))
+    return attachment(content, "xlsx", etat_des_lieux.nom_fichier(gazetteer, perimetre, today))
 
 
 def _dependency(table: Table) -> Callable[..., Tableau]:

@@ -84,9 +84,27 @@ def test_an_agent_exports_only_within_his_territory(regional):
         "/tableaux-de-bord/etat-des-lieux.xlsx", headers=regional.headers["agent"], params={"region": "93"}
     )
     assert outside.status_code == 403
-    # Without a région, the caller's own territory.
-    own = load_workbook(io.BytesIO(regional.get("/tableaux-de-bord/etat-des-lieux.xlsx", "agent_59").content))
+    # Without a région, the caller's own territory, named.
+    answer = regional.get("/tableaux-de-bord/etat-des-lieux.xlsx", "agent_59")
+    assert f'filename="etat-des-lieux-59-{utcnow().date().isoformat()}.xlsx"' in answer.headers["content-disposition"]
+    own = load_workbook(io.BytesIO(answer.content))
     lines = {row[0]: row[1] for row in own["Présentation"].iter_rows(values_only=True) if row[0]}
-    assert lines["Territoire"] == "Départements 59 Nord"
+    assert lines["Territoire"] == "Département 59 Nord"
     rows = sheet_rows(own["Implantation"])
     assert {row[0] for row in rows[1:]} == {"59", "Total"}
+
+
+def test_an_agent_of_a_region_gets_his_region_named_without_asking_for_it(regional):
+    answer = regional.get("/tableaux-de-bord/etat-des-lieux.xlsx", "agent")
+    assert f'filename="etat-des-lieux-32-{utcnow().date().isoformat()}.xlsx"' in answer.headers["content-disposition"]
+    lines = {
+        row[0]: row[1]
+        for row in load_workbook(io.BytesIO(answer.content))["Présentation"].iter_rows(values_only=True)
+        if row[0]
+    }
+    assert lines["Territoire"].startswith("Région Hauts-de-France (32) : 02 Aisne, ")
+    # The filters in words: labels, not parameter names; « tous » for a filter left empty.
+    assert lines["Filtre : regroupement"] == "par département"
+    assert lines["Filtre : indicateur"] == "tous"
+    assert lines["Filtre : territoire"] == "02, 59, 60, 62, 80"
+    assert not any(label.startswith(("Filtre : par", "Filtre : debut", "Filtre : annee_etp")) for label in lines)
