@@ -6,6 +6,7 @@ from typing import Annotated, Literal
 from fastapi import APIRouter, Depends, Response
 from sqlalchemy.orm import Session
 
+from app import labels
 from app.auth.constants import STATE_AND_JUDGE_ROLES
 from app.auth.dependencies import Agents, Judges, require_roles
 from app.auth.principal import Principal
@@ -115,12 +116,6 @@ EXPORT_COLUMNS = [
     Colonne(cle="sans_proposition", libelle="Pourquoi personne", type="texte"),
     Colonne(cle="reservation_id", libelle="Réservation", type="entier"),
 ]
-DECISION_LABELS = {
-    "a_decider": "à décider",
-    "retenue": "choix retenu",
-    "confirmee": "réservation envoyée",
-    "acceptee": "acceptée",
-}
 
 
 @router.get("/transferts/{transfert_id}.csv", responses=ERRORS, response_class=Response)
@@ -143,7 +138,7 @@ def _export(session: Session, principal: Principal, transfert_id: int, format: L
             "numero_rg": m.numero_rg,
             "tribunal": m.tribunal,
             "nature": m.nature,
-            "decision": DECISION_LABELS[m.decision],
+            "decision": labels.DECISIONS_TRANSFERT[m.decision],
             "propose": m.proposition.nom if m.proposition else None,
             "distance_km": m.proposition.distance_km if m.proposition else None,
             "explication": m.proposition.explication if m.proposition else None,
