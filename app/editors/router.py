@@ -35,110 +35,79 @@ async def json_body(request: Request) -> None:
         raise EditorRefusal([refusal("The content-type must be 'application/json'")], status_code=400)
 
 
-def _context(session, gazetteer, locator, settings, caller) -> Context:
+def read_context(
+    caller: EditorCaller, session: SessionDep, gazetteer: GazetteerDep, locator: LocatorDep, settings: SettingsDep
+) -> Context:
     return Context(session, gazetteer, locator, settings, caller)
+
+
+def write_context(
+    caller: EditorCaller, session: WriteSessionDep, gazetteer: GazetteerDep, locator: LocatorDep, settings: SettingsDep
+) -> Context:
+    return Context(session, gazetteer, locator, settings, caller)
+
+
+# The professional called for, with the session and reference data (the write session for a route that writes).
+ReadContext = Annotated[Context, Depends(read_context)]
+WriteContext = Annotated[Context, Depends(write_context)]
 
 
 @router.get("/mesures", responses=REFUSED)
 def editor_list_mesures(
-    caller: EditorCaller,
-    session: SessionDep,
-    gazetteer: GazetteerDep,
-    locator: LocatorDep,
-    settings: SettingsDep,
+    ctx: ReadContext,
     status: Annotated[str | None, Query(description="en_attente, en_cours ou eteinte")] = None,
 ) -> JSONResponse:
     """The professional's measures (`{"mesures": [...]}`), of one `status` if given."""
-    ctx = _context(session, gazetteer, locator, settings, caller)
     return JSONResponse({"mesures": service.listing(ctx, status)})
 
 
 @router.post("/mesures", status_code=201, responses=WITH_BODY, dependencies=[Depends(json_body)])
-def editor_create_mesure(
-    body: Payload,
-    caller: EditorCaller,
-    session: WriteSessionDep,
-    gazetteer: GazetteerDep,
-    locator: LocatorDep,
-    settings: SettingsDep,
-) -> JSONResponse:
+def editor_create_mesure(body: Payload, ctx: WriteContext) -> JSONResponse:
     """One measure (201 with it, as stored). Its current state is the latest of `etats`; `strictNumeroRG` asks
     for an RG number of exactly 8 uppercase letters or digits."""
-    answer = service.create(_context(session, gazetteer, locator, settings, caller), body)
-    session.commit()
+    answer = service.create(ctx, body)
+    ctx.session.commit()
     return JSONResponse(answer, status_code=201)
 
 
 @router.post("/mesures/batch", status_code=201, responses=WITH_BODY, dependencies=[Depends(json_body)])
 def editor_batch_mesures(
     body: Annotated[Any, Body(description='`{"mesures": [...], "strictNumeroRG": false}`, au plus 1 000')],
-    caller: EditorCaller,
-    session: WriteSessionDep,
-    gazetteer: GazetteerDep,
-    locator: LocatorDep,
-    settings: SettingsDep,
+    ctx: WriteContext,
 ) -> JSONResponse:
     """Up to 1 000 measures in one transaction (all or nothing), upserted on (tribunal, RG number), the same
     engine as `POST /mesures/lot`; 201 with `{"mesures": [...]}`. An empty batch answers an empty list."""
-    answer = service.batch(_context(session, gazetteer, locator, settings, caller), body)
-    session.commit()
+    answer = service.batch(ctx, body)
+    ctx.session.commit()
     return JSONResponse({"mesures": answer}, status_code=201)
 
 
 @router.get("/mesures/{mesure_id}", responses=NOT_FOUND)
-def editor_get_mesure(
-    mesure_id: IdPath,
-    caller: EditorCaller,
-    session: SessionDep,
-    gazetteer: GazetteerDep,
-    locator: LocatorDep,
-    settings: SettingsDep,
-) -> JSONResponse:
-    return JSONResponse(service.get(_context(session, gazetteer, locator, settings, caller), mesure_id))
+def editor_get_mesure(mesure_id: IdPath, ctx: ReadContext) -> JSONResponse:
+    return JSONResponse(service.get(ctx, mesure_id))
 
 
 @router.put("/mesures/{mesure_id}", status_code=201, responses=WITH_BODY, dependencies=[Depends(json_body)])
-def editor_update_mesure(
-    mesure_id: IdPath,
-    body: Payload,
-    caller: EditorCaller,
-    session: WriteSessionDep,
-    gazetteer: GazetteerDep,
-    locator: LocatorDep,
-    settings: SettingsDep,
-) -> JSONResponse:
+def editor_update_mesure(mesure_id: IdPath, body: Payload, ctx: WriteContext) -> JSONResponse:
     """The measure restated (201 with it, as e-MJPM answers)."""
-    answer = service.update(_context(session, gazetteer, locator, settings, caller), mesure_id, body)
-    session.commit()
+    answer = service.update(ctx, mesure_id, body)
+    ctx.session.commit()
     return JSONResponse(answer, status_code=201)
 
 
 @router.delete("/mesures/{mesure_id}", responses=REFUSED)
-def editor_delete_mesure(
-    mesure_id: IdPath,
-    caller: EditorCaller,
-    session: WriteSessionDep,
-    gazetteer: GazetteerDep,
-    locator: LocatorDep,
-    settings: SettingsDep,
-) -> JSONResponse:
+def editor_delete_mesure(mesure_id: IdPath, ctx: WriteContext) -> JSONResponse:
     """`{"affected_rows": 1}`, or 0 when the professional has no such measure."""
-    count = service.delete_one(_context(session, gazetteer, locator, settings, caller), mesure_id)
-    session.commit()
+    count = service.delete_one(ctx, mesure_id)
+    ctx.session.commit()
     return JSONResponse({"affected_rows": count})
 
 
 @router.delete("/mesures", responses=REFUSED)
-def editor_delete_mesures(
-    caller: EditorCaller,
-    session: WriteSessionDep,
-    gazetteer: GazetteerDep,
-    locator: LocatorDep,
-    settings: SettingsDep,
-) -> JSONResponse:
+def editor_delete_mesures(ctx: WriteContext) -> JSONResponse:
     """Every measure of the professional (but those a judge reserved and still awaiting its answer)."""
-    count = service.delete_all(_context(session, gazetteer, locator, settings, caller))
-    session.commit()
+    count = service.delete_all(ctx)
+    ctx.session.commit()
     return JSONResponse({"affected_rows": count})
 
 
@@ -150,13 +119,6 @@ def editor_list_tribunaux(caller: EditorCaller, gazetteer: GazetteerDep) -> JSON
 
 
 @router.get("/service-antennes", responses=REFUSED)
-def editor_list_antennes(
-    caller: EditorCaller,
-    session: SessionDep,
-    gazetteer: GazetteerDep,
-    locator: LocatorDep,
-    settings: SettingsDep,
-) -> JSONResponse:
+def editor_list_antennes(ctx: ReadContext) -> JSONResponse:
     """The professional's antennes (`{"antennes": [...]}`): the `antenne_id` a measure names."""
-    ctx = _context(session, gazetteer, locator, settings, caller)
-    return JSONResponse({"antennes": [antenne_out(gazetteer, site) for site in ctx.mandataire.sites]})
+    return JSONResponse({"antennes": [antenne_out(ctx.gazetteer, site) for site in ctx.mandataire.sites]})
