@@ -45,6 +45,7 @@ from app.planning.schemas import SimulationIn
 from app.planning.service import run_simulation
 from app.professionals.exceptions import RejectedImport
 from app.professionals.imports import import_file
+from app.registry.load import recount_departements
 from app.scheduler.runner import run_forever
 from app.scheduler.service import expire, purge_audit
 from app.tokens.service import issue_token, list_tokens, revoke_token
@@ -110,6 +111,9 @@ def db_upgrade() -> None:
             with Session(bind=connection) as session:
                 changed = sync_tribunaux(session, load_gazetteer())
                 session.flush()
+                if changed:
+                    # A tribunal that moved to another département moves the measures worked there: recount.
+                    recount_departements(session)
     typer.echo(f"base à jour ({changed} tribunaux ajoutés ou modifiés)")
 
 

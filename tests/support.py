@@ -118,12 +118,35 @@ def recount(session, owner_column: str) -> dict:
 
 
 def assert_counters_equal_recount(session) -> None:
-    """The stored load of every professional and site equals a plain-SQL recount of the measures."""
+    """The stored load of every professional and site, and per professional and département where it works,
+    equals a plain-SQL recount of the measures."""
     stored = counters(session)
     for table, owner in (("mandataire", "mandataire_id"), ("site", "site_id")):
         expected = {k: v for k, v in recount(session, owner).items() if any(v)}
         actual = {k: (v[0], v[1], round(v[2], 6), round(v[3], 6)) for k, v in stored[table].items() if any(v)}
         assert actual == expected, table
+    stored_departements = {
+        tuple(row[:3]): (row[3], row[4])
+        for row in session.execute(
+            text("SELECT mandataire_id, departement, statut, mesures, tutelles FROM charge_departement")
+        )
+        if row[3] or row[4]
+    }
+    assert stored_departements == recount_departements(session), "charge_departement"
+
+
+def recount_departements(session) -> dict:
+    """Plain-SQL recount of the measures in progress and pending per professional, département where they are
+    worked (the antenne's, else the tribunal's) and status: (measures, of which tutelles)."""
+    rows = session.execute(
+        text("""
+        SELECT m.mandataire_id, COALESCE(s.departement, t.departement), m.statut, COUNT(*),
+               SUM(CASE WHEN m.nature = 'tutelle' THEN 1 ELSE 0 END)
+        FROM mesure m JOIN tribunal t ON t.id = m.tribunal_id LEFT JOIN site s ON s.id = m.site_id
+        WHERE m.statut IN ('en_cours', 'en_attente')
+        GROUP BY m.mandataire_id, COALESCE(s.departement, t.departement), m.statut""")
+    )
+    return {(row[0], row[1], row[2]): (int(row[3]), int(row[4])) for row in rows}
 
 
 def free_port() -> int:

@@ -15,7 +15,8 @@ realistic but entirely invented register, at the scale of Hauts-de-France (`regi
 - every random draw comes from one `random.Random(seed)` walked in a fixed order over sorted inputs, and every
   date is relative to `today`: the same seed and the same day give the same rows;
 - the load counters of professionals and sites are computed while the measures are generated and inserted with
-  the rows, so they equal a recount of the measures from the first commit;
+  the rows, and those per département where professionals work are counted from the inserted measures in the same
+  transaction, so they all equal a recount of the measures from the first commit;
 - rows are written in bulk (explicit primary keys, chunks of 10 000; the measures and reservations through the
   driver's own bulk path) in one transaction, on SQLite and PostgreSQL.
 
@@ -46,6 +47,7 @@ from app.geo.gazetteer import Gazetteer
 from app.geo.models import Tribunal
 from app.matching.versioning import bump_registry_version
 from app.registry.constants import MandataireType, MesureStatut
+from app.registry.load import recount_departements
 from app.registry.models import (
     Absence,
     Etablissement,
@@ -221,6 +223,7 @@ def seed_demo(
     with engine.begin() as connection:
         for table, rows, keys in plan:
             _insert(connection, table, rows, done, total, draft.tick, keys)
+        recount_departements(connection)  # the counters per département where professionals work, in one GROUP BY
         # Core inserts skip the ORM hook that stamps registry changes: move the stamp, so that running workers
         # rebuild their matching index.
         bump_registry_version(connection)

@@ -322,7 +322,12 @@ def transfer_hold(reservation: Reservation) -> LoadShare:
     """The place a pending transfer holds at the new professional (and its antenne): counted as pending there,
     with the measure's weight when the transfer was sent, until the answer."""
     return LoadShare(
-        reservation.mandataire_id, reservation.site_id, MesureStatut.EN_ATTENTE, reservation.poids_transfert or 0.0
+        reservation.mandataire_id,
+        reservation.site_id,
+        MesureStatut.EN_ATTENTE,
+        reservation.poids_transfert or 0.0,
+        tribunal_id=None,  # no measure: nothing in the counters per département
+        tutelle=False,
     )
 
 

@@ -47,6 +47,8 @@ class Context:
         if mandataire is None:
             raise EditorRefusal([refusal("mandataire not found")])
         self.mandataire: Mandataire = mandataire
+        # Measures moved to another tribunal (`_move`): their counters per département move with the batch's.
+        self.moves: list[tuple[LoadShare | None, LoadShare | None]] = []
 
     def present(self, mesures: list[Mesure]) -> list[dict[str, Any]]:
         histories = stored_histories(self.session, [mesure.id for mesure in mesures])
@@ -100,8 +102,12 @@ def _move(ctx: Context, stored: Mesure, mesure: dict, param: str) -> None:
     if taken is not None:
         message = f"numéro RG {numero} déjà enregistré pour ce tribunal (mesure {taken})"
         raise EditorRefusal([refusal(message, location="body", param=param, value=mesure.get("numero_rg"))])
+    before = LoadShare.of(stored)
     stored.numero_rg, stored.tribunal_id = numero, tribunal_id
     ctx.session.flush()
+    # Moved last, with the batch's counters (lock order of app.registry.load): a measure without an antenne is
+    # worked in its tribunal's département.
+    ctx.moves.append((before, LoadShare.of(stored)))
 
 
 def _follow_dossiers(ctx: Context, mesures: list[Any], param: Callable[[int], str]) -> None:
@@ -153,7 +159,7 @@ def _save(ctx: Context, mesures: list[dict], param: Callable[[int, str], str]) -
                 errors.append(error)
         if errors:
             raise EditorRefusal(errors)
-        apply_plan(ctx.session, mandataire=ctx.mandataire, plans=plans)
+        apply_plan(ctx.session, mandataire=ctx.mandataire, plans=plans, moves=ctx.moves)
     # Every measure was accepted (a refused one raised above), so each has its id now.
     return [plan.mesure_id for plan in plans if plan.mesure_id is not None]
 

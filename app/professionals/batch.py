@@ -9,7 +9,7 @@ load-update path, in the same transaction. A batch never deletes a measure it do
 
 import gc
 import threading
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import date
@@ -463,19 +463,27 @@ def _decide(batch: Batch, entry: _Valid, row: Any, pending: set[int], history: t
 # --- apply ----------------------------------------------------------------------------------------
 
 
-def _share(mandataire_id: int, state) -> LoadShare | None:
-    if state["statut"] not in ACTIVE_STATUTS:
-        return None
-    return LoadShare(mandataire_id, state["site_id"], MesureStatut(state["statut"]), state["poids"])
+def _share(mandataire_id: int, tribunal_id: int, state) -> LoadShare | None:
+    return LoadShare.of_values(
+        mandataire_id, tribunal_id, state["site_id"], state["statut"], state["nature"], state["poids"]
+    )
 
 
-def apply_plan(session: Session, *, mandataire: Mandataire, plans: list[Planned], progress: Progress | None = None):
-    """Write what `plan_batch` decided (rejected entries are skipped) and move the load counters."""
+def apply_plan(
+    session: Session,
+    *,
+    mandataire: Mandataire,
+    plans: list[Planned],
+    progress: Progress | None = None,
+    moves: Iterable[tuple[LoadShare | None, LoadShare | None]] = (),
+):
+    """Write what `plan_batch` decided (rejected entries are skipped) and move the load counters, with `moves`
+    (changes the caller made to stored measures before planning, whose counters move last with the batch's)."""
     table = table_of(Mesure)
     now = utcnow()
     creates = [(plan, plan.write) for plan in plans if plan.outcome == "created" and plan.write is not None]
     updates = [(plan, plan.write) for plan in plans if plan.outcome == "updated" and plan.write is not None]
-    changes: list[tuple[LoadShare | None, LoadShare | None]] = []
+    changes: list[tuple[LoadShare | None, LoadShare | None]] = list(moves)
     total, done = len(creates) + len(updates), 0
     for start in range(0, len(creates), CHUNK):
         chunk = creates[start : start + CHUNK]
@@ -496,7 +504,7 @@ def apply_plan(session: Session, *, mandataire: Mandataire, plans: list[Planned]
         ids = {(row.tribunal_id, row.numero_rg): row.id for row in result}
         for plan, write in chunk:
             plan.mesure_id = ids[(write.tribunal_id, write.numero_rg)]
-            changes.append((None, _share(mandataire.id, write.values)))
+            changes.append((None, _share(mandataire.id, write.tribunal_id, write.values)))
         done += len(chunk)
         if progress is not None:
             progress("écriture", done, total)
@@ -519,7 +527,10 @@ def apply_plan(session: Session, *, mandataire: Mandataire, plans: list[Planned]
         if session.get_bind().dialect.supports_sane_multi_rowcount and rowcount(result) != len(params):
             raise ConcurrentWrite("une autre requête a modifié ces mesures au même moment : renvoyez le lot")
         changes += [
-            (_share(mandataire.id, write.existing._mapping), _share(mandataire.id, write.values))
+            (
+                _share(mandataire.id, write.tribunal_id, write.existing._mapping),
+                _share(mandataire.id, write.tribunal_id, write.values),
+            )
             for _, write in updates
         ]
         if progress is not None:

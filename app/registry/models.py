@@ -1,7 +1,8 @@
 """ORM models of the registry: professionals, their sites, establishments, absences and measures.
 
-Load counters (`mesures_en_cours`, `charge_en_cours`...) live on the professional and on the site; they are
-changed only by `app.registry.load`, in the transaction that changes the measure.
+Load counters (`mesures_en_cours`, `charge_en_cours`...) live on the professional and on the site, and per
+professional and département where its measures are worked in `ChargeDepartement`; they are changed only by
+`app.registry.load`, in the transaction that changes the measure.
 """
 
 from datetime import date, datetime
@@ -114,6 +115,20 @@ class Site(LoadCounters, Base):
     capacite: Mapped[int | None] = mapped_column(Integer)
 
     mandataire: Mapped[Mandataire] = relationship(back_populates="sites")
+
+
+class ChargeDepartement(Base):
+    """A professional's measures of one status (in progress or pending) worked in one département, that of the
+    measure's antenne, else of its tribunal, and how many of them are tutelles: the dashboards of where
+    professionals work read them instead of grouping every measure at each request."""
+
+    __tablename__ = "charge_departement"
+
+    mandataire_id: Mapped[int] = mapped_column(ForeignKey("mandataire.id", ondelete="CASCADE"), primary_key=True)
+    departement: Mapped[str] = mapped_column(String(3), primary_key=True)
+    statut: Mapped[str] = mapped_column(String(20), primary_key=True)
+    mesures: Mapped[int] = mapped_column(Integer, default=0)
+    tutelles: Mapped[int] = mapped_column(Integer, default=0)
 
 
 class EtpService(Base):

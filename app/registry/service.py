@@ -37,7 +37,7 @@ from app.registry.exceptions import (
     UnknownMandataire,
     UnknownSite,
 )
-from app.registry.load import LoadShare, apply_load_change
+from app.registry.load import LoadShare, apply_load_change, recount_departements
 from app.registry.models import (
     Absence,
     Etablissement,
@@ -263,14 +263,19 @@ def update_site(
 ) -> Site:
     site = _site_of(mandataire, site_id)
     changes = payload.model_dump(exclude_unset=True)
+    moved = False
     if "insee" in changes:
-        site.departement, site.lat, site.lon = commune_point(gazetteer, changes["insee"], ["body", "insee"])
+        departement, site.lat, site.lon = commune_point(gazetteer, changes["insee"], ["body", "insee"])
+        moved, site.departement = departement != site.departement, departement
         site.insee = changes["insee"]
     for field in ("nom", "capacite"):
         if field in changes:
             setattr(site, field, changes[field])
     mandataire.derniere_mise_a_jour = utcnow()
-    session.flush()
+    session.flush()  # the professional's row (held from here) before its counters: lock order of app.registry.load
+    if moved:
+        # Its measures are now worked in the new département: rare, so the professional's counters are recounted.
+        recount_departements(session, [mandataire.id])
     return site
 
 

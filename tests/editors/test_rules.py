@@ -7,8 +7,10 @@ import pytest
 
 from tests.editors.conftest import PARIS
 from tests.registry.factories import mesure_body
+from tests.support import assert_counters_equal_recount
 
 BASE = "/api/editors"
+LILLE = "17590111500709"
 ETAT = {
     "champ_mesure": "protection_bien",
     "code_postal": "75011",
@@ -271,13 +273,18 @@ def test_a_measure_without_etats_is_refused_as_emjpm_refuses_it(client, vendor):
     assert accepted.json()["etats"][0]["nature_mesure"] == "tutelle"
 
 
-def test_a_measure_sent_again_with_its_file_number_keeps_one_measure(client, vendor):
+def test_a_measure_sent_again_with_its_file_number_keeps_one_measure(client, vendor, session):
     """e-MJPM looks a sent measure up by the vendor and its `numero_dossier` first: a corrected RG number (or
-    tribunal) restates the same measure, not a second one; a number another measure holds is refused."""
+    tribunal) restates the same measure, not a second one; a number another measure holds is refused. A measure
+    without antenne moved to a tribunal of another département is worked there (counters per département)."""
     first = client.post(f"{BASE}/mesures", json=VALID, headers=vendor).json()
+    elsewhere = client.post(f"{BASE}/mesures", json={**VALID, "tribunal_siret": LILLE}, headers=vendor)
+    assert (elsewhere.status_code, elsewhere.json()["id"]) == (201, first["id"]), elsewhere.text
+    assert_counters_equal_recount(session)
     corrected = client.post(f"{BASE}/mesures", json={**VALID, "numero_rg": "24A00099"}, headers=vendor)
     assert corrected.status_code == 201, corrected.text
     assert (corrected.json()["id"], corrected.json()["numero_rg"]) == (first["id"], "24A00099")
+    assert_counters_equal_recount(session)
     other = {**VALID, "numero_rg": "24A00002", "numero_dossier": "D-2"}
     second = client.post(f"{BASE}/mesures/batch", json={"mesures": [other]}, headers=vendor).json()["mesures"][0]
     batch = {"mesures": [{**VALID, "numero_rg": "24-a-00100"}, {**other, "numero_rg": "24A00003"}]}

@@ -2,6 +2,7 @@
 
 from sqlalchemy import text
 
+from app.registry.load import recount_departements
 from tests.professionals.conftest import DOUAI, LILLE, error, mesure_rows
 from tests.registry.factories import mandataire_body, mesure_body
 from tests.support import assert_counters_equal_recount, counters
@@ -224,6 +225,7 @@ def test_a_batch_never_touches_a_measure_reserved_and_pending(client, itself, pr
                charge_en_cours = charge_en_cours - 1, charge_en_attente = charge_en_attente + 1 WHERE id = :id"""),
         {"id": professional["id"]},
     )
+    recount_departements(session, [professional["id"]])
     tribunal_id = session.execute(text("SELECT tribunal_id FROM mesure WHERE id = :id"), {"id": mesure_id}).scalar()
     session.execute(
         text("""

@@ -1,7 +1,8 @@
-"""Load never drifts: after any sequence of creates, updates, closes and deletes, the stored counters of every
-professional and site equal a recount of the measures (e-MJPM's counters drifted for years)."""
+"""Load never drifts: after any sequence of creates, updates, closes and deletes, and of sites moved to another
+département, the stored counters of every professional and site, and per professional and département where it
+works (by antenne, else tribunal), equal a recount of the measures (e-MJPM's counters drifted for years)."""
 
-from hypothesis import HealthCheck, given
+from hypothesis import HealthCheck, example, given
 from hypothesis import settings as hypothesis_settings
 from hypothesis import strategies as st
 
@@ -11,7 +12,7 @@ from app.config import Settings
 from app.geo.locate import GazetteerLocator
 from app.geo.schemas import Residence
 from app.registry import service
-from app.registry.schemas import MandataireCreate, MesureCreate, MesureUpdate
+from app.registry.schemas import MandataireCreate, MesureCreate, MesureUpdate, SitePatch
 from tests.registry.factories import mandataire_body, mesure_body
 from tests.support import assert_counters_equal_recount
 
@@ -21,6 +22,8 @@ WEIGHTED = Settings(
     workload_weights={"tutelle": 1.5, "curatelle_renforcee:etablissement": 0.75},
     belgian_workload_factor=1.25,
 )
+LILLE, ARRAS = "17590111500709", "17590111500535"
+SITE_COMMUNES = ["59350", "62041", "59009"]
 NATURES = ["tutelle", "curatelle_renforcee", "curatelle_simple"]
 RESIDENCES = [Residence(insee="59350"), Residence(pays="BE", code_postal="7500")]
 
@@ -32,6 +35,7 @@ create = st.tuples(
     st.sampled_from(NATURES),
     st.sampled_from(["domicile", "etablissement"]),
     st.integers(0, 1),
+    st.sampled_from([LILLE, ARRAS]),
 )
 update = st.tuples(
     st.just("update"),
@@ -43,11 +47,21 @@ update = st.tuples(
     st.integers(0, 1),
 )
 delete = st.tuples(st.just("delete"), st.integers(0, 30))
-operations = st.lists(st.one_of(create, update, delete), min_size=1, max_size=12)
+# A site moved to a commune of another département (or back): its measures are worked there now.
+move_site = st.tuples(st.just("move_site"), st.integers(0, 1), st.integers(0, 1), st.sampled_from(SITE_COMMUNES))
+operations = st.lists(st.one_of(create, update, delete, move_site), min_size=1, max_size=12)
 
 
 @hypothesis_settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(steps=operations)
+# The antenne of a measure in progress moves to another département, then the measure leaves the antenne.
+@example(
+    steps=[
+        ("create", 0, 0, "en_cours", "tutelle", "domicile", 0, LILLE),
+        ("move_site", 0, 0, "62041"),
+        ("update", 0, 0, 2, None, None, 0),
+    ]
+)
 def test_counters_equal_recount_after_any_sequence(session, gazetteer, steps):
     locator = GazetteerLocator(gazetteer)
     savepoint = session.begin_nested()
@@ -69,11 +83,11 @@ def test_counters_equal_recount_after_any_sequence(session, gazetteer, steps):
         mesures = []
         for step in steps:
             if step[0] == "create":
-                _, who, site_index, statut, nature, lieu_vie, where = step
+                _, who, site_index, statut, nature, lieu_vie, where, tribunal = step
                 owner = mandataires[who]
                 site = owner.sites[site_index].id if site_index < len(owner.sites) else None
                 body = mesure_body(
-                    tribunal=LILLE,
+                    tribunal=tribunal,
                     nature=nature,
                     lieu_vie=lieu_vie,
                     statut=statut,
@@ -116,10 +130,19 @@ def test_counters_equal_recount_after_any_sequence(session, gazetteer, steps):
                 )
             elif step[0] == "delete" and mesures:
                 service.delete_mesure(session, mesure=mesures.pop(step[1] % len(mesures)))
+            elif step[0] == "move_site":
+                _, who, site_index, insee = step
+                owner = mandataires[who]
+                service.update_site(
+                    session,
+                    gazetteer=gazetteer,
+                    mandataire=owner,
+                    site_id=owner.sites[site_index].id,
+                    payload=SitePatch(insee=insee),
+                )
             session.flush()
             assert_counters_equal_recount(session)
     finally:
         savepoint.rollback()
 
 
-LILLE = "17590111500709"
