@@ -144,5 +144,3 @@ def test_counters_equal_recount_after_any_sequence(session, gazetteer, steps):
             assert_counters_equal_recount(session)
     finally:
         savepoint.rollback()
-
-
