@@ -2,7 +2,8 @@
 territory of measures and reservations, and the load sums per département.
 
 Every figure is computed by the database (GROUP BY over indexed columns) or read from the load counters that
-`app.registry.load` keeps on each professional; no query loads the measures into Python.
+`app.registry.load` keeps on each professional and per professional and département; no query loads the measures
+into Python.
 
 A professional listed in several départements is counted once, in its *département de rattachement* (that of its
 first site, or its first listed département when it has no site), so that national and regional totals add up;
@@ -23,7 +24,7 @@ from app.dashboards.folding import Load
 from app.dashboards.perimeter import Perimetre
 from app.geo.models import Tribunal
 from app.registry.constants import MandataireStatut, MandataireType, Nature
-from app.registry.models import Mandataire, MandataireDepartement, Mesure, Site
+from app.registry.models import ChargeDepartement, Mandataire, MandataireDepartement, Mesure, Site
 from app.registry.repository import serves_tribunal
 
 # Professionals who still hold their measures: everyone but those removed from the list.
@@ -160,34 +161,50 @@ WORK_NOTE = (
 
 def held_by_departement(session: Session, perimetre: Perimetre, *, statuts: Sequence[str]) -> list[tuple]:
     """(professional, type, département where it works, measures, of which tutelles) for the measures of these
-    statuses held by professionals still in office: one GROUP BY, a row per professional and département.
+    statuses (in progress, pending) held by professionals still in office, a row per professional and département.
 
-    A measure is worked in the département of its antenne, else in that of its tribunal; with a tribunal filter,
-    the tribunal's measures all count in its département."""
-    departement = (
-        Tribunal.departement
-        if perimetre.tribunal is not None
-        else func.coalesce(Site.departement, Tribunal.departement)
+    A measure is worked in the département of its antenne, else in that of its tribunal: read from the counters
+    `app.registry.load` keeps per professional and département (`ChargeDepartement`); with a tribunal filter, the
+    tribunal's measures all count in its département, grouped from its measures (a tribunal's are few)."""
+    if perimetre.tribunal is not None:
+        return _held_at_tribunal(session, perimetre.tribunal, perimetre.type, statuts)
+    counted = ChargeDepartement
+    query = (
+        select(
+            counted.mandataire_id,
+            Mandataire.type,
+            counted.departement,
+            func.sum(counted.mesures),
+            func.sum(counted.tutelles),
+        )
+        .join(Mandataire, Mandataire.id == counted.mandataire_id)
+        .where(counted.statut.in_(statuts), Mandataire.statut.in_(EN_EXERCICE))
+        .group_by(counted.mandataire_id, Mandataire.type, counted.departement)
+        .having(func.sum(counted.mesures) > 0)
     )
+    if perimetre.type is not None:
+        query = query.where(Mandataire.type == perimetre.type)
+    if perimetre.departements is not None:
+        query = query.where(counted.departement.in_(perimetre.departements))
+    return [(m, kind, dep, int(n), int(tutelles or 0)) for m, kind, dep, n, tutelles in session.execute(query)]
+
+
+def _held_at_tribunal(
+    session: Session, tribunal: Tribunal, type: MandataireType | None, statuts: Sequence[str]
+) -> list[tuple]:
     query = (
         select(
             Mesure.mandataire_id,
             Mandataire.type,
-            departement,
             func.count(),
             func.sum(case((Mesure.nature == Nature.TUTELLE, 1), else_=0)),
         )
-        .select_from(Mesure)
         .join(Mandataire, Mandataire.id == Mesure.mandataire_id)
-        .join(Tribunal, Tribunal.id == Mesure.tribunal_id)
-        .outerjoin(Site, Site.id == Mesure.site_id)
-        .where(Mesure.statut.in_(statuts), Mandataire.statut.in_(EN_EXERCICE))
-        .group_by(Mesure.mandataire_id, Mandataire.type, departement)
+        .where(Mesure.tribunal_id == tribunal.id, Mesure.statut.in_(statuts), Mandataire.statut.in_(EN_EXERCICE))
+        .group_by(Mesure.mandataire_id, Mandataire.type)
     )
-    if perimetre.type is not None:
-        query = query.where(Mandataire.type == perimetre.type)
-    if perimetre.tribunal is not None:
-        query = query.where(Mesure.tribunal_id == perimetre.tribunal.id)
-    elif perimetre.departements is not None:
-        query = query.where(departement.in_(perimetre.departements))
-    return [(m, kind, dep, int(n), int(tutelles or 0)) for m, kind, dep, n, tutelles in session.execute(query)]
+    if type is not None:
+        query = query.where(Mandataire.type == type)
+    return [
+        (m, kind, tribunal.departement, int(n), int(tutelles or 0)) for m, kind, n, tutelles in session.execute(query)
+    ]
