@@ -133,6 +133,30 @@ def assert_counters_equal_recount(session) -> None:
         if row[3] or row[4]
     }
     assert stored_departements == recount_departements(session), "charge_departement"
+    assert_answers_equal_recount(session)
+
+
+def assert_answers_equal_recount(session) -> None:
+    """The answers to reservations per year (département of the tribunal, type of professional, nature, status)
+    equal a plain-SQL recount of the reservations (the year of `answered_at`, stored as UTC)."""
+    stored = {
+        tuple(row[:5]): row[5]
+        for row in session.execute(
+            text("SELECT departement, type, nature, annee, statut, reservations FROM reservations_annee")
+        )
+        if row[5]
+    }
+    expected = {}
+    for departement, kind, nature, answered_at, statut in session.execute(
+        text("""
+        SELECT t.departement, m.type, r.nature, r.answered_at, r.statut
+        FROM reservation r JOIN tribunal t ON t.id = r.tribunal_id JOIN mandataire m ON m.id = r.mandataire_id
+        WHERE r.statut IN ('acceptee', 'refusee', 'expiree')""")
+    ):
+        year = int(str(answered_at)[:4])
+        key = (departement, kind, nature, year, statut)
+        expected[key] = expected.get(key, 0) + 1
+    assert stored == expected, "reservations_annee"
 
 
 def recount_departements(session) -> dict:

@@ -15,8 +15,8 @@ realistic but entirely invented register, at the scale of Hauts-de-France (`regi
 - every random draw comes from one `random.Random(seed)` walked in a fixed order over sorted inputs, and every
   date is relative to `today`: the same seed and the same day give the same rows;
 - the load counters of professionals and sites are computed while the measures are generated and inserted with
-  the rows, and those per département where professionals work are counted from the inserted measures in the same
-  transaction, so they all equal a recount of the measures from the first commit;
+  the rows; those per département where professionals work, and the answers to reservations per year, are
+  counted from the inserted rows in the same transaction, so they all equal a recount from the first commit;
 - rows are written in bulk (explicit primary keys, chunks of 10 000; the measures and reservations through the
   driver's own bulk path) in one transaction, on SQLite and PostgreSQL.
 
@@ -41,6 +41,7 @@ from app.demo.measures import MESURE_KEYS, create_measures
 from app.demo.professionals import create_professionals, mandataire_rows
 from app.demo.reservations import RESERVATION_KEYS
 from app.demo.tunables import CHUNK_SIZE, RESERVATION_EXPIRY_DAYS, SCALES, Scale
+from app.designation.answers import recount_answers
 from app.designation.constants import ReservationStatut
 from app.designation.models import Reservation
 from app.geo.gazetteer import Gazetteer
@@ -223,7 +224,9 @@ def seed_demo(
     with engine.begin() as connection:
         for table, rows, keys in plan:
             _insert(connection, table, rows, done, total, draft.tick, keys)
-        recount_departements(connection)  # the counters per département where professionals work, in one GROUP BY
+        # The counters per département where professionals work, and of the answers per year, in one GROUP BY each.
+        recount_departements(connection)
+        recount_answers(connection)
         # Core inserts skip the ORM hook that stamps registry changes: move the stamp, so that running workers
         # rebuild their matching index.
         bump_registry_version(connection)

@@ -50,3 +50,17 @@ class Reservation(Base):
     version: Mapped[int] = mapped_column(Integer)
 
     __mapper_args__ = {"version_id_col": version}
+
+
+class ReservationsAnnee(Base):
+    """Reservations answered in a year (accepted, refused, expired) per département of their tribunal, type of
+    professional and nature: counted as the answers are given (`app.designation.answers`)."""
+
+    __tablename__ = "reservations_annee"
+
+    departement: Mapped[str] = mapped_column(String(3), primary_key=True)
+    type: Mapped[str] = mapped_column(String(20), primary_key=True)
+    nature: Mapped[str] = mapped_column(String(40), primary_key=True)
+    annee: Mapped[int] = mapped_column(Integer, primary_key=True)
+    statut: Mapped[str] = mapped_column(String(20), primary_key=True)
+    reservations: Mapped[int] = mapped_column(Integer, default=0)

@@ -17,6 +17,7 @@ from app.auth.exceptions import Forbidden
 from app.auth.principal import Principal
 from app.config import Settings
 from app.database import utcnow
+from app.designation.answers import count_answers
 from app.designation.constants import Famille, ReservationStatut
 from app.designation.exceptions import ForbiddenTransition, MesureGone, ReservationNotFound
 from app.designation.models import Reservation
@@ -430,6 +431,7 @@ def accept(
     changes = [(before, LoadShare.of(mesure))] + ([(transfer_hold(reservation), None)] if transfer else [])
     apply_load_changes(session, changes)
     _answer(session, principal, settings, reservation, ReservationStatut.ACCEPTEE, "reservation_acceptee", {})
+    count_answers(session, [reservation])
     if transfer:
         former = session.get(Mandataire, reservation.ancien_mandataire_id)
         tribunal = session.get_one(Tribunal, reservation.tribunal_id)
@@ -463,6 +465,7 @@ def refuse(
         "reservation_refusee",
         {"motif": payload.motif},
     )
+    count_answers(session, [reservation])
     return reservation
 
 
@@ -586,7 +589,7 @@ def _notify(session, settings, recipient_email: str | None, reservation, kind, s
 def expire_and_remind(session: Session, *, settings: Settings, now: datetime) -> tuple[int, int]:
     """Expire the pending reservations past their deadline and remind those close to it; safe to run twice
     (only pending ones are touched, and a reminder is sent once). Returns (expired, reminded)."""
-    expired = 0
+    expired: list[Reservation] = []
     for reservation in session.scalars(
         select(Reservation)
         .where(Reservation.statut == ReservationStatut.EN_ATTENTE, Reservation.expires_at <= now)
@@ -595,7 +598,8 @@ def expire_and_remind(session: Session, *, settings: Settings, now: datetime) ->
     ):
         _release(session, reservation)
         _answer(session, None, settings, reservation, ReservationStatut.EXPIREE, "reservation_expiree", {}, now=now)
-        expired += 1
+        expired.append(reservation)
+    count_answers(session, expired)  # last, every key in order: the counters' lock order
     reminded = 0
     soon = now + timedelta(days=settings.reservation_reminder_days)
     for reservation in session.scalars(
@@ -623,4 +627,4 @@ def expire_and_remind(session: Session, *, settings: Settings, now: datetime) ->
         _audit(session, reservation, "rappel_envoye", None, at=now)
         reminded += 1
     session.flush()
-    return expired, reminded
+    return len(expired), reminded

@@ -31,7 +31,7 @@ from app.dashboards.perimeter import Perimetre
 from app.dashboards.schemas import Value
 from app.dashboards.table import Contenu, Graphique, Table, colonne
 from app.designation.constants import ReservationStatut
-from app.designation.models import Reservation
+from app.designation.models import Reservation, ReservationsAnnee
 from app.geo.gazetteer import Gazetteer
 from app.geo.models import Tribunal
 from app.registry.constants import CAUSE_SORTIE_LABELS, MANDATAIRE_TYPE_LABELS, CauseSortie, MesureStatut
@@ -168,26 +168,60 @@ def yearly(
         if first <= year_closed <= last:
             one.eteintes[(year_closed, cause if cause in CAUSES else None)] += n
 
-    start, end = day_bounds(date(first, 1, 1), last_day)
-    answered_year = extract("year", Reservation.answered_at)
-    answers = (
-        select(Tribunal.departement, Mandataire.type, answered_year, Reservation.statut, func.count())
-        .join(Mandataire, Mandataire.id == Reservation.mandataire_id)
-        .join(Tribunal, Tribunal.id == Reservation.tribunal_id)
-        .where(Reservation.statut.in_(list(ANSWERS)), Reservation.answered_at >= start, Reservation.answered_at < end)
-        .group_by(Tribunal.departement, Mandataire.type, answered_year, Reservation.statut)
-    )
-    if perimetre.type is not None:
-        answers = answers.where(Mandataire.type == perimetre.type)
-    if natures is not None:
-        answers = answers.where(Reservation.nature.in_(natures))
-    if perimetre.tribunal is not None:
-        answers = answers.where(Reservation.tribunal_id == perimetre.tribunal.id)
-    elif perimetre.departements is not None:
-        answers = answers.where(Tribunal.departement.in_(perimetre.departements))
-    for departement, kind, year, statut, n in session.execute(answers):
+    for departement, kind, year, statut, n in answers(session, perimetre, first, last_day, natures):
         series[(departement, kind)].reponses[(int(year), statut)] += n
     return series
+
+
+def answers(
+    session: Session, perimetre: Perimetre, first: int, last_day: date, natures: Sequence[str] | None
+) -> list[tuple]:
+    """(département of the tribunal, type, year, status, reservations) answered from 1 January of `first` to
+    `last_day` (a year's end or today: no answer is dated later), from the counters of the answers per year
+    (`app.designation.answers`); a tribunal's, from its reservations (they are few)."""
+    if perimetre.tribunal is not None:
+        return _tribunal_answers(session, perimetre.tribunal, perimetre.type, first, last_day, natures)
+    counted = ReservationsAnnee
+    query = (
+        select(counted.departement, counted.type, counted.annee, counted.statut, func.sum(counted.reservations))
+        .where(counted.statut.in_(list(ANSWERS)), counted.annee.between(first, last_day.year))
+        .group_by(counted.departement, counted.type, counted.annee, counted.statut)
+    )
+    if perimetre.type is not None:
+        query = query.where(counted.type == perimetre.type)
+    if natures is not None:
+        query = query.where(counted.nature.in_(natures))
+    if perimetre.departements is not None:
+        query = query.where(counted.departement.in_(perimetre.departements))
+    return [tuple(row) for row in session.execute(query)]
+
+
+def _tribunal_answers(
+    session: Session,
+    tribunal: Tribunal,
+    type: str | None,
+    first: int,
+    last_day: date,
+    natures: Sequence[str] | None,
+) -> list[tuple]:
+    start, end = day_bounds(date(first, 1, 1), last_day)
+    answered_year = extract("year", Reservation.answered_at)
+    query = (
+        select(Mandataire.type, answered_year, Reservation.statut, func.count())
+        .join(Mandataire, Mandataire.id == Reservation.mandataire_id)
+        .where(
+            Reservation.tribunal_id == tribunal.id,
+            Reservation.statut.in_(list(ANSWERS)),
+            Reservation.answered_at >= start,
+            Reservation.answered_at < end,
+        )
+        .group_by(Mandataire.type, answered_year, Reservation.statut)
+    )
+    if type is not None:
+        query = query.where(Mandataire.type == type)
+    if natures is not None:
+        query = query.where(Reservation.nature.in_(natures))
+    return [(tribunal.departement, kind, year, statut, n) for kind, year, statut, n in session.execute(query)]
 
 
 def annees(session: Session, *, gazetteer: Gazetteer, perimetre: Perimetre, par: str) -> Contenu:
