@@ -83,7 +83,7 @@ def test_reservation_holds_a_place_and_is_audited_and_notified(client, judge, ad
     assert session.scalar(select(func.count()).select_from(Notification).where(Notification.kind == "reservation")) == 1
 
 
-def test_accept_moves_the_place_to_in_progress(client, judge, admin, pros, match_id):
+def test_accept_moves_the_place_to_in_progress(client, judge, admin, pros, match_id, session):
     reservation = reserve(client, judge, match_id, pros["near"]["id"]).json()
     response = client.post(
         f"/reservations/{reservation['id']}/acceptation",
@@ -99,6 +99,7 @@ def test_accept_moves_the_place_to_in_progress(client, judge, admin, pros, match
         "2026-11-20",
         "etablissement",
     )
+    assert_counters_equal_recount(session)  # the answers of the year counted too
 
 
 def test_a_reservation_whose_measure_was_deleted_cannot_be_accepted(client, judge, admin, pros, match_id, session):
@@ -115,7 +116,7 @@ def test_a_reservation_whose_measure_was_deleted_cannot_be_accepted(client, judg
     assert_counters_equal_recount(session)
 
 
-def test_refusal_frees_the_place_and_the_judge_can_rematch_without_them(client, judge, admin, pros, match_id):
+def test_refusal_frees_the_place_and_the_judge_can_rematch_without_them(client, judge, admin, pros, match_id, session):
     reservation = reserve(client, judge, match_id, pros["near"]["id"]).json()
     refused = client.post(
         f"/reservations/{reservation['id']}/refus",
@@ -124,6 +125,7 @@ def test_refusal_frees_the_place_and_the_judge_can_rematch_without_them(client, 
     )
     assert refused.status_code == 200 and refused.json()["statut"] == "refusee" and refused.json()["mesure"] is None
     assert load_of(client, admin, pros["near"]) == (0, 0, 2)
+    assert_counters_equal_recount(session)
     rematch = client.post(
         "/match",
         headers=judge,
@@ -164,11 +166,12 @@ def test_notifications_read_as_french_sentences_with_labels_and_the_reason(clien
     assert again.json()["detail"][0]["msg"] == "impossible d'accepter une réservation déjà refusée"
 
 
-def test_cancel_by_the_judge(client, judge, admin, pros, match_id):
+def test_cancel_by_the_judge(client, judge, admin, pros, match_id, session):
     reservation = reserve(client, judge, match_id, pros["near"]["id"]).json()
     response = client.delete(f"/reservations/{reservation['id']}", headers=judge)
     assert response.status_code == 200 and response.json()["statut"] == "annulee"
     assert load_of(client, admin, pros["near"]) == (0, 0, 2)
+    assert_counters_equal_recount(session)  # a cancellation is no answer of the yearly tables
 
 
 def test_forbidden_transitions(client, judge, make_token, pros, match_id):
@@ -261,6 +264,7 @@ def test_expiry_releases_the_place_reminds_first_and_is_safe_twice(
         select(AuditEvent.action).where(AuditEvent.reservation_id == reservation["id"]).order_by(AuditEvent.id)
     )
     assert list(actions) == ["reservation_creee", "rappel_envoye", "reservation_expiree"]
+    assert_counters_equal_recount(session)
 
 
 def test_lists_for_the_tribunal_and_the_professional(client, judge, pros, match_id):
