@@ -11,6 +11,7 @@ from typing import Literal
 from sqlalchemy import ColumnElement, and_, func, or_, select
 from sqlalchemy.orm import Session
 
+from app.accounts.exceptions import AccountNotDisabled, AccountNotFound, AccountNotInvited, EmailTaken, OwnAccount
 from app.accounts.schemas import CompteCreate, CompteUpdate, ScopeIn
 from app.auth.accounts import new_invitation, record_access
 from app.auth.constants import AccessAction, AccountState, Role
@@ -21,7 +22,6 @@ from app.auth.service import scope_departements
 from app.auth.sessions import close_account_sessions
 from app.config import Settings
 from app.database import utcnow
-from app.errors import Conflict, NotFound
 from app.geo.gazetteer import Gazetteer
 from app.geo.models import Tribunal
 from app.notifications.service import enqueue
@@ -115,7 +115,7 @@ def list_accounts(
 def get_account(session: Session, *, principal: Principal, gazetteer: Gazetteer, account_id: int) -> Account:
     account = session.get(Account, account_id)
     if account is None or not _manageable(session, gazetteer, principal, account):
-        raise NotFound(f"compte introuvable : {account_id}", code="compte_introuvable", loc=["path", "compte_id"])
+        raise AccountNotFound(f"compte introuvable : {account_id}", loc=["path", "compte_id"])
     return account
 
 
@@ -149,7 +149,7 @@ def _checked_scope(
 def _email_free(session: Session, email: str, account_id: int | None = None) -> None:
     other = session.scalar(select(Account.id).where(Account.email == email))
     if other is not None and other != account_id:
-        raise Conflict("un compte existe déjà pour cette adresse électronique", code="email_existant", loc=["email"])
+        raise EmailTaken("un compte existe déjà pour cette adresse électronique", loc=["email"])
 
 
 def _invite(session: Session, account: Account, *, settings: Settings, now: datetime) -> None:
@@ -253,7 +253,7 @@ def disable_account(
 ) -> Account:
     account = get_account(session, principal=principal, gazetteer=gazetteer, account_id=account_id)
     if account.id == principal.account_id:
-        raise Conflict("vous ne pouvez pas désactiver votre propre compte", code="compte_courant")
+        raise OwnAccount("vous ne pouvez pas désactiver votre propre compte")
     if account.etat != AccountState.DESACTIVE:
         account.etat = AccountState.DESACTIVE
         account.invitation_hash = None
@@ -282,12 +282,12 @@ def reopen_account(
     now = utcnow()
     if action == AccessAction.REACTIVATION:
         if account.etat != AccountState.DESACTIVE:
-            raise Conflict("ce compte n'est pas désactivé", code="compte_non_desactive")
+            raise AccountNotDisabled("ce compte n'est pas désactivé")
         record_access(session, action=AccessAction.REACTIVATION, actor=principal, account_id=account.id, ip=ip)
         account.etat = AccountState.INVITE if account.derniere_connexion_at is None else AccountState.ACTIF
         account.updated_at = now
     elif account.etat != AccountState.INVITE:
-        raise Conflict("seul un compte invité reçoit une invitation", code="compte_non_invite")
+        raise AccountNotInvited("seul un compte invité reçoit une invitation")
     if account.etat == AccountState.INVITE:
         _invite(session, account, settings=settings, now=now)
         record_access(session, action=AccessAction.INVITATION, actor=principal, account_id=account.id, ip=ip)

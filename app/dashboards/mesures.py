@@ -10,11 +10,12 @@ from sqlalchemy.orm import Session
 
 from app.auth.dependencies import CurrentPrincipal
 from app.auth.principal import Principal
+from app.dashboards.exceptions import ExportTooLarge
 from app.dashboards.exports import MEDIA_TYPES, export_response
 from app.dashboards.schemas import Colonne, Tableau
 from app.database import utcnow
 from app.dependencies import SessionDep
-from app.errors import InvalidInput, error_responses
+from app.errors import error_responses
 from app.registry.constants import LIEU_VIE_LABELS, MESURE_STATUT_LABELS, NATURE_LABELS
 from app.registry.dependencies import MesureFilters
 from app.registry.models import Mesure, Site
@@ -61,10 +62,9 @@ def _export(session: Session, principal: Principal, filters: dict, format: Liter
     query = mesures_query(principal, **filters)
     total = session.scalar(select(func.count()).select_from(query.order_by(None).subquery())) or 0
     if total > EXPORT_MAX:
-        raise InvalidInput(
+        raise ExportTooLarge(
             f"{total} mesures correspondent à ces filtres ; un export en contient au plus {EXPORT_MAX} : "
             "précisez les filtres",
-            code="export_trop_grand",
             loc=["query"],
         )
     named = select(Site.id, Site.nom).where(Site.id.in_(query.with_only_columns(Mesure.site_id)))

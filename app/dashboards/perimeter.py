@@ -12,8 +12,9 @@ from sqlalchemy.orm import Session
 
 from app.auth.exceptions import OutsideTerritory
 from app.auth.principal import Principal
+from app.dashboards.exceptions import InconsistentFilters
 from app.dashboards.schemas import Value
-from app.errors import InvalidInput, InvalidPeriod
+from app.errors import InvalidPeriod
 from app.geo.exceptions import UnknownDepartement, UnknownRegion
 from app.geo.gazetteer import Gazetteer
 from app.geo.models import Tribunal
@@ -96,9 +97,8 @@ def resolve_perimetre(
             raise UnknownDepartement(f"département inconnu : {filtres.departement}", loc=["query", "departement"])
         check_inside(frozenset({filtres.departement}), f"le département {filtres.departement} est", "departement")
         if departements is not None and filtres.departement not in departements:
-            raise InvalidInput(
+            raise InconsistentFilters(
                 f"le département {filtres.departement} n'est pas dans la région {filtres.region}",
-                code="filtres_incoherents",
                 loc=["query", "departement"],
             )
         departements = frozenset({filtres.departement})
@@ -108,9 +108,8 @@ def resolve_perimetre(
         tribunal = resolve_tribunal(session, gazetteer, filtres.tribunal, ["query", "tribunal"])
         check_inside(frozenset({tribunal.departement}), f"le tribunal {filtres.tribunal} est", "tribunal")
         if departements is not None and tribunal.departement not in departements:
-            raise InvalidInput(
+            raise InconsistentFilters(
                 f"le tribunal {filtres.tribunal} n'est pas dans le territoire filtré",
-                code="filtres_incoherents",
                 loc=["query", "tribunal"],
             )
         departements = frozenset({tribunal.departement})

@@ -16,13 +16,14 @@ from app.auth.principal import Principal
 from app.auth.service import hash_token
 from app.config import DEFAULT_TOKEN_EXPIRY_DAYS
 from app.database import utcnow
-from app.errors import InvalidInput, NotFound
+from app.errors import InvalidInput
 from app.geo.exceptions import UnknownDepartement, UnknownRegion
 from app.geo.gazetteer import Gazetteer
 from app.geo.models import Tribunal
 from app.geo.tribunals import resolve_tribunal
 from app.registry.exceptions import UnknownMandataire
 from app.registry.models import Mandataire
+from app.tokens.exceptions import ExpiryOutOfBounds, ExpiryPassed, TokenNotFound, UnknownToken
 
 TOKEN_PREFIX = "mjpm_"
 
@@ -106,7 +107,7 @@ def issue_token(
     )
     now = utcnow()
     if expires_at is not None and expires_at <= now:
-        raise InvalidInput("la date d'expiration doit être dans le futur", code="expiration_passee", loc=["expire_le"])
+        raise ExpiryPassed("la date d'expiration doit être dans le futur", loc=["expire_le"])
     token = TOKEN_PREFIX + secrets.token_urlsafe(32)
     row = ApiToken(
         token_hash=hash_token(token, secret),
@@ -130,7 +131,7 @@ def revoke_token(session: Session, token_id: int) -> ApiToken:
     """Revoke a token (idempotent: an already revoked token keeps its first revocation date)."""
     token = session.get(ApiToken, token_id)
     if token is None:
-        raise InvalidInput(f"jeton inconnu : {token_id}", code="jeton_inconnu", loc=["id"])
+        raise UnknownToken(f"jeton inconnu : {token_id}", loc=["id"])
     if token.revoked_at is None:
         token.revoked_at = utcnow()
         session.flush()
@@ -168,7 +169,7 @@ def revoke_for(session: Session, *, principal: Principal, token_id: int, ip: str
     """An admin revokes a token (404 when unknown); the access journal keeps who and when."""
     token = session.get(ApiToken, token_id)
     if token is None:
-        raise NotFound(f"jeton introuvable : {token_id}", code="jeton_introuvable", loc=["path", "jeton_id"])
+        raise TokenNotFound(f"jeton introuvable : {token_id}", loc=["path", "jeton_id"])
     if token.revoked_at is None:
         token.revoked_at = utcnow()
         record_access(session, action=AccessAction.JETON_REVOQUE, actor=principal, token_id=token.id, ip=ip)
@@ -198,9 +199,8 @@ def create_personal_token(
         raise Forbidden("compte introuvable")
     today = utcnow().date()
     if expire_le is not None and not today < expire_le <= today + timedelta(days=max_days):
-        raise InvalidInput(
+        raise ExpiryOutOfBounds(
             f"la date d'expiration doit être entre demain et dans {max_days} jours",
-            code="expiration_invalide",
             loc=["body", "expire_le"],
         )
     scope = {"departement": account.departement, "region": account.region}

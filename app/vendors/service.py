@@ -15,8 +15,8 @@ from app.auth.exceptions import NotAuthenticated
 from app.auth.principal import Principal
 from app.auth.service import hash_token
 from app.database import rowcount
-from app.errors import Conflict, NotFound
 from app.registry.service import check_version, keep_by_editor
+from app.vendors.exceptions import AutorisationNotFound, EditeurNameTaken, EditeurNotFound
 from app.vendors.models import Editeur, EditeurAppel, EditeurCode, EditeurJeton
 from app.vendors.schemas import AutorisationOut, EditeurCreate, EditeurUpdate
 
@@ -45,7 +45,7 @@ def _check_unique_name(session: Session, nom: str, editeur_id: int | None = None
     if editeur_id is not None:
         query = query.where(Editeur.id != editeur_id)
     if session.scalar(query) is not None:
-        raise Conflict(f"un éditeur porte déjà ce nom : {nom}", code="editeur_existant", loc=["body", "nom"])
+        raise EditeurNameTaken(f"un éditeur porte déjà ce nom : {nom}", loc=["body", "nom"])
 
 
 def create_editeur(session: Session, *, secret_key: str, payload: EditeurCreate) -> tuple[Editeur, str]:
@@ -61,7 +61,7 @@ def create_editeur(session: Session, *, secret_key: str, payload: EditeurCreate)
 def get_editeur(session: Session, editeur_id: int) -> Editeur:
     editeur = session.get(Editeur, editeur_id)
     if editeur is None:
-        raise NotFound(f"éditeur inconnu : {editeur_id}", code="editeur_inconnu", loc=["path", "editeur_id"])
+        raise EditeurNotFound(f"éditeur inconnu : {editeur_id}", loc=["path", "editeur_id"])
     return editeur
 
 
@@ -158,9 +158,8 @@ def revoke_autorisation(session: Session, *, mandataire_id: int, editeur_id: int
     vendor holds none), and the vendor no longer keeps the professional's measures."""
     revoked = _revoke(session, now, EditeurJeton.mandataire_id == mandataire_id, EditeurJeton.editeur_id == editeur_id)
     if not revoked:
-        raise NotFound(
+        raise AutorisationNotFound(
             f"aucun accès en cours pour l'éditeur {editeur_id}",
-            code="autorisation_inconnue",
             loc=["path", "editeur_id"],
         )
     # The vendor no longer keeps the professional's measures: they are declared by hand again (those it sent stay
