@@ -90,7 +90,10 @@ def numero_rg(draft: Draft, tribunal_id: int, year: int) -> str:
     key = (tribunal_id, year % 100)
     number = draft.rg_counters.get(key, 0) + 1
     draft.rg_counters[key] = number
-    return f"{year % 100:02d}/{number:05d}"
+    # Already in the registry's one form (uppercase letters and digits, app.registry.rg), as a judge's search or a
+    # vendor's restatement writes it: "26/00196" would never be found again. e-MJPM's strict form: 2 digits, a
+    # letter, 5 digits.
+    return f"{year % 100:02d}D{number:05d}"
 
 
 def create_measures(draft: Draft) -> None:
