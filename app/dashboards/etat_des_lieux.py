@@ -77,10 +77,8 @@ def tableaux(
 
 def _region(gazetteer: Gazetteer, perimetre: Perimetre) -> str | None:
     """The région the perimeter is, whether asked (`region`) or the caller's own territory (an agent of a région
-    asking without filter): the code of the région whose départements are exactly those of the perimeter."""
-    code = perimetre.demandes.get("region")
-    if isinstance(code, str):
-        return code
+    asking without filter): the code of the région whose départements are exactly those of the perimeter (not one
+    narrowed to a département by `departement`)."""
     if perimetre.tribunal is not None or not perimetre.departements:
         return None
     regions = {d.region for c in perimetre.departements if (d := gazetteer.departements.get(c)) is not None}

@@ -90,6 +90,8 @@ def test_an_agent_exports_only_within_his_territory(regional):
     own = load_workbook(io.BytesIO(answer.content))
     lines = {row[0]: row[1] for row in own["Présentation"].iter_rows(values_only=True) if row[0]}
     assert lines["Territoire"] == "Département 59 Nord"
+    narrowed = regional.get("/tableaux-de-bord/etat-des-lieux.xlsx", "agent", region="32", departement="59")
+    assert "etat-des-lieux-59-" in narrowed.headers["content-disposition"]
     rows = sheet_rows(own["Implantation"])
     assert {row[0] for row in rows[1:]} == {"59", "Total"}
 
