@@ -51,8 +51,9 @@ NOTE = (
     "(date de la réponse) ; refus et expirations de même. Évolution : par rapport à l'année précédente. Taux de "
     "croissance annuel moyen du stock : du stock de la première année à celui de la dernière, sur la ligne de la "
     "dernière année de chaque série. Exercice : type du professionnel qui exerce la mesure. Territoire : celui du "
-    "tribunal. Tout est recalculé à chaque demande depuis les dates des mesures et des réservations : une mesure "
-    "modifiée ou importée après coup compte dans les années qui sont les siennes. Ligne des totaux : stock de la "
+    "tribunal. Les mesures sont recomptées à chaque demande depuis leurs dates : une mesure modifiée ou importée "
+    "après coup compte dans les années qui sont les siennes ; les réponses aux réservations sont comptées dans "
+    "l'année de la réponse au moment où elle est donnée. Ligne des totaux : stock de la "
     "dernière année, flux cumulés sur la période. Période par défaut : les 6 dernières années, l'année en cours "
     "comprise ; les filtres de période choisissent des années entières."
 )
