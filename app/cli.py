@@ -28,6 +28,7 @@ from app.demo.accounts import demo_accounts
 from app.demo.seed import database_is_empty, seed_demo
 from app.demo.tokens import demo_tokens
 from app.demo.tunables import Scale
+from app.designation.answers import recount_answers
 from app.errors import DomainError, InvalidInput
 from app.finess.exceptions import RejectedFinessImport
 from app.finess.service import Fichier, import_finess
@@ -112,8 +113,10 @@ def db_upgrade() -> None:
                 changed = sync_tribunaux(session, load_gazetteer())
                 session.flush()
                 if changed:
-                    # A tribunal that moved to another département moves the measures worked there: recount.
+                    # A tribunal that moved to another département moves the measures worked there and the
+                    # answers given to its reservations: recount both.
                     recount_departements(session)
+                    recount_answers(session)
     typer.echo(f"base à jour ({changed} tribunaux ajoutés ou modifiés)")
 
 
