@@ -20,14 +20,12 @@ from app.auth.constants import AccountState, Role
 from app.auth.models import Account
 from app.auth.sessions import open_session
 from app.config import Settings
-from app.database import build_engine, session_scope
-from app.dependencies import get_session
+from app.database import build_engine
 from app.geo.gazetteer import Gazetteer, load_gazetteer
 from app.geo.repository import sync_tribunaux
-from app.main import create_app
 from app.tokens.service import issue_token
 from tests.oidc_provider import PEOPLE, OidcProvider, running_provider
-from tests.support import migrate, new_account, scratch_database_url
+from tests.support import app_client, migrate, new_account, scratch_database_url
 from tests.vendors.flow import VendorAccess, vendor_access
 
 
@@ -108,13 +106,7 @@ def settings(database_url: str) -> Settings:
 
 @pytest.fixture
 def client(settings: Settings, session_factory: sessionmaker[Session]) -> Iterator[TestClient]:
-    app = create_app(settings)
-
-    def test_session() -> Iterator[Session]:
-        yield from session_scope(session_factory)
-
-    app.dependency_overrides[get_session] = test_session
-    with TestClient(app) as client:
+    with app_client(settings, session_factory) as client:
         yield client
 
 

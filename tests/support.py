@@ -12,24 +12,30 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import httpx
 import uvicorn
 from alembic import command
 from sqlalchemy import Engine, create_engine, text
 from sqlalchemy.engine import make_url
-from sqlalchemy.orm import sessionmaker
+from sqlalchemy.orm import Session, sessionmaker
 
 from app.auth.accounts import normalise_email
 from app.auth.constants import AccountState, Role
 from app.auth.models import Account
 from app.cli import alembic_config
 from app.config import Settings
-from app.database import build_engine
+from app.database import build_engine, session_scope
+from app.dependencies import get_session
 from app.geo.gazetteer import Gazetteer
 from app.geo.repository import sync_tribunaux
 from app.matching.engine import Profile, SiteProfile
 from app.tokens.service import check_scope, issue_token
+
+if TYPE_CHECKING:
+    from fastapi import FastAPI
+    from fastapi.testclient import TestClient
 
 
 @contextmanager
@@ -85,6 +91,52 @@ def new_account(
     )
     session.add(account)
     return account
+
+
+@dataclass
+class _BuiltApp:
+    settings: dict  # the values it was built from (secrets compare by value)
+    app: "FastAPI"
+    state: dict  # its state as built
+    busy: bool = False
+
+
+_APPS: list[_BuiltApp] = []
+
+
+@contextmanager
+def app_client(settings: Settings, session_factory: sessionmaker[Session]) -> Iterator["TestClient"]:
+    """A test client of the app for `settings`, its requests in the test's transaction (`session_factory`).
+
+    The app object is reused by the later tests of the same settings: FastAPI builds a route's validation on the
+    first request that reaches it, for each app, which cost a new app per test a few tenths of a second. What a test
+    sees stays its own: the client starts the app's lifespan (a new engine, token cache and match index), and the
+    overrides and state a test may change are put back; an app already in use (two clients in one test) is not
+    shared."""
+    from fastapi.testclient import TestClient
+
+    from app.main import create_app  # the app imports every domain: only when a client is wanted
+
+    values = settings.model_dump()
+    built = next((b for b in _APPS if not b.busy and b.settings == values), None)
+    if built is None:
+        app = create_app(settings)
+        built = _BuiltApp(values, app, dict(app.state._state))
+        _APPS.append(built)
+
+    def test_session() -> Iterator[Session]:
+        yield from session_scope(session_factory)
+
+    app = built.app
+    built.busy = True
+    app.state._state = {**built.state, "settings": settings}
+    app.dependency_overrides = {get_session: test_session}
+    try:
+        with TestClient(app) as client:
+            yield client
+    finally:
+        app.dependency_overrides = {}
+        built.busy = False
 
 
 def counters(session) -> dict:
