@@ -8,10 +8,8 @@ from fastapi.testclient import TestClient
 from sqlalchemy import text
 
 from app.config import Settings
-from app.database import session_scope
-from app.dependencies import get_session
-from app.main import create_app
 from tests.registry.factories import mandataire_body
+from tests.support import app_client
 
 LILLE, DOUAI = "17590111500709", "17590111500576"
 
@@ -48,12 +46,6 @@ def client_with(settings: Settings, session_factory):
     with ExitStack() as clients:
 
         def make(**updates) -> TestClient:
-            app = create_app(settings.model_copy(update=updates))
-
-            def test_session():
-                yield from session_scope(session_factory)
-
-            app.dependency_overrides[get_session] = test_session
-            return clients.enter_context(TestClient(app))
+            return clients.enter_context(app_client(settings.model_copy(update=updates), session_factory))
 
         yield make

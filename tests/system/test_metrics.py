@@ -9,12 +9,12 @@ from prometheus_client.parser import text_string_to_metric_families
 from sqlalchemy import update
 
 from app.config import Settings
-from app.database import session_scope, utcnow
-from app.dependencies import get_session
+from app.database import utcnow
 from app.designation.models import Reservation
 from app.main import create_app
 from app.matching.repository import registry_version
 from tests.registry.factories import mandataire_body
+from tests.support import app_client
 
 LILLE_TJ = "17590111500709"
 
@@ -123,13 +123,8 @@ def test_metrics_answer_while_the_database_is_down():
 
 @pytest.fixture
 def guarded_client(database_url, session_factory):
-    app = create_app(Settings(database_url=database_url, environment="test", metrics_token="s3cret-metrics"))
-
-    def test_session():
-        yield from session_scope(session_factory)
-
-    app.dependency_overrides[get_session] = test_session
-    with TestClient(app) as client:
+    settings = Settings(database_url=database_url, environment="test", metrics_token="s3cret-metrics")
+    with app_client(settings, session_factory) as client:
         yield client
 
 

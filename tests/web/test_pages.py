@@ -7,18 +7,15 @@ import json
 import re
 
 import pytest
-from fastapi.testclient import TestClient
 from sqlalchemy import select
 
 from app.auth.dependencies import CSRF_HEADER, CSRF_VALUE
 from app.auth.models import WebSession
 from app.auth.sessions import SESSION_COOKIE
 from app.config import Settings
-from app.database import session_scope
-from app.dependencies import get_session
-from app.main import create_app
 from app.web import router as web_router
 from app.web.router import DSFR_FIX
+from tests.support import app_client
 
 LILLE = "17590111500709"
 MATCH = {"tribunal": LILLE, "nature": "tutelle", "residence": {"insee": "59350"}, "lieu_vie": "domicile"}
@@ -141,13 +138,7 @@ def test_the_bearer_header_needs_no_csrf_header_and_wins_over_the_cookie(client,
 def test_the_development_sign_in_is_refused_in_production(session_factory, make_account):
     account = make_account("admin")
     production = Settings(environment="production", token_secret="x" * 40, database_url="sqlite://")
-    app = create_app(production)
-
-    def test_session():
-        yield from session_scope(session_factory)
-
-    app.dependency_overrides[get_session] = test_session
-    with TestClient(app) as client:
+    with app_client(production, session_factory) as client:
         response = client.post("/connexion/demo", data={"compte": account.id}, follow_redirects=False)
         assert response.status_code == 404 and "désactivée en production" in response.text
         assert not response.headers.get_list("set-cookie")
