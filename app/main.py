@@ -1,7 +1,7 @@
 """Application factory: `uvicorn app.main:create_app --factory`.
 
-Nothing is opened at import time; the lifespan builds the engine, loads the reference geography, starts the
-scheduled work (unless disabled) and disposes of the engine on shutdown.
+Nothing is opened at import time; the lifespan builds the engine, loads the reference geography, builds the caches and
+the OpenID relying party, starts the scheduled work (unless disabled) and disposes of the engine on shutdown.
 """
 
 from collections.abc import AsyncIterator
@@ -88,6 +88,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         app.state.locator, geocoder_client = build_locator(settings, GazetteerLocator(app.state.gazetteer))
         app.state.match_index = IndexCache()
         app.state.principals = TTLCache(maxsize=10_000, ttl=settings.token_cache_s)
+        # Built without touching the network: the provider is first asked at the first sign-in.
+        app.state.relying_party = RelyingParty(settings) if settings.oidc_issuer else None
         scheduler = InProcessScheduler(app.state.session_factory, settings) if settings.scheduler_enabled else None
         try:
             yield
@@ -111,8 +113,6 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         redoc_url=None,
     )
     app.state.settings = settings
-    # Built without touching the network: the provider is first asked at the first sign-in.
-    app.state.relying_party = RelyingParty(settings) if settings.oidc_issuer else None
     track_registry_changes()
     install_error_handlers(app)
     app.add_exception_handler(EditorRefusal, editor_refusal_handler)

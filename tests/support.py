@@ -110,7 +110,7 @@ def app_client(settings: Settings, session_factory: sessionmaker[Session]) -> It
 
     The app object is reused by the later tests of the same settings: FastAPI builds a route's validation on the
     first request that reaches it, for each app, which cost a new app per test a few tenths of a second. What a test
-    sees stays its own: the client starts the app's lifespan (a new engine, token cache and match index), and the
+    sees stays its own: the client starts the app's lifespan (a new engine, caches and relying party), and the
     overrides and state a test may change are put back; an app already in use (two clients in one test) is not
     shared."""
     from fastapi.testclient import TestClient

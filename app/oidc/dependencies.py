@@ -10,7 +10,7 @@ POST_LOGOUT_PATH = "/connexion"
 
 
 async def get_relying_party(request: Request) -> RelyingParty | None:
-    """The process's relying party (app.state, built by create_app without touching the network); None when
+    """The process's relying party (app.state, built by the app's lifespan without touching the network); None when
     OIDC_ISSUER is unset."""
     return request.app.state.relying_party
 
