@@ -20,7 +20,16 @@ from app.demo.reservations import answer_delay, history, reserve
 from app.designation.constants import ReservationStatut
 from app.geo.distance import haversine_km
 from app.geo.gazetteer import BelgianMunicipality
-from app.registry.constants import Champ, Civilite, LieuVie, MandataireStatut, MandataireType, MesureStatut, Nature
+from app.registry.constants import (
+    IN_ETABLISSEMENT,
+    Champ,
+    Civilite,
+    LieuVie,
+    MandataireStatut,
+    MandataireType,
+    MesureStatut,
+    Nature,
+)
 from app.registry.workload import measure_weight
 
 # Columns of a measure row, in the order of the tuples `measures_of` builds (tuples keep 500 000 rows small).
@@ -52,7 +61,6 @@ MESURE_KEYS = (
     "updated_at",
     "version",
 )
-IN_ETABLISSEMENT = frozenset({LieuVie.ETABLISSEMENT, LieuVie.ETABLISSEMENT_CONSERVATION_DOMICILE})
 YEAR = 365.25
 GROWTH = t.GROWTH_RATE / YEAR  # per day
 CAUSES = {nature: Picker.of(t.CAUSE_MIX_BY_NATURE.get(nature, t.CAUSE_MIX)) for nature in Nature}

@@ -33,13 +33,12 @@ import numpy as np
 
 from app import labels
 from app.geo.distance import haversine_km
+from app.registry.constants import IN_ETABLISSEMENT, MandataireStatut, MandataireType, Nature, Specialite
 
 ENGINE_VERSION = "1.0.0"
-EXERCICES = ("service", "individuel", "prepose")
-ACTIVE = "actif"
-BELGIQUE = "belgique"
-MJAGBF = "mjagbf"
-LIEUX_ETABLISSEMENT = frozenset({"etablissement", "etablissement_conservation_domicile"})
+# The registry's vocabulary, as the plain strings the profiles hold.
+EXERCICES = tuple(member.value for member in MandataireType)  # service, individuel, préposé: diversity's order
+ACTIVE = MandataireStatut.ACTIF.value
 
 # Reason codes, in the order the rules are checked.
 HORS_DEPARTEMENT = "hors_departement"
@@ -237,15 +236,15 @@ def failing_rules(profile: Profile, query: Query) -> Iterator[str]:
         yield ABSENT
     if not profile.accepte_nouvelles_mesures:
         yield N_ACCEPTE_PAS
-    if query.nature == MJAGBF and not profile.dpf:
+    if query.nature == Nature.MJAGBF and not profile.dpf:
         yield MJAGBF_SANS_DPF
     if query.nature not in profile.natures:
         yield NATURE_NON_COUVERTE
-    if profile.type == "prepose" and (
+    if profile.type == MandataireType.PREPOSE and (
         query.etablissement_id is None or query.etablissement_id not in profile.etablissements
     ):
         yield PREPOSE_HORS_ETABLISSEMENT
-    if query.pays == "BE" and BELGIQUE not in profile.specialites:
+    if query.pays == "BE" and Specialite.BELGIQUE not in profile.specialites:
         yield BELGIQUE_NON_COUVERTE
 
 
@@ -286,14 +285,14 @@ def implied_needs(query: Query) -> frozenset[str]:
         elif age >= 75:
             needs.add("personnes_agees")
     if query.pays == "BE":
-        needs.add(BELGIQUE)
+        needs.add(Specialite.BELGIQUE.value)
     return frozenset(needs)
 
 
 def profile_score(profile: Profile, query: Query, needs: frozenset[str]) -> float:
     """Share of the needs covered, averaged with the fit to the person's establishment when there is one."""
     lieu_fit = 1.0
-    if query.lieu_vie in LIEUX_ETABLISSEMENT and query.etablissement_id is not None:
+    if query.lieu_vie in IN_ETABLISSEMENT and query.etablissement_id is not None:
         lieu_fit = 1.0 if query.etablissement_id in profile.etablissements else 0.5
     if not needs:
         return lieu_fit
@@ -401,7 +400,7 @@ def score_all(eligible: list[tuple[Profile, LiveLoad]], query: Query, weights: W
             single = len(own) == 1 and profile.sites[0].capacite is None
             chosen = 0 if single else nearest_site_index(profile, load, own)
             site, distance = profile.sites[chosen], own[chosen]
-        at_hand = profile.type == "prepose" and query.etablissement_id in profile.etablissements
+        at_hand = profile.type == MandataireType.PREPOSE and query.etablissement_id in profile.etablissements
         if at_hand:  # it exercises inside the établissement where the person lives
             distance = 0.0
         held = load.held
@@ -521,11 +520,8 @@ def rank(
     )
 
 
-EXERCICE_LABEL = {
-    "service": "service mandataire",
-    "individuel": "mandataire individuel",
-    "prepose": "préposé d'établissement",
-}
+# How a sentence names each way of practising: the registry's labels, in lower case.
+EXERCICE_LABEL = {code: label[:1].lower() + label[1:] for code, label in labels.TYPES_MANDATAIRE.items()}
 
 
 def explain(candidate: Candidate) -> str:

@@ -28,6 +28,7 @@ from app.matching.schemas import (
     WeightsOut,
 )
 from app.observability import INDEX_REBUILDS
+from app.registry.constants import IN_ETABLISSEMENT
 from app.registry.exceptions import MandataireNotFound, UnknownEtablissement
 
 TUNING = engine.Tuning()
@@ -84,7 +85,7 @@ def _query(
     # A person living in an établissement the registry knows is there, not at the commune's centre: distances
     # are measured from the établissement's own place (its préposé is then at hand).
     lat, lon = location.lat, location.lon
-    if payload.etablissement is not None and payload.lieu_vie in engine.LIEUX_ETABLISSEMENT:
+    if payload.etablissement is not None and payload.lieu_vie in IN_ETABLISSEMENT:
         lat, lon = index.etablissements[payload.etablissement]
     now = utcnow()
     query = engine.Query(

@@ -10,9 +10,9 @@ import numpy as np
 
 from app.geo.distance import haversine_km
 from app.geo.gazetteer import Commune
-from app.matching.engine import LIEUX_ETABLISSEMENT
 from app.planning.repository import EtablissementRef
 from app.planning.simulation import Arrival
+from app.registry.constants import IN_ETABLISSEMENT
 
 
 @dataclass(frozen=True, slots=True)
@@ -88,7 +88,7 @@ def draw_arrivals(
         for offset, kind, home, place in zip(days, drawn_kinds, drawn_homes, drawn_places, strict=True):
             nature, lieu_vie = kinds[kind]
             commune, etablissement_id, lat, lon = homes[home], None, None, None
-            if lieu_vie in LIEUX_ETABLISSEMENT and place is not None:
+            if lieu_vie in IN_ETABLISSEMENT and place is not None:
                 etablissement = places[place]
                 commune, etablissement_id = by_insee[etablissement.insee], etablissement.id
                 lat, lon = etablissement.lat, etablissement.lon

@@ -73,6 +73,10 @@ class LieuVie(StrEnum):
     SDF = "sdf"
 
 
+# A person who lives in an establishment: distances start from it and its préposés may take the measure.
+IN_ETABLISSEMENT = frozenset({LieuVie.ETABLISSEMENT, LieuVie.ETABLISSEMENT_CONSERVATION_DOMICILE})
+
+
 LIEU_VIE_LABELS = labels.for_enum(LieuVie, labels.LIEUX_VIE)
 
 
