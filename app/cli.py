@@ -51,6 +51,58 @@ from app.scheduler.runner import run_forever
 from app.scheduler.service import expire, purge_audit
 from app.tokens.service import issue_token, list_tokens, revoke_token
 
+# What `mjpm --help` says of each command, in French like everything a person reads (the docstrings are for
+# developers).
+HELP = {
+    "db upgrade": (
+        "Appliquer toutes les migrations à DATABASE_URL puis mettre à jour les tribunaux ; plusieurs "
+        "lancements simultanés s'attendent."
+    ),
+    "token create": "Créer un jeton et l'afficher seul (seule son empreinte est gardée : notez-le maintenant).",
+    "token list": "Lister les jetons (jamais les jetons eux-mêmes) : identifiant, rôle, titulaire, périmètre, dates.",
+    "token revoke": (
+        "Révoquer un jeton : refusé par chaque processus dès l'expiration de sa vérification en cache (TOKEN_CACHE_S)."
+    ),
+    "seed": "Charger un registre de démonstration (noms fictifs) dans une base vide.",
+    "demo": (
+        "Préparer la démonstration : le registre des Hauts-de-France si la base est vide, les personnes de "
+        "démonstration et un jeton par rôle."
+    ),
+    "expire": (
+        "Expirer maintenant les réservations sans réponse après leur délai (leurs places sont libérées) et "
+        "envoyer les relances."
+    ),
+    "audit purge": (
+        "Supprimer maintenant les demandes de classement et événements de désignation plus anciens que "
+        "AUDIT_RETENTION_DAYS."
+    ),
+    "scheduler": (
+        "Exécuter les tâches planifiées au premier plan (expirations et relances, notifications, purge de "
+        "l'audit), une fois par période quel que soit le nombre de processus."
+    ),
+    "import mesures": (
+        "Importer un tableur de mesures (colonnes du modèle e-MJPM), tout ou rien, avec un rapport par ligne."
+    ),
+    "finess import": (
+        "Importer les extractions FINESS du ministère telles que publiées : établissements créés ou mis à "
+        "jour par numéro FINESS, tout ou rien, avec un rapport par ligne."
+    ),
+    "notifications send": (
+        "Envoyer les notifications en attente (journal, SMTP, webhook), avec nouvelles tentatives espacées."
+    ),
+    "serve": (
+        "Servir l'API avec uvicorn : WEB_CONCURRENCY processus, en-têtes X-Forwarded-* crus de "
+        "FORWARDED_ALLOW_IPS, journaux JSON."
+    ),
+    "simulate": (
+        "Simuler les désignations des prochaines années sur un territoire, sans rien modifier au registre : le "
+        "moteur de classement, les deux tris d'e-MJPM (places libres, plus proche) et le plus proche ayant de la "
+        "place."
+    ),
+    "openapi": "Écrire le contrat de l'API (openapi/openapi.json, vérifié par un test).",
+}
+
+
 cli = typer.Typer(help="mjpm-match : administration du service.", no_args_is_help=True, add_completion=False)
 db_cli = typer.Typer(help="Base de données.", no_args_is_help=True)
 token_cli = typer.Typer(help="Jetons d'accès à l'API.", no_args_is_help=True)
@@ -95,7 +147,7 @@ def fail(error: DomainError) -> None:
     raise typer.Exit(2)
 
 
-@db_cli.command("upgrade")
+@db_cli.command("upgrade", help=HELP["db upgrade"])
 def db_upgrade() -> None:
     """Apply every migration to DATABASE_URL, then refresh the reference tables (tribunals).
 
@@ -128,7 +180,7 @@ def _migration_file_lock(engine: Engine):
     return file_lock(Path(f"{database_path}.migrate.lock"))
 
 
-@token_cli.command("create")
+@token_cli.command("create", help=HELP["token create"])
 def token_create(
     role: Annotated[Role, typer.Option(help="Rôle du jeton")],
     tribunal: Annotated[str | None, typer.Option(help="SIRET ou code du tribunal (magistrat, greffier)")] = None,
@@ -179,7 +231,7 @@ def token_expiry(value: str | None, default_days: int) -> datetime:
     return datetime.combine(day, time.max, tzinfo=UTC)
 
 
-@token_cli.command("list")
+@token_cli.command("list", help=HELP["token list"])
 def token_list() -> None:
     """List the tokens (never the tokens themselves, which are not stored): id, role, holder, scope, dates."""
     with database() as engine, build_session_factory(engine)() as session:
@@ -198,7 +250,7 @@ def token_list() -> None:
             )
 
 
-@token_cli.command("revoke")
+@token_cli.command("revoke", help=HELP["token revoke"])
 def token_revoke(token_id: Annotated[int, typer.Argument(help="Identifiant du jeton (mjpm token list)")]) -> None:
     """Revoke a token: refused by every worker once its cached check expires (TOKEN_CACHE_S, 5 s by default)."""
     try:
@@ -242,7 +294,7 @@ def _seed(engine: Engine, scale: Scale, seed: int) -> None:
     )
 
 
-@cli.command("seed")
+@cli.command("seed", help=HELP["seed"])
 def seed_command(
     scale: Annotated[Scale, typer.Option(help="region : Hauts-de-France ; national : toute la France")] = "region",
     seed: Annotated[int, typer.Option(help="Graine : même graine, mêmes données")] = 1,
@@ -265,7 +317,7 @@ def seed_command(
         _seed(engine, scale, seed)
 
 
-@cli.command("demo")
+@cli.command("demo", help=HELP["demo"])
 def demo_command(
     tokens_file: Annotated[Path, typer.Option(help="Fichier où écrire un jeton par rôle")] = PROJECT_ROOT
     / "var"
@@ -293,7 +345,7 @@ def demo_command(
     typer.echo(f"jetons de démonstration (un par rôle) : {tokens_file}")
 
 
-@cli.command("expire")
+@cli.command("expire", help=HELP["expire"])
 def expire_command() -> None:
     """Expire unanswered reservations past their delay (freeing their places) and send reminders, now; safe to run
     alongside the scheduler or another `mjpm expire` (they wait for one another)."""
@@ -302,7 +354,7 @@ def expire_command() -> None:
     typer.echo(summary)
 
 
-@audit_cli.command("purge")
+@audit_cli.command("purge", help=HELP["audit purge"])
 def audit_purge_command() -> None:
     """Delete match requests and designation events older than AUDIT_RETENTION_DAYS, now."""
     with database() as engine, transaction(engine) as session:
@@ -310,7 +362,7 @@ def audit_purge_command() -> None:
     typer.echo(summary)
 
 
-@cli.command("scheduler")
+@cli.command("scheduler", help=HELP["scheduler"])
 def scheduler_command() -> None:
     """Run the scheduled work in the foreground (expiry and reminders, notifications, audit purge), each job once
     per period whatever the number of processes: for deployments whose app runs with SCHEDULER_ENABLED=false."""
@@ -320,7 +372,7 @@ def scheduler_command() -> None:
         run_forever(build_session_factory(engine), get_settings())
 
 
-@import_cli.command("mesures")
+@import_cli.command("mesures", help=HELP["import mesures"])
 def import_mesures_command(
     file: Annotated[Path, typer.Argument(exists=True, dir_okay=False, help="CSV (UTF-8 ou Windows-1252) ou XLSX")],
     mandataire: Annotated[int, typer.Option(help="Identifiant du mandataire dont ce sont les mesures")],
@@ -362,7 +414,7 @@ def _extract(path: Path | None) -> Fichier | None:
     return None if path is None else Fichier(nom=path.name, contenu=path.read_bytes())
 
 
-@finess_cli.command("import")
+@finess_cli.command("import", help=HELP["finess import"])
 def finess_import_command(
     file: Annotated[
         Path,
@@ -407,7 +459,7 @@ def finess_import_command(
         raise typer.Exit(1)
 
 
-@notifications_cli.command("send")
+@notifications_cli.command("send", help=HELP["notifications send"])
 def notifications_send_command(
     loop: Annotated[bool, typer.Option("--loop", help="Continuer à envoyer toutes les N secondes")] = False,
     interval: Annotated[float, typer.Option(help="Secondes entre deux passes avec --loop")] = 30.0,
@@ -418,7 +470,7 @@ def notifications_send_command(
     typer.echo(f"{report.sent} envoyée(s), {report.retried} à réessayer, {report.failed} en échec")
 
 
-@cli.command("serve")
+@cli.command("serve", help=HELP["serve"])
 def serve_command(
     host: Annotated[str, typer.Option(envvar="HOST", help="Adresse d'écoute")] = "127.0.0.1",
     port: Annotated[int, typer.Option(envvar="PORT", help="Port d'écoute")] = 8000,
@@ -440,8 +492,7 @@ def serve_command(
             forwarded_allow_ips=settings.forwarded_allow_ips,
             log_config=logging_config(),
             access_log=False,  # app.observability writes one line per request, with its id
-            # A worker loading the reference geography on a busy machine is slow, not hung: don't kill it.
-            timeout_worker_healthcheck=30,
+            timeout_worker_healthcheck=settings.worker_start_timeout_s,
         )
 
 
@@ -465,7 +516,7 @@ def _poids(text: str | None) -> dict[str, float] | None:
     return weights
 
 
-@cli.command("simulate")
+@cli.command("simulate", help=HELP["simulate"])
 def simulate_command(
     region: Annotated[str | None, typer.Option(help="Code INSEE de la région simulée (32 : Hauts-de-France)")] = None,
     departement: Annotated[str | None, typer.Option(help="Code du département simulé")] = None,
@@ -572,7 +623,7 @@ def openapi_document() -> str:
     return json.dumps(create_app().openapi(), ensure_ascii=False, indent=2, sort_keys=True) + "\n"
 
 
-@cli.command("openapi")
+@cli.command("openapi", help=HELP["openapi"])
 def export_openapi(output: Annotated[Path, typer.Option(help="Fichier à écrire")] = OPENAPI_PATH) -> None:
     """Write the API contract (the committed openapi/openapi.json is checked against the code by a test)."""
     output.write_text(openapi_document(), encoding="utf-8")

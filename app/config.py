@@ -98,6 +98,9 @@ class Settings(BaseSettings):
     # `mjpm serve`: worker processes, and the proxies whose X-Forwarded-For / X-Forwarded-Proto headers are believed
     # (comma-separated addresses or networks, "*" for any: only behind a proxy that overwrites them).
     web_concurrency: int = Field(default=1, ge=1)
+    # Seconds a new worker of `mjpm serve` has to start (loading the reference geography) before uvicorn kills it:
+    # on a busy machine a start takes tens of seconds, which is slow, not hung.
+    worker_start_timeout_s: int = Field(default=120, ge=5)
     forwarded_allow_ips: str = "127.0.0.1"
     # Answers larger than this are gzip-compressed for clients that accept it (the national coverage table is
     # 3 MB of JSON).
