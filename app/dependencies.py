@@ -4,7 +4,9 @@ Dependencies that only read in-memory state are `async def`: FastAPI then calls 
 of sending each one to the thread pool, a hop that costs more than the work on the hot /match path.
 
 The write-transaction policy of the service is declared here once: every route that writes takes
-`WriteSessionDep` (a test checks it, `tests/concurrency/test_write_policy.py`), and the app retries a whole request
+`WriteSessionDep` (a test checks it, `tests/concurrency/test_write_policy.py`) but a route whose only write is a
+record appended after its reads, which takes `SessionDep` and appends in `app.database.write_aside` (`/match`:
+its ranking never holds SQLite's write lock), and the app retries a whole request
 that PostgreSQL aborted as a deadlock victim (`RetryTransactions`). See `app.database.begin_write`."""
 
 import asyncio

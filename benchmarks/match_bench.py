@@ -5,18 +5,28 @@
 Prints, per database: the engine's p50/p99 over random requests (pure code: index and live loads in memory) and the
 memory of the index; HTTP `/match` and the readiness route (`/readyz`: one database round trip) p50 and p99,
 measured interleaved in the same run against a uvicorn server on 127.0.0.1, and their ratios; `/match` throughput
-with one uvicorn worker and with two, driven by four client processes.
+with one uvicorn worker and with two, driven by one asyncio client sending pre-built requests (the cores it and the
+server used printed next to them, and the requests per server CPU second: equal in both runs when nothing
+serialises the workers, so a ratio under 1.6 then means the machine lent the second core elsewhere). The
+engine's tail is printed three ways to tell its causes apart: wall
+time, the CPU time of the calling thread (a wall tail without a CPU tail is the machine lending the core to
+another process), and the calls during which the garbage collector ran.
 Targets (issues "Matching engine" and "Runs unattended"): engine p99 <= 2 ms; index <= 50 MB; /match p50 <= 2.5 x
 readiness p50 and p99 <= 4 x readiness p99, on both databases; throughput with 2 workers >= 1.6 x one worker.
 """
 
 import argparse
+import asyncio
 import gc
-import multiprocessing
+import itertools
+import json
+import os
 import random
+import resource
 import sys
 import time
 import tracemalloc
+from contextlib import ExitStack
 from datetime import timedelta
 from pathlib import Path
 
@@ -36,6 +46,7 @@ from app.matching.service import TUNING  # noqa: E402
 from app.tokens.service import issue_token  # noqa: E402
 from benchmarks.common import (  # noqa: E402
     UVICORN,
+    VAR,
     add_database_argument,
     chosen,
     national_database,
@@ -45,6 +56,7 @@ from benchmarks.common import (  # noqa: E402
     rows_of,
     running_server,
     servers,
+    serving,
     side_by_side,
 )
 
@@ -53,6 +65,8 @@ NATURES = (
     + ["tutelle"] * 4
     + ["curatelle_simple", "sauvegarde_justice", "mesure_accompagnement_judiciaire"]
 )
+# Requests in flight for the throughput figures: enough that each of the 2 workers always has one waiting.
+CONNECTIONS = 8
 NEEDS = ["psychiatrie", "handicap", "personnes_agees", "situations_complexes", "fin_de_vie"]
 
 
@@ -98,7 +112,7 @@ def engine_query(request: dict, now) -> engine.Query:
     )
 
 
-def bench_engine(session, requests: list[dict]) -> tuple[list[float], float, int]:
+def bench_engine(session, requests: list[dict]) -> dict:
     gc.collect()
     tracemalloc.start()
     before = tracemalloc.take_snapshot()
@@ -109,14 +123,34 @@ def bench_engine(session, requests: list[dict]) -> tuple[list[float], float, int
     now = utcnow()
     loads = live_loads(session, list(index.profiles), since=now - timedelta(days=TUNING.equity_window_days))
     weights = engine.Weights()
-    timings = []
-    for request in requests:
-        query = engine_query(request, now)
-        started = time.perf_counter()
-        passing, exclusions = index.candidates(query)
-        engine.rank(len(index.profiles), exclusions, [(p, loads[p.id]) for p in passing], query, weights, TUNING)
-        timings.append((time.perf_counter() - started) * 1000)
-    return timings, index_bytes / 1e6, len(index.profiles)
+    collections: list[float] = []  # collector runs during the current call (their start times)
+
+    def on_gc(phase: str, _info: dict) -> None:
+        if phase == "start":
+            collections.append(time.perf_counter())
+
+    wall, cpu, with_gc = [], [], []
+    gc.callbacks.append(on_gc)
+    try:
+        for request in requests:
+            query = engine_query(request, now)
+            collections.clear()
+            started, started_cpu = time.perf_counter(), time.thread_time()
+            passing, exclusions = index.candidates(query)
+            engine.rank(len(index.profiles), exclusions, [(p, loads[p.id]) for p in passing], query, weights, TUNING)
+            cpu.append((time.thread_time() - started_cpu) * 1000)
+            wall.append((time.perf_counter() - started) * 1000)
+            with_gc.append(bool(collections))
+    finally:
+        gc.callbacks.remove(on_gc)
+    return {
+        "engine": wall,
+        "engine_cpu": cpu,
+        "engine_no_gc": [t for t, collected in zip(wall, with_gc, strict=True) if not collected],
+        "gc_calls": sum(with_gc),
+        "index_mb": index_bytes / 1e6,
+        "professionals": len(index.profiles),
+    }
 
 
 def bench_http(url: str, token: str, requests: list[dict], count: int, command: list[str] = UVICORN) -> dict:
@@ -144,30 +178,100 @@ def http_body(request: dict) -> dict:
     return {k: v for k, v in request.items() if k not in ("tribunal_row", "point")}
 
 
-def _client_loop(arguments: tuple[str, str, list[dict]]) -> int:
-    base_url, token, bodies = arguments
-    import httpx
+def request_bytes(host: str, token: str, body: dict) -> bytes:
+    """One `/match` request as the bytes sent on the wire (HTTP/1.1, one connection each), built before timing."""
+    payload = json.dumps(body, separators=(",", ":")).encode()
+    head = (
+        f"POST /match HTTP/1.1\r\nHost: {host}\r\nAuthorization: Bearer {token}\r\nConnection: close\r\n"
+        f"Content-Type: application/json\r\nContent-Length: {len(payload)}\r\n\r\n"
+    )
+    return head.encode() + payload
 
-    with httpx.Client(base_url=base_url, timeout=60, headers={"Authorization": f"Bearer {token}"}) as client:
-        for body in bodies:
-            response = client.post("/match", json=body)
-            assert response.status_code == 200, (response.status_code, response.text[:300])
-    return len(bodies)
+
+async def _connection_loop(host: str, port: int, requests: list[bytes], counter: itertools.count, total: int) -> None:
+    """Send requests one after another, each on a new connection, until `total` were taken by all loops: the
+    answer is read by its Content-Length, its status checked, nothing parsed. A new connection per request
+    because uvicorn's workers share connections out as they accept them, and one worker's event loop accepts a
+    whole burst of waiting ones: kept-alive connections opened at once would all go to one worker."""
+    while (n := next(counter)) < total:
+        reader, writer = await asyncio.open_connection(host, port)
+        try:
+            writer.write(requests[n % len(requests)])
+            head = await reader.readuntil(b"\r\n\r\n")
+            if not head.startswith(b"HTTP/1.1 200"):
+                raise RuntimeError(head.decode(errors="replace"))
+            start = head.lower().index(b"content-length:") + len(b"content-length:")
+            await reader.readexactly(int(head[start : head.index(b"\r\n", start)]))
+        finally:
+            writer.close()
 
 
-def bench_throughput(url: str, token: str, requests: list[dict], count: int, workers: int, clients: int = 4) -> float:
-    """`/match` requests per second with `workers` uvicorn processes, driven by `clients` client processes (so the
-    load generator's own interpreter lock does not cap the figure)."""
-    command = [*UVICORN, "--workers", str(workers)]
-    bodies = [http_body(r) for r in requests[:count]]
-    with running_server(url, command=command) as client:
-        base_url = str(client.base_url)
-        with multiprocessing.get_context("spawn").Pool(clients) as pool:
-            # Warm every worker (each builds its own index) before timing.
-            pool.map(_client_loop, [(base_url, token, bodies[:10]) for _ in range(clients * workers)])
-            started = time.perf_counter()
-            done = sum(pool.map(_client_loop, [(base_url, token, bodies[i::clients]) for i in range(clients)]))
-            return done / (time.perf_counter() - started)
+async def _drive(host: str, port: int, requests: list[bytes], total: int, connections: int) -> None:
+    counter = itertools.count()
+    await asyncio.gather(*(_connection_loop(host, port, requests, counter, total) for _ in range(connections)))
+
+
+def tree_cpu(pid: int) -> float:
+    """CPU seconds taken so far by a process and its living descendants (uvicorn's workers, PostgreSQL's
+    backends), from /proc."""
+    total, pending = 0.0, [pid]
+    while pending:
+        current = pending.pop()
+        try:
+            fields = Path(f"/proc/{current}/stat").read_text().rsplit(")", 1)[1].split()
+            total += (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+            for task in Path(f"/proc/{current}/task").iterdir():
+                pending += [int(child) for child in (task / "children").read_text().split()]
+        except (FileNotFoundError, ProcessLookupError):
+            continue  # ended meanwhile
+    return total
+
+
+def postgres_pid(url: str) -> int | None:
+    """The benchmark's own PostgreSQL server (its backends do part of each request's work), when it runs here."""
+    if not url.startswith("postgresql"):
+        return None
+    marker = VAR / "bench-postgres" / "postmaster.pid"
+    return int(marker.read_text().split()[0]) if marker.exists() else None
+
+
+def bench_throughput(url: str, token: str, requests: list[dict], count: int, rounds: int = 5) -> dict:
+    """`/match` requests per second with one uvicorn worker and with two, `count` requests each after a warm-up.
+
+    Both servers run side by side and are driven in turn, `rounds` times each, so that a change in the machine's
+    other load weighs on both figures alike. The client is one asyncio loop in this process writing pre-built
+    request bytes, CONNECTIONS requests in flight (enough to keep every worker busy): on a 2-core machine every
+    CPU second the load generator takes is taken from the server, so it costs as little as it can, and its CPU
+    time is printed next to the figure, with the server's
+    (its workers, and the PostgreSQL backends when the benchmark started the server)."""
+    figures = {}
+    database_pid = postgres_pid(url)
+    with ExitStack() as stack:
+        targets = {}
+        for workers in (1, 2):
+            client, pid = stack.enter_context(serving(url, command=[*UVICORN, "--workers", str(workers)]))
+            host, port = client.base_url.host, client.base_url.port
+            assert port is not None
+            wire = [request_bytes(f"{host}:{port}", token, http_body(r)) for r in requests]
+            # Warm-up: every worker builds its own index on its first request; each connection sends a few.
+            asyncio.run(_drive(host, port, wire, CONNECTIONS * 5, CONNECTIONS))
+            targets[workers] = (host, port, wire, pid)
+            figures[workers] = {"elapsed": 0.0, "client_cpu": 0.0, "server_cpu": 0.0, "done": 0}
+        for round_ in range(rounds):
+            share = count // rounds + (1 if round_ < count % rounds else 0)
+            for workers, (host, port, wire, pid) in targets.items():
+                figure = figures[workers]
+                server = tree_cpu(pid) + (tree_cpu(database_pid) if database_pid else 0.0)
+                cpu, started = resource.getrusage(resource.RUSAGE_SELF), time.perf_counter()
+                asyncio.run(_drive(host, port, wire[round_ * share :] + wire, share, CONNECTIONS))
+                figure["elapsed"] += time.perf_counter() - started
+                after = resource.getrusage(resource.RUSAGE_SELF)
+                figure["client_cpu"] += (after.ru_utime - cpu.ru_utime) + (after.ru_stime - cpu.ru_stime)
+                figure["server_cpu"] += tree_cpu(pid) + (tree_cpu(database_pid) if database_pid else 0.0) - server
+                figure["done"] += share
+    for figure in figures.values():
+        figure["rps"] = figure["done"] / figure["elapsed"]
+    return figures
 
 
 def benchmark_token(session, settings: Settings) -> str:
@@ -182,20 +286,21 @@ def run(url: str, args: argparse.Namespace) -> dict:
     with sessionmaker(bind=db).begin() as session:
         tribunals = list(session.scalars(select(Tribunal).order_by(Tribunal.id)))
         requests = random_requests(rng, tribunals, args.requests)
-        engine_ms, index_mb, professionals = bench_engine(session, requests)
+        engine_figures = bench_engine(session, requests)
         token = benchmark_token(session, settings)
     db.dispose()
     http = bench_http(url, token, requests, args.http_requests)
-    one = bench_throughput(url, token, requests, args.throughput_requests, workers=1)
-    two = bench_throughput(url, token, requests, args.throughput_requests, workers=2)
-    return {
-        "professionals": professionals,
-        "index_mb": index_mb,
-        "engine": engine_ms,
-        **http,
-        "rps1": one,
-        "rps2": two,
-    }
+    throughput = bench_throughput(url, token, requests, args.throughput_requests)
+    return {**engine_figures, **http, "one": throughput[1], "two": throughput[2]}
+
+
+def used(figure: dict) -> str:
+    """CPU seconds taken per wall second: how many cores the server (with its database) and the client used."""
+    return f"{figure['server_cpu'] / figure['elapsed']:.2f}, {figure['client_cpu'] / figure['elapsed']:.2f}"
+
+
+def per_cpu(figure: dict) -> str:
+    return f"{figure['done'] / figure['server_cpu']:.1f}" if figure["server_cpu"] else "-"
 
 
 def main() -> None:
@@ -207,6 +312,7 @@ def main() -> None:
     args = parser.parse_args()
     names = chosen(args)
 
+    load = os.getloadavg()[0]
     results = {}
     with servers(names) as found:
         for name in names:
@@ -220,7 +326,9 @@ def main() -> None:
     ready = {results[n]["ready_path"] for n in names}
     print(
         f"national register, uvicorn on 127.0.0.1; readiness route {', '.join(sorted(ready))}; "
-        f"{args.http_requests} interleaved HTTP requests, {args.throughput_requests} for each throughput figure"
+        f"{args.http_requests} interleaved HTTP requests, {args.throughput_requests} for each throughput figure "
+        f"({CONNECTIONS} in flight from one asyncio client, a connection each); load average at start {load:.1f} "
+        f"on {os.cpu_count()} cores"
     )
     print(
         side_by_side(
@@ -230,15 +338,22 @@ def main() -> None:
                 row("index memory (target <= 50 MB)", lambda r: f"{r['index_mb']:.1f} MB"),
                 row("engine p50", lambda r: f"{percentile(r['engine'], 50):.3f} ms"),
                 row("engine p99 (target <= 2 ms)", lambda r: f"{percentile(r['engine'], 99):.3f} ms"),
+                row("  engine p99 of CPU time", lambda r: f"{percentile(r['engine_cpu'], 99):.3f} ms"),
+                row("  engine p99 without a collection", lambda r: f"{percentile(r['engine_no_gc'], 99):.3f} ms"),
+                row("  calls with a collection", lambda r: f"{r['gc_calls']}/{len(r['engine'])}"),
                 row("/match p50", lambda r: f"{percentile(r['match'], 50):.2f} ms"),
                 row("/match p99", lambda r: f"{percentile(r['match'], 99):.2f} ms"),
                 row("readiness p50", lambda r: f"{percentile(r['ready'], 50):.2f} ms"),
                 row("readiness p99", lambda r: f"{percentile(r['ready'], 99):.2f} ms"),
                 row("/match p50 / readiness p50 (target <= 2.5)", lambda r: f"{ratio(r, 50):.2f}"),
                 row("/match p99 / readiness p99 (target <= 4)", lambda r: f"{ratio(r, 99):.2f}"),
-                row("/match throughput, 1 worker", lambda r: f"{r['rps1']:.0f} req/s"),
-                row("/match throughput, 2 workers", lambda r: f"{r['rps2']:.0f} req/s"),
-                row("2 workers / 1 worker (target >= 1.6)", lambda r: f"{r['rps2'] / r['rps1']:.2f}"),
+                row("/match throughput, 1 worker", lambda r: f"{r['one']['rps']:.1f} req/s"),
+                row("  cores used by the server, by the client", lambda r: used(r["one"])),
+                row("  requests per server CPU second", lambda r: per_cpu(r["one"])),
+                row("/match throughput, 2 workers", lambda r: f"{r['two']['rps']:.1f} req/s"),
+                row("  cores used by the server, by the client", lambda r: used(r["two"])),
+                row("  requests per server CPU second", lambda r: per_cpu(r["two"])),
+                row("2 workers / 1 worker (target >= 1.6)", lambda r: f"{r['two']['rps'] / r['one']['rps']:.2f}"),
             ],
             names,
             width=48,

@@ -27,13 +27,14 @@ Departement = Annotated[str, Path(pattern=DEPARTEMENT_PATTERN)]
 def match(
     payload: MatchRequest,
     principal: Judges,
-    session: WriteSessionDep,
+    session: SessionDep,
     settings: SettingsDep,
     gazetteer: GazetteerDep,
     locator: LocatorDep,
     cache: IndexCacheDep,
 ) -> PreparedJSONResponse:
     """Ranked, explained shortlist of professionals for a new measure; the answer is stored (`match_id`)."""
+    # Ranked in a read transaction, stored in a short write of its own (`run_match(aside=True)`).
     response = service.run_match(
         session,
         cache=cache,
@@ -42,8 +43,8 @@ def match(
         gazetteer=gazetteer,
         locator=locator,
         payload=payload,
+        aside=True,
     )
-    session.commit()
     return PreparedJSONResponse(response)  # the stored answer, sent as it is
 
 

@@ -12,7 +12,7 @@ from sqlalchemy.orm import Session
 from app.auth.exceptions import OutsideTribunal
 from app.auth.principal import Principal
 from app.config import Settings
-from app.database import table_of, utcnow
+from app.database import table_of, utcnow, write_aside
 from app.geo.gazetteer import Gazetteer
 from app.geo.locate import Locator
 from app.geo.schemas import Location
@@ -170,8 +170,12 @@ def run_match(
     gazetteer: Gazetteer,
     locator: Locator,
     payload: MatchRequest,
+    aside: bool = False,
 ) -> dict:
-    """The shortlist in the shape of `MatchResponse`, stored in the caller's transaction and returned as it is."""
+    """The shortlist in the shape of `MatchResponse`, stored and returned as it is: in the caller's transaction,
+    or (`aside`, the `/match` route) read in a read transaction and stored in a short write of its own
+    (`write_aside`). The record only appends, so nothing it read needs the write lock: SQLite's one writer is
+    then held for the insert alone, not for the reads and the ranking, and several workers rank at once."""
     index = cache.get(session)
     query, tribunal, location = _query(
         index=index, principal=principal, gazetteer=gazetteer, locator=locator, payload=payload
@@ -197,18 +201,20 @@ def run_match(
             "version_registre": index.version,
         },
     }
-    session.connection().execute(
-        _RECORD,
-        {
-            "id": match_id,
-            "created_at": query.now,
-            "tribunal_id": tribunal.id,
-            "token_id": principal.token_id,
-            "engine_version": engine.ENGINE_VERSION,
-            "demande": payload.model_dump(mode="json"),
-            "reponse": stored,
-        },
-    )
+    record = {
+        "id": match_id,
+        "created_at": query.now,
+        "tribunal_id": tribunal.id,
+        "token_id": principal.token_id,
+        "engine_version": engine.ENGINE_VERSION,
+        "demande": payload.model_dump(mode="json"),
+        "reponse": stored,
+    }
+    if aside:
+        with write_aside(session):
+            session.connection().execute(_RECORD, record)
+    else:
+        session.connection().execute(_RECORD, record)
     return stored
 
 
