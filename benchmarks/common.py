@@ -176,6 +176,7 @@ def percentile(values: list[float], q: float) -> float:
     return ordered[min(len(ordered) - 1, int(round(q / 100 * (len(ordered) - 1))))]
 
 
+STARTUP_S = 600  # at most, for a server to answer its first /healthz
 UVICORN = [sys.executable, "-m", "uvicorn", "app.main:create_app", "--factory", "--log-level", "warning"]
 
 
@@ -208,12 +209,19 @@ def serving(
     )
     try:
         with httpx.Client(base_url=f"http://127.0.0.1:{port}", timeout=timeout_s) as client:
-            for _ in range(600):
+            # A loaded machine can take minutes to import and start the app: wait, but not for a dead server.
+            deadline = time.monotonic() + STARTUP_S
+            while True:
                 try:
                     if client.get("/healthz").status_code == 200:
                         break
                 except httpx.TransportError:
-                    time.sleep(0.1)
+                    pass
+                if server.poll() is not None:
+                    raise SystemExit(f"the server stopped while starting (exit status {server.returncode})")
+                if time.monotonic() > deadline:
+                    raise SystemExit(f"the server did not answer /healthz within {STARTUP_S} s")
+                time.sleep(0.1)
             yield client, server.pid
     finally:
         server.terminate()

@@ -1,13 +1,14 @@
 """Dashboards benchmark on the national demo register, on SQLite and PostgreSQL side by side.
 
-    .venv/bin/python benchmarks/dashboards_bench.py [--requests 30] [--formats] [--new-only]
+    .venv/bin/python benchmarks/dashboards_bench.py [--requests 30] [--formats] [--new-only | --older-only]
         [--databases sqlite,postgresql]
 
 For each database, starts a uvicorn server on 127.0.0.1 (one worker, the national database of `benchmarks.common`)
 and times each dashboard endpoint over HTTP, for a national query with an admin token and a regional one with the
 token of an agent of Hauts-de-France; prints p50 (and p90) per endpoint and database. The tables of issue 18
 (annees, implantation, dpf, charge-professionnels, objectifs, preposes) are timed in JSON, CSV and XLSX, nationally
-and regionally; `--formats` also times the CSV and XLSX exports of the older tables, `--new-only` skips those.
+and regionally; `--formats` also times the CSV and XLSX exports of the older tables, `--new-only` skips those,
+`--older-only` times only them.
 Before timing, the schéma's targets are recorded once through `POST /schema/objectifs` (every indicator in every
 département, the register's value as the starting point) so that `objectifs` has rows to compute.
 Targets: slowest national p50 <= 200 ms for the tables of issue 7 ("Dashboards", "Runs unattended"), <= 300 ms for
@@ -160,12 +161,13 @@ def run(url: str, args: argparse.Namespace) -> dict[str, list[tuple[str, float, 
         wait_ready(client)
         record_objectifs(client, tokens["admin"])
         admin, agent = tokens["admin"], tokens["agent"]
-        results["issue 18, national (admin)"] = time_paths(client, admin, NEW, args.requests, args.warmups)
-        results["issue 18 exports, national (admin)"] = [
-            *time_paths(client, admin, exported(NEW_EXPORTS, ".csv"), exports, args.warmups),
-            *time_paths(client, admin, exported(NEW_EXPORTS, ".xlsx"), exports, args.warmups),
-        ]
-        results["issue 18, Hauts-de-France agent"] = time_paths(client, agent, NEW, args.requests, args.warmups)
+        if not args.older_only:
+            results["issue 18, national (admin)"] = time_paths(client, admin, NEW, args.requests, args.warmups)
+            results["issue 18 exports, national (admin)"] = [
+                *time_paths(client, admin, exported(NEW_EXPORTS, ".csv"), exports, args.warmups),
+                *time_paths(client, admin, exported(NEW_EXPORTS, ".xlsx"), exports, args.warmups),
+            ]
+            results["issue 18, Hauts-de-France agent"] = time_paths(client, agent, NEW, args.requests, args.warmups)
         if not args.new_only:
             results["issue 7, national (admin)"] = time_paths(client, admin, ENDPOINTS, args.requests, args.warmups)
             results["issue 7, Hauts-de-France agent"] = time_paths(client, agent, REGIONAL, args.requests, args.warmups)
@@ -189,8 +191,11 @@ def main() -> None:
     parser.add_argument("--formats", action="store_true", help="also time the exports of the tables of issue 7")
     parser.add_argument("--warmups", type=int, default=2, help="untimed requests before each endpoint's timing")
     parser.add_argument("--new-only", action="store_true", help="only the tables of issue 18 (and the reference)")
+    parser.add_argument("--older-only", action="store_true", help="only the tables of issue 7 (and the reference)")
     add_database_argument(parser)
     args = parser.parse_args()
+    if args.new_only and args.older_only:
+        parser.error("--new-only and --older-only exclude each other")
     names = chosen(args)
     with servers(names) as found:
         results = {name: run(national_url(name, found[name]), args) for name in names}
@@ -209,7 +214,10 @@ def main() -> None:
             for i in range(count)
         ]
         print(side_by_side(f"-- {title}", rows, names, width=84))
-    targets = [("issue 18", ["issue 18, national (admin)", "issue 18 exports, national (admin)"], NEW_TARGET_MS)]
+    targets = []
+    if not args.older_only:
+        new_titles = ["issue 18, national (admin)", "issue 18 exports, national (admin)"]
+        targets.append(("issue 18", new_titles, NEW_TARGET_MS))
     if not args.new_only:
         targets.append(("issue 7", ["issue 7, national (admin)"], TARGET_MS))
     for label, titles, target in targets:
