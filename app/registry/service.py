@@ -11,6 +11,7 @@ from sqlalchemy import Select, select, update
 from sqlalchemy.orm import Session
 
 from app import labels
+from app.auth.constants import Role
 from app.auth.exceptions import Forbidden, OutsideTerritory
 from app.auth.principal import Principal
 from app.config import Settings
@@ -197,7 +198,7 @@ def update_mandataire(
     check_version(mandataire.version, payload.version)
     changes = payload.model_dump(exclude_unset=True, exclude={"version"})
     reserved = sorted(TITLE_FIELDS & changes.keys())
-    if reserved and principal.role == "mandataire":
+    if reserved and principal.role == Role.MANDATAIRE:
         raise Forbidden(
             f"champs du titre légal, modifiables par les services de l'État seulement : {', '.join(reserved)}",
             code="champ_reserve",
