@@ -150,9 +150,9 @@ def _coverage(gazetteer, perimetre, rows, covering, *, par: str, note: str, filt
 TABLE = Table(
     nom="preposes",
     titre="Établissements soumis à l'obligation d'un préposé qui n'en ont pas",
-    description="Établissements publics pour personnes âgées ou handicapées de plus de PREPOSE_OBLIGATION_PLACES "
-    "(80) places d'hébergement permanent qu'aucun préposé actif ne couvre ; tous les établissements soumis avec "
-    "leurs préposés (par=etablissement), ou la couverture par département ou région.",
+    description="Établissements publics pour personnes âgées ou handicapées au-delà du seuil de places d'hébergement "
+    "permanent (80 par défaut, rappelé dans la note) qu'aucun préposé actif ne couvre ; tous les établissements "
+    "soumis avec leurs préposés (par=etablissement), ou la couverture par département ou région.",
     colonnes=(
         colonne("finess", "FINESS", "texte"),
         colonne("etablissement", "Établissement", "texte"),
