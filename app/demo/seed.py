@@ -62,6 +62,7 @@ from app.registry.models import (
     Mesure,
     Site,
 )
+from app.registry.statistics import rebuild as rebuild_statistics
 
 
 @dataclass(frozen=True)
@@ -230,6 +231,8 @@ def seed_demo(
         # Core inserts skip the ORM hook that stamps registry changes: move the stamp, so that running workers
         # rebuild their matching index.
         bump_registry_version(connection)
+        # Nor do they move the yearly counters of the measures: recount them.
+        rebuild_statistics(connection)
         _reset_sequences(
             connection,
             [table for table, _, _ in plan if "id" in table.c and table.c.id.primary_key],

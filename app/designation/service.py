@@ -38,6 +38,7 @@ from app.registry.exceptions import UnknownMandataire, UnknownSite
 from app.registry.load import LoadShare, apply_load_change, apply_load_changes
 from app.registry.models import Mandataire, Mesure
 from app.registry.service import add_mesure, place_of
+from app.registry.statistics import YearlyShare, apply_yearly_change
 
 # --- reading ---------------------------------------------------------------------------------------
 
@@ -312,10 +313,11 @@ def _release(session: Session, reservation: Reservation) -> None:
         return
     mesure = session.get(Mesure, reservation.mesure_id) if reservation.mesure_id else None
     if mesure is not None:
-        share = LoadShare.of(mesure)
+        share, yearly = LoadShare.of(mesure), YearlyShare.of(mesure)
         session.delete(mesure)
         session.flush()  # the measure's row before the counters (lock order of app.registry.load)
         apply_load_change(session, share, None)
+        apply_yearly_change(session, yearly, None)
     reservation.mesure_id = None
 
 
@@ -417,7 +419,7 @@ def accept(
         and (mesure.mandataire_id != reservation.ancien_mandataire_id or mesure.statut != MesureStatut.EN_COURS)
     ):
         raise MesureGone()
-    before = LoadShare.of(mesure)
+    before, yearly = LoadShare.of(mesure), YearlyShare.of(mesure)
     if transfer:
         mesure.mandataire_id, mesure.site_id = reservation.mandataire_id, reservation.site_id
     mesure.statut = MesureStatut.EN_COURS
@@ -430,6 +432,7 @@ def accept(
     session.flush()
     changes = [(before, LoadShare.of(mesure))] + ([(transfer_hold(reservation), None)] if transfer else [])
     apply_load_changes(session, changes)
+    apply_yearly_change(session, yearly, YearlyShare.of(mesure))
     _answer(session, principal, settings, reservation, ReservationStatut.ACCEPTEE, "reservation_acceptee", {})
     count_answers(session, [reservation])
     if transfer:

@@ -25,6 +25,7 @@ from app.registry import rg
 from app.registry.load import LoadShare, apply_load_changes
 from app.registry.models import Mandataire, Mesure
 from app.registry.service import keep_by_editor
+from app.registry.statistics import Change, YearlyShare, apply_yearly_changes
 
 STRICT_RG = "Numero RG must contain exactly 8 uppercase alphanumeric characters."
 NO_ETAT = "au moins un état est requis : la nature et le lieu de vie de la mesure sont ceux de son dernier état"
@@ -49,6 +50,7 @@ class Context:
         self.mandataire: Mandataire = mandataire
         # Measures moved to another tribunal (`_move`): their counters per département move with the batch's.
         self.moves: list[tuple[LoadShare | None, LoadShare | None]] = []
+        self.yearly_moves: list[Change] = []
 
     def present(self, mesures: list[Mesure]) -> list[dict[str, Any]]:
         histories = stored_histories(self.session, [mesure.id for mesure in mesures])
@@ -102,12 +104,13 @@ def _move(ctx: Context, stored: Mesure, mesure: dict, param: str) -> None:
     if taken is not None:
         message = f"numéro RG {numero} déjà enregistré pour ce tribunal (mesure {taken})"
         raise EditorRefusal([refusal(message, location="body", param=param, value=mesure.get("numero_rg"))])
-    before = LoadShare.of(stored)
+    before, yearly = LoadShare.of(stored), YearlyShare.of(stored)
     stored.numero_rg, stored.tribunal_id = numero, tribunal_id
     ctx.session.flush()
     # Moved last, with the batch's counters (lock order of app.registry.load): a measure without an antenne is
-    # worked in its tribunal's département.
+    # worked in its tribunal's département; its yearly counters follow its tribunal.
     ctx.moves.append((before, LoadShare.of(stored)))
+    ctx.yearly_moves.append((yearly, YearlyShare.of(stored)))
 
 
 def _follow_dossiers(ctx: Context, mesures: list[Any], param: Callable[[int], str]) -> None:
@@ -159,7 +162,7 @@ def _save(ctx: Context, mesures: list[dict], param: Callable[[int, str], str]) -
                 errors.append(error)
         if errors:
             raise EditorRefusal(errors)
-        apply_plan(ctx.session, mandataire=ctx.mandataire, plans=plans, moves=ctx.moves)
+        apply_plan(ctx.session, mandataire=ctx.mandataire, plans=plans, moves=ctx.moves, yearly_moves=ctx.yearly_moves)
     # Every measure was accepted (a refused one raised above), so each has its id now.
     return [plan.mesure_id for plan in plans if plan.mesure_id is not None]
 
@@ -274,11 +277,13 @@ def _delete(ctx: Context, mesures: list[Mesure]) -> int:
     pending = pending_reservations(ctx.session, [m.id for m in mesures])
     doomed = [m for m in mesures if m.id not in pending]
     changes = [(LoadShare.of(m), None) for m in doomed]
+    yearly = [(YearlyShare.of(m), None) for m in doomed]
     ids = [m.id for m in doomed]
     for start in range(0, len(ids), 500):
         ctx.session.execute(delete(Mesure).where(Mesure.id.in_(ids[start : start + 500])))
     ctx.session.expunge_all()
     apply_load_changes(ctx.session, changes)
+    apply_yearly_changes(ctx.session, yearly)
     return len(ids)
 
 

@@ -44,6 +44,7 @@ from app.registry.constants import ACTIVE_STATUTS, MesureStatut, Nature
 from app.registry.exceptions import UnknownMandataire
 from app.registry.load import LoadShare, apply_load_changes
 from app.registry.models import Mandataire, Mesure, MesureEtat, MesureRessource
+from app.registry.statistics import Change, YearlyShare, apply_yearly_changes
 from app.registry.workload import measure_weight
 
 Progress = Callable[[str, int, int], None]
@@ -476,14 +477,17 @@ def apply_plan(
     plans: list[Planned],
     progress: Progress | None = None,
     moves: Iterable[tuple[LoadShare | None, LoadShare | None]] = (),
+    yearly_moves: Iterable[Change] = (),
 ):
     """Write what `plan_batch` decided (rejected entries are skipped) and move the load counters, with `moves`
-    (changes the caller made to stored measures before planning, whose counters move last with the batch's)."""
+    (changes the caller made to stored measures before planning, whose counters move last with the batch's), then
+    the yearly counters, with `yearly_moves` likewise."""
     table = table_of(Mesure)
     now = utcnow()
     creates = [(plan, plan.write) for plan in plans if plan.outcome == "created" and plan.write is not None]
     updates = [(plan, plan.write) for plan in plans if plan.outcome == "updated" and plan.write is not None]
     changes: list[tuple[LoadShare | None, LoadShare | None]] = list(moves)
+    yearly: list[Change] = list(yearly_moves)
     total, done = len(creates) + len(updates), 0
     for start in range(0, len(creates), CHUNK):
         chunk = creates[start : start + CHUNK]
@@ -507,6 +511,7 @@ def apply_plan(
         for plan, write in chunk:
             plan.mesure_id = stored[(write.tribunal_id, write.numero_rg)].id
             changes.append((None, _share(mandataire.id, write.tribunal_id, write.values)))
+            yearly.append((None, YearlyShare.of_values(write.tribunal_id, mandataire.id, write.values)))
         done += len(chunk)
         if progress is not None:
             progress("écriture", done, total)
@@ -535,10 +540,18 @@ def apply_plan(
             )
             for _, write in updates
         ]
+        yearly += [
+            (
+                YearlyShare.of_values(write.tribunal_id, mandataire.id, write.existing._mapping),
+                YearlyShare.of_values(write.tribunal_id, mandataire.id, write.values),
+            )
+            for _, write in updates
+        ]
         if progress is not None:
             progress("écriture", total, total)
     _write_histories(session, creates + updates)
     apply_load_changes(session, changes)
+    apply_yearly_changes(session, yearly)
 
 
 def _write_histories(session: Session, writes: list[tuple[Planned, Write]]) -> None:

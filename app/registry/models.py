@@ -263,3 +263,23 @@ class MesureRessource(Base):
     annee: Mapped[int | None] = mapped_column(Integer)
     niveau_ressource: Mapped[int | None] = mapped_column(Integer)
     prestations_sociales: Mapped[list[str]] = mapped_column(JSON, default=list)
+
+
+class MesureEvenementAnnuel(Base):
+    """How many measures opened, ended and left the stock in a year, per département of the tribunal, type of the
+    professional and nature: the yearly statistics counted at each write (`app.registry.statistics`), so that
+    the yearly tables never scan the register."""
+
+    __tablename__ = "mesure_evenement_annuel"
+    # Clustered on its key (SQLite: WITHOUT ROWID) in the order the tables sum it, so that a GROUP BY on its first
+    # columns reads the rows in order instead of sorting them.
+    __table_args__ = {"sqlite_with_rowid": False}
+
+    departement: Mapped[str] = mapped_column(String(3), primary_key=True)
+    type: Mapped[str] = mapped_column(String(20), primary_key=True)
+    annee: Mapped[int] = mapped_column(Integer, primary_key=True)
+    evenement: Mapped[str] = mapped_column(String(20), primary_key=True)
+    # The exit cause of an end ('' for the other events and an end without cause: part of the key).
+    cause: Mapped[str] = mapped_column(String(40), primary_key=True)
+    nature: Mapped[str] = mapped_column(String(40), primary_key=True)
+    nombre: Mapped[int] = mapped_column(Integer)

@@ -63,6 +63,7 @@ from app.registry.schemas import (
     SiteIn,
     SitePatch,
 )
+from app.registry.statistics import YearlyShare, apply_yearly_change
 from app.registry.workload import measure_weight
 
 # Changing these is an availability declaration: it refreshes the freshness stamp used by matching.
@@ -549,6 +550,7 @@ def add_mesure(
     session.add(mesure)
     session.flush()
     apply_load_change(session, None, LoadShare.of(mesure), guard_capacity=guard_capacity)
+    apply_yearly_change(session, None, YearlyShare.of(mesure))
     return mesure
 
 
@@ -562,7 +564,7 @@ def update_mesure(
     payload: MesureUpdate,
 ) -> Mesure:
     check_version(mesure.version, payload.version)
-    before = LoadShare.of(mesure)
+    before, yearly = LoadShare.of(mesure), YearlyShare.of(mesure)
     changes = payload.model_dump(exclude_unset=True, exclude={"version", "residence"})
     mandataire = _mesure_mandataire(session, principal, changes.pop("mandataire", mesure.mandataire_id))
     if "mandataire" in payload.model_fields_set and mandataire.id != mesure.mandataire_id and "site" not in changes:
@@ -590,14 +592,16 @@ def update_mesure(
     )
     session.flush()
     apply_load_change(session, before, LoadShare.of(mesure))
+    apply_yearly_change(session, yearly, YearlyShare.of(mesure))
     return mesure
 
 
 def delete_mesure(session: Session, *, mesure: Mesure) -> None:
-    share = LoadShare.of(mesure)
+    share, yearly = LoadShare.of(mesure), YearlyShare.of(mesure)
     session.delete(mesure)
     session.flush()  # the measure's row before the counters (lock order of app.registry.load)
     apply_load_change(session, share, None)
+    apply_yearly_change(session, yearly, None)
 
 
 def mesures_query(principal: Principal, *, q: str | None = None, **filters) -> Select:

@@ -4,18 +4,19 @@ Professionals are counted in each département where they are listed (`mandatair
 entered on or before the date (the register keeps no history of statuses). Measures in progress at a date: named on
 or before it (their entry in the register when the date of nomination is unknown) and not ended by then, counted in
 the département of their tribunal; reservations not yet accepted are not measures, and an ended measure without
-its end date is not counted.
+its end date is not counted. Up to the end of the year before, from the yearly counters kept at each write.
 """
 
 from collections.abc import Iterable
 from datetime import UTC, date, datetime, time, timedelta
 
-from sqlalchemy import and_, func, or_, select
+from sqlalchemy import and_, case, func, or_, select
 from sqlalchemy.orm import Session
 
 from app.geo.models import Tribunal
 from app.registry.constants import MandataireStatut, MandataireType, MesureStatut
-from app.registry.models import Mandataire, MandataireDepartement, Mesure
+from app.registry.models import Mandataire, MandataireDepartement, Mesure, MesureEvenementAnnuel
+from app.registry.statistics import Evenement
 from app.targets.constants import Indicateur
 
 TYPES = {
@@ -42,22 +43,52 @@ def actual(session: Session, indicateur: Indicateur, departements: Iterable[str]
             .group_by(MandataireDepartement.departement)
         )
     else:
-        named = or_(Mesure.date_nomination <= at, and_(Mesure.date_nomination.is_(None), Mesure.created_at < end))
-        # An ended measure whose end date is unknown ended before any date asked about.
-        running = or_(
-            Mesure.date_fin_mesure > at,
-            and_(Mesure.date_fin_mesure.is_(None), Mesure.statut == MesureStatut.EN_COURS),
-        )
-        query = (
-            select(Tribunal.departement, func.count())
-            .join(Mesure, Mesure.tribunal_id == Tribunal.id)
-            .where(
-                Tribunal.departement.in_(codes),
-                Mesure.statut != MesureStatut.EN_ATTENTE,
-                named,
-                running,
-            )
-            .group_by(Tribunal.departement)
-        )
+        return _in_progress(session, codes, at, end)
     counted = {departement: int(count) for departement, count in session.execute(query)}
     return {code: counted.get(code, 0) for code in codes}
+
+
+def _in_progress(session: Session, codes: list[str], at: date, end: datetime) -> dict[str, int]:
+    """Measures in progress at the end of `at`: those in progress at the end of the year before, from the yearly
+    counters (`app.registry.statistics`: Σ openings − Σ exits up to that year), less those ended since, plus those
+    named since and still in progress (the year so far, read from the measures by their date indexes)."""
+    counter = MesureEvenementAnnuel
+    year_start = date(at.year, 1, 1)
+    counted: dict[str, int] = dict.fromkeys(codes, 0)
+    before = (
+        select(
+            counter.departement,
+            func.sum(case((counter.evenement == Evenement.OUVERTURE, counter.nombre), else_=-counter.nombre)),
+        )
+        .where(counter.departement.in_(codes), counter.annee < at.year, counter.evenement != Evenement.FIN)
+        .group_by(counter.departement)
+    )
+    ended = select(Mesure.tribunal_id, -func.count()).where(
+        Mesure.statut != MesureStatut.EN_ATTENTE,
+        Mesure.date_fin_mesure.between(year_start, at),
+        Mesure.date_nomination < year_start,
+    )
+    # Named this year, or at an unknown date (then by their entry in the register), and not ended by then.
+    named = or_(
+        Mesure.date_nomination.between(year_start, at),
+        and_(Mesure.date_nomination.is_(None), Mesure.created_at < end),
+    )
+    # An ended measure whose end date is unknown ended before any date asked about.
+    running = or_(
+        Mesure.date_fin_mesure > at,
+        and_(Mesure.date_fin_mesure.is_(None), Mesure.statut == MesureStatut.EN_COURS),
+    )
+    named_since = select(Mesure.tribunal_id, func.count()).where(
+        Mesure.statut != MesureStatut.EN_ATTENTE, named, running
+    )
+    for departement, n in session.execute(before):
+        counted[departement] += int(n)
+    # Grouped by tribunal without a join, so that SQLite reads them by the date indexes (a join from the
+    # tribunals of the départements would read every measure of each).
+    tribunaux = select(Tribunal.id, Tribunal.departement).where(Tribunal.departement.in_(codes))
+    departements = {tribunal_id: departement for tribunal_id, departement in session.execute(tribunaux)}
+    for query in (ended, named_since):
+        for tribunal_id, n in session.execute(query.group_by(Mesure.tribunal_id)):
+            if tribunal_id in departements:
+                counted[departements[tribunal_id]] += int(n)
+    return counted

@@ -2,13 +2,13 @@
 opened and closed (by cause), judges' designations (accepted reservations), refusals and expiries, with year-on-year
 growth and the compound annual growth rate over the years shown.
 
-Recomputed at every request from the measures' and reservations' own dates (two GROUP BY queries, a few
-thousand rows folded here), so a measure edited or imported late moves the years it belongs to."""
+The measures' part reads the yearly counters kept at each write (`app.registry.statistics`), so a measure edited or
+imported late moves the years it belongs to; the reservations' part reads the counters of their answers per year."""
 
 from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, timedelta
 from typing import Any
 
 from sqlalchemy import Select, and_, case, extract, func, select
@@ -35,7 +35,9 @@ from app.designation.models import Reservation, ReservationsAnnee
 from app.geo.gazetteer import Gazetteer
 from app.geo.models import Tribunal
 from app.registry.constants import CAUSE_SORTIE_LABELS, MANDATAIRE_TYPE_LABELS, CauseSortie, MesureStatut
-from app.registry.models import Mandataire, Mesure
+from app.registry.models import Mandataire, Mesure, MesureEvenementAnnuel
+from app.registry.statistics import FIELDS as SHARE_FIELDS
+from app.registry.statistics import Evenement, YearlyShare
 
 ANSWERS = {
     ReservationStatut.ACCEPTEE: "designations",
@@ -51,9 +53,9 @@ NOTE = (
     "(date de la réponse) ; refus et expirations de même. Évolution : par rapport à l'année précédente. Taux de "
     "croissance annuel moyen du stock : du stock de la première année à celui de la dernière, sur la ligne de la "
     "dernière année de chaque série. Exercice : type du professionnel qui exerce la mesure. Territoire : celui du "
-    "tribunal. Les mesures sont recomptées à chaque demande depuis leurs dates : une mesure modifiée ou importée "
-    "après coup compte dans les années qui sont les siennes ; les réponses aux réservations sont comptées dans "
-    "l'année de la réponse au moment où elle est donnée. Ligne des totaux : stock de la "
+    "tribunal. Les mesures sont comptées à chaque écriture, par année de leurs dates : une mesure modifiée ou "
+    "importée après coup compte dans les années qui sont les siennes ; les réponses aux réservations sont "
+    "comptées dans l'année de la réponse au moment où elle est donnée. Ligne des totaux : stock de la "
     "dernière année, flux cumulés sur la période. Période par défaut : les 6 dernières années, l'année en cours "
     "comprise ; les filtres de période choisissent des années entières."
 )
@@ -135,6 +137,24 @@ def yearly(
     """The series per (département of the tribunal, type), the year before `first` included (for its growth); of
     the measures and reservations of these natures only, if given."""
     _, _, last_day = years(perimetre)
+    if perimetre.tribunal is None:
+        series = counted_measures(session, perimetre, first, last, last_day, natures)
+    else:
+        series = scanned_measures(session, perimetre, first, last, last_day, natures)
+    for departement, kind, year, statut, n in answers(session, perimetre, first, last_day, natures):
+        series[(departement, kind)].reponses[(int(year), statut)] += n
+    return series
+
+
+def scanned_measures(
+    session: Session,
+    perimetre: Perimetre,
+    first: int,
+    last: int,
+    last_day: date,
+    natures: Sequence[str] | None,
+) -> dict[tuple[str, str], Series]:
+    """The measures' series of one tribunal, from its measures (a small scan: the counters are per département)."""
     before = first - 1
     opened, closed = buckets(before, last, last_day)
     designated = list(DESIGNATED)
@@ -143,8 +163,6 @@ def yearly(
     series: dict[tuple[str, str], Series] = defaultdict(Series)
     # Bucketed in a subquery, grouped outside: the bound years of the CASE appear once (PostgreSQL compares a
     # GROUP BY expression with the selected one parameter by parameter).
-    # Closures by cause come from the same scan: a measure ended within the period has its year of end as
-    # `eteinte` (one pass over the measures instead of two).
     bucketed = measures_in(
         select(
             Tribunal.departement.label("departement"),
@@ -168,9 +186,6 @@ def yearly(
             one.ouvertes[year_opened] += n
         if first <= year_closed <= last:
             one.eteintes[(year_closed, cause if cause in CAUSES else None)] += n
-
-    for departement, kind, year, statut, n in answers(session, perimetre, first, last_day, natures):
-        series[(departement, kind)].reponses[(int(year), statut)] += n
     return series
 
 
@@ -223,6 +238,101 @@ def _tribunal_answers(
     if natures is not None:
         query = query.where(Reservation.nature.in_(natures))
     return [(tribunal.departement, kind, year, statut, n) for kind, year, statut, n in session.execute(query)]
+
+
+def counted_measures(
+    session: Session,
+    perimetre: Perimetre,
+    first: int,
+    last: int,
+    last_day: date,
+    natures: Sequence[str] | None,
+) -> dict[tuple[str, str], Series]:
+    """The measures' series from the yearly counters kept at each write (`app.registry.statistics`): the years
+    before the period folded into one, then, for a period that ends after today, the events dated after today
+    taken back from the measures that carry them (a few, by the date indexes)."""
+    before = first - 1
+    counter = MesureEvenementAnnuel
+    counts: dict[tuple[str, str, int, str, str], int] = defaultdict(int)
+    # The years shown, grouped on the first columns of the key (read in order); then the stock at the end of
+    # the years before, folded into `before - 1`.
+    recent = select(counter.departement, counter.type, counter.annee, counter.evenement, counter.cause)
+    recent = recent.where(counter.annee.between(before, last))
+    base = select(counter.departement, counter.type, counter.evenement).where(
+        counter.annee < before, counter.evenement != Evenement.FIN
+    )
+    for query, folded in ((recent, False), (base, True)):
+        keys = query.selected_columns
+        query = query.add_columns(func.sum(counter.nombre)).group_by(*keys)
+        if perimetre.type is not None:
+            query = query.where(counter.type == perimetre.type)
+        if perimetre.departements is not None:
+            query = query.where(counter.departement.in_(perimetre.departements))
+        if natures is not None:
+            query = query.where(counter.nature.in_(natures))
+        for row in session.connection().execute(query):
+            if folded:
+                departement, kind, evenement, n = row
+                counts[(departement, kind, before - 1, evenement, "")] += n
+            else:
+                departement, kind, year, evenement, cause, n = row
+                counts[(departement, kind, year, evenement, cause)] += n
+    end_of_period = date(last, 12, 31)
+    if last_day < end_of_period:
+        for departement, kind, share in _dated_after(session, perimetre, last_day, end_of_period, natures):
+            for events, sign in ((share.events(), -1), (share.events(until=last_day), 1)):
+                for year, evenement, cause in events:
+                    if year <= last:
+                        counts[(departement, kind, max(year, before - 1), evenement, cause)] += sign
+    moves: dict[tuple[str, str], dict[int, int]] = defaultdict(lambda: defaultdict(int))
+    series: dict[tuple[str, str], Series] = defaultdict(Series)
+    for (departement, kind, year, evenement, cause), n in counts.items():
+        one = series[(departement, kind)]
+        if evenement == Evenement.OUVERTURE:
+            moves[(departement, kind)][year] += n
+            if year >= before:
+                one.ouvertes[year] += n
+        elif evenement == Evenement.SORTIE:
+            moves[(departement, kind)][year] -= n
+        elif year >= first:
+            one.eteintes[(year, cause if cause in CAUSES else None)] += n
+    for key, by_year in moves.items():
+        stock = by_year.get(before - 1, 0)
+        for year in range(before, last + 1):
+            stock += by_year.get(year, 0)
+            if stock:
+                series[key].stock[year] = stock
+    return series
+
+
+def _dated_after(
+    session: Session, perimetre: Perimetre, after: date, until: date, natures: Sequence[str] | None
+) -> list[tuple[str, str, YearlyShare]]:
+    """The designated measures of the perimeter nominated or ended after `after` and up to `until`."""
+    query = measures_in(
+        select(
+            Tribunal.departement,
+            Mandataire.type,
+            Mesure.tribunal_id,
+            Mesure.mandataire_id,
+            *(getattr(Mesure, name) for name in SHARE_FIELDS),
+        )
+        .select_from(Mesure)
+        .where(
+            *DESIGNATED,
+            Mesure.date_nomination.between(after + timedelta(days=1), until)
+            | Mesure.date_fin_mesure.between(after + timedelta(days=1), until),
+        ),
+        perimetre,
+    )
+    if natures is not None:
+        query = query.where(Mesure.nature.in_(natures))
+    found = []
+    for row in session.execute(query):
+        share = YearlyShare.of_values(row.tribunal_id, row.mandataire_id, row._mapping)
+        if share is not None:
+            found.append((row.departement, row.type, share))
+    return found
 
 
 def annees(session: Session, *, gazetteer: Gazetteer, perimetre: Perimetre, par: str) -> Contenu:
