@@ -189,9 +189,14 @@ class Mesure(Base):
         Index("ix_mesure_mandataire_statut", "mandataire_id", "statut"),
         # Recent designations per professional (equity criterion of the matching): by designation date, else by entry.
         Index("ix_mesure_mandataire_date_nomination", "mandataire_id", "date_nomination", "created_at"),
-        # Monthly flows of the dashboards: range scans that cover the type and territory joins.
-        Index("ix_mesure_date_nomination", "date_nomination", "mandataire_id", "tribunal_id"),
-        Index("ix_mesure_date_fin_mesure", "date_fin_mesure", "mandataire_id", "tribunal_id"),
+        # Monthly flows of the dashboards: range scans that cover the type and territory joins; with the status and
+        # the other date, the year so far of the measures in progress at a date (`app.targets.actual`).
+        Index(
+            "ix_mesure_date_nomination", "date_nomination", "mandataire_id", "tribunal_id", "statut", "date_fin_mesure"
+        ),
+        Index(
+            "ix_mesure_date_fin_mesure", "date_fin_mesure", "mandataire_id", "tribunal_id", "statut", "date_nomination"
+        ),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)

@@ -68,18 +68,21 @@ def _in_progress(session: Session, codes: list[str], at: date, end: datetime) ->
         Mesure.date_fin_mesure.between(year_start, at),
         Mesure.date_nomination < year_start,
     )
-    # Named this year, or at an unknown date (then by their entry in the register), and not ended by then.
-    named = or_(
-        Mesure.date_nomination.between(year_start, at),
-        and_(Mesure.date_nomination.is_(None), Mesure.created_at < end),
-    )
     # An ended measure whose end date is unknown ended before any date asked about.
     running = or_(
         Mesure.date_fin_mesure > at,
         and_(Mesure.date_fin_mesure.is_(None), Mesure.statut == MesureStatut.EN_COURS),
     )
+    # Named this year and not ended by then (read from the date index alone); named at an unknown date: counted
+    # from their entry in the register.
     named_since = select(Mesure.tribunal_id, func.count()).where(
-        Mesure.statut != MesureStatut.EN_ATTENTE, named, running
+        Mesure.statut != MesureStatut.EN_ATTENTE, Mesure.date_nomination.between(year_start, at), running
+    )
+    entered = select(Mesure.tribunal_id, func.count()).where(
+        Mesure.statut != MesureStatut.EN_ATTENTE,
+        Mesure.date_nomination.is_(None),
+        Mesure.created_at < end,
+        running,
     )
     for departement, n in session.execute(before):
         counted[departement] += int(n)
@@ -87,7 +90,7 @@ def _in_progress(session: Session, codes: list[str], at: date, end: datetime) ->
     # tribunals of the départements would read every measure of each).
     tribunaux = select(Tribunal.id, Tribunal.departement).where(Tribunal.departement.in_(codes))
     departements = {tribunal_id: departement for tribunal_id, departement in session.execute(tribunaux)}
-    for query in (ended, named_since):
+    for query in (ended, named_since, entered):
         for tribunal_id, n in session.execute(query.group_by(Mesure.tribunal_id)):
             if tribunal_id in departements:
                 counted[departements[tribunal_id]] += int(n)
