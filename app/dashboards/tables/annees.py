@@ -308,30 +308,30 @@ def counted_measures(
 def _dated_after(
     session: Session, perimetre: Perimetre, after: date, until: date, natures: Sequence[str] | None
 ) -> list[tuple[str, str, YearlyShare]]:
-    """The designated measures of the perimeter nominated or ended after `after` and up to `until`."""
-    query = measures_in(
-        select(
-            Tribunal.departement,
-            Mandataire.type,
-            Mesure.tribunal_id,
-            Mesure.mandataire_id,
-            *(getattr(Mesure, name) for name in SHARE_FIELDS),
-        )
-        .select_from(Mesure)
-        .where(
-            *DESIGNATED,
-            Mesure.date_nomination.between(after + timedelta(days=1), until)
-            | Mesure.date_fin_mesure.between(after + timedelta(days=1), until),
-        ),
-        perimetre,
+    """The designated measures of the perimeter nominated or ended after `after` and up to `until`: read by the
+    date indexes alone (joined to the tribunals, SQLite would read every measure of each), then placed."""
+    days = (after + timedelta(days=1), until)
+    query = select(Mesure.tribunal_id, Mesure.mandataire_id, *(getattr(Mesure, name) for name in SHARE_FIELDS)).where(
+        *DESIGNATED, Mesure.date_nomination.between(*days) | Mesure.date_fin_mesure.between(*days)
     )
-    if natures is not None:
-        query = query.where(Mesure.nature.in_(natures))
+    # The natures too are kept here: filtered in SQL, SQLite would take the nature index instead of the dates'.
+    rows = [row for row in session.execute(query) if natures is None or row.nature in natures]
+    if not rows:
+        return []
+    tribunaux = select(Tribunal.id, Tribunal.departement).where(Tribunal.id.in_({row.tribunal_id for row in rows}))
+    departements = {tribunal_id: departement for tribunal_id, departement in session.execute(tribunaux)}
+    mandataires = select(Mandataire.id, Mandataire.type).where(Mandataire.id.in_({row.mandataire_id for row in rows}))
+    types = {mandataire_id: kind for mandataire_id, kind in session.execute(mandataires)}
     found = []
-    for row in session.execute(query):
+    for row in rows:
+        departement, kind = departements[row.tribunal_id], types[row.mandataire_id]
+        if perimetre.departements is not None and departement not in perimetre.departements:
+            continue
+        if perimetre.type is not None and kind != perimetre.type:
+            continue
         share = YearlyShare.of_values(row.tribunal_id, row.mandataire_id, row._mapping)
         if share is not None:
-            found.append((row.departement, row.type, share))
+            found.append((departement, kind, share))
     return found
 
 
