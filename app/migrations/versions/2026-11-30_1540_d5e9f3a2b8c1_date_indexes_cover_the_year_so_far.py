@@ -3,7 +3,7 @@
 
 Revision ID: d5e9f3a2b8c1
 Revises: c4d8e2f1a9b7
-Create Date: 2026-11-30 15:10:00
+Create Date: 2026-11-30 15:40:00
 """
 
 from collections.abc import Sequence

@@ -1,8 +1,8 @@
 """yearly counters of the measures' events (openings, ends by cause, exits from the stock), backfilled
 
 Revision ID: c4d8e2f1a9b7
-Revises: 2bc3c4604118
-Create Date: 2026-11-30 15:00:00
+Revises: 9d2f6a1c3e85
+Create Date: 2026-11-30 15:30:00
 """
 
 from collections.abc import Sequence
@@ -11,7 +11,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision: str = "c4d8e2f1a9b7"
-down_revision: str | None = "2bc3c4604118"
+down_revision: str | None = "9d2f6a1c3e85"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
