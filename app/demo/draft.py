@@ -100,6 +100,7 @@ class Draft:
     ) -> None:
         self.geography = geography
         self.targets = targets
+        self.seed = seed
         self.rng = random.Random(seed)
         self.today = today
         self.progress = progress

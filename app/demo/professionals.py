@@ -2,6 +2,7 @@
 establishments; their titles, listings, specialities, capacity, status and absences."""
 
 import math
+import random
 from collections import Counter
 from collections.abc import Callable, Sequence
 from datetime import timedelta
@@ -183,16 +184,17 @@ def create_professionals(draft: Draft) -> None:
     ordered = service_list + mandataires + preposes
     for number, mandataire in enumerate(ordered, start=1):
         mandataire.id = number
-    site_id = 0
-    for mandataire in ordered:
-        for site in mandataire.sites:
-            site_id += 1
-            site.id = site_id
     draft.mandataires = ordered
     for number, mandataire in enumerate(ordered, start=1):
         describe(draft, mandataire)
         if number % 250 == 0:
             draft.tick("professionnels", number, len(ordered))
+    # Sites are numbered once `describe` has added the antennes of the services listed in a neighbour.
+    site_id = 0
+    for mandataire in ordered:
+        for site in mandataire.sites:
+            site_id += 1
+            site.id = site_id
     assign_belgium(draft)
     draft.tick("professionnels", len(ordered), len(ordered))
 
@@ -236,6 +238,19 @@ def place_antennes(draft: Draft, services: list[SeedMandataire]) -> None:
             mandataire.sites.append(SeedSite(id=0, nom=f"Antenne {of_commune(commune.nom)}{suffix}", commune=commune))
 
 
+def neighbour_antenne(draft: Draft, mandataire: SeedMandataire, neighbours: list[str]) -> None:
+    """A service listed in a neighbouring département has an antenne there, which works its measures there: a
+    neighbour of its région among the nearest first, so that a région's agent sees a service in two of its
+    départements. The town is drawn apart from `draft.rng`, so that the demo's other draws stay as they were."""
+    departements = draft.geography.departements
+    region = departements[mandataire.departement].region
+    near = neighbours[: t.SERVICE_NEIGHBOUR_CHOICES]
+    neighbour = next((n for n in near if region and departements[n].region == region), neighbours[0])
+    mandataire.departements.append(neighbour)
+    town = departements[neighbour].towns.pick(random.Random(f"{draft.seed}:antenne:{mandataire.id}"))
+    mandataire.sites.append(SeedSite(id=0, nom=f"Antenne {of_commune(town.nom)}", commune=town))
+
+
 def describe(draft: Draft, mandataire: SeedMandataire) -> None:
     """Title, listings, specialities and languages of a professional."""
     rng = draft.rng
@@ -245,9 +260,9 @@ def describe(draft: Draft, mandataire: SeedMandataire) -> None:
         mandataire.natures = [*t.PROTECTION_NATURES]
         if rng.random() < t.SERVICE_MAJ:
             mandataire.natures.append(Nature.MESURE_ACCOMPAGNEMENT_JUDICIAIRE)
-        mandataire.departements = [code] + (
-            neighbours[:1] if neighbours and rng.random() < t.SERVICE_NEIGHBOUR_LISTING else []
-        )
+        mandataire.departements = [code]
+        if neighbours and rng.random() < t.SERVICE_NEIGHBOUR_LISTING:
+            neighbour_antenne(draft, mandataire, neighbours)
         mandataire.specialites = specialites(draft, t.SPECIALITES)
         if rng.random() < t.SERVICE_LANGUES:
             mandataire.langues = list(rng.choice(t.LANGUES))

@@ -58,3 +58,37 @@ def test_a_professional_with_antennes_in_two_departements_counts_in_both_and_onc
     # With the Arras tribunal, its three measures count in its département, wherever their antenne.
     tribunal = client.get("/tableaux-de-bord/implantation", headers=admin, params={"tribunal": ARRAS_TJ}).json()
     assert [(r["departement"], r["mesures"]) for r in tribunal["lignes"]] == [("62", 3)]
+
+
+def test_on_the_regional_demo_services_with_an_antenne_in_a_neighbour_count_in_both_and_once_in_the_total(
+    regional,
+):
+    # Départements where each professional works its measures held: its antenne's (every demo measure has one).
+    worked = regional.rows(
+        """SELECT m.mandataire_id, s.departement FROM mesure m JOIN site s ON s.id = m.site_id
+           WHERE m.statut IN ('en_cours', 'en_attente') GROUP BY m.mandataire_id, s.departement"""
+    )
+    departements: dict[int, set[str]] = {}
+    for mandataire_id, departement in worked:
+        departements.setdefault(mandataire_id, set()).add(departement)
+    several = {i: codes for i, codes in departements.items() if len(codes) > 1}
+    assert several, "no demo professional works in two départements"
+    # Those are services listed in a neighbour of the région, with an antenne there.
+    types = dict(regional.rows("SELECT id, type FROM mandataire"))
+    assert {types[i] for i in several} == {"service"}
+
+    table = regional.get("/tableaux-de-bord/implantation", "agent", par="departement").json()
+    services = {r["departement"]: r for r in table["lignes"] if r["type"] == "service"}
+    for codes in several.values():
+        assert all(services[code]["exercant_ailleurs"] >= 1 for code in codes)
+    assert sum(r["exercant_ailleurs"] for r in table["lignes"]) == sum(len(c) for c in several.values())
+    # Counted in each of its départements, once in the région's total.
+    assert sum(r["professionnels"] for r in table["lignes"]) == len(departements) + sum(
+        len(c) - 1 for c in several.values()
+    )
+    assert table["totaux"]["professionnels"] == len(departements)
+    assert table["totaux"]["exercant_ailleurs"] == len(several)
+    region = regional.get("/tableaux-de-bord/implantation", "agent", par="region").json()
+    assert [r["region"] for r in region["lignes"]] == ["32"] * len(region["lignes"])
+    assert sum(r["professionnels"] for r in region["lignes"]) == region["totaux"]["professionnels"] == len(departements)
+    assert region["totaux"]["exercant_ailleurs"] == 0
