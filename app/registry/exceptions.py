@@ -1,3 +1,4 @@
+from app.auth.exceptions import Forbidden
 from app.errors import Conflict, InvalidInput, NotFound, StaleRow
 
 
@@ -62,3 +63,45 @@ class NoFreePlace(Conflict):
 
     def __init__(self) -> None:
         super().__init__("plus aucune place libre chez ce mandataire (ou dans cette antenne)")
+
+
+class MjagbfWithoutDpf(InvalidInput):
+    """The MJAGBF nature is reserved to délégués aux prestations familiales."""
+
+    default_code = "mjagbf_sans_dpf"
+
+
+class SiretTaken(Conflict):
+    default_code = "siret_existant"
+
+
+class FinessTaken(Conflict):
+    default_code = "finess_existant"
+
+
+class ReservedField(Forbidden):
+    """A field of the legal title that only State agents change."""
+
+    default_code = "champ_reserve"
+
+
+class SiteInUse(Conflict):
+    """A site still carrying measures."""
+
+    default_code = "site_occupe"
+
+
+class OverlappingAbsences(InvalidInput):
+    default_code = "absences_chevauchees"
+
+
+class MesureKeptBySoftware(Conflict):
+    """A measure that business software sends is kept in that software, never edited by hand here."""
+
+    default_code = "mesure_verrouillee"
+
+
+class MesuresKeptBySoftware(Conflict):
+    """A professional whose measures business software writes declares them there, not by hand here."""
+
+    default_code = "mesures_verrouillees"

@@ -16,7 +16,7 @@ from app.auth.exceptions import Forbidden, OutsideTerritory
 from app.auth.principal import Principal
 from app.config import Settings
 from app.database import utcnow
-from app.errors import Conflict, InvalidInput, MissingField
+from app.errors import InvalidInput, MissingField
 from app.geo.exceptions import UnknownDepartement, UnknownInsee
 from app.geo.gazetteer import Gazetteer, normalize_name
 from app.geo.locate import Locator
@@ -28,10 +28,18 @@ from app.registry.constants import ACTIVE_STATUTS, MANDATAIRE_PLAIN_FIELDS, Mand
 from app.registry.exceptions import (
     AbsenceNotOwned,
     EtablissementNotFound,
+    FinessTaken,
     MandataireNotFound,
+    MesureKeptBySoftware,
     MesureNotFound,
+    MesuresKeptBySoftware,
+    MjagbfWithoutDpf,
     NatureNotCovered,
     NumeroRgTaken,
+    OverlappingAbsences,
+    ReservedField,
+    SiretTaken,
+    SiteInUse,
     SiteNotOwned,
     StaleVersion,
     UnknownEtablissement,
@@ -108,9 +116,8 @@ def get_managed_mandataire(session: Session, *, principal: Principal, mandataire
 
 def _check_title(mandataire_type: str, dpf: bool, natures: Sequence[str]) -> None:
     if Nature.MJAGBF in natures and not dpf:
-        raise InvalidInput(
+        raise MjagbfWithoutDpf(
             "natures : la MJAGBF est réservée aux délégués aux prestations familiales (dpf = true)",
-            code="mjagbf_sans_dpf",
             loc=["body", "natures"],
         )
     if mandataire_type == MandataireType.PREPOSE and Nature.MJAGBF in natures:
@@ -163,9 +170,7 @@ def _check_siret_free(session: Session, siret: str | None, mandataire_id: int | 
         return
     other = session.scalar(select(Mandataire.id).where(Mandataire.siret == siret))
     if other is not None and other != mandataire_id:
-        raise Conflict(
-            f"SIRET déjà enregistré pour le mandataire {other}", code="siret_existant", loc=["body", "siret"]
-        )
+        raise SiretTaken(f"SIRET déjà enregistré pour le mandataire {other}", loc=["body", "siret"])
 
 
 def create_mandataire(
@@ -200,9 +205,8 @@ def update_mandataire(
     changes = payload.model_dump(exclude_unset=True, exclude={"version"})
     reserved = sorted(TITLE_FIELDS & changes.keys())
     if reserved and principal.role == Role.MANDATAIRE:
-        raise Forbidden(
-            f"champs du titre légal, modifiables par les services de l'État seulement : {', '.join(reserved)}",
-            code="champ_reserve",
+        raise ReservedField(
+            f"champs du titre légal, modifiables par les services de l'État seulement : {', '.join(reserved)}"
         )
     if "departements" in changes:
         previous = frozenset(d.departement for d in mandataire.departements)
@@ -284,7 +288,7 @@ def update_site(
 def delete_site(session: Session, *, mandataire: Mandataire, site_id: int) -> None:
     site = _site_of(mandataire, site_id)
     if site.mesures_en_cours or site.mesures_en_attente:
-        raise Conflict("ce site porte encore des mesures : rattachez-les à un autre site d'abord", code="site_occupe")
+        raise SiteInUse("ce site porte encore des mesures : rattachez-les à un autre site d'abord")
     mandataire.sites.remove(site)
     session.flush()
 
@@ -298,10 +302,9 @@ def check_no_overlap(mandataire: Mandataire, absence: Absence, loc: list) -> Non
     """Absences of one professional never overlap: a judge must be able to tell who is away when."""
     for other in mandataire.absences:
         if other is not absence and absence.debut <= other.fin and other.debut <= absence.fin:
-            raise InvalidInput(
+            raise OverlappingAbsences(
                 f"l'absence du {absence.debut:%d/%m/%Y} au {absence.fin:%d/%m/%Y} chevauche celle du "
                 f"{other.debut:%d/%m/%Y} au {other.fin:%d/%m/%Y} : modifiez ou supprimez l'une des deux",
-                code="absences_chevauchees",
                 loc=loc,
             )
 
@@ -353,7 +356,7 @@ def create_etablissement(
     if not principal.covers_departements({departement}):
         raise OutsideTerritory("cet établissement est hors de votre territoire")
     if session.scalar(select(Etablissement.id).where(Etablissement.finess == payload.finess)) is not None:
-        raise Conflict(f"FINESS déjà enregistré : {payload.finess}", code="finess_existant", loc=["body", "finess"])
+        raise FinessTaken(f"FINESS déjà enregistré : {payload.finess}", loc=["body", "finess"])
     etablissement = Etablissement(
         **payload.model_dump(), nom_recherche=normalize_name(payload.nom), departement=departement, lat=lat, lon=lon
     )
@@ -407,10 +410,9 @@ def get_writable_mesure(session: Session, *, principal: Principal, mesure_id: in
         raise Forbidden("seul le mandataire de la mesure (ou un administrateur) la modifie")
     if mesure.editor_id is not None:
         # As e-MJPM: a measure that business software sends is kept in that software, never edited by hand here.
-        raise Conflict(
+        raise MesureKeptBySoftware(
             f"mesure {mesure.id} tenue par un logiciel métier (éditeur {mesure.editor_id}) : "
-            "modifiez-la dans ce logiciel",
-            code="mesure_verrouillee",
+            "modifiez-la dans ce logiciel"
         )
     return mesure
 
@@ -469,10 +471,9 @@ def check_not_kept(mandataire: Mandataire) -> None:
     """As e-MJPM (`editor_locked_mesures`): once a vendor's software writes a professional's measures, its measures
     are declared in that software, not by hand here (a declaration or a spreadsheet)."""
     if mandataire.editor_id is not None:
-        raise Conflict(
+        raise MesuresKeptBySoftware(
             f"les mesures du mandataire {mandataire.id} sont tenues par un logiciel métier (éditeur "
-            f"{mandataire.editor_id}) : déclarez-les dans ce logiciel, ou retirez-lui l'accès pour les saisir ici",
-            code="mesures_verrouillees",
+            f"{mandataire.editor_id}) : déclarez-les dans ce logiciel, ou retirez-lui l'accès pour les saisir ici"
         )
 
 
