@@ -8,7 +8,7 @@ from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 
 from app import labels
 from app.auth.constants import JUDGE_ROLES, PROFESSIONAL_ROLES, STATE_ROLES, Role
-from app.auth.exceptions import Forbidden, NotAuthenticated
+from app.auth.exceptions import Forbidden, MissingCsrfHeader, NotAuthenticated, ReadOnlyToken
 from app.auth.principal import Principal
 from app.auth.service import authenticate, hash_token, token_expired
 from app.auth.sessions import authenticate_session, hash_secret, session_expired, session_value
@@ -86,13 +86,13 @@ async def current_principal(
             credentials.credentials, request=request, session=session, settings=settings, gazetteer=gazetteer
         )
         if principal.read_only and unsafe:
-            raise Forbidden("jeton en lecture seule : cette opération modifie des données", code="lecture_seule")
+            raise ReadOnlyToken("jeton en lecture seule : cette opération modifie des données")
         return principal
     value = session_value(request)
     if not value:
         raise NotAuthenticated("jeton manquant : en-tête « Authorization: Bearer <jeton> » ou connexion")
     if unsafe and request.headers.get(CSRF_HEADER) != CSRF_VALUE:
-        raise Forbidden(f"requête authentifiée par cookie sans l'en-tête « {CSRF_HEADER}: {CSRF_VALUE} »", code="csrf")
+        raise MissingCsrfHeader(f"requête authentifiée par cookie sans l'en-tête « {CSRF_HEADER}: {CSRF_VALUE} »")
     return await session_principal(value, request=request, session=session, settings=settings, gazetteer=gazetteer)
 
 

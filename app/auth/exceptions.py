@@ -49,3 +49,23 @@ class SignInRefused(DomainError):
 
     status_code = 403
     default_code = "connexion_refusee"
+
+
+class ReadOnlyToken(Forbidden):
+    """A read-only token on a request that writes."""
+
+    default_code = "lecture_seule"
+
+
+class MissingCsrfHeader(Forbidden):
+    """A write authenticated by the session cookie without the CSRF header."""
+
+    default_code = "csrf"
+
+
+class SessionExpired(NotAuthenticated):
+    default_code = "session_expiree"
+
+
+class TokenExpired(InvalidToken):
+    default_code = "jeton_expire"

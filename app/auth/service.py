@@ -10,7 +10,7 @@ from sqlalchemy import bindparam, select
 from sqlalchemy.orm import Session
 
 from app.auth.constants import JUDICIAL_ROLES, Access, AccountState, Role
-from app.auth.exceptions import InvalidToken
+from app.auth.exceptions import InvalidToken, TokenExpired
 from app.auth.models import Account, ApiToken
 from app.auth.principal import Principal
 from app.database import utcnow
@@ -66,7 +66,7 @@ _TOKEN = (
 
 
 def token_expired() -> InvalidToken:
-    return InvalidToken("jeton expiré : demandez-en un nouveau à votre administrateur", code="jeton_expire")
+    return TokenExpired("jeton expiré : demandez-en un nouveau à votre administrateur")
 
 
 def authenticate(session: Session, *, secret: str, gazetteer: Gazetteer, token: str) -> Principal:

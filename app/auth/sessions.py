@@ -36,7 +36,7 @@ from sqlalchemy import bindparam, delete, or_, select, update
 from sqlalchemy.orm import Session
 
 from app.auth.constants import AccountState, Role
-from app.auth.exceptions import NotAuthenticated
+from app.auth.exceptions import NotAuthenticated, SessionExpired
 from app.auth.models import Account, WebSession
 from app.auth.principal import Principal
 from app.auth.service import scope_departements
@@ -137,7 +137,7 @@ _SESSION = (
 
 
 def session_expired() -> NotAuthenticated:
-    return NotAuthenticated("session expirée : reconnectez-vous", code="session_expiree")
+    return SessionExpired("session expirée : reconnectez-vous")
 
 
 def authenticate_session(

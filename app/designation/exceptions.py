@@ -21,3 +21,9 @@ class MesureGone(MesureModifiee):
             "la mesure de cette réservation a été supprimée, ou, pour un transfert, n'est plus en cours chez le "
             "professionnel qui la transmettait : le tribunal doit annuler cette réservation"
         )
+
+
+class OffListUnjustified(Conflict):
+    """A professional outside the proposed list, designated without saying so (hors_liste and its reason)."""
+
+    default_code = "hors_liste_non_justifie"

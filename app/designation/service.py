@@ -19,7 +19,7 @@ from app.config import Settings
 from app.database import utcnow
 from app.designation.answers import count_answers
 from app.designation.constants import Famille, ReservationStatut
-from app.designation.exceptions import ForbiddenTransition, MesureGone, ReservationNotFound
+from app.designation.exceptions import ForbiddenTransition, MesureGone, OffListUnjustified, ReservationNotFound
 from app.designation.models import Reservation
 from app.designation.schemas import AcceptationIn, ExclusionIn, RefusIn, ReservationCreate
 from app.errors import Conflict
@@ -217,9 +217,8 @@ def reserve(
         )
     shortlisted = {c["mandataire"]["id"]: c for c in record.reponse["candidats"]}
     if payload.mandataire not in shortlisted and not payload.hors_liste:
-        raise Conflict(
+        raise OffListUnjustified(
             "ce mandataire ne figurait pas dans la liste proposée : indiquez hors_liste et une justification",
-            code="hors_liste_non_justifie",
             loc=["body", "hors_liste"],
         )
     site_id = payload.antenne

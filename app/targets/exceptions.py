@@ -13,3 +13,9 @@ class ObjectifExists(Conflict):
 
 class InvalidDeadline(InvalidInput):
     default_code = "echeance_invalide"
+
+
+class FutureStart(InvalidInput):
+    """A starting point (date_initiale) after today."""
+
+    default_code = "date_initiale_future"

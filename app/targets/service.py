@@ -8,12 +8,11 @@ from sqlalchemy.orm import Session
 
 from app.auth.exceptions import OutsideTerritory
 from app.auth.principal import Principal
-from app.errors import InvalidInput
 from app.geo.exceptions import UnknownDepartement
 from app.geo.gazetteer import Gazetteer
 from app.targets.actual import actual
 from app.targets.constants import Indicateur
-from app.targets.exceptions import InvalidDeadline, ObjectifExists, ObjectifNotFound
+from app.targets.exceptions import FutureStart, InvalidDeadline, ObjectifExists, ObjectifNotFound
 from app.targets.models import Objectif
 from app.targets.schemas import ObjectifIn
 
@@ -28,9 +27,8 @@ def create_objectif(
         raise OutsideTerritory(f"le département {departement} est hors de votre territoire")
     start = payload.date_initiale or today
     if start > today:
-        raise InvalidInput(
+        raise FutureStart(
             "le point de départ (date_initiale) ne peut pas être après aujourd'hui",
-            code="date_initiale_future",
             loc=["body", "date_initiale"],
         )
     if payload.echeance <= start:

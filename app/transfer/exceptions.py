@@ -23,3 +23,9 @@ class TransfertClos(Conflict):
 
 class AucuneMesure(InvalidInput):
     default_code = "aucune_mesure"
+
+
+class MesureInconnue(InvalidInput):
+    """Measures named for a transfer that are unknown, not ongoing, not this professional's or already sent."""
+
+    default_code = "mesure_inconnue"

@@ -23,7 +23,7 @@ from app.designation.constants import ReservationStatut
 from app.designation.exceptions import MesureModifiee
 from app.designation.models import Reservation
 from app.designation.service import reserve_transfer
-from app.errors import Conflict, InvalidInput
+from app.errors import Conflict
 from app.geo.gazetteer import Gazetteer
 from app.geo.models import Tribunal
 from app.matching import engine, repository
@@ -38,6 +38,7 @@ from app.transfer.exceptions import (
     AucuneMesure,
     ChoixManquant,
     DecisionPrise,
+    MesureInconnue,
     TransfertClos,
     TransfertEnCours,
     TransfertNotFound,
@@ -140,10 +141,9 @@ def create_plan(
         missing = sorted(set(payload.mesures) - {m.id for m in mesures})
         if missing:
             shown = ", ".join(str(i) for i in missing[:10]) + (" …" if len(missing) > 10 else "")
-            raise InvalidInput(
+            raise MesureInconnue(
                 "mesures inconnues, pas en cours, pas exercées par ce mandataire ou déjà envoyées à un autre : "
                 f"{shown}",
-                code="mesure_inconnue",
                 loc=["body", "mesures"],
             )
     if not mesures:
