@@ -14,6 +14,7 @@ from app.geo.gazetteer import Gazetteer
 from app.matching.repository import registry_version
 from app.notifications.constants import NotificationStatus
 from app.notifications.models import Notification
+from app.system.exceptions import DatabaseUnreachable, GeographyNotLoaded, MigrationsNotApplied
 
 _CURRENT_REVISION = text("SELECT version_num FROM alembic_version")
 
@@ -21,26 +22,21 @@ _CURRENT_REVISION = text("SELECT version_num FROM alembic_version")
 def readiness_problems(session: Session, gazetteer: Gazetteer | None, head: str) -> list[Unavailable]:
     """What keeps this process from serving: an unreachable database, a schema behind (or ahead of) the migration
     scripts, reference geography not loaded. One query: reading the schema's revision proves the database answers."""
-    problems = []
+    problems: list[Unavailable] = []
     try:
         current = ",".join(sorted(session.execute(_CURRENT_REVISION).scalars()))
     except Exception as error:  # any driver failure means "not ready"
-        problems.append(
-            Unavailable(f"base de données injoignable : {type(error).__name__}", code="base_indisponible", loc=["base"])
-        )
+        problems.append(DatabaseUnreachable(f"base de données injoignable : {type(error).__name__}", loc=["base"]))
     else:
         if current != head:
             problems.append(
-                Unavailable(
+                MigrationsNotApplied(
                     f"schéma en révision « {current or 'aucune'} », attendu « {head} » : lancez `mjpm db upgrade`",
-                    code="migrations_non_appliquees",
                     loc=["migrations"],
                 )
             )
     if gazetteer is None or not gazetteer.communes or not gazetteer.tribunaux:
-        problems.append(
-            Unavailable("référentiel géographique non chargé", code="geographie_indisponible", loc=["geographie"])
-        )
+        problems.append(GeographyNotLoaded("référentiel géographique non chargé", loc=["geographie"]))
     return problems
 
 
