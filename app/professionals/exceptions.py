@@ -36,7 +36,6 @@ class SheetUnreadable(InvalidInput):
         self,
         message: str,
         *,
-        code: str,
         format: str,
         encodage: str | None = None,
         ligne: int | None = None,
@@ -47,8 +46,42 @@ class SheetUnreadable(InvalidInput):
             loc.append(ligne)
         if colonne is not None:
             loc.append(colonne)
-        super().__init__(message, code=code, loc=loc)
+        super().__init__(message, loc=loc)
         self.format, self.encodage, self.ligne, self.colonne = format, encodage, ligne, colonne
+
+
+class EncodingUnreadable(SheetUnreadable):
+    """A CSV file neither in UTF-8 nor in Windows-1252 (UTF-16 included)."""
+
+    default_code = "encodage_illisible"
+
+
+class FileUnreadable(SheetUnreadable):
+    """A CSV line the csv module refuses, or a broken workbook."""
+
+    default_code = "fichier_illisible"
+
+
+class LineTooLong(SheetUnreadable):
+    default_code = "ligne_trop_longue"
+
+
+class CellTooLong(SheetUnreadable):
+    default_code = "cellule_trop_longue"
+
+
+class TooManyColumns(SheetUnreadable):
+    default_code = "trop_de_colonnes"
+
+
+class ForbiddenCharacter(SheetUnreadable):
+    """A control character in a cell."""
+
+    default_code = "caractere_interdit"
+
+
+class TooManyRows(SheetUnreadable):
+    default_code = "trop_de_lignes"
 
 
 class RejectedLot(InvalidInput):

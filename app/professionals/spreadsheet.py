@@ -15,7 +15,18 @@ from datetime import date, datetime
 from app.config import Settings
 from app.errors import size_text
 from app.geo.gazetteer import normalize_name
-from app.professionals.exceptions import SheetUnreadable, SpreadsheetTooLarge, UnsupportedFormat
+from app.professionals.exceptions import (
+    CellTooLong,
+    EncodingUnreadable,
+    FileUnreadable,
+    ForbiddenCharacter,
+    LineTooLong,
+    SheetUnreadable,
+    SpreadsheetTooLarge,
+    TooManyColumns,
+    TooManyRows,
+    UnsupportedFormat,
+)
 from app.professionals.labels import split_type
 
 # The columns of e-MJPM's import template.
@@ -138,9 +149,8 @@ def read_sheet(filename: str, content: bytes, content_type: str | None, limits: 
 
 def _decode(filename: str, content: bytes) -> tuple[str, str]:
     if content.startswith((b"\xff\xfe", b"\xfe\xff")) or b"\x00" in content[:4096]:
-        raise SheetUnreadable(
+        raise EncodingUnreadable(
             f"fichier « {filename} » : encodage UTF-16 non pris en charge, enregistrez-le en CSV UTF-8",
-            code="encodage_illisible",
             format="csv",
         )
     try:
@@ -150,9 +160,8 @@ def _decode(filename: str, content: bytes) -> tuple[str, str]:
     try:
         return content.decode("cp1252"), "windows-1252"
     except UnicodeDecodeError as error:
-        raise SheetUnreadable(
+        raise EncodingUnreadable(
             f"fichier « {filename} » : encodage illisible (ni UTF-8 ni Windows-1252 ; octet {error.start + 1})",
-            code="encodage_illisible",
             format="csv",
         ) from None
 
@@ -168,10 +177,9 @@ def _read_csv(filename: str, content: bytes, limits: SheetLimits) -> Sheet:
     except csv.Error as error:
         # The csv module refuses a NUL byte, and any field past its own limit (131 072 characters).
         long_field = "field larger than field limit" in str(error)
-        raise SheetUnreadable(
+        raise (CellTooLong if long_field else FileUnreadable)(
             f"fichier « {filename} », ligne {reader.line_num} : "
             + (f"cellule de plus de {limits.cell_chars} caractères" if long_field else "ligne illisible en CSV"),
-            code="cellule_trop_longue" if long_field else "fichier_illisible",
             format="csv",
             encodage=encoding,
             ligne=reader.line_num,
@@ -184,10 +192,9 @@ def _bounded_lines(filename: str, lines: Iterator[str], encoding: str, limits: S
     most = limits.columns * (limits.cell_chars + 3)  # quotes and separator
     for number, line in enumerate(lines, start=1):
         if len(line) > most:
-            raise SheetUnreadable(
+            raise LineTooLong(
                 f"fichier « {filename} », ligne {number} : plus de {most} caractères (au plus {limits.columns} "
                 f"colonnes de {limits.cell_chars} caractères)",
-                code="ligne_trop_longue",
                 format="csv",
                 encodage=encoding,
                 ligne=number,
@@ -230,10 +237,9 @@ def _read_xlsx(filename: str, content: bytes, limits: SheetLimits) -> Sheet:
         raise _broken(filename, error) from None
 
 
-def _broken(filename: str, error: Exception) -> SheetUnreadable:
-    return SheetUnreadable(
+def _broken(filename: str, error: Exception) -> FileUnreadable:
+    return FileUnreadable(
         f"fichier « {filename} » : classeur XLSX illisible ({type(error).__name__})",
-        code="fichier_illisible",
         format="xlsx",
     )
 
@@ -246,9 +252,8 @@ def _checked(filename: str, kind: str, encoding: str | None, line: int, record, 
     while width and record[width - 1] in (None, ""):
         width -= 1
     if width > limits.columns:
-        raise SheetUnreadable(
+        raise TooManyColumns(
             f"fichier « {filename} », ligne {line} : plus de {limits.columns} colonnes",
-            code="trop_de_colonnes",
             format=kind,
             encodage=encoding,
             ligne=line,
@@ -257,18 +262,16 @@ def _checked(filename: str, kind: str, encoding: str | None, line: int, record, 
         if not isinstance(value, str):
             continue
         if len(value) > limits.cell_chars:
-            raise SheetUnreadable(
+            raise CellTooLong(
                 f"fichier « {filename} », ligne {line}, colonne {position} : cellule de plus de "
                 f"{limits.cell_chars} caractères",
-                code="cellule_trop_longue",
                 format=kind,
                 encodage=encoding,
                 ligne=line,
             )
         if CONTROL_CHARACTERS.search(value):
-            raise SheetUnreadable(
+            raise ForbiddenCharacter(
                 f"fichier « {filename} », ligne {line}, colonne {position} : caractère de contrôle interdit",
-                code="caractere_interdit",
                 format=kind,
                 encodage=encoding,
                 ligne=line,
@@ -294,9 +297,8 @@ def _sheet(
         # A blank line is skipped, checked at C speed: a workbook may jump a million rows at once.
         if record.count(None) + record.count("") == len(record):
             if line > MAX_LINE:
-                raise SheetUnreadable(
+                raise TooManyRows(
                     f"fichier « {filename} » : ligne {line} au-delà de la dernière ligne d'un tableur ({MAX_LINE})",
-                    code="trop_de_lignes",
                     format=kind,
                     encodage=encoding,
                     ligne=line,
@@ -311,9 +313,8 @@ def _sheet(
         if not values:
             continue
         if len(sheet.rows) == limits.rows:
-            raise SheetUnreadable(
+            raise TooManyRows(
                 f"fichier « {filename} » : plus de {limits.rows} lignes, découpez le fichier",
-                code="trop_de_lignes",
                 format=kind,
                 encodage=encoding,
                 ligne=line,
