@@ -24,7 +24,15 @@ from joserfc.errors import (
 from joserfc.jwk import KeySet
 from joserfc.jws import JWSRegistry
 
-from app.oidc.exceptions import ProviderAnswerRefused
+from app.oidc.exceptions import (
+    AlgorithmRefused,
+    EmailMissing,
+    EmailNotVerified,
+    IdTokenExpired,
+    InvalidIdToken,
+    InvalidNonce,
+    InvalidSignature,
+)
 
 ASYMMETRIC_ALGORITHMS = ("RS256", "RS384", "RS512", "PS256", "PS384", "PS512", "ES256", "ES384", "ES512", "EdDSA")
 LEEWAY_S = 60  # clock difference tolerated between the provider and us
@@ -34,14 +42,10 @@ class UnknownKey(Exception):
     """The token names a key the provider's published set lacks: the set may have rotated (fetch it again)."""
 
 
-def _refused(code: str, message: str) -> ProviderAnswerRefused:
-    return ProviderAnswerRefused(message, code=code)
-
-
 def allowed_algorithms(advertised: list[str] | None) -> list[str]:
     algorithms = [a for a in advertised or ["RS256"] if a in ASYMMETRIC_ALGORITHMS]
     if not algorithms:
-        raise _refused("algorithme_refuse", "Le fournisseur d'identité ne signe qu'avec des algorithmes refusés ici.")
+        raise AlgorithmRefused("Le fournisseur d'identité ne signe qu'avec des algorithmes refusés ici.")
     return algorithms
 
 
@@ -51,28 +55,22 @@ def _decode(value: str, keys: KeySet, algorithms: list[str]):
     except (InvalidKeyIdError, MissingKeyError) as error:
         raise UnknownKey from error
     except BadSignatureError as error:
-        raise _refused(
-            "signature_invalide", "La réponse du fournisseur d'identité n'est pas signée par l'une de ses clés."
+        raise InvalidSignature(
+            "La réponse du fournisseur d'identité n'est pas signée par l'une de ses clés."
         ) from error
     except (JoseError, ValueError) as error:
-        raise _refused("jeton_invalide", "La réponse du fournisseur d'identité est illisible.") from error
+        raise InvalidIdToken("La réponse du fournisseur d'identité est illisible.") from error
 
 
 def _validate(claims: JWTClaims, *, nonce_expected: bool) -> None:
     try:
         claims.validate(leeway=LEEWAY_S)
     except ExpiredTokenError as error:
-        raise _refused(
-            "jeton_identite_expire", "Le jeton d'identité du fournisseur a expiré : reconnectez-vous."
-        ) from error
+        raise IdTokenExpired("Le jeton d'identité du fournisseur a expiré : reconnectez-vous.") from error
     except ClaimError as error:
         if nonce_expected and error.claim == "nonce":
-            raise _refused(
-                "nonce_invalide", "Le jeton d'identité ne correspond pas à cette tentative de connexion."
-            ) from error
-        raise _refused(
-            "jeton_invalide", f"Le jeton d'identité du fournisseur est invalide (« {error.claim} »)."
-        ) from error
+            raise InvalidNonce("Le jeton d'identité ne correspond pas à cette tentative de connexion.") from error
+        raise InvalidIdToken(f"Le jeton d'identité du fournisseur est invalide (« {error.claim} »).") from error
 
 
 def verify_id_token(
@@ -125,15 +123,15 @@ def identity_of(id_claims: dict[str, Any], userinfo: dict[str, Any] | None) -> I
     claims = dict(id_claims)
     if userinfo is not None:
         if userinfo.get("sub") != id_claims.get("sub"):
-            raise _refused("jeton_invalide", "Les informations du fournisseur ne concernent pas la personne connectée.")
+            raise InvalidIdToken("Les informations du fournisseur ne concernent pas la personne connectée.")
         claims.update({k: v for k, v in userinfo.items() if k not in ("iss", "aud", "exp", "iat", "nonce")})
     email = claims.get("email")
     if not isinstance(email, str) or "@" not in email:
-        raise _refused("courriel_absent", "Le fournisseur d'identité n'a pas transmis votre adresse électronique.")
+        raise EmailMissing("Le fournisseur d'identité n'a pas transmis votre adresse électronique.")
     # ProConnect's identity providers only send professional addresses they vouch for and omit the claim;
     # an explicit `false` is refused.
     if claims.get("email_verified") is False:
-        raise _refused("courriel_non_verifie", "Votre adresse électronique n'est pas vérifiée par le fournisseur.")
+        raise EmailNotVerified("Votre adresse électronique n'est pas vérifiée par le fournisseur.")
     siret = claims.get("siret")
     siret = "".join(str(siret).split()) if siret else None
     return Identity(

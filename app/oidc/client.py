@@ -16,7 +16,7 @@ from joserfc.jwk import KeySet
 
 from app.config import Settings
 from app.oidc.checks import Identity, UnknownKey, allowed_algorithms, identity_of, verify_id_token, verify_userinfo
-from app.oidc.exceptions import ProviderAnswerRefused, ProviderUnavailable
+from app.oidc.exceptions import CodeRefused, InvalidIdToken, InvalidSignature, ProviderUnavailable
 
 REQUIRED_ENDPOINTS = ("authorization_endpoint", "token_endpoint", "jwks_uri")
 
@@ -128,15 +128,13 @@ class RelyingParty:
                     redirect_uri=redirect_uri,
                 )
         except OAuthError as error:
-            raise ProviderAnswerRefused(
-                "Le fournisseur d'identité a refusé de confirmer cette connexion : recommencez.", code="code_refuse"
+            raise CodeRefused(
+                "Le fournisseur d'identité a refusé de confirmer cette connexion : recommencez."
             ) from error
         except (httpx.HTTPError, ValueError) as error:  # ValueError: an answer that is not a JSON object
             raise ProviderUnavailable() from error
         if not isinstance(token.get("id_token"), str):
-            raise ProviderAnswerRefused(
-                "Le fournisseur d'identité n'a pas envoyé de jeton d'identité.", code="jeton_invalide"
-            )
+            raise InvalidIdToken("Le fournisseur d'identité n'a pas envoyé de jeton d'identité.")
         algorithms = allowed_algorithms(metadata.get("id_token_signing_alg_values_supported"))
         claims = await self._verified(
             lambda keys: verify_id_token(
@@ -162,9 +160,8 @@ class RelyingParty:
         try:
             return check(await self.keys(refresh=True))
         except UnknownKey as error:
-            raise ProviderAnswerRefused(
-                "La réponse du fournisseur d'identité n'est pas signée par l'une de ses clés.",
-                code="signature_invalide",
+            raise InvalidSignature(
+                "La réponse du fournisseur d'identité n'est pas signée par l'une de ses clés."
             ) from error
 
     async def _userinfo(self, metadata: dict[str, Any], access_token: str) -> dict[str, Any]:

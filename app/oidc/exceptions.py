@@ -21,7 +21,55 @@ class ProviderUnavailable(SignInRefused):
         super().__init__("Le fournisseur d'identité ne répond pas correctement : réessayez dans quelques minutes.")
 
 
-def expired_attempt() -> ProviderAnswerRefused:
-    return ProviderAnswerRefused(
-        "Cette tentative de connexion a expiré ou ne vient pas de ce navigateur : recommencez.", code="etat_invalide"
-    )
+class AlgorithmRefused(ProviderAnswerRefused):
+    """The provider signs only with algorithms refused here (symmetric ones, `none`)."""
+
+    default_code = "algorithme_refuse"
+
+
+class InvalidSignature(ProviderAnswerRefused):
+    default_code = "signature_invalide"
+
+
+class InvalidIdToken(ProviderAnswerRefused):
+    """An ID token (or a userinfo answer) missing, unreadable, or whose claims do not hold."""
+
+    default_code = "jeton_invalide"
+
+
+class IdTokenExpired(ProviderAnswerRefused):
+    default_code = "jeton_identite_expire"
+
+
+class InvalidNonce(ProviderAnswerRefused):
+    default_code = "nonce_invalide"
+
+
+class EmailMissing(ProviderAnswerRefused):
+    default_code = "courriel_absent"
+
+
+class EmailNotVerified(ProviderAnswerRefused):
+    default_code = "courriel_non_verifie"
+
+
+class CodeRefused(ProviderAnswerRefused):
+    """The provider refused to exchange the authorization code for tokens."""
+
+    default_code = "code_refuse"
+
+
+class SignInAbandoned(ProviderAnswerRefused):
+    """The person gave up at the provider (access_denied...), or the provider sent back no code."""
+
+    default_code = "abandon"
+
+
+class InvalidState(ProviderAnswerRefused):
+    """A sign-in attempt that expired, or that does not come from this browser."""
+
+    default_code = "etat_invalide"
+
+
+def expired_attempt() -> InvalidState:
+    return InvalidState("Cette tentative de connexion a expiré ou ne vient pas de ce navigateur : recommencez.")

@@ -27,7 +27,7 @@ from app.dependencies import SessionDep, SettingsDep
 from app.oidc.attempt import ATTEMPT_COOKIE, ATTEMPT_MAX_AGE_S, seal, unseal
 from app.oidc.checks import Identity
 from app.oidc.dependencies import CALLBACK_PATH, RelyingPartyDep, public_base
-from app.oidc.exceptions import ProviderAnswerRefused, expired_attempt
+from app.oidc.exceptions import SignInAbandoned, expired_attempt
 from app.web.router import _render, _safe_next, home_of
 
 router = APIRouter(include_in_schema=False)
@@ -98,9 +98,7 @@ async def oidc_callback(
             raise expired_attempt()
         if error or not code:
             # e.g. access_denied: the person gave up at the provider; the provider's own words are not shown.
-            raise ProviderAnswerRefused(
-                "La connexion a été interrompue chez le fournisseur d'identité.", code="abandon"
-            )
+            raise SignInAbandoned("La connexion a été interrompue chez le fournisseur d'identité.")
         signed_in = await party.finish(
             code=code, pending=pending, redirect_uri=public_base(request, settings) + CALLBACK_PATH
         )
