@@ -26,7 +26,7 @@ from sqlalchemy import delete, select
 from sqlalchemy.orm import Session
 
 from app.auth.constants import AccessAction, AccountState, Role
-from app.auth.exceptions import SignInRefused
+from app.auth.exceptions import DisabledAccount, InvalidInvitation, InvitationExpired, SiretMismatch, UnknownAccount
 from app.auth.models import AccessEvent, Account
 from app.auth.principal import Principal
 from app.database import rowcount, utcnow
@@ -42,8 +42,8 @@ def normalise_email(email: str) -> str:
     return email.strip().lower()
 
 
-def _refused(code: str, message: str) -> SignInRefused:
-    return SignInRefused(f"{message} {ASK}", code=code)
+def _asking(message: str) -> str:
+    return f"{message} {ASK}"
 
 
 def account_for_sign_in(session: Session, *, email: str, siret: str | None = None) -> Account:
@@ -57,11 +57,11 @@ def account_for_sign_in(session: Session, *, email: str, siret: str | None = Non
         )
         account = matches[0] if len(matches) == 1 else None
     if account is None:
-        raise _refused("compte_inconnu", "Aucun compte mjpm-match ne correspond à cette adresse électronique.")
+        raise UnknownAccount(_asking("Aucun compte mjpm-match ne correspond à cette adresse électronique."))
     if account.etat == AccountState.DESACTIVE:
-        raise _refused("compte_desactive", "Votre compte mjpm-match est désactivé.")
+        raise DisabledAccount(_asking("Votre compte mjpm-match est désactivé."))
     if account.role == Role.MANDATAIRE and siret and account.siret and siret != account.siret:
-        raise _refused("siret_different", "Le SIRET transmis ne correspond pas à celui de votre dossier de mandataire.")
+        raise SiretMismatch(_asking("Le SIRET transmis ne correspond pas à celui de votre dossier de mandataire."))
     if account.etat == AccountState.INVITE:
         activate(account)
     return account
@@ -94,9 +94,9 @@ def accept_invitation(session: Session, secret: str, now: datetime | None = None
     now = now or utcnow()
     account = session.scalar(select(Account).where(Account.invitation_hash == hash_invitation(secret)))
     if account is None or account.etat != AccountState.INVITE:
-        raise _refused("invitation_invalide", "Ce lien d'invitation n'est pas valable ou a déjà servi.")
+        raise InvalidInvitation(_asking("Ce lien d'invitation n'est pas valable ou a déjà servi."))
     if account.invitation_expires_at is None or account.invitation_expires_at <= now:
-        raise _refused("invitation_expiree", "Ce lien d'invitation a expiré.")
+        raise InvitationExpired(_asking("Ce lien d'invitation a expiré."))
     activate(account, now)
     return account
 

@@ -44,11 +44,38 @@ class OutsideScope(Forbidden):
 class SignInRefused(DomainError):
     """A person the service does not let in (unknown e-mail, disabled account...): the message says whom to ask.
 
-    `code` is stable (`compte_inconnu`, `compte_desactive`, `siret_different`, `invitation_invalide`...); the
-    sign-in pages show the message and the access journal keeps the code as the reason."""
+    Each case is a subclass with its stable code (`compte_inconnu`, `compte_desactive`, `siret_different`,
+    `invitation_invalide`...); the sign-in pages show the message and the access journal keeps the code as the
+    reason."""
 
     status_code = 403
     default_code = "connexion_refusee"
+
+
+class UnknownAccount(SignInRefused):
+    """No account for that e-mail or SIRET."""
+
+    default_code = "compte_inconnu"
+
+
+class DisabledAccount(SignInRefused):
+    default_code = "compte_desactive"
+
+
+class SiretMismatch(SignInRefused):
+    """The provider's SIRET claim contradicts the professional's registered SIRET."""
+
+    default_code = "siret_different"
+
+
+class InvalidInvitation(SignInRefused):
+    """An invitation link unknown, already used, or for an account no longer invited."""
+
+    default_code = "invitation_invalide"
+
+
+class InvitationExpired(SignInRefused):
+    default_code = "invitation_expiree"
 
 
 class ReadOnlyToken(Forbidden):

@@ -17,7 +17,7 @@ from sqlalchemy import select
 from app.auth.accounts import accept_invitation, account_for_sign_in, record_access, record_sign_in
 from app.auth.constants import PROVIDER_DEV, PROVIDER_INVITATION, PROVIDER_OIDC, AccessAction, AccountState, Role
 from app.auth.dependencies import forget_session
-from app.auth.exceptions import SignInRefused
+from app.auth.exceptions import SignInRefused, UnknownAccount
 from app.auth.models import Account
 from app.auth.sessions import (
     ClosedSession,
@@ -131,7 +131,7 @@ def dev_sign_in(
     account = session.get(Account, compte)
     try:
         if account is None:
-            raise SignInRefused("Compte inconnu.", code="compte_inconnu")
+            raise UnknownAccount("Compte inconnu.")
         account = account_for_sign_in(session, email=account.email)
     except SignInRefused as refused:
         session.rollback()
