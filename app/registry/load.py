@@ -101,6 +101,9 @@ def _deltas(
 ) -> tuple[Deltas, DepartementDeltas]:
     deltas: Deltas = defaultdict(lambda: defaultdict(float))
     by_departement: DepartementDeltas = defaultdict(lambda: [0, 0])
+    # A batch's measures share a few (antenne, tribunal) pairs: each is looked up once, not once per measure (a
+    # tribunal the session does not hold would be read again for every measure).
+    departements: dict[tuple[int | None, int], str] = {}
     for before, after in changes:
         if before == after:
             continue
@@ -112,7 +115,10 @@ def _deltas(
                 deltas[target][COUNT_COLUMN[share.statut]] += sign
                 deltas[target][LOAD_COLUMN[share.statut]] += sign * share.poids
             if share.tribunal_id is not None:
-                key = (share.mandataire_id, _departement(session, share.site_id, share.tribunal_id), str(share.statut))
+                where = (share.site_id, share.tribunal_id)
+                if where not in departements:
+                    departements[where] = _departement(session, *where)
+                key = (share.mandataire_id, departements[where], str(share.statut))
                 by_departement[key][0] += sign
                 by_departement[key][1] += sign * share.tutelle
     return deltas, by_departement
