@@ -22,6 +22,8 @@ from sqlalchemy.orm.exc import StaleDataError
 from starlette.exceptions import HTTPException
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
+from app.asgi import HttpMiddleware
+
 logger = logging.getLogger("app.errors")
 
 
@@ -316,19 +318,13 @@ def describe_failure(exc: BaseException) -> str:
     return f"{type(exc).__module__}.{type(exc).__name__}"
 
 
-class ServerErrorGuard:
+class ServerErrorGuard(HttpMiddleware):
     """Any unexpected exception becomes a 500 in the one error shape, with the request's reference (its
     `X-Request-ID`) in the message; the log gets the reference, the route, the error's
     type and the stack (file, line, code), never a value the request carried. The exception is not re-raised:
     the server would log it again, message and all."""
 
-    def __init__(self, app: ASGIApp) -> None:
-        self.app = app
-
-    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] != "http":
-            await self.app(scope, receive, send)
-            return
+    async def handle(self, scope: Scope, receive: Receive, send: Send) -> None:
         started = False
 
         async def send_tracking(message: Message) -> None:
@@ -368,20 +364,17 @@ class BodyTooLarge(HTTPException):
         self.error = error
 
 
-class BodyLimit:
+class BodyLimit(HttpMiddleware):
     """The size limit of every request body, checked before and while the body is read: a declared length
     beyond it is answered at once, a streamed body is cut as soon as it passes it (413 in the one error shape).
     `limits` gives a route path its own, larger limit (bulk uploads and imports)."""
 
     def __init__(self, app: ASGIApp, default: int, limits: Mapping[str, int]) -> None:
-        self.app = app
+        super().__init__(app)
         self.default = default
         self.limits = dict(limits)
 
-    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] != "http":
-            await self.app(scope, receive, send)
-            return
+    async def handle(self, scope: Scope, receive: Receive, send: Send) -> None:
         limit = self.limits.get(scope["path"], self.default)
         too_large = PayloadTooLarge(f"requête de plus de {size_text(limit)} : découpez l'envoi", loc=["body"])
         declared = dict(scope["headers"]).get(b"content-length", b"")

@@ -17,7 +17,9 @@ from contextvars import ContextVar
 
 from prometheus_client import Counter, Histogram
 from pythonjsonlogger.core import RESERVED_ATTRS
-from starlette.types import ASGIApp, Message, Receive, Scope, Send
+from starlette.types import Message, Receive, Scope, Send
+
+from app.asgi import HttpMiddleware
 
 REQUEST_ID_HEADER = "x-request-id"
 # A caller's id is kept when it is short and plain (it ends up in logs); anything else is replaced by a new one.
@@ -57,17 +59,11 @@ def _header(scope: Scope, name: bytes) -> str | None:
     return None
 
 
-class ObservabilityMiddleware:
+class ObservabilityMiddleware(HttpMiddleware):
     """Gives each HTTP request an id (taken from `X-Request-ID` or made, returned in the answer's header, in
     `request.state.request_id` and in every log line), then counts it, times it and logs it once."""
 
-    def __init__(self, app: ASGIApp) -> None:
-        self.app = app
-
-    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] != "http":
-            await self.app(scope, receive, send)
-            return
+    async def handle(self, scope: Scope, receive: Receive, send: Send) -> None:
         request_id = valid_request_id(_header(scope, b"x-request-id"))
         scope.setdefault("state", {})["request_id"] = request_id
         token = request_id_var.set(request_id)

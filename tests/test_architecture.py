@@ -16,6 +16,7 @@ APP = Path(__file__).resolve().parents[1] / "app"
 # stay independent), never a higher layer.
 LAYERS: list[set[str]] = [
     # The shared kernel: no domain.
+    {"asgi"},  # the base of the pure ASGI middlewares
     {"labels"},  # the French label of every code (pages, dashboards, e-mails, messages)
     {"errors"},
     {"observability"},  # logs and metrics

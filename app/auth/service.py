@@ -5,8 +5,9 @@ registry. Web sessions are resolved by `app.auth.sessions` with the same scope r
 
 import hashlib
 import hmac
+from datetime import datetime
 
-from sqlalchemy import bindparam, select
+from sqlalchemy import Row, bindparam, select
 from sqlalchemy.orm import Session
 
 from app.auth.constants import JUDICIAL_ROLES, Access, AccountState, Role
@@ -40,6 +41,37 @@ def scope_departements(
     if role == Role.MANDATAIRE:
         return frozenset()
     return None
+
+
+def scoped_principal(
+    gazetteer: Gazetteer,
+    row: Row,
+    *,
+    token_id: int | None,
+    account_id: int | None,
+    expires_at: datetime | None,
+    read_only: bool = False,
+) -> Principal:
+    """The caller a token's or a session's row names: its role, the territory its scope covers, its tribunal and
+    its professional (the row's `role`, `departement`, `region`, `tribunal_departement`, `tribunal_id`,
+    `mandataire_id`)."""
+    role = Role(row.role)
+    return Principal(
+        token_id=token_id,
+        role=role,
+        departements=scope_departements(
+            gazetteer,
+            role=role,
+            departement=row.departement,
+            region=row.region,
+            tribunal_departement=row.tribunal_departement,
+        ),
+        tribunal_id=row.tribunal_id,
+        mandataire_id=row.mandataire_id,
+        account_id=account_id,
+        read_only=read_only,
+        expires_at=expires_at,
+    )
 
 
 # Built once: authentication runs on every request, so it is one Core query with the judge's tribunal joined
@@ -77,19 +109,10 @@ def authenticate(session: Session, *, secret: str, gazetteer: Gazetteer, token: 
         raise InvalidToken("jeton d'un compte désactivé")
     if row.expires_at is not None and row.expires_at <= utcnow():
         raise token_expired()
-    role = Role(row.role)
-    return Principal(
+    return scoped_principal(
+        gazetteer,
+        row,
         token_id=row.id,
-        role=role,
-        departements=scope_departements(
-            gazetteer,
-            role=role,
-            departement=row.departement,
-            region=row.region,
-            tribunal_departement=row.tribunal_departement,
-        ),
-        tribunal_id=row.tribunal_id,
-        mandataire_id=row.mandataire_id,
         account_id=row.compte_id,
         read_only=row.acces == Access.LECTURE,
         expires_at=row.expires_at,

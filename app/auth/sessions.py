@@ -35,11 +35,11 @@ from fastapi import Request, Response
 from sqlalchemy import bindparam, delete, or_, select, update
 from sqlalchemy.orm import Session
 
-from app.auth.constants import AccountState, Role
+from app.auth.constants import AccountState
 from app.auth.exceptions import NotAuthenticated, SessionExpired
 from app.auth.models import Account, WebSession
 from app.auth.principal import Principal
-from app.auth.service import scope_departements
+from app.auth.service import scoped_principal
 from app.config import Settings
 from app.database import rowcount, utcnow, write_aside
 from app.geo.gazetteer import Gazetteer
@@ -156,19 +156,10 @@ def authenticate_session(
     if (now - row.last_seen_at).total_seconds() >= min(TOUCH_S, settings.session_idle_s / 4):
         with write_aside(session):
             session.execute(update(WebSession).where(WebSession.id == row.id).values(last_seen_at=now))
-    role = Role(row.role)
-    return Principal(
+    return scoped_principal(
+        gazetteer,
+        row,
         token_id=None,
-        role=role,
-        departements=scope_departements(
-            gazetteer,
-            role=role,
-            departement=row.departement,
-            region=row.region,
-            tribunal_departement=row.tribunal_departement,
-        ),
-        tribunal_id=row.tribunal_id,
-        mandataire_id=row.mandataire_id,
         account_id=row.account_id,
         # A worker's cached check never outlives the session's idle or absolute end.
         expires_at=min(absolute_end, now + timedelta(seconds=settings.session_idle_s)),

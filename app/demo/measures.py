@@ -22,6 +22,7 @@ from app.geo.distance import haversine_km
 from app.geo.gazetteer import BelgianMunicipality
 from app.registry.constants import (
     IN_ETABLISSEMENT,
+    PLACE_COLUMNS,
     Champ,
     Civilite,
     LieuVie,
@@ -43,12 +44,7 @@ MESURE_KEYS = (
     "nature",
     "champ",
     "lieu_vie",
-    "pays",
-    "insee",
-    "code_postal",
-    "commune",
-    "nis",
-    "departement",
+    *PLACE_COLUMNS,
     "etablissement_id",
     "civilite",
     "annee_naissance",

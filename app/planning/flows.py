@@ -2,6 +2,7 @@
 and simulated side by side with the current offer (same arrivals, same seed). Nothing is written."""
 
 from datetime import datetime
+from functools import partial
 
 from sqlalchemy.orm import Session
 
@@ -59,28 +60,20 @@ def compare(
     offer = offer or _offer(session, settings, departements, now)
     scenario = check_scenario(parametres.scenario, offer, gazetteer, ["body", "scenario"])
     simulation = parametres.simulation
-    actuel = service.run_simulation(
+    # Both runs share everything but the offer and the growth the scenario may change.
+    simulate = partial(
+        service.run_simulation,
         session,
         gazetteer=gazetteer,
         settings=settings,
         departements=departements,
-        parametres=simulation,
         now=now,
-        offer=offer,
         loc=("body", "simulation"),
     )
+    actuel = simulate(parametres=simulation, offer=offer)
     if scenario.croissance is not None:
         simulation = simulation.model_copy(update={"croissance": scenario.croissance})
-    modifie = service.run_simulation(
-        session,
-        gazetteer=gazetteer,
-        settings=settings,
-        departements=departements,
-        parametres=simulation,
-        now=now,
-        offer=apply(offer, scenario, gazetteer.communes),
-        loc=("body", "simulation"),
-    )
+    modifie = simulate(parametres=simulation, offer=apply(offer, scenario, gazetteer.communes))
     return {
         "territoire": actuel["territoire"],
         "scenario": parametres.scenario.model_dump(),

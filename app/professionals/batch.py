@@ -40,7 +40,7 @@ from app.professionals.repository import (
 from app.professionals.schemas import MesureLotItem, reasons_of
 from app.registry import rg
 from app.registry import service as registry
-from app.registry.constants import ACTIVE_STATUTS, MesureStatut, Nature
+from app.registry.constants import ACTIVE_STATUTS, PLACE_COLUMNS, MesureStatut, Nature
 from app.registry.exceptions import UnknownMandataire
 from app.registry.load import LoadShare, apply_load_changes
 from app.registry.models import Mandataire, Mesure, MesureEtat, MesureRessource
@@ -56,12 +56,7 @@ COMPARED = (
     "nature",
     "champ",
     "lieu_vie",
-    "pays",
-    "insee",
-    "code_postal",
-    "commune",
-    "nis",
-    "departement",
+    *PLACE_COLUMNS,
     "civilite",
     "annee_naissance",
     "date_nomination",

@@ -91,6 +91,8 @@ MESURE_STATUT_LABELS = labels.for_enum(MesureStatut, labels.STATUTS_MESURE)
 
 # Statuses that hold a place in the professional's capacity.
 ACTIVE_STATUTS = frozenset({MesureStatut.EN_COURS, MesureStatut.EN_ATTENTE})
+# What a measure keeps of the person's residence (`service.place_of`): the commune, never a street or a point.
+PLACE_COLUMNS = ("pays", "insee", "code_postal", "commune", "nis", "departement")
 
 
 class CauseSortie(StrEnum):

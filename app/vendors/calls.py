@@ -6,8 +6,9 @@ import logging
 import time
 
 from fastapi.concurrency import run_in_threadpool
-from starlette.types import ASGIApp, Message, Receive, Scope, Send
+from starlette.types import Message, Receive, Scope, Send
 
+from app.asgi import HttpMiddleware
 from app.database import begin_write, utcnow
 from app.vendors.dependencies import CALL_STATE, PendingCall
 from app.vendors.service import record_call
@@ -15,18 +16,12 @@ from app.vendors.service import record_call
 logger = logging.getLogger("mjpm.editeurs")
 
 
-class CallLog:
+class CallLog(HttpMiddleware):
     """ASGI middleware, outside `ServerErrorGuard` so that it sees the final status (a 500 included). The line is
     written after the answer is sent, in its own short transaction of the request's session (the one the app's
     `get_session` gave, closed and reopened): a failure to log is logged, never turned into an error."""
 
-    def __init__(self, app: ASGIApp) -> None:
-        self.app = app
-
-    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] != "http":
-            await self.app(scope, receive, send)
-            return
+    async def handle(self, scope: Scope, receive: Receive, send: Send) -> None:
         status = 500
 
         async def send_noting_status(message: Message) -> None:

@@ -363,8 +363,9 @@
     return item;
   }
 
-  /** Donne aux champs d'un modèle des identifiants propres à un professionnel, et à leurs étiquettes. */
-  function instancier(modeleId, suffixe) {
+  /** Donne aux champs d'un modèle des identifiants propres à un professionnel, et à leurs étiquettes ; « Annuler »
+   * referme le formulaire (vide la zone) et rend la main au bouton qui l'a ouvert. */
+  function instancier(modeleId, suffixe, bouton, zone) {
     var form = document.getElementById(modeleId).content.cloneNode(true).querySelector("form");
     Array.prototype.forEach.call(form.querySelectorAll("[data-nom]"), function (champ) {
       champ.id = champ.getAttribute("data-nom") + suffixe;
@@ -372,17 +373,17 @@
     Array.prototype.forEach.call(form.querySelectorAll("label[data-pour]"), function (label) {
       label.setAttribute("for", label.getAttribute("data-pour") + suffixe);
     });
-    return form;
-  }
-
-  function formulaireExclusion(reponse, m, bouton, zone) {
-    var form = instancier("modele-exclusion", "-exclusion-" + m.id);
-    var erreur = form.querySelector('[data-role="erreur"]');
     form.querySelector('[data-role="annuler"]').addEventListener("click", function () {
       zone.textContent = "";
       bouton.setAttribute("aria-expanded", "false");
       bouton.focus();
     });
+    return form;
+  }
+
+  function formulaireExclusion(reponse, m, bouton, zone) {
+    var form = instancier("modele-exclusion", "-exclusion-" + m.id, bouton, zone);
+    var erreur = form.querySelector('[data-role="erreur"]');
     form.addEventListener("submit", function (evenement) {
       evenement.preventDefault();
       var motif = form.querySelector('[data-nom="motif_exclusion"]').value.trim();
@@ -408,7 +409,7 @@
   }
 
   function formulaireReservation(reponse, m, bouton, zone, horsListe) {
-    var form = instancier("modele-reservation", (horsListe ? "-hors-liste-" : "-") + m.id);
+    var form = instancier("modele-reservation", (horsListe ? "-hors-liste-" : "-") + m.id, bouton, zone);
     if (horsListe) {
       form.querySelector('[data-role="legende"]').textContent = "Réserver " + m.nom + " hors liste";
       form.querySelector('[data-role="bloc-justification"]').hidden = false;
@@ -418,11 +419,6 @@
     famille.addEventListener("change", function () { blocMotif.hidden = famille.value !== "proche_refuse"; });
     var erreur = form.querySelector('[data-role="erreur"]');
     var cle = MJPM.uuid(); // une même réservation répétée (double clic, réseau) n'est enregistrée qu'une fois
-    form.querySelector('[data-role="annuler"]').addEventListener("click", function () {
-      zone.textContent = "";
-      bouton.setAttribute("aria-expanded", "false");
-      bouton.focus();
-    });
     form.addEventListener("submit", function (evenement) {
       evenement.preventDefault();
       montrerErreur(erreur, "");
