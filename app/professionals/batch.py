@@ -40,7 +40,7 @@ from app.professionals.repository import (
 from app.professionals.schemas import MesureLotItem, reasons_of
 from app.registry import rg
 from app.registry import service as registry
-from app.registry.constants import ACTIVE_STATUTS, PLACE_COLUMNS, MesureStatut, Nature
+from app.registry.constants import ACTIVE_STATUTS, PLACE_COLUMNS, MesureStatut
 from app.registry.exceptions import UnknownMandataire
 from app.registry.load import LoadShare, apply_load_changes
 from app.registry.models import Mandataire, Mesure, MesureEtat, MesureRessource
@@ -424,15 +424,10 @@ def _decide(batch: Batch, entry: _Valid, row: Any, pending: set[int], history: t
     # e-MJPM accepts both of these: the measure is kept, with a warning.
     if state["date_nomination"] and state["date_fin_mesure"] and state["date_fin_mesure"] < state["date_nomination"]:
         plan.warnings.append(("date_fin_mesure", "fin_avant_nomination", "la fin de la mesure précède la nomination"))
-    covered = state["nature"] in batch.natures and (state["nature"] != Nature.MJAGBF or mandataire.dpf)
-    if state["nature"] != before["nature"] and not covered:
-        plan.warnings.append(
-            (
-                "nature_mesure",
-                "nature_non_couverte",
-                f"le titre du mandataire {mandataire.id} ne couvre pas la nature {state['nature']}",
-            )
-        )
+    refusal = registry.title_refusal(mandataire.id, mandataire.dpf, batch.natures, state["nature"])
+    if state["nature"] != before["nature"] and refusal is not None:
+        error, message = refusal
+        plan.warnings.append(("nature_mesure", error.default_code, message))
     if state["site_id"] is not None and state["site_id"] not in batch.sites:
         plan.reasons.append(("antenne_id", "site_inconnu", f"site {state['site_id']} inconnu pour ce mandataire"))
         return

@@ -28,6 +28,7 @@ from app.professionals.exceptions import (
     UnsupportedFormat,
 )
 from app.professionals.labels import split_type
+from app.registry.exceptions import UnknownSite
 
 # The columns of e-MJPM's import template.
 TEMPLATE_COLUMNS = (
@@ -371,7 +372,7 @@ def row_to_item(values: dict[str, str], antennes: Antennes) -> tuple[dict, list[
     if antenne is not None:
         site_id = antennes.find(antenne)
         if site_id is None and antennes.required:
-            errors.append(("antenne_id", "antenne_inconnue", antennes.unknown(antenne)))
+            errors.append(("antenne_id", UnknownSite.default_code, antennes.unknown(antenne)))
         elif site_id is not None:
             item["antenne_id"] = site_id
     return item, errors

@@ -4,7 +4,7 @@ Functions take keyword-only arguments and leave the commit to the caller (the ro
 is one transaction: a rejected request writes nothing.
 """
 
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 from datetime import date
 
 from sqlalchemy import Select, select, update
@@ -439,16 +439,27 @@ def place_of(locator: Locator, residence: Residence) -> dict:
     }
 
 
+def title_refusal(
+    mandataire_id: int, dpf: bool, natures: Collection[str], nature: str
+) -> tuple[type[InvalidInput], str] | None:
+    """Why a professional's title does not cover a measure of this nature (the error's class, its French message),
+    None when it does. The same codes in the same order as the engine's rules (`engine.failing_rules`): MJAGBF
+    without DPF first, then a nature outside the title."""
+    if nature == Nature.MJAGBF and not dpf:
+        return MjagbfWithoutDpf, "la MJAGBF est réservée aux délégués aux prestations familiales"
+    if nature not in natures:
+        label = labels.label(labels.NATURES, nature)
+        return NatureNotCovered, f"le titre du mandataire {mandataire_id} ne couvre pas la nature « {label} »"
+    return None
+
+
 def _check_mesure_refs(
     session: Session, mandataire: Mandataire, nature: str, site_id: int | None, etablissement_id: int | None
 ) -> None:
-    if nature not in {n.nature for n in mandataire.natures}:
-        label = labels.label(labels.NATURES, nature)
-        raise NatureNotCovered(
-            f"le titre du mandataire {mandataire.id} ne couvre pas la nature « {label} »", loc=["body", "nature"]
-        )
-    if nature == Nature.MJAGBF and not mandataire.dpf:
-        raise NatureNotCovered("la MJAGBF est réservée aux délégués aux prestations familiales", loc=["body", "nature"])
+    refusal = title_refusal(mandataire.id, mandataire.dpf, {n.nature for n in mandataire.natures}, nature)
+    if refusal is not None:
+        error, message = refusal
+        raise error(message, loc=["body", "nature"])
     if site_id is not None and site_id not in {s.id for s in mandataire.sites}:
         raise UnknownSite(f"site {site_id} inconnu pour ce mandataire", loc=["body", "site"])
     if etablissement_id is not None and session.get(Etablissement, etablissement_id) is None:

@@ -205,7 +205,7 @@ def test_an_unknown_antenne_of_a_service_is_a_line_error_listing_its_antennes(cl
     response = upload(client, headers, write_csv(tmp_path / "antennes.csv", lines))
     assert response.status_code == 422, response.text
     [erreur] = response.json()["rapport"]["erreurs"]
-    assert (erreur["ligne"], erreur["colonne"], erreur["code"]) == (3, "antenne", "antenne_inconnue")
+    assert (erreur["ligne"], erreur["colonne"], erreur["code"]) == (3, "antenne", "site_inconnu")
     lille, douai = service["sites"]
     assert erreur["message"] == (
         f"antenne inconnue : « Antenne de Calais » (antennes de ce mandataire : Antenne de Lille ({lille['id']}), "

@@ -142,6 +142,13 @@ def test_fields_left_out_of_an_update_keep_their_value(client, itself):
     assert (mesure["civilite"], mesure["annee_naissance"], mesure["numero_dossier"]) == ("madame", 1951, "D-17")
 
 
+def test_a_nature_outside_the_title_warns_with_the_codes_of_the_engine(client, itself):
+    report = sent(client, itself, [vendor("24/00001", nature_mesure="mandat_ad_hoc"), vendor("24/00002")])
+    assert outcomes(report) == ["created", "created"]
+    warnings = [[(m["champ"], m["code"]) for m in item["avertissements"]] for item in report["resultats"]]
+    assert warnings == [[("nature_mesure", "nature_non_couverte")], []]
+
+
 def test_each_rejected_item_names_its_field_and_the_others_are_applied(client, itself, session):
     mesures = [
         vendor("24/00001"),
@@ -155,7 +162,7 @@ def test_each_rejected_item_names_its_field_and_the_others_are_applied(client, i
         vendor("24/00007", statut="eteinte"),
     ]
     report = sent(client, itself, mesures)
-    # A nature outside the professional's title is kept with a warning, as e-MJPM keeps it.
+    # A nature outside the professional's title (here MJAGBF without DPF) is kept with a warning, as e-MJPM keeps it.
     assert outcomes(report) == ["created", "rejected", "rejected", "created"] + ["rejected"] * 5
     assert (report["created"], report["rejected"], report["applique"]) == (2, 7, True)
     reasons = [[(m["champ"], m["code"]) for m in item["motifs"]] for item in report["resultats"]]
@@ -163,7 +170,7 @@ def test_each_rejected_item_names_its_field_and_the_others_are_applied(client, i
     assert reasons[2] == [("tribunal_siret", "tribunal_inconnu")]
     assert reasons[3] == []
     warnings = [(m["champ"], m["code"]) for m in report["resultats"][3]["avertissements"]]
-    assert warnings == [("nature_mesure", "nature_non_couverte")]
+    assert warnings == [("nature_mesure", "mjagbf_sans_dpf")]
     assert reasons[4] == [("code_postal", "code_postal_inconnu")]
     assert reasons[5] == [("numero_rg", "doublon")]
     assert sorted(reasons[6]) == [("inconnu", "champ_inconnu"), ("lieu_vie", "valeur_inconnue")]

@@ -198,7 +198,7 @@ def test_nature_not_covered_by_the_title_is_rejected(client, admin, make_token):
 def test_mjagbf_for_a_professional_without_dpf_is_rejected(client, itself):
     response = declare(client, itself, nature="mjagbf")
     assert response.status_code == 422
-    assert error(response)["type"] == "nature_non_couverte"
+    assert error(response)["type"] == "mjagbf_sans_dpf"  # the engine's code for the same situation
     assert error(response)["loc"] == ["body", "nature"]
 
 
