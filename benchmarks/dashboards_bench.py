@@ -1,14 +1,14 @@
 """Dashboards benchmark on the national demo register, on SQLite and PostgreSQL side by side.
 
     .venv/bin/python benchmarks/dashboards_bench.py [--requests 30] [--formats] [--new-only | --older-only]
-        [--databases sqlite,postgresql]
+        [--only annees,objectifs] [--databases sqlite,postgresql]
 
 For each database, starts a uvicorn server on 127.0.0.1 (one worker, the national database of `benchmarks.common`)
 and times each dashboard endpoint over HTTP, for a national query with an admin token and a regional one with the
 token of an agent of Hauts-de-France; prints p50 (and p90) per endpoint and database. The tables of issue 18
 (annees, implantation, dpf, charge-professionnels, objectifs, preposes) are timed in JSON, CSV and XLSX, nationally
 and regionally; `--formats` also times the CSV and XLSX exports of the older tables, `--new-only` skips those,
-`--older-only` times only them.
+`--older-only` times only them; `--only` keeps the tables whose names are given (comma-separated).
 Before timing, the schéma's targets are recorded once through `POST /schema/objectifs` (every indicator in every
 département, the register's value as the starting point) so that `objectifs` has rows to compute.
 Targets: slowest national p50 <= 200 ms for the tables of issue 7 ("Dashboards", "Runs unattended"), <= 300 ms for
@@ -102,6 +102,11 @@ def time_paths(
     return results
 
 
+def table_name(path: str) -> str:
+    """`annees` of `/tableaux-de-bord/annees.xlsx?par=region`."""
+    return path.split("?")[0].rsplit("/", 1)[-1].split(".")[0]
+
+
 def wait_ready(client: httpx.Client, seconds: float = 300) -> None:
     """On a loaded machine the server may take more than a minute to import and start."""
     deadline = time.monotonic() + seconds
@@ -156,25 +161,31 @@ def run(url: str, args: argparse.Namespace) -> dict[str, list[tuple[str, float, 
     db.dispose()
 
     exports = max(1, args.requests // 3)
+
+    def timed(client: httpx.Client, token: str, paths: list[str], count: int = args.requests):
+        """The paths of the tables chosen by `--only`, timed."""
+        chosen = [path for path in paths if args.only is None or table_name(path) in args.only]
+        return time_paths(client, token, chosen, count, args.warmups)
+
     results: dict[str, list[tuple[str, float, float]]] = {}
     with running_server(url, timeout_s=300) as client:  # a loaded machine: the slowest tables take seconds
         wait_ready(client)
         record_objectifs(client, tokens["admin"])
         admin, agent = tokens["admin"], tokens["agent"]
         if not args.older_only:
-            results["issue 18, national (admin)"] = time_paths(client, admin, NEW, args.requests, args.warmups)
+            results["issue 18, national (admin)"] = timed(client, admin, NEW)
             results["issue 18 exports, national (admin)"] = [
-                *time_paths(client, admin, exported(NEW_EXPORTS, ".csv"), exports, args.warmups),
-                *time_paths(client, admin, exported(NEW_EXPORTS, ".xlsx"), exports, args.warmups),
+                *timed(client, admin, exported(NEW_EXPORTS, ".csv"), exports),
+                *timed(client, admin, exported(NEW_EXPORTS, ".xlsx"), exports),
             ]
-            results["issue 18, Hauts-de-France agent"] = time_paths(client, agent, NEW, args.requests, args.warmups)
+            results["issue 18, Hauts-de-France agent"] = timed(client, agent, NEW)
         if not args.new_only:
-            results["issue 7, national (admin)"] = time_paths(client, admin, ENDPOINTS, args.requests, args.warmups)
-            results["issue 7, Hauts-de-France agent"] = time_paths(client, agent, REGIONAL, args.requests, args.warmups)
+            results["issue 7, national (admin)"] = timed(client, admin, ENDPOINTS)
+            results["issue 7, Hauts-de-France agent"] = timed(client, agent, REGIONAL)
             if args.formats:
                 results["issue 7 exports, national (admin)"] = [
-                    *time_paths(client, admin, exported(EXPORTS, ".csv"), exports, args.warmups),
-                    *time_paths(client, admin, exported(EXPORTS, ".xlsx"), exports, args.warmups),
+                    *timed(client, admin, exported(EXPORTS, ".csv"), exports),
+                    *timed(client, admin, exported(EXPORTS, ".xlsx"), exports),
                 ]
         results["reference"] = time_paths(client, admin, ["/healthz"], args.requests, args.warmups)
     return results
@@ -192,6 +203,9 @@ def main() -> None:
     parser.add_argument("--warmups", type=int, default=2, help="untimed requests before each endpoint's timing")
     parser.add_argument("--new-only", action="store_true", help="only the tables of issue 18 (and the reference)")
     parser.add_argument("--older-only", action="store_true", help="only the tables of issue 7 (and the reference)")
+    parser.add_argument(
+        "--only", type=lambda text: set(text.split(",")), help="only these tables (comma-separated names)"
+    )
     add_database_argument(parser)
     args = parser.parse_args()
     if args.new_only and args.older_only:
@@ -221,6 +235,8 @@ def main() -> None:
     if not args.new_only:
         targets.append(("issue 7", ["issue 7, national (admin)"], TARGET_MS))
     for label, titles, target in targets:
+        if not any(results[names[0]].get(title) for title in titles):
+            continue  # no table of that issue among those chosen
         worst = {name: slowest(results[name], titles) for name in names}
         rows = [("p50", {n: f"{worst[n][1]:.1f}" for n in names})]
         rows += [(f"  {n}: {worst[n][0]}", {}) for n in names]
