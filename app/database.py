@@ -67,7 +67,13 @@ def _end_sqlite(connection) -> None:
     connection.info.pop(_PENDING_BEGIN, None)  # a transaction that never ran a statement
 
 
+class EncodedJSON(str):
+    """JSON text already encoded (a `/match` answer, sent and stored alike): a JSON column stores it as it is."""
+
+
 def _json_serializer(value) -> str:
+    if isinstance(value, EncodedJSON):
+        return value
     # JSON columns hold every /match answer for audit: pydantic's Rust encoder is several times faster.
     return to_json(value).decode()
 
@@ -121,13 +127,18 @@ def begin_write(session: Session) -> None:
       fail at its first write ("database is locked") whenever another writer committed in between.
     - PostgreSQL: READ COMMITTED, nothing to do here; rows are locked in the order documented in
       `app.registry.load`, and a request that still ends as a deadlock victim is replayed whole
-      (`app.dependencies.RetryTransactions`).
+      (`app.dependencies.RetryTransactions`). A transaction the request already holds (authentication's reads)
+      goes on as the writer: each statement sees the latest commits anyway, and ending it would cost a COMMIT
+      and a BEGIN, two round trips, on every write.
 
-    The read-only transaction a request may already hold (authentication) is ended first. A session bound to a
+    On SQLite the read-only transaction a request may already hold is ended first. A session bound to a
     connection (tests' outer transaction) keeps it: the connection's transaction is the caller's business."""
-    if not isinstance(session.get_bind(), Engine):
+    bind = session.get_bind()
+    if not isinstance(bind, Engine):
         return
     if session.in_transaction():
+        if bind.dialect.name != "sqlite":
+            return
         session.commit()
     session.connection(execution_options={WRITE_INTENT: True})
 
@@ -135,8 +146,9 @@ def begin_write(session: Session) -> None:
 @contextmanager
 def write_aside(session: Session) -> Iterator[Session]:
     """A short write committed at the end of the block, in a request whose session may already be a writer
-    (`WriteSessionDep`, nothing written yet): what came before is committed first, and a writer stays one after.
-    For bookkeeping a read must also do (a rate-limit counter, a session's last use)."""
+    (`WriteSessionDep`, nothing written yet): what came before ends with it (committed first on SQLite, in the
+    same transaction on PostgreSQL: `begin_write`), and a writer stays one after. For bookkeeping a read must
+    also do (a rate-limit counter, a session's last use, the audit record of a `/match`)."""
     writer = session.in_transaction() and bool(session.connection().get_execution_options().get(WRITE_INTENT))
     begin_write(session)
     yield session

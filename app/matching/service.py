@@ -6,13 +6,14 @@ import uuid
 from dataclasses import replace
 from datetime import date, timedelta
 
+from pydantic_core import to_json
 from sqlalchemy import insert
 from sqlalchemy.orm import Session
 
 from app.auth.exceptions import OutsideTribunal
 from app.auth.principal import Principal
 from app.config import Settings
-from app.database import table_of, utcnow, write_aside
+from app.database import EncodedJSON, table_of, utcnow, write_aside
 from app.geo.gazetteer import Gazetteer
 from app.geo.locate import Locator
 from app.geo.schemas import Location
@@ -161,7 +162,7 @@ def candidat_data(
     }
 
 
-def run_match(
+def _answer(
     session: Session,
     *,
     cache: IndexCache,
@@ -170,12 +171,8 @@ def run_match(
     gazetteer: Gazetteer,
     locator: Locator,
     payload: MatchRequest,
-    aside: bool = False,
-) -> dict:
-    """The shortlist in the shape of `MatchResponse`, stored and returned as it is: in the caller's transaction,
-    or (`aside`, the `/match` route) read in a read transaction and stored in a short write of its own
-    (`write_aside`). The record only appends, so nothing it read needs the write lock: SQLite's one writer is
-    then held for the insert alone, not for the reads and the ranking, and several workers rank at once."""
+) -> tuple[dict, dict]:
+    """The shortlist in the shape of `MatchResponse`, and the audit record that stores it (not yet written)."""
     index = cache.get(session)
     query, tribunal, location = _query(
         index=index, principal=principal, gazetteer=gazetteer, locator=locator, payload=payload
@@ -207,15 +204,64 @@ def run_match(
         "tribunal_id": tribunal.id,
         "token_id": principal.token_id,
         "engine_version": engine.ENGINE_VERSION,
-        "demande": payload.model_dump(mode="json"),
+        "demande": EncodedJSON(payload.model_dump_json()),
         "reponse": stored,
     }
-    if aside:
-        with write_aside(session):
-            session.connection().execute(_RECORD, record)
-    else:
-        session.connection().execute(_RECORD, record)
+    return stored, record
+
+
+def run_match(
+    session: Session,
+    *,
+    cache: IndexCache,
+    settings: Settings,
+    principal: Principal,
+    gazetteer: Gazetteer,
+    locator: Locator,
+    payload: MatchRequest,
+) -> dict:
+    """The shortlist in the shape of `MatchResponse`, stored in the caller's transaction and returned as it is."""
+    stored, record = _answer(
+        session,
+        cache=cache,
+        settings=settings,
+        principal=principal,
+        gazetteer=gazetteer,
+        locator=locator,
+        payload=payload,
+    )
+    session.connection().execute(_RECORD, record)
     return stored
+
+
+def match_aside(
+    session: Session,
+    *,
+    cache: IndexCache,
+    settings: Settings,
+    principal: Principal,
+    gazetteer: Gazetteer,
+    locator: Locator,
+    payload: MatchRequest,
+) -> bytes:
+    """The `/match` route's shortlist as JSON, read in a read transaction and stored in a short write of its own
+    (`write_aside`) before it is returned. The record only appends, so nothing it read needs the write lock:
+    SQLite's one writer is then held for the insert alone, not for the reads and the ranking, and several workers
+    rank at once. The answer is encoded once, for the record and for the response alike."""
+    stored, record = _answer(
+        session,
+        cache=cache,
+        settings=settings,
+        principal=principal,
+        gazetteer=gazetteer,
+        locator=locator,
+        payload=payload,
+    )
+    body = to_json(stored)
+    record["reponse"] = EncodedJSON(body.decode())
+    with write_aside(session):
+        session.connection().execute(_RECORD, record)
+    return body
 
 
 def explain_match(
