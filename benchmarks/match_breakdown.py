@@ -49,7 +49,9 @@ def serve(stubs: list[str], host: str, port: int) -> None:
     if "audit" in stubs:
         service._RECORD = select(literal(1))
     if "everything" in stubs:
-        service.match_aside = lambda session, **_: b"{}"
+        empty = service.MatchAnswer()
+        empty.encoded = b"{}"
+        service.run_match = lambda session, **_: empty
     uvicorn.run(create_app(), host=host, port=port, log_level="warning")
 
 

@@ -34,8 +34,8 @@ def match(
     cache: IndexCacheDep,
 ) -> PreparedJSONResponse:
     """Ranked, explained shortlist of professionals for a new measure; the answer is stored (`match_id`)."""
-    # Ranked in a read transaction, stored in a short write of its own (`match_aside`).
-    body = service.match_aside(
+    # Ranked in a read transaction, stored in a short write of its own (`run_match(aside=True)`).
+    answer = service.run_match(
         session,
         cache=cache,
         settings=settings,
@@ -43,8 +43,9 @@ def match(
         gazetteer=gazetteer,
         locator=locator,
         payload=payload,
+        aside=True,
     )
-    return PreparedJSONResponse(body)  # the stored answer, sent as it is
+    return PreparedJSONResponse(answer.encoded)  # the stored answer, sent as it was stored
 
 
 @router.post("/explain", response_model=ExplainResponse, responses=error_responses(401, 403, 404, 422))

@@ -162,52 +162,11 @@ def candidat_data(
     }
 
 
-def _answer(
-    session: Session,
-    *,
-    cache: IndexCache,
-    settings: Settings,
-    principal: Principal,
-    gazetteer: Gazetteer,
-    locator: Locator,
-    payload: MatchRequest,
-) -> tuple[dict, dict]:
-    """The shortlist in the shape of `MatchResponse`, and the audit record that stores it (not yet written)."""
-    index = cache.get(session)
-    query, tribunal, location = _query(
-        index=index, principal=principal, gazetteer=gazetteer, locator=locator, payload=payload
-    )
-    result = _shortlist(session, index, query, weights_for(index, settings, tribunal.departement))
-    match_id = str(uuid.uuid4())
-    # Built in the shape of `MatchResponse` without validating it again (a test checks that shape): this is the
-    # hot path, and every value comes from the engine's typed results.
-    stored = {
-        "match_id": match_id,
-        "tribunal": tribunal.siret or tribunal.code,
-        "residence": location.model_dump(mode="json", exclude_none=True),
-        "candidats": [candidat_data(c, index=index, gazetteer=gazetteer) for c in result.candidats],
-        "exclus": {
-            "consideres": result.considered,
-            "eligibles": result.eligibles,
-            "par_motif": result.exclusions,
-            "motifs": {code: engine.REASONS[code] for code in result.exclusions},
-        },
-        "parametres": {
-            "poids": result.weights.as_dict(),
-            "version_moteur": engine.ENGINE_VERSION,
-            "version_registre": index.version,
-        },
-    }
-    record = {
-        "id": match_id,
-        "created_at": query.now,
-        "tribunal_id": tribunal.id,
-        "token_id": principal.token_id,
-        "engine_version": engine.ENGINE_VERSION,
-        "demande": EncodedJSON(payload.model_dump_json()),
-        "reponse": stored,
-    }
-    return stored, record
+class MatchAnswer(dict):
+    """The shortlist in the shape of `MatchResponse`, with its JSON text (`encoded`), encoded once for the audit
+    record and the response."""
+
+    encoded: bytes
 
 
 def run_match(
@@ -219,49 +178,55 @@ def run_match(
     gazetteer: Gazetteer,
     locator: Locator,
     payload: MatchRequest,
-) -> dict:
-    """The shortlist in the shape of `MatchResponse`, stored in the caller's transaction and returned as it is."""
-    stored, record = _answer(
-        session,
-        cache=cache,
-        settings=settings,
-        principal=principal,
-        gazetteer=gazetteer,
-        locator=locator,
-        payload=payload,
+    aside: bool = False,
+) -> MatchAnswer:
+    """The shortlist in the shape of `MatchResponse`, stored and returned as it is: in the caller's transaction,
+    or (`aside`, the `/match` route) read in a read transaction and stored in a short write of its own
+    (`write_aside`). The record only appends, so nothing it read needs the write lock: SQLite's one writer is
+    then held for the insert alone, not for the reads and the ranking, and several workers rank at once."""
+    index = cache.get(session)
+    query, tribunal, location = _query(
+        index=index, principal=principal, gazetteer=gazetteer, locator=locator, payload=payload
     )
-    session.connection().execute(_RECORD, record)
-    return stored
-
-
-def match_aside(
-    session: Session,
-    *,
-    cache: IndexCache,
-    settings: Settings,
-    principal: Principal,
-    gazetteer: Gazetteer,
-    locator: Locator,
-    payload: MatchRequest,
-) -> bytes:
-    """The `/match` route's shortlist as JSON, read in a read transaction and stored in a short write of its own
-    (`write_aside`) before it is returned. The record only appends, so nothing it read needs the write lock:
-    SQLite's one writer is then held for the insert alone, not for the reads and the ranking, and several workers
-    rank at once. The answer is encoded once, for the record and for the response alike."""
-    stored, record = _answer(
-        session,
-        cache=cache,
-        settings=settings,
-        principal=principal,
-        gazetteer=gazetteer,
-        locator=locator,
-        payload=payload,
+    result = _shortlist(session, index, query, weights_for(index, settings, tribunal.departement))
+    match_id = str(uuid.uuid4())
+    # Built in the shape of `MatchResponse` without validating it again (a test checks that shape): this is the
+    # hot path, and every value comes from the engine's typed results.
+    answer = MatchAnswer(
+        {
+            "match_id": match_id,
+            "tribunal": tribunal.siret or tribunal.code,
+            "residence": location.model_dump(mode="json", exclude_none=True),
+            "candidats": [candidat_data(c, index=index, gazetteer=gazetteer) for c in result.candidats],
+            "exclus": {
+                "consideres": result.considered,
+                "eligibles": result.eligibles,
+                "par_motif": result.exclusions,
+                "motifs": {code: engine.REASONS[code] for code in result.exclusions},
+            },
+            "parametres": {
+                "poids": result.weights.as_dict(),
+                "version_moteur": engine.ENGINE_VERSION,
+                "version_registre": index.version,
+            },
+        }
     )
-    body = to_json(stored)
-    record["reponse"] = EncodedJSON(body.decode())
-    with write_aside(session):
+    answer.encoded = to_json(answer)
+    record = {
+        "id": match_id,
+        "created_at": query.now,
+        "tribunal_id": tribunal.id,
+        "token_id": principal.token_id,
+        "engine_version": engine.ENGINE_VERSION,
+        "demande": EncodedJSON(payload.model_dump_json()),
+        "reponse": EncodedJSON(answer.encoded.decode()),
+    }
+    if aside:
+        with write_aside(session):
+            session.connection().execute(_RECORD, record)
+    else:
         session.connection().execute(_RECORD, record)
-    return body
+    return answer
 
 
 def explain_match(
