@@ -288,3 +288,21 @@ class MesureEvenementAnnuel(Base):
     cause: Mapped[str] = mapped_column(String(40), primary_key=True)
     nature: Mapped[str] = mapped_column(String(40), primary_key=True)
     nombre: Mapped[int] = mapped_column(Integer)
+
+
+class MesureServiceAnnuel(Base):
+    """How many measures of a service opened and left its stock in a year, per département of the tribunal and
+    nature: the yearly counters of each service (`app.registry.statistics`), so that the measures per ETP of
+    services read them instead of scanning the services' measures."""
+
+    __tablename__ = "mesure_service_annuel"
+    # Clustered on its key (SQLite: WITHOUT ROWID), a service's years together: a service's stock at 31 December
+    # sums its rows up to that year.
+    __table_args__ = {"sqlite_with_rowid": False}
+
+    mandataire_id: Mapped[int] = mapped_column(ForeignKey("mandataire.id", ondelete="CASCADE"), primary_key=True)
+    annee: Mapped[int] = mapped_column(Integer, primary_key=True)
+    departement: Mapped[str] = mapped_column(String(3), primary_key=True)
+    nature: Mapped[str] = mapped_column(String(40), primary_key=True)
+    ouvertures: Mapped[int] = mapped_column(Integer)
+    sorties: Mapped[int] = mapped_column(Integer)

@@ -12,8 +12,15 @@ equal the events of the measures a judge designated (`date_nomination` known, no
   nomination; for a measure ended without end date, the year of its nomination (it is in no stock).
 The stock at 31 December of year Y is then Σ `ouverture` − Σ `sortie` of the years up to Y.
 
-Lock order (see `app.registry.load`): the measures are written first, then the load counters, and last these
-counters, in the order of their keys (`_write_deltas`), so two batches never take them in opposite orders.
+The counters of each service (`MesureServiceAnnuel`, for the measures per ETP of services), moved by the same
+changes: for every professional of type service, département of the tribunal, nature and year, `ouvertures` and
+`sorties` equal the `ouverture` and `sortie` events above of that service's designated measures. A service's stock
+at 31 December of year Y, over all its territories and natures or any part of them, is Σ `ouvertures` − Σ
+`sorties` of its rows of the years up to Y.
+
+Lock order (see `app.registry.load`): the measures are written first, then the load counters, then these
+counters, in the order of their keys (`_write_deltas`), and last the services' counters, in the order of theirs
+(`_write_service_deltas`), so two batches never take them in opposite orders.
 A tribunal's département and a professional's type never change: they are read when a change is applied.
 """
 
@@ -30,8 +37,8 @@ from sqlalchemy.engine import Connection
 from sqlalchemy.orm import Session
 
 from app.geo.models import Tribunal
-from app.registry.constants import MesureStatut
-from app.registry.models import Mandataire, Mesure, MesureEvenementAnnuel
+from app.registry.constants import MandataireType, MesureStatut
+from app.registry.models import Mandataire, Mesure, MesureEvenementAnnuel, MesureServiceAnnuel
 
 
 class Evenement(StrEnum):
@@ -43,6 +50,8 @@ class Evenement(StrEnum):
 FIELDS = ("nature", "date_nomination", "date_fin_mesure", "cause_sortie", "statut")
 # (département, type, année, événement, cause, nature) → count: the table's key, in its order.
 Key = tuple[str, str, int, str, str, str]
+# (service, année, département, nature) → [ouvertures, sorties]: the services' counters' key, in its order.
+ServiceKey = tuple[int, int, str, str]
 
 
 @dataclass(frozen=True, slots=True)
@@ -121,6 +130,7 @@ def apply_yearly_changes(session: Session, changes: Iterable[Change]) -> None:
             for year, evenement, cause in share.events():
                 deltas[(departement, kind, year, evenement.value, cause, share.nature)] += sign
     _write_deltas(session, deltas)
+    _write_service_deltas(session, _service_deltas(moved, departements, types))
 
 
 def _write_deltas(session: Session, deltas: Mapping[Key, int]) -> None:
@@ -139,13 +149,66 @@ def _write_deltas(session: Session, deltas: Mapping[Key, int]) -> None:
 KEY_COLUMNS = ("departement", "type", "annee", "evenement", "cause", "nature")
 
 
+def _service_deltas(
+    moved: Iterable[Change], departements: Mapping[int, str], types: Mapping[int, str]
+) -> dict[ServiceKey, list[int]]:
+    """The moves of the services' counters: the openings and exits of the services' measures."""
+    deltas: dict[ServiceKey, list[int]] = defaultdict(lambda: [0, 0])
+    for before, after in moved:
+        for share, sign in ((before, -1), (after, 1)):
+            if share is None or types[share.mandataire_id] != MandataireType.SERVICE:
+                continue
+            departement = departements[share.tribunal_id]
+            for year, evenement, _ in share.events():
+                if evenement != Evenement.FIN:
+                    key = (share.mandataire_id, year, departement, share.nature)
+                    deltas[key][evenement == Evenement.SORTIE] += sign
+    return deltas
+
+
+def _write_service_deltas(session: Session, deltas: Mapping[ServiceKey, list[int]]) -> None:
+    rows = [
+        dict(zip(SERVICE_KEY_COLUMNS, key, strict=True), ouvertures=opened, sorties=left)
+        for key, (opened, left) in sorted(deltas.items())
+        if opened or left
+    ]
+    if not rows:
+        return
+    dialect = postgresql if session.get_bind().dialect.name == "postgresql" else sqlite
+    statement = dialect.insert(MesureServiceAnnuel)
+    statement = statement.on_conflict_do_update(
+        index_elements=list(SERVICE_KEY_COLUMNS),
+        set_={
+            "ouvertures": MesureServiceAnnuel.ouvertures + statement.excluded.ouvertures,
+            "sorties": MesureServiceAnnuel.sorties + statement.excluded.sorties,
+        },
+    )
+    session.execute(statement, rows)
+
+
+SERVICE_KEY_COLUMNS = ("mandataire_id", "annee", "departement", "nature")
+
+
 def _year(column) -> Any:
     return cast(extract("year", column), Integer)
 
 
+# The measures a judge designated, and the day one leaves the stock: its end, never before its nomination; its
+# nomination if it has no end (an ended measure without end date); it leaves only if it has an end or is ended.
+DESIGNATED = (Mesure.date_nomination.is_not(None), Mesure.statut != MesureStatut.EN_ATTENTE)
+LEAVES = Mesure.date_fin_mesure.is_not(None) | (Mesure.statut == MesureStatut.ETEINTE)
+
+
+def _left() -> Any:
+    return case(
+        (Mesure.date_fin_mesure.is_(None), Mesure.date_nomination),
+        (Mesure.date_fin_mesure < Mesure.date_nomination, Mesure.date_nomination),
+        else_=Mesure.date_fin_mesure,
+    )
+
+
 def recount_query():
     """The counters recounted from the measures, one GROUP BY (the rebuild; the tests compare with it)."""
-    designated = (Mesure.date_nomination.is_not(None), Mesure.statut != MesureStatut.EN_ATTENTE)
 
     def events(year, evenement: Evenement, cause, *conditions):
         return (
@@ -160,15 +223,9 @@ def recount_query():
             .select_from(Mesure)
             .join(Tribunal, Tribunal.id == Mesure.tribunal_id)
             .join(Mandataire, Mandataire.id == Mesure.mandataire_id)
-            .where(*designated, *conditions)
+            .where(*DESIGNATED, *conditions)
         )
 
-    # The day the measure leaves the stock: its end, never before its nomination; its nomination if it has no end.
-    left = case(
-        (Mesure.date_fin_mesure.is_(None), Mesure.date_nomination),
-        (Mesure.date_fin_mesure < Mesure.date_nomination, Mesure.date_nomination),
-        else_=Mesure.date_fin_mesure,
-    )
     each = union_all(
         events(_year(Mesure.date_nomination), Evenement.OUVERTURE, literal("")),
         events(
@@ -177,18 +234,45 @@ def recount_query():
             func.coalesce(Mesure.cause_sortie, ""),
             Mesure.date_fin_mesure.is_not(None),
         ),
-        events(
-            _year(left),
-            Evenement.SORTIE,
-            literal(""),
-            Mesure.date_fin_mesure.is_not(None) | (Mesure.statut == MesureStatut.ETEINTE),
-        ),
+        events(_year(_left()), Evenement.SORTIE, literal(""), LEAVES),
     ).subquery()
     keys = [each.c[name] for name in KEY_COLUMNS]
     return select(*keys, func.count().label("nombre")).group_by(*keys)
+
+
+def service_recount_query():
+    """The services' counters recounted from their measures, one GROUP BY (the rebuild; the tests compare)."""
+
+    def events(year, opened: int, left: int, *conditions):
+        return (
+            select(
+                Mesure.mandataire_id,
+                year.label("annee"),
+                Tribunal.departement,
+                Mesure.nature,
+                literal(opened).label("ouvertures"),
+                literal(left).label("sorties"),
+            )
+            .select_from(Mesure)
+            .join(Tribunal, Tribunal.id == Mesure.tribunal_id)
+            .join(Mandataire, Mandataire.id == Mesure.mandataire_id)
+            .where(*DESIGNATED, Mandataire.type == MandataireType.SERVICE, *conditions)
+        )
+
+    each = union_all(events(_year(Mesure.date_nomination), 1, 0), events(_year(_left()), 0, 1, LEAVES)).subquery()
+    keys = [each.c[name] for name in SERVICE_KEY_COLUMNS]
+    return select(
+        *keys, func.sum(each.c.ouvertures).label("ouvertures"), func.sum(each.c.sorties).label("sorties")
+    ).group_by(*keys)
 
 
 def rebuild(connection: Connection | Session) -> None:
     """Recount every counter from the measures: after a bulk load that bypasses the write path (the demo)."""
     connection.execute(delete(MesureEvenementAnnuel))
     connection.execute(insert(MesureEvenementAnnuel).from_select([*KEY_COLUMNS, "nombre"], recount_query()))
+    connection.execute(delete(MesureServiceAnnuel))
+    connection.execute(
+        insert(MesureServiceAnnuel).from_select(
+            [*SERVICE_KEY_COLUMNS, "ouvertures", "sorties"], service_recount_query()
+        )
+    )

@@ -1,7 +1,8 @@
 """The yearly counters of the measures never drift: after random sequences of writes through the API (creations,
 edits of dates, nature, status, cause and professional, deletions, bulk batches, the vendor API moving a measure to
 another tribunal and deleting), they equal a recount from the measures, the stock they give at every 31 December
-equals the measures counted directly, and the rebuild (what the demo and the migration run) finds the same."""
+equals the measures counted directly, and the rebuild (what the demo and the migration run) finds the same; so do
+the counters of each service (`MesureServiceAnnuel`)."""
 
 import random
 from collections import Counter
@@ -10,8 +11,8 @@ from datetime import date, timedelta
 import pytest
 from sqlalchemy import select, text
 
-from app.registry.models import MesureEvenementAnnuel
-from app.registry.statistics import rebuild, recount_query
+from app.registry.models import MesureEvenementAnnuel, MesureServiceAnnuel
+from app.registry.statistics import rebuild, recount_query, service_recount_query
 from tests.registry.factories import mandataire_body, mesure_body
 
 LILLE, ARRAS, PARIS = "17590111500709", "17590111500535", "17750111101763"
@@ -26,16 +27,43 @@ def stored(session) -> Counter:
     return Counter({(r.departement, r.type, r.annee, r.evenement, r.cause, r.nature): r.nombre for r in rows})
 
 
+def stored_services(session) -> Counter:
+    """(service, year, département, event) → count, from the services' counters."""
+    counts: Counter = Counter()
+    for r in session.scalars(select(MesureServiceAnnuel)):
+        counts[(r.mandataire_id, r.annee, r.departement, r.nature, "ouverture")] += r.ouvertures
+        counts[(r.mandataire_id, r.annee, r.departement, r.nature, "sortie")] += r.sorties
+    return +counts
+
+
 def _day(value) -> date | None:
     return date.fromisoformat(value) if isinstance(value, str) else value
 
 
 def measures(session) -> list[tuple]:
+    return [row[:7] for row in _measures(session)]
+
+
+def _measures(session) -> list[tuple]:
     sql = (
-        "SELECT t.departement, d.type, m.nature, m.statut, m.date_nomination, m.date_fin_mesure, m.cause_sortie "
-        "FROM mesure m JOIN tribunal t ON t.id = m.tribunal_id JOIN mandataire d ON d.id = m.mandataire_id"
+        "SELECT t.departement, d.type, m.nature, m.statut, m.date_nomination, m.date_fin_mesure, m.cause_sortie, "
+        "m.mandataire_id FROM mesure m JOIN tribunal t ON t.id = m.tribunal_id "
+        "JOIN mandataire d ON d.id = m.mandataire_id"
     )
-    return [(*row[:4], _day(row[4]), _day(row[5]), row[6]) for row in session.execute(text(sql))]
+    return [(*row[:4], _day(row[4]), _day(row[5]), *row[6:]) for row in session.execute(text(sql))]
+
+
+def recount_services(session) -> Counter:
+    """The services' openings and exits, counted one measure at a time."""
+    counts: Counter = Counter()
+    for departement, kind, nature, statut, opened, ended, _, mandataire_id in _measures(session):
+        if kind != "service" or opened is None or statut == "en_attente":
+            continue
+        counts[(mandataire_id, opened.year, departement, nature, "ouverture")] += 1
+        if ended is not None or statut == "eteinte":
+            left = max(ended.year, opened.year) if ended else opened.year
+            counts[(mandataire_id, left, departement, nature, "sortie")] += 1
+    return counts
 
 
 def recount(session) -> Counter:
@@ -57,6 +85,7 @@ def check(session) -> None:
     session.expire_all()
     counters = stored(session)
     assert counters == recount(session)
+    assert stored_services(session) == recount_services(session)
     rows = measures(session)
     # The stock at 31 December from the counters equals the measures in progress that day, counted directly.
     for year in YEARS:
@@ -162,7 +191,8 @@ def test_counters_equal_recount_after_random_writes(client, admin, make_token, s
 
 
 def test_the_vendor_api_moving_and_deleting_measures_moves_the_counters(client, admin, make_vendor_access, session):
-    response = client.post("/mandataires", json=mandataire_body(departements=["59", "62"]), headers=admin)
+    body = mandataire_body(type="service", departements=["59", "62"])
+    response = client.post("/mandataires", json=body, headers=admin)
     professional = response.json()["id"]
     vendor = make_vendor_access(professional).headers
     fields = {"nature": "tutelle", "statut": "eteinte", "cause_sortie": "deces"}
@@ -186,22 +216,30 @@ def test_the_vendor_api_moving_and_deleting_measures_moves_the_counters(client, 
     assert moved.status_code == 201, moved.text
     check(session)
     assert {key[0] for key in stored(session)} == {"62"}
+    assert {key[2] for key in stored_services(session)} == {"62"}
     deleted = client.delete(f"/api/editors/mesures/{created.json()['id']}", headers=vendor)
     assert deleted.status_code == 200, deleted.text
     check(session)
-    assert not stored(session)
+    assert not stored(session) and not stored_services(session)
 
 
 def test_rebuild_finds_the_counters_the_writes_kept(client, admin, session):
-    body = mandataire_body(natures=NATURES, dpf=True, departements=["59", "62"])
-    response = client.post("/mandataires", json=body, headers=admin)
-    owner = response.json()["id"]
+    owners = []
+    for kind in ("individuel", "service"):
+        body = mandataire_body(type=kind, natures=NATURES, dpf=True, departements=["59", "62"])
+        owners.append(client.post("/mandataires", json=body, headers=admin).json()["id"])
     rng = random.Random(7)
     for _ in range(15):
-        body = mesure_body(mandataire=owner, tribunal=rng.choice(TRIBUNAUX[:2]), **random_fields(rng))
+        body = mesure_body(mandataire=rng.choice(owners), tribunal=rng.choice(TRIBUNAUX[:2]), **random_fields(rng))
         assert client.post("/mesures", json=body, headers=admin).status_code == 201
     session.expire_all()
-    kept = stored(session)
+    kept, services = stored(session), stored_services(session)
     assert kept and Counter({tuple(row[:-1]): row[-1] for row in session.execute(recount_query())}) == kept
+    recounted: Counter = Counter()
+    for *key, opened, left in session.execute(service_recount_query()):
+        recounted[(*key, "ouverture")] += opened
+        recounted[(*key, "sortie")] += left
+    assert services and +recounted == services
     rebuild(session)
     assert stored(session) == kept
+    assert stored_services(session) == services

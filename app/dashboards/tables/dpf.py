@@ -2,6 +2,7 @@
 yearly computation as the `annees` table restricted to these natures."""
 
 from collections import defaultdict
+from dataclasses import replace
 from datetime import date
 from typing import Any
 
@@ -13,12 +14,21 @@ from app.dashboards.folding import TERRITOIRE, growth, territory_cells, territor
 from app.dashboards.perimeter import Perimetre
 from app.dashboards.schemas import Value
 from app.dashboards.table import Contenu, Graphique, Table, colonne
-from app.dashboards.tables.annees import DESIGNATED, Series, buckets, measures_in, stock_years, yearly
+from app.dashboards.tables.annees import (
+    DESIGNATED,
+    Series,
+    _dated_after,
+    buckets,
+    measures_in,
+    stock_years,
+    yearly,
+)
 from app.dashboards.tables.charge_professionnels import declared_etp, etp_of_year
 from app.geo.gazetteer import Gazetteer
 from app.geo.models import Tribunal
 from app.registry.constants import MandataireType, Nature
-from app.registry.models import Mandataire, Mesure
+from app.registry.models import Mandataire, Mesure, MesureServiceAnnuel
+from app.registry.statistics import Evenement, YearlyShare
 
 GROUPS = (
     ("mjagbf", "MJAGBF", (Nature.MJAGBF.value,)),
@@ -41,45 +51,50 @@ def _per_etp(
 ) -> dict[tuple[str, str, int], list[float]]:
     """(group, territory, year) → [stock of the services with declared ETP, their ETP prorated to that stock]: a
     service's ETP of a year are shared among all its measures in stock at 31 December, of every nature and
-    territory."""
+    territory. Read from the services' yearly counters (`app.registry.statistics`); a tribunal's measures, which
+    those do not tell apart, from its measures."""
     if perimetre.type not in (None, MandataireType.SERVICE):
         return {}
     _, _, last_day = years(perimetre)
-    opened, closed = buckets(first - 1, last, last_day)
     natures = GROUPS[-1][2]
-
-    def stocks(query) -> dict[tuple, dict[int, int]]:
-        bucketed = query.add_columns(opened.label("ouverte"), closed.label("eteinte")).subquery()
-        keys = [c for c in bucketed.c if c.name not in ("ouverte", "eteinte")]
-        grouped = select(*keys, bucketed.c.ouverte, bucketed.c.eteinte, func.count()).group_by(
-            *keys, bucketed.c.ouverte, bucketed.c.eteinte
-        )
-        found: dict[tuple, dict[int, int]] = defaultdict(lambda: defaultdict(int))
-        for *key, year_opened, year_closed, n in session.execute(grouped):
-            for year in stock_years(year_opened, year_closed, first, last):
-                found[tuple(key)][year] += n
-        return found
-
-    dpf_stock = stocks(
-        measures_in(
-            select(Mesure.mandataire_id, Tribunal.departement, Mesure.nature)
-            .select_from(Mesure)
-            .where(*DESIGNATED, Mesure.nature.in_(natures), Mandataire.type == MandataireType.SERVICE),
-            perimetre,
-        )
-    )
+    counter = MesureServiceAnnuel
+    # The current year counts up to today: the services' events dated later, taken back from the counters.
+    later = []
+    if last_day < date(last, 12, 31):
+        services = replace(perimetre, departements=None, tribunal=None, type=MandataireType.SERVICE)
+        later = _dated_after(session, services, last_day, date(last, 12, 31), None)
+    if perimetre.tribunal is None:
+        inside = [counter.nature.in_(natures)]
+        if perimetre.departements is not None:
+            inside.append(counter.departement.in_(perimetre.departements))
+        dpf_later = [
+            ((share.mandataire_id, departement, share.nature), share)
+            for departement, _, share in later
+            if share.nature in natures and (perimetre.departements is None or departement in perimetre.departements)
+        ]
+        keys = (counter.mandataire_id, counter.departement, counter.nature)
+        dpf_stock = _counted_stocks(session, keys, inside, first, last, last_day, dpf_later)
+    else:
+        dpf_stock = _tribunal_stocks(session, perimetre, first, last)
     declared = declared_etp(session, {mandataire_id for mandataire_id, _, _ in dpf_stock})
     if not declared:
         return {}
-    everything = stocks(
-        select(Mesure.mandataire_id).select_from(Mesure).where(*DESIGNATED, Mesure.mandataire_id.in_(sorted(declared)))
+    everything_later = [((share.mandataire_id,), share) for _, _, share in later if share.mandataire_id in declared]
+    everything = _counted_stocks(
+        session,
+        (counter.mandataire_id,),
+        [counter.mandataire_id.in_(sorted(declared))],
+        first,
+        last,
+        last_day,
+        everything_later,
     )
     figures: dict[tuple[str, str, int], list[float]] = defaultdict(lambda: [0, 0.0])
     for (mandataire_id, departement, nature), by_year in dpf_stock.items():
         code = territory_code(gazetteer, departement, par)
         for year, n in by_year.items():
             etp = etp_of_year(declared.get(mandataire_id, {}), year)
-            held = everything[(mandataire_id,)].get(year, 0)
+            held = everything.get((mandataire_id,), {}).get(year, 0)
             if etp is None or not held:
                 continue
             for key, _, group in GROUPS:
@@ -87,6 +102,67 @@ def _per_etp(
                     figures[(key, code, year)][0] += n
                     figures[(key, code, year)][1] += etp * n / held
     return figures
+
+
+def _counted_stocks(
+    session: Session,
+    keys: tuple,
+    where: list,
+    first: int,
+    last: int,
+    last_day: date,
+    later: list[tuple[tuple, YearlyShare]],
+) -> dict[tuple, dict[int, int]]:
+    """key → {year: stock at 31 December} for the years `first`…`last`, from the services' counters: the years
+    before `first` summed in one, then each year's openings less exits; the events of `later` (measures dated after
+    `last_day`, by key) taken back."""
+    counter = MesureServiceAnnuel
+    held = func.sum(counter.ouvertures - counter.sorties)
+    moves: dict[tuple, dict[int, int]] = defaultdict(lambda: defaultdict(int))
+    recent = select(*keys, counter.annee, held).where(*where, counter.annee.between(first, last))
+    for *columns, year, n in session.execute(recent.group_by(*keys, counter.annee)):
+        moves[tuple(columns)][year] += n
+    base = select(*keys, held).where(*where, counter.annee < first)
+    for *columns, n in session.execute(base.group_by(*keys)):
+        moves[tuple(columns)][first - 1] += n
+    for shared, share in later:
+        for events, sign in ((share.events(), -1), (share.events(until=last_day), 1)):
+            for year, evenement, _ in events:
+                if year <= last and evenement != Evenement.FIN:
+                    moved = sign if evenement == Evenement.OUVERTURE else -sign
+                    moves[shared][max(year, first - 1)] += moved
+    stocks: dict[tuple, dict[int, int]] = {}
+    for key, by_year in moves.items():
+        stock, found = by_year.get(first - 1, 0), {}
+        for year in range(first, last + 1):
+            stock += by_year.get(year, 0)
+            if stock:
+                found[year] = stock
+        stocks[key] = found
+    return stocks
+
+
+def _tribunal_stocks(session: Session, perimetre: Perimetre, first: int, last: int) -> dict[tuple, dict[int, int]]:
+    """(service, département, nature) → {year: stock at 31 December} of the DPF measures of the perimeter's
+    tribunal, from its measures (a tribunal's are few)."""
+    _, _, last_day = years(perimetre)
+    opened, closed = buckets(first - 1, last, last_day)
+    query = measures_in(
+        select(Mesure.mandataire_id, Tribunal.departement, Mesure.nature)
+        .select_from(Mesure)
+        .where(*DESIGNATED, Mesure.nature.in_(GROUPS[-1][2]), Mandataire.type == MandataireType.SERVICE),
+        perimetre,
+    )
+    bucketed = query.add_columns(opened.label("ouverte"), closed.label("eteinte")).subquery()
+    keys = [c for c in bucketed.c if c.name not in ("ouverte", "eteinte")]
+    grouped = select(*keys, bucketed.c.ouverte, bucketed.c.eteinte, func.count()).group_by(
+        *keys, bucketed.c.ouverte, bucketed.c.eteinte
+    )
+    found: dict[tuple, dict[int, int]] = defaultdict(lambda: defaultdict(int))
+    for *columns, year_opened, year_closed, n in session.execute(grouped):
+        for year in stock_years(year_opened, year_closed, first, last):
+            found[tuple(columns)][year] += n
+    return found
 
 
 def _per_etp_cells(figures: list[float] | None) -> tuple[float | None, float | None]:
