@@ -6,7 +6,7 @@ from dataclasses import replace
 from datetime import date
 from typing import Any
 
-from sqlalchemy import func, select
+from sqlalchemy import case, func, select
 from sqlalchemy.orm import Session
 
 from app.dashboards.dependencies import par_territoire
@@ -117,14 +117,19 @@ def _counted_stocks(
     before `first` summed in one, then each year's openings less exits; the events of `later` (measures dated after
     `last_day`, by key) taken back."""
     counter = MesureServiceAnnuel
-    held = func.sum(counter.ouvertures - counter.sorties)
+    # The years before `first` in one bucket, in a subquery grouped outside: PostgreSQL compares a GROUP BY
+    # expression with the selected one parameter by parameter.
+    bucket = case((counter.annee < first, first - 1), else_=counter.annee).label("bucket")
+    bucketed = (
+        select(*keys, bucket, (counter.ouvertures - counter.sorties).label("held"))
+        .where(*where, counter.annee <= last)
+        .subquery()
+    )
+    columns = [bucketed.c[key.key] for key in keys]
+    grouped = select(*columns, bucketed.c.bucket, func.sum(bucketed.c.held)).group_by(*columns, bucketed.c.bucket)
     moves: dict[tuple, dict[int, int]] = defaultdict(lambda: defaultdict(int))
-    recent = select(*keys, counter.annee, held).where(*where, counter.annee.between(first, last))
-    for *columns, year, n in session.execute(recent.group_by(*keys, counter.annee)):
-        moves[tuple(columns)][year] += n
-    base = select(*keys, held).where(*where, counter.annee < first)
-    for *columns, n in session.execute(base.group_by(*keys)):
-        moves[tuple(columns)][first - 1] += n
+    for *values, year, n in session.connection().execute(grouped):
+        moves[tuple(values)][year] += n
     for shared, share in later:
         for events, sign in ((share.events(), -1), (share.events(until=last_day), 1)):
             for year, evenement, _ in events:
