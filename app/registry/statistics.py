@@ -135,13 +135,19 @@ def apply_yearly_changes(session: Session, changes: Iterable[Change]) -> None:
 
 def _write_deltas(session: Session, deltas: Mapping[Key, int]) -> None:
     rows = [dict(zip(KEY_COLUMNS, key, strict=True), nombre=n) for key, n in sorted(deltas.items()) if n]
+    _increment(session, MesureEvenementAnnuel, KEY_COLUMNS, rows)
+
+
+def _increment(session: Session, model: type, keys: tuple[str, ...], rows: list[dict[str, Any]]) -> None:
+    """Add each row's counts to the counters of its key (created at zero when missing), rows in key order."""
     if not rows:
         return
     dialect = postgresql if session.get_bind().dialect.name == "postgresql" else sqlite
-    statement = dialect.insert(MesureEvenementAnnuel)
+    statement = dialect.insert(model)
+    counted = [name for name in rows[0] if name not in keys]
     statement = statement.on_conflict_do_update(
-        index_elements=list(KEY_COLUMNS),
-        set_={"nombre": MesureEvenementAnnuel.nombre + statement.excluded.nombre},
+        index_elements=list(keys),
+        set_={name: getattr(model, name) + statement.excluded[name] for name in counted},
     )
     session.execute(statement, rows)
 
@@ -172,18 +178,7 @@ def _write_service_deltas(session: Session, deltas: Mapping[ServiceKey, list[int
         for key, (opened, left) in sorted(deltas.items())
         if opened or left
     ]
-    if not rows:
-        return
-    dialect = postgresql if session.get_bind().dialect.name == "postgresql" else sqlite
-    statement = dialect.insert(MesureServiceAnnuel)
-    statement = statement.on_conflict_do_update(
-        index_elements=list(SERVICE_KEY_COLUMNS),
-        set_={
-            "ouvertures": MesureServiceAnnuel.ouvertures + statement.excluded.ouvertures,
-            "sorties": MesureServiceAnnuel.sorties + statement.excluded.sorties,
-        },
-    )
-    session.execute(statement, rows)
+    _increment(session, MesureServiceAnnuel, SERVICE_KEY_COLUMNS, rows)
 
 
 SERVICE_KEY_COLUMNS = ("mandataire_id", "annee", "departement", "nature")
