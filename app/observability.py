@@ -14,6 +14,7 @@ import re
 import time
 import uuid
 from contextvars import ContextVar
+from typing import TextIO
 
 from prometheus_client import Counter, Histogram
 from pythonjsonlogger.core import RESERVED_ATTRS
@@ -116,6 +117,14 @@ class RequestIdFilter(logging.Filter):
 QUIET_LOGGERS = ("apscheduler", "httpx")
 
 
+def json_log_handler(stream: TextIO) -> logging.Handler:
+    """The one handler of the served application's logs. Python's warnings go through logging too (logger
+    `py.warnings`): a library's warning (authlib's deprecation notice at import...) is then a JSON line like the
+    others, never a raw line on stderr. Set here because `dictConfig` builds the handler in each worker process."""
+    logging.captureWarnings(True)
+    return logging.StreamHandler(stream)
+
+
 def logging_config(level: str = "INFO") -> dict:
     """`logging.config.dictConfig` of the served application: one JSON object per line on stdout, with an ISO
     timestamp, the level, the logger, the message, the request id and the record's extra fields."""
@@ -136,7 +145,7 @@ def logging_config(level: str = "INFO") -> dict:
         },
         "handlers": {
             "stdout": {
-                "class": "logging.StreamHandler",
+                "()": json_log_handler,
                 "stream": "ext://sys.stdout",
                 "formatter": "json",
                 "filters": ["request_id"],

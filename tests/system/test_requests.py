@@ -6,6 +6,8 @@ import io
 import json
 import logging
 import logging.config
+import subprocess
+import sys
 
 import pytest
 
@@ -45,11 +47,28 @@ def test_log_lines_are_json_with_a_timestamp_and_the_request_id(client):
         root.handlers[:] = saved[1]
         root.setLevel(saved[0])
         scheduler.setLevel(saved[2])
+        logging.captureWarnings(False)
     assert "Job executed" not in stream.getvalue()
     [line] = [line for line in stream.getvalue().splitlines() if '"mjpm.access"' in line]
     entry = json.loads(line)
     assert (entry["request_id"], entry["route"], entry["status"], entry["level"]) == (SAFE, "/healthz", 200, "INFO")
     assert entry["timestamp"].startswith("20") and "secret" not in line
+
+
+def test_warnings_are_json_log_lines_and_stderr_stays_empty():
+    # A fresh process configured as `mjpm serve` configures each worker, then importing the app as uvicorn does
+    # (authlib warns at import when httpx2 is missing) and a warning raised while serving.
+    code = (
+        "import logging.config, warnings\n"
+        "from app.observability import logging_config\n"
+        "logging.config.dictConfig(logging_config())\n"
+        "import app.main\n"
+        "warnings.warn('avertissement de test')\n"
+    )
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120, check=True)
+    assert done.stderr == ""
+    entries = [json.loads(line) for line in done.stdout.splitlines()]
+    assert any(e["logger"] == "py.warnings" and "avertissement de test" in e["message"] for e in entries)
 
 
 def test_large_answers_are_compressed_small_ones_are_not(client):
