@@ -24,11 +24,10 @@ from app.config import Settings
 from app.database import utcnow
 from app.geo.gazetteer import Gazetteer
 from app.geo.models import Tribunal
+from app.notifications.constants import NotificationKind, Recipient
 from app.notifications.service import enqueue
 from app.registry.models import MandataireDepartement
 from app.tokens.service import Scope, check_scope
-
-INVITATION_KIND = "invitation"
 
 
 def account_departements(session: Session, gazetteer: Gazetteer, account: Account) -> frozenset[str] | None:
@@ -157,7 +156,7 @@ def _invite(session: Session, account: Account, *, settings: Settings, now: date
     link = f"{str(settings.public_url).rstrip('/')}/invitation/{secret}"
     enqueue(
         session,
-        kind=INVITATION_KIND,
+        kind=NotificationKind.INVITATION,
         recipient_email=account.email,
         subject="Votre accès à mjpm-match",
         body=(
@@ -167,7 +166,7 @@ def _invite(session: Session, account: Account, *, settings: Settings, now: date
             f"seule fois :\n\n{link}\n\n"
             "Si vous n'attendiez pas ce message, ignorez-le.\n"
         ),
-        payload={"compte": account.id},
+        payload={"destinataire": Recipient.COMPTE.value, "compte": account.id},
         settings=settings,
     )
 

@@ -32,6 +32,7 @@ from app.matching.exceptions import MatchNotFound
 from app.matching.models import MatchRecord
 from app.matching.schemas import MatchRequest
 from app.matching.service import IndexCache, run_match
+from app.notifications.constants import NotificationKind, Recipient
 from app.notifications.service import enqueue
 from app.registry.constants import MesureStatut
 from app.registry.exceptions import UnknownMandataire, UnknownSite
@@ -285,9 +286,10 @@ def reserve(
     _notify(
         session,
         settings,
+        Recipient.MANDATAIRE,
         mandataire.email,
         reservation,
-        "reservation",
+        NotificationKind.RESERVATION,
         f"Nouvelle mesure réservée par le {tribunal.nom}",
         f"Le {tribunal.nom} vous a réservé une mesure ({_nature(reservation)}, RG {reservation.numero_rg}). "
         f"Merci de l'accepter ou de la refuser avant le {reservation.expires_at:%d/%m/%Y}.",
@@ -377,9 +379,10 @@ def reserve_transfer(
     _notify(
         session,
         settings,
+        Recipient.MANDATAIRE,
         mandataire.email,
         reservation,
-        "reservation",
+        NotificationKind.RESERVATION,
         f"Mesure en cours à reprendre : {tribunal.nom}",
         f"Le {tribunal.nom} vous propose de reprendre une mesure en cours ({_nature(reservation)}, "
         f"RG {reservation.numero_rg}) exercée jusqu'ici par un autre professionnel. Merci de l'accepter ou de la "
@@ -389,9 +392,10 @@ def reserve_transfer(
     _notify(
         session,
         settings,
+        Recipient.ANCIEN_MANDATAIRE,
         former.email if former else None,
         reservation,
-        "reservation",
+        NotificationKind.RESERVATION,
         f"Transfert d'une mesure : {tribunal.nom}",
         f"Le {tribunal.nom} a désigné un autre professionnel pour reprendre la mesure RG {reservation.numero_rg} "
         "que vous exercez ; vous serez informé de sa réponse.",
@@ -440,9 +444,10 @@ def accept(
         _notify(
             session,
             settings,
+            Recipient.ANCIEN_MANDATAIRE,
             former.email if former else None,
             reservation,
-            "acceptation",
+            NotificationKind.ACCEPTATION,
             f"Transfert d'une mesure effectué : {tribunal.nom}",
             f"La mesure RG {reservation.numero_rg} est désormais exercée par le professionnel désigné par le "
             f"{tribunal.nom}, qui a accepté de la reprendre. Elle ne figure plus dans vos mesures en cours.",
@@ -485,20 +490,24 @@ def cancel(session: Session, *, principal: Principal, settings: Settings, reserv
 # Per answer: the notification's kind, its subject, and its text ({mandataire}, {reservation}: "la réservation
 # RG 24/00017 (Curatelle renforcée)", {motif}: the refusal's reason).
 MESSAGES = {
-    ReservationStatut.ACCEPTEE: ("acceptation", "Réservation acceptée", "{mandataire} a accepté {reservation}."),
+    ReservationStatut.ACCEPTEE: (
+        NotificationKind.ACCEPTATION,
+        "Réservation acceptée",
+        "{mandataire} a accepté {reservation}.",
+    ),
     ReservationStatut.REFUSEE: (
-        "refus",
+        NotificationKind.REFUS,
         "Réservation refusée",
         "{mandataire} a refusé {reservation}. Motif du refus : {motif} La place n'est plus retenue : vous pouvez "
         "désigner un autre professionnel.",
     ),
     ReservationStatut.ANNULEE: (
-        "annulation",
+        NotificationKind.ANNULATION,
         "Réservation annulée",
         "Le tribunal a annulé {reservation} faite auprès de {mandataire} : vous n'avez pas à y répondre.",
     ),
     ReservationStatut.EXPIREE: (
-        "expiration",
+        NotificationKind.EXPIRATION,
         "Réservation expirée",
         "Sans réponse de {mandataire} dans le délai, {reservation} a expiré et la place est libérée.",
     ),
@@ -535,9 +544,9 @@ def _answer(
     )
     text = text[0].upper() + text[1:]
     if statut in (ReservationStatut.ANNULEE, ReservationStatut.EXPIREE):
-        _notify(session, settings, mandataire.email, reservation, kind, subject, text)
+        _notify(session, settings, Recipient.MANDATAIRE, mandataire.email, reservation, kind, subject, text)
     if statut != ReservationStatut.ANNULEE:
-        _notify(session, settings, tribunal.email, reservation, kind, subject, text)
+        _notify(session, settings, Recipient.TRIBUNAL, tribunal.email, reservation, kind, subject, text)
 
 
 def _audit(
@@ -562,8 +571,9 @@ def _audit(
     )
 
 
-def _payload(reservation: Reservation) -> dict:
+def _payload(reservation: Reservation, to: Recipient) -> dict:
     return {
+        "destinataire": to.value,
         "reservation": reservation.id,
         "statut": reservation.statut,
         "mandataire": reservation.mandataire_id,
@@ -573,14 +583,14 @@ def _payload(reservation: Reservation) -> dict:
     }
 
 
-def _notify(session, settings, recipient_email: str | None, reservation, kind, subject, body) -> None:
+def _notify(session, settings, to: Recipient, recipient_email: str | None, reservation, kind, subject, body) -> None:
     enqueue(
         session,
         kind=kind,
         recipient_email=recipient_email,
         subject=subject,
         body=body,
-        payload=_payload(reservation),
+        payload=_payload(reservation, to),
         settings=settings,
     )
 
@@ -619,9 +629,10 @@ def expire_and_remind(session: Session, *, settings: Settings, now: datetime) ->
         _notify(
             session,
             settings,
+            Recipient.MANDATAIRE,
             mandataire.email,
             reservation,
-            "rappel",
+            NotificationKind.RAPPEL,
             "Rappel : réservation sans réponse",
             f"La réservation RG {reservation.numero_rg} du {tribunal.nom} expirera le "
             f"{reservation.expires_at:%d/%m/%Y} sans réponse de votre part.",

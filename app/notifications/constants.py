@@ -4,7 +4,7 @@ from enum import StrEnum
 
 
 class NotificationKind(StrEnum):
-    """What happened; the designation flow writes one of these with its event."""
+    """What happened: the designation flow writes one of these with its event, the accounts an invitation."""
 
     RESERVATION = "reservation"
     ANNULATION = "annulation"
@@ -12,6 +12,17 @@ class NotificationKind(StrEnum):
     EXPIRATION = "expiration"
     REFUS = "refus"
     ACCEPTATION = "acceptation"
+    INVITATION = "invitation"
+
+
+class Recipient(StrEnum):
+    """Who a notification is for (`destinataire` of its payload): the same event may notify several, with the same
+    text, and a webhook receiver routes each by this."""
+
+    MANDATAIRE = "mandataire"  # the professional the reservation names
+    ANCIEN_MANDATAIRE = "ancien_mandataire"  # the professional a transferred measure leaves
+    TRIBUNAL = "tribunal"  # the tribunal's registry (greffe)
+    COMPTE = "compte"  # the person an account invitation goes to
 
 
 class Channel(StrEnum):

@@ -51,6 +51,7 @@ def test_an_admin_invites_a_person_who_activates_the_account_once(client, sessio
     assert account["siret"] == pros[0]["siret"] and account["invitation_expire_le"] is not None
     notification = session.scalar(select(Notification).where(Notification.kind == "invitation"))
     assert notification.recipient == "pro@example.fr" and "http://127.0.0.1:8000/invitation/" in notification.body
+    assert notification.payload == {"destinataire": "compte", "compte": account["id"]}
     secret = invitation_secret(session, "pro@example.fr")
     assert session.scalar(select(Account.invitation_hash)) != secret  # only its hash is stored
 

@@ -148,6 +148,7 @@ def test_notifications_read_as_french_sentences_with_labels_and_the_reason(clien
     reservation = reserve(client, judge, match_id, pros["near"]["id"]).json()
     [created] = session.scalars(select(Notification).where(Notification.kind == "reservation")).all()
     assert "(Tutelle, RG 2500001)" in created.body and "tutelle" not in created.body
+    assert created.payload["destinataire"] == "mandataire"
     refused = client.post(
         f"/reservations/{reservation['id']}/refus",
         headers=pros["near"]["headers"],
@@ -156,6 +157,7 @@ def test_notifications_read_as_french_sentences_with_labels_and_the_reason(clien
     assert refused.status_code == 200
     [notice] = session.scalars(select(Notification).where(Notification.kind == "refus")).all()
     assert notice.body.startswith("Proche a refusé la réservation RG 2500001 (Tutelle).")
+    assert notice.payload["destinataire"] == "tribunal"
     assert "Motif du refus : Conflit d'intérêts avec la famille." in notice.body
     again = client.post(
         f"/reservations/{reservation['id']}/acceptation",
@@ -264,6 +266,12 @@ def test_expiry_releases_the_place_reminds_first_and_is_safe_twice(
         select(AuditEvent.action).where(AuditEvent.reservation_id == reservation["id"]).order_by(AuditEvent.id)
     )
     assert list(actions) == ["reservation_creee", "rappel_envoye", "reservation_expiree"]
+    # The expiry tells both with the same text: the payload says which row is for whom (a webhook routes by it).
+    expiry = session.scalars(select(Notification).where(Notification.kind == "expiration").order_by(Notification.id))
+    assert [(n.payload["destinataire"], n.payload["reservation"]) for n in expiry] == [
+        ("mandataire", reservation["id"]),
+        ("tribunal", reservation["id"]),
+    ]
     assert_counters_equal_recount(session)
 
 
