@@ -4,7 +4,8 @@ Professionals are counted in each département where they are listed (`mandatair
 entered on or before the date (the register keeps no history of statuses). Measures in progress at a date: named on
 or before it (their entry in the register when the date of nomination is unknown) and not ended by then, counted in
 the département of their tribunal; reservations not yet accepted are not measures, and an ended measure without
-its end date is not counted. Up to the end of the year before, from the yearly counters kept at each write.
+its end date is not counted. From the yearly counters kept at each write, and the measures of the shorter part of
+the year of the date.
 """
 
 from collections.abc import Iterable
@@ -49,18 +50,25 @@ def actual(session: Session, indicateur: Indicateur, departements: Iterable[str]
 
 
 def _in_progress(session: Session, codes: list[str], at: date, end: datetime) -> dict[str, int]:
-    """Measures in progress at the end of `at`: those in progress at the end of the year before, from the yearly
-    counters (`app.registry.statistics`: Σ openings − Σ exits up to that year), less those ended since, plus those
-    named since and still in progress (the year so far, read from the measures by their date indexes)."""
+    """Measures in progress at the end of `at`, from the yearly counters (`app.registry.statistics`: Σ openings −
+    Σ exits up to a year) and the measures of the shorter part of the year of `at`, read by their date indexes:
+    in the first half, those in progress at the end of the year before, less those ended since, plus those named
+    since and still in progress; in the second half, those in progress at the end of the year of `at`, corrected
+    by the measures named or ended after `at` in that year."""
     counter = MesureEvenementAnnuel
     year_start = date(at.year, 1, 1)
+    late = at >= date(at.year, 7, 1)
     counted: dict[str, int] = dict.fromkeys(codes, 0)
     before = (
         select(
             counter.departement,
             func.sum(case((counter.evenement == Evenement.OUVERTURE, counter.nombre), else_=-counter.nombre)),
         )
-        .where(counter.departement.in_(codes), counter.annee < at.year, counter.evenement != Evenement.FIN)
+        .where(
+            counter.departement.in_(codes),
+            counter.annee <= at.year if late else counter.annee < at.year,
+            counter.evenement != Evenement.FIN,
+        )
         .group_by(counter.departement)
     )
     ended = select(Mesure.tribunal_id, -func.count()).where(
@@ -78,6 +86,22 @@ def _in_progress(session: Session, codes: list[str], at: date, end: datetime) ->
     named_since = select(Mesure.tribunal_id, func.count()).where(
         Mesure.statut != MesureStatut.EN_ATTENTE, Mesure.date_nomination.between(year_start, at), running
     )
+    # In the second half: those of the year's counters named after `at` and still in progress at the year's end
+    # are taken back, those named by then and ended after it (out of the year's counters) are added.
+    after = (at + timedelta(days=1), date(at.year, 12, 31))
+    named_after = select(Mesure.tribunal_id, -func.count()).where(
+        Mesure.statut != MesureStatut.EN_ATTENTE,
+        Mesure.date_nomination.between(*after),
+        or_(
+            Mesure.date_fin_mesure > after[1],
+            and_(Mesure.date_fin_mesure.is_(None), Mesure.statut == MesureStatut.EN_COURS),
+        ),
+    )
+    ended_after = select(Mesure.tribunal_id, func.count()).where(
+        Mesure.statut != MesureStatut.EN_ATTENTE,
+        Mesure.date_fin_mesure.between(*after),
+        Mesure.date_nomination <= at,
+    )
     entered = select(Mesure.tribunal_id, func.count()).where(
         Mesure.statut != MesureStatut.EN_ATTENTE,
         Mesure.date_nomination.is_(None),
@@ -90,7 +114,7 @@ def _in_progress(session: Session, codes: list[str], at: date, end: datetime) ->
     # tribunals of the départements would read every measure of each).
     tribunaux = select(Tribunal.id, Tribunal.departement).where(Tribunal.departement.in_(codes))
     departements = {tribunal_id: departement for tribunal_id, departement in session.execute(tribunaux)}
-    for query in (ended, named_since, entered):
+    for query in (named_after, ended_after, entered) if late else (ended, named_since, entered):
         for tribunal_id, n in session.execute(query.group_by(Mesure.tribunal_id)):
             if tribunal_id in departements:
                 counted[departements[tribunal_id]] += int(n)
