@@ -66,16 +66,16 @@ def beyond_capacity(taken: Counter, index, loads) -> int:
     return sum(max(0, count - max(index.profiles[pid].capacite - loads[pid].held, 0)) for pid, count in taken.items())
 
 
-def sequential(requests, index, loads, settings, exclure, now, update: bool):
+def sequential(requests, index, loads, settings, update: bool):
     """Top-1 of `/match` for each measure in turn; with `update`, each designation adds to the professional's load
     before the next request (one judge after another), else every request sees the same state."""
     current = dict(loads)
     distances, nobody, taken = [], 0, Counter()
     for request in requests:
-        query = replace(planning.query_for(request, now=now, exclure=exclure), limit=1)
+        query = replace(request.query, limit=1)
         passing, exclusions = index.candidates(query)
         eligible = [(p, current[p.id]) for p in passing if p.id in current]
-        weights = weights_for(index, settings, request.tribunal_departement)
+        weights = weights_for(index, settings, query.tribunal_departement)
         result = engine.rank(len(index.profiles), exclusions, eligible, query, weights, TUNING)
         if not result.candidats:
             nobody += 1
@@ -107,23 +107,21 @@ def run(url: str, args: argparse.Namespace) -> dict:
         for _ in range(args.runs):
             started = time.perf_counter()
             now = utcnow()
-            requests = _requests(session, mesures, gazetteer, source)
+            requests = _requests(session, mesures, gazetteer, source, now=now, exclure=frozenset({source.id}))
             result = planning.plan(
                 requests,
                 index=index,
                 read_loads=_loads(session, now),
                 weights_for=lambda d: weights_for(index, settings, d),
                 tuning=TUNING,
-                exclure=frozenset({source.id}),
-                now=now,
             )
             timings.append((time.perf_counter() - started) * 1000)
         loads = _loads(session, now)(sorted(index.profiles))
         taken = Counter(m.proposition.mandataire_id for m in result.mesures if m.proposition)
         beyond_plan = beyond_capacity(taken, index, loads)
         plan_distances, plan_nobody = plan_figures(result)
-        seq = sequential(requests, index, loads, settings, frozenset({source.id}), now, update=True)
-        par = sequential(requests, index, loads, settings, frozenset({source.id}), now, update=False)
+        seq = sequential(requests, index, loads, settings, update=True)
+        par = sequential(requests, index, loads, settings, update=False)
         label = f"{source.id} ({len(mesures)})"
         session.rollback()
     db.dispose()

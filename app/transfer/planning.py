@@ -10,7 +10,6 @@ the solver's occupancy cost, so that the plan's total cost is the engine's score
 from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import datetime
 
 from app.matching import engine
 from app.matching.index import MatchIndex
@@ -27,18 +26,10 @@ REASONS = {
 
 @dataclass(frozen=True, slots=True)
 class MeasureRequest:
-    """What the plan needs of a measure to ask the engine about it."""
+    """A measure of the plan and the engine's question about it."""
 
     mesure_id: int
-    tribunal_id: int
-    tribunal_departement: str
-    nature: str
-    lat: float
-    lon: float
-    pays: str
-    lieu_vie: str
-    etablissement_id: int | None
-    annee_naissance: int | None
+    query: engine.Query
 
 
 @dataclass(slots=True)
@@ -70,24 +61,6 @@ class TransferPlan:
     poids: engine.Weights
 
 
-def query_for(request: MeasureRequest, *, now: datetime, exclure: frozenset[int]) -> engine.Query:
-    return engine.Query(
-        tribunal_id=request.tribunal_id,
-        tribunal_departement=request.tribunal_departement,
-        nature=request.nature,
-        lat=request.lat,
-        lon=request.lon,
-        pays=request.pays,
-        lieu_vie=request.lieu_vie,
-        today=now.date(),
-        now=now,
-        etablissement_id=request.etablissement_id,
-        annee_naissance=request.annee_naissance,
-        exclure=exclure,
-        diversite=False,
-    )
-
-
 def static_cost(scored: engine.Scored, weights: engine.Weights) -> float:
     """What the engine's score leaves to gain on every criterion but capacity, as a share of the total weight."""
     weight_of = weights.as_dict()
@@ -111,18 +84,16 @@ def plan(
     read_loads: Callable[[list[int]], dict[int, engine.LiveLoad]],
     weights_for: Callable[[str], engine.Weights],
     tuning: engine.Tuning,
-    exclure: frozenset[int],
-    now: datetime,
 ) -> TransferPlan:
     """The optimal plan for these measures. `read_loads` reads the live load of the professionals it is given
     (once, for every eligible one); `weights_for` gives a département's weights. Static costs use each measure's
     département's weights; the occupancy weight is that of the département holding most of the measures."""
-    queries = [query_for(request, now=now, exclure=exclure) for request in requests]
+    queries = [request.query for request in requests]
     candidates = [index.candidates(query) for query in queries]
     loads = read_loads(sorted({profile.id for passing, _ in candidates for profile in passing}))
     demands, scored_by_measure, exclusions_by_measure = [], {}, {}
     for request, query, (passing, exclusions) in zip(requests, queries, candidates, strict=True):
-        weights = weights_for(request.tribunal_departement)
+        weights = weights_for(query.tribunal_departement)
         eligible = [(profile, loads[profile.id]) for profile in passing if profile.id in loads]
         scored = {s.profile.id: s for s in engine.score_all(eligible, query, weights, tuning)}
         scored_by_measure[request.mesure_id] = (scored, weights)
@@ -132,7 +103,7 @@ def plan(
             for s in scored.values()
         )
         demands.append(Demand(request.mesure_id, options))
-    main_departement = Counter(r.tribunal_departement for r in requests).most_common(1)
+    main_departement = Counter(query.tribunal_departement for query in queries).most_common(1)
     used_weights = weights_for(main_departement[0][0]) if main_departement else engine.Weights()
 
     rooms, site_free = {}, {}

@@ -8,7 +8,7 @@ applied.
 """
 
 from collections.abc import Mapping
-from datetime import timedelta
+from datetime import datetime, timedelta
 from typing import Any
 
 from sqlalchemy import exists, select
@@ -70,8 +70,16 @@ def _point(mesure: Mesure, gazetteer: Gazetteer, etablissements: dict[int, Etabl
 
 
 def _requests(
-    session: Session, mesures: list[Mesure], gazetteer: Gazetteer, source: Mandataire
+    session: Session,
+    mesures: list[Mesure],
+    gazetteer: Gazetteer,
+    source: Mandataire,
+    *,
+    now: datetime,
+    exclure: frozenset[int],
 ) -> list[planning.MeasureRequest]:
+    """The engine's question for each measure: the list of a new measure at the same place, without diversity
+    (the plan chooses among every eligible professional), never proposing `exclure` (the former professional...)."""
     ids = {m.etablissement_id for m in mesures if m.etablissement_id is not None}
     etablissements = {e.id: e for e in session.scalars(select(Etablissement).where(Etablissement.id.in_(ids)))}
     sites = {s.id: s for s in source.sites}
@@ -83,16 +91,22 @@ def _requests(
             lat, lon = 0.0, 0.0  # no place at all: every distance is then "far", which the explanation shows
         requests.append(
             planning.MeasureRequest(
-                mesure_id=mesure.id,
-                tribunal_id=mesure.tribunal_id,
-                tribunal_departement=mesure.tribunal.departement,
-                nature=mesure.nature,
-                lat=lat,
-                lon=lon,
-                pays=mesure.pays,
-                lieu_vie=mesure.lieu_vie,
-                etablissement_id=mesure.etablissement_id,
-                annee_naissance=mesure.annee_naissance,
+                mesure.id,
+                engine.Query(
+                    tribunal_id=mesure.tribunal_id,
+                    tribunal_departement=mesure.tribunal.departement,
+                    nature=mesure.nature,
+                    lat=lat,
+                    lon=lon,
+                    pays=mesure.pays,
+                    lieu_vie=mesure.lieu_vie,
+                    today=now.date(),
+                    now=now,
+                    etablissement_id=mesure.etablissement_id,
+                    annee_naissance=mesure.annee_naissance,
+                    exclure=exclure,
+                    diversite=False,
+                ),
             )
         )
     return requests
@@ -161,13 +175,11 @@ def create_plan(
     now = utcnow()
     index = cache.get(session)
     result = planning.plan(
-        _requests(session, mesures, gazetteer, source),
+        _requests(session, mesures, gazetteer, source, now=now, exclure=frozenset({source.id})),
         index=index,
         read_loads=_loads(session, now),
         weights_for=lambda departement: weights_for(index, settings, departement),
         tuning=TUNING,
-        exclure=frozenset({source.id}),
-        now=now,
     )
     transfert = Transfert(
         created_at=now,
@@ -323,8 +335,10 @@ def _item(
 def _query_for_item(session: Session, gazetteer: Gazetteer, item: TransfertMesure, extra_exclusions) -> engine.Query:
     mesure = session.get_one(Mesure, item.mesure_id)
     source = session.get_one(Mandataire, item.transfert.mandataire_id)
-    (request,) = _requests(session, [mesure], gazetteer, source)
-    return planning.query_for(request, now=utcnow(), exclure=frozenset({source.id, *extra_exclusions}))
+    (request,) = _requests(
+        session, [mesure], gazetteer, source, now=utcnow(), exclure=frozenset({source.id, *extra_exclusions})
+    )
+    return request.query
 
 
 def shortlist(
