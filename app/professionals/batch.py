@@ -27,6 +27,7 @@ from app.errors import ConcurrentWrite, DomainError, MissingField
 from app.geo.exceptions import UnknownCommune
 from app.geo.gazetteer import Gazetteer, normalize_name
 from app.geo.locate import Locator
+from app.geo.models import Tribunal
 from app.geo.schemas import Residence
 from app.geo.tribunals import resolve_tribunal
 from app.professionals.repository import (
@@ -183,16 +184,19 @@ class Batch:
         self.editor_id, self.by_hand, self.strict_numero_rg = editor_id, by_hand, strict_numero_rg
         self.natures = {n.nature for n in mandataire.natures}
         self.sites = {s.id for s in mandataire.sites}
-        self.tribunals: dict[str, int | None] = {}
+        # The rows themselves, held for the batch: the session's identity map keeps them, so the load counters
+        # read their départements without a query (`app.registry.load`).
+        self.tribunals: dict[str, Tribunal | None] = {}
         self.places: dict[tuple, tuple[dict | None, Reason | None, Reason | None]] = {}
 
     def tribunal_id(self, key: str) -> int | None:
         if key not in self.tribunals:
             try:
-                self.tribunals[key] = resolve_tribunal(self.session, self.gazetteer, key, []).id
+                self.tribunals[key] = resolve_tribunal(self.session, self.gazetteer, key, [])
             except DomainError:
                 self.tribunals[key] = None
-        return self.tribunals[key]
+        tribunal = self.tribunals[key]
+        return tribunal.id if tribunal is not None else None
 
     def place(self, item: MesureLotItem) -> tuple[dict | None, Reason | None, Reason | None]:
         key = (item.pays, item.code_postal, item.ville)
