@@ -20,7 +20,7 @@ from app.audit.router import router as audit_router
 from app.config import Settings, get_settings
 from app.dashboards.mesures import router as mesures_export_router
 from app.dashboards.router import router as dashboards_router
-from app.database import build_engine, build_session_factory
+from app.database import build_engine, build_session_factory, start_wal_checkpoints
 from app.dependencies import RetryTransactions
 from app.designation.router import router as designation_router
 from app.docs import install_docs
@@ -91,6 +91,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         # Built without touching the network: the provider is first asked at the first sign-in.
         app.state.relying_party = RelyingParty(settings) if settings.oidc_issuer else None
         scheduler = InProcessScheduler(app.state.session_factory, settings) if settings.scheduler_enabled else None
+        checkpoints = start_wal_checkpoints(engine)  # SQLite: the log checkpointed off the requests' path
         try:
             yield
         finally:
@@ -98,6 +99,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
                 scheduler.stop()
             if geocoder_client is not None:
                 geocoder_client.close()
+            if checkpoints is not None:
+                checkpoints.stop()
             engine.dispose()
 
     app = FastAPI(
