@@ -2,7 +2,7 @@
 
 import logging
 import threading
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from datetime import UTC, datetime
 from pathlib import Path
@@ -10,6 +10,7 @@ from typing import Any, cast
 
 from pydantic_core import to_json
 from sqlalchemy import CursorResult, DateTime, Engine, MetaData, Result, Table, TypeDecorator, create_engine, event
+from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import DBAPIError
 from sqlalchemy.orm import DeclarativeBase, Session, sessionmaker
@@ -260,3 +261,15 @@ def rowcount(result: Result[Any]) -> int:
 def table_of(model: type[Any]) -> Table:
     """A mapped class's table, for Core statements (bulk inserts, compiled-once queries), typed as a Table."""
     return cast(Table, model.__table__)
+
+
+def add_to_counters(session: Session, model: type[Any], keys: Sequence[str], rows: list[dict[str, Any]]) -> None:
+    """Add each row's values to the counters of its key, creating the missing ones: SQL increments that never read
+    the row, so concurrent writers never overwrite each other. The rows come sorted by key (the lock order)."""
+    if not rows:
+        return
+    table = table_of(model)
+    dialect = postgresql if session.get_bind().dialect.name == "postgresql" else sqlite
+    statement = dialect.insert(table)
+    added = {name: table.c[name] + statement.excluded[name] for name in rows[0] if name not in keys}
+    session.execute(statement.on_conflict_do_update(index_elements=list(keys), set_=added), rows)

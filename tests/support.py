@@ -209,6 +209,50 @@ def assert_answers_equal_recount(session) -> None:
         key = (departement, kind, nature, year, statut)
         expected[key] = expected.get(key, 0) + 1
     assert stored == expected, "reservations_annee"
+    assert_monthly_answers_equal_recount(session)
+
+
+def stored_counters(session, sql: str, values: int = 1) -> dict:
+    """A counter table's rows with a non-zero count: key (the columns but the last `values`, a month as its ISO
+    date on both databases) → the count, or the tuple of counts."""
+    found = {}
+    for row in session.execute(text(sql)):
+        key = tuple(part if isinstance(part, int | str) else part.isoformat() for part in row[:-values])
+        counts = tuple(row[-values:])
+        if any(counts):
+            found[key] = counts if values > 1 else counts[0]
+    return found
+
+
+def assert_monthly_answers_equal_recount(session) -> None:
+    """The answers per month (of `answered_at` in UTC), tribunal and type of professional, and the histograms of
+    the acceptance delays (each in tenths of a day, nearest, between whole seconds), per tribunal and national,
+    equal a recount of the reservations made here one by one."""
+    per_month: dict = {}
+    delays: dict = {}
+    national: dict = {}
+    column = {"acceptee": 0, "refusee": 1, "expiree": 2}
+    for tribunal, kind, created, answered, statut in session.execute(
+        text("""
+        SELECT r.tribunal_id, m.type, r.created_at, r.answered_at, r.statut
+        FROM reservation r JOIN mandataire m ON m.id = r.mandataire_id
+        WHERE r.statut IN ('acceptee', 'refusee', 'expiree') AND r.answered_at IS NOT NULL""")
+    ):
+        created, answered = (datetime.fromisoformat(str(value)).replace(microsecond=0) for value in (created, answered))
+        month = f"{answered:%Y-%m}-01"
+        counts = per_month.setdefault((month, tribunal, kind), [0, 0, 0])
+        counts[column[statut]] += 1
+        if statut == "acceptee":
+            tenths = (max(int((answered - created).total_seconds()), 0) + 4320) // 8640
+            delays[(month, tribunal, kind, tenths)] = delays.get((month, tribunal, kind, tenths), 0) + 1
+            national[(month, kind, tenths)] = national.get((month, kind, tenths), 0) + 1
+    sql = "SELECT mois, tribunal_id, type, acceptees, refusees, expirees FROM reservations_mois"
+    stored = stored_counters(session, sql, values=3)
+    assert stored == {key: tuple(counts) for key, counts in per_month.items()}, "reservations_mois"
+    sql = "SELECT mois, tribunal_id, type, dixiemes, reservations FROM delai_acceptation"
+    assert stored_counters(session, sql) == delays, "delai_acceptation"
+    sql = "SELECT mois, type, dixiemes, reservations FROM delai_acceptation_national"
+    assert stored_counters(session, sql) == national, "delai_acceptation_national"
 
 
 def recount_departements(session) -> dict:

@@ -64,3 +64,47 @@ class ReservationsAnnee(Base):
     annee: Mapped[int] = mapped_column(Integer, primary_key=True)
     statut: Mapped[str] = mapped_column(String(20), primary_key=True)
     reservations: Mapped[int] = mapped_column(Integer, default=0)
+
+
+class ReservationsMois(Base):
+    """Reservations answered in a month (by the first day of the month of `answered_at`, in UTC) per tribunal and
+    type of professional, one column per answer: counted as the answers are given (`app.designation.answers`), for
+    the flux table."""
+
+    __tablename__ = "reservations_mois"
+    __table_args__ = {"sqlite_with_rowid": False}  # clustered on its key, months first: a period is one range
+
+    mois: Mapped[date] = mapped_column(Date, primary_key=True)
+    tribunal_id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    type: Mapped[str] = mapped_column(String(20), primary_key=True)
+    acceptees: Mapped[int] = mapped_column(Integer)
+    refusees: Mapped[int] = mapped_column(Integer)
+    expirees: Mapped[int] = mapped_column(Integer)
+
+
+class DelaiAcceptation(Base):
+    """The histogram of the acceptance delays of a month, per tribunal and type of professional: how many
+    reservations accepted in the month waited `dixiemes` tenths of a day (rounded) between their creation and
+    their acceptance. The flux table takes its medians from it (`app.designation.answers`)."""
+
+    __tablename__ = "delai_acceptation"
+    __table_args__ = {"sqlite_with_rowid": False}
+
+    mois: Mapped[date] = mapped_column(Date, primary_key=True)
+    tribunal_id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    type: Mapped[str] = mapped_column(String(20), primary_key=True)
+    dixiemes: Mapped[int] = mapped_column(Integer, primary_key=True)
+    reservations: Mapped[int] = mapped_column(Integer)
+
+
+class DelaiAcceptationNational(Base):
+    """The same histogram summed over every tribunal: the national flux table reads it, a few rows per month,
+    instead of the per-tribunal histogram, which has nearly one row per accepted reservation."""
+
+    __tablename__ = "delai_acceptation_national"
+    __table_args__ = {"sqlite_with_rowid": False}
+
+    mois: Mapped[date] = mapped_column(Date, primary_key=True)
+    type: Mapped[str] = mapped_column(String(20), primary_key=True)
+    dixiemes: Mapped[int] = mapped_column(Integer, primary_key=True)
+    reservations: Mapped[int] = mapped_column(Integer)

@@ -306,3 +306,18 @@ class MesureServiceAnnuel(Base):
     nature: Mapped[str] = mapped_column(String(40), primary_key=True)
     ouvertures: Mapped[int] = mapped_column(Integer)
     sorties: Mapped[int] = mapped_column(Integer)
+
+
+class MesuresMois(Base):
+    """How many measures were nominated (`ouvertes`) and ended (`eteintes`) in a month, per tribunal and type of the
+    professional, whatever their status: the monthly flows counted at each write (`app.registry.statistics`), so
+    that the flux table never scans the register."""
+
+    __tablename__ = "mesures_mois"
+    __table_args__ = {"sqlite_with_rowid": False}  # clustered on its key, months first: a period is one range
+
+    mois: Mapped[date] = mapped_column(Date, primary_key=True)  # the first day of the month
+    tribunal_id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    type: Mapped[str] = mapped_column(String(20), primary_key=True)
+    ouvertes: Mapped[int] = mapped_column(Integer)
+    eteintes: Mapped[int] = mapped_column(Integer)

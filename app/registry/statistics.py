@@ -19,9 +19,14 @@ at 31 December of year Y, over all its territories and natures or any part of th
 `sorties` of its rows of the years up to Y.
 
 Lock order (see `app.registry.load`): the measures are written first, then the load counters, then these
-counters, in the order of their keys (`_write_deltas`), and last the services' counters, in the order of theirs
-(`_write_service_deltas`), so two batches never take them in opposite orders.
+counters, in the order of their keys (`_write_deltas`), then the services' counters, in the order of theirs
+(`_write_service_deltas`), and last the monthly flows below, so two batches never take them in opposite orders.
 A tribunal's département and a professional's type never change: they are read when a change is applied.
+
+The same path moves the monthly flows (`MesuresMois`, read by the flux table): for every (first day of the month,
+tribunal, type of the professional), the measures whose date of nomination falls in the month (`ouvertes`) and
+those whose end date does (`eteintes`), whatever their status, as the flux table has always counted them. They
+are written last, in the order of their keys too.
 """
 
 from collections import defaultdict
@@ -31,14 +36,16 @@ from datetime import date
 from enum import StrEnum
 from typing import Any
 
-from sqlalchemy import Integer, case, cast, delete, extract, func, insert, literal, select, union_all
-from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy import Date, Integer, case, cast, delete, extract, func, insert, literal, select, union_all
 from sqlalchemy.engine import Connection
+from sqlalchemy.ext.compiler import compiles
 from sqlalchemy.orm import Session
+from sqlalchemy.sql.functions import FunctionElement
 
+from app.database import add_to_counters
 from app.geo.models import Tribunal
 from app.registry.constants import MandataireType, MesureStatut
-from app.registry.models import Mandataire, Mesure, MesureEvenementAnnuel, MesureServiceAnnuel
+from app.registry.models import Mandataire, Mesure, MesureEvenementAnnuel, MesureServiceAnnuel, MesuresMois
 
 
 class Evenement(StrEnum):
@@ -56,15 +63,17 @@ ServiceKey = tuple[int, int, str, str]
 
 @dataclass(frozen=True, slots=True)
 class YearlyShare:
-    """What one measure adds to the yearly counters: nothing unless a judge designated it."""
+    """What one measure adds to the yearly counters (nothing unless a judge designated it) and to the monthly
+    flows (its dates, whatever its status)."""
 
     tribunal_id: int
     mandataire_id: int
     nature: str
-    date_nomination: date
+    date_nomination: date | None
     date_fin_mesure: date | None
     cause_sortie: str | None
     eteinte: bool
+    en_attente: bool
 
     @classmethod
     def of(cls, mesure: Mesure) -> "YearlyShare | None":
@@ -72,8 +81,9 @@ class YearlyShare:
 
     @classmethod
     def of_values(cls, tribunal_id: int, mandataire_id: int, values: Mapping[Any, Any]) -> "YearlyShare | None":
-        """From a measure's column values (a batch's planned row or a stored Core row's mapping)."""
-        if values["date_nomination"] is None or values["statut"] == MesureStatut.EN_ATTENTE:
+        """From a measure's column values (a batch's planned row or a stored Core row's mapping): None when the
+        measure has no date, so counts in no counter."""
+        if values["date_nomination"] is None and values["date_fin_mesure"] is None:
             return None
         return cls(
             tribunal_id,
@@ -83,22 +93,27 @@ class YearlyShare:
             values["date_fin_mesure"],
             values["cause_sortie"],
             values["statut"] == MesureStatut.ETEINTE,
+            values["statut"] == MesureStatut.EN_ATTENTE,
         )
 
     def events(self, *, until: date | None = None) -> list[tuple[int, Evenement, str]]:
         """(year, event, cause) of the measure; with `until`, as known at the end of that day (the yearly tables
-        count the current year up to today): a later nomination opens nothing, a later end ends nothing."""
-        opened = until is None or self.date_nomination <= until
+        count the current year up to today): a later nomination opens nothing, a later end ends nothing. None for
+        a measure no judge designated (no date of nomination, or pending)."""
+        nominated = self.date_nomination
+        if nominated is None or self.en_attente:
+            return []
+        opened = until is None or nominated <= until
         ended = self.date_fin_mesure
         if ended is not None and until is not None and ended > until:
-            return [(self.date_nomination.year, Evenement.OUVERTURE, "")] if opened else []
-        found = [(self.date_nomination.year, Evenement.OUVERTURE, "")] if opened else []
+            return [(nominated.year, Evenement.OUVERTURE, "")] if opened else []
+        found = [(nominated.year, Evenement.OUVERTURE, "")] if opened else []
         if ended is not None:
             found.append((ended.year, Evenement.FIN, self.cause_sortie or ""))
             if opened:
-                found.append((max(ended.year, self.date_nomination.year), Evenement.SORTIE, ""))
+                found.append((max(ended.year, nominated.year), Evenement.SORTIE, ""))
         elif self.eteinte and opened:
-            found.append((self.date_nomination.year, Evenement.SORTIE, ""))
+            found.append((nominated.year, Evenement.SORTIE, ""))
         return found
 
 
@@ -131,28 +146,80 @@ def apply_yearly_changes(session: Session, changes: Iterable[Change]) -> None:
                 deltas[(departement, kind, year, evenement.value, cause, share.nature)] += sign
     _write_deltas(session, deltas)
     _write_service_deltas(session, _service_deltas(moved, departements, types))
+    _write_monthly_deltas(session, _monthly_deltas(moved, types))
 
 
 def _write_deltas(session: Session, deltas: Mapping[Key, int]) -> None:
     rows = [dict(zip(KEY_COLUMNS, key, strict=True), nombre=n) for key, n in sorted(deltas.items()) if n]
-    _increment(session, MesureEvenementAnnuel, KEY_COLUMNS, rows)
-
-
-def _increment(session: Session, model: type, keys: tuple[str, ...], rows: list[dict[str, Any]]) -> None:
-    """Add each row's counts to the counters of its key (created at zero when missing), rows in key order."""
-    if not rows:
-        return
-    dialect = postgresql if session.get_bind().dialect.name == "postgresql" else sqlite
-    statement = dialect.insert(model)
-    counted = [name for name in rows[0] if name not in keys]
-    statement = statement.on_conflict_do_update(
-        index_elements=list(keys),
-        set_={name: getattr(model, name) + statement.excluded[name] for name in counted},
-    )
-    session.execute(statement, rows)
+    add_to_counters(session, MesureEvenementAnnuel, KEY_COLUMNS, rows)
 
 
 KEY_COLUMNS = ("departement", "type", "annee", "evenement", "cause", "nature")
+
+# --- monthly flows (the flux table) ------------------------------------------------------------------------------
+
+# (first day of the month, tribunal, type) → [opened, ended]: the key of `MesuresMois`, in its order.
+MonthKey = tuple[date, int, str]
+MONTH_COLUMNS = ("mois", "tribunal_id", "type")
+
+
+def _monthly_deltas(moved: Iterable[Change], types: Mapping[int, str]) -> dict[MonthKey, list[int]]:
+    deltas: dict[MonthKey, list[int]] = defaultdict(lambda: [0, 0])
+    for before, after in moved:
+        for share, sign in ((before, -1), (after, 1)):
+            if share is None:
+                continue
+            for index, day in enumerate((share.date_nomination, share.date_fin_mesure)):
+                if day is not None:
+                    deltas[(day.replace(day=1), share.tribunal_id, types[share.mandataire_id])][index] += sign
+    return deltas
+
+
+def _write_monthly_deltas(session: Session, deltas: Mapping[MonthKey, list[int]]) -> None:
+    rows = [
+        dict(zip(MONTH_COLUMNS, key, strict=True), ouvertes=opened, eteintes=ended)
+        for key, (opened, ended) in sorted(deltas.items())
+        if opened or ended
+    ]
+    add_to_counters(session, MesuresMois, list(MONTH_COLUMNS), rows)
+
+
+class month_of(FunctionElement[date]):
+    """The first day of the month of a date or timestamp column, as a date, computed by the database."""
+
+    type = Date()
+    inherit_cache = True
+
+
+@compiles(month_of, "sqlite")
+def _month_of_sqlite(element, compiler, **kw) -> str:
+    return f"date({compiler.process(element.clauses, **kw)}, 'start of month')"
+
+
+@compiles(month_of, "postgresql")
+def _month_of_postgresql(element, compiler, **kw) -> str:
+    return f"CAST(date_trunc('month', {compiler.process(element.clauses, **kw)}) AS DATE)"
+
+
+def monthly_recount_query():
+    """The monthly flows recounted from the measures, one GROUP BY (the rebuild; the tests compare with it)."""
+
+    def dated(column, opened: int, ended: int):
+        return (
+            select(
+                month_of(column).label("mois"),
+                Mesure.tribunal_id,
+                Mandataire.type,
+                literal(opened).label("ouvertes"),
+                literal(ended).label("eteintes"),
+            )
+            .join(Mandataire, Mandataire.id == Mesure.mandataire_id)
+            .where(column.is_not(None))
+        )
+
+    each = union_all(dated(Mesure.date_nomination, 1, 0), dated(Mesure.date_fin_mesure, 0, 1)).subquery()
+    keys = [each.c[name] for name in MONTH_COLUMNS]
+    return select(*keys, func.sum(each.c.ouvertes), func.sum(each.c.eteintes)).group_by(*keys)
 
 
 def _service_deltas(
@@ -178,7 +245,7 @@ def _write_service_deltas(session: Session, deltas: Mapping[ServiceKey, list[int
         for key, (opened, left) in sorted(deltas.items())
         if opened or left
     ]
-    _increment(session, MesureServiceAnnuel, SERVICE_KEY_COLUMNS, rows)
+    add_to_counters(session, MesureServiceAnnuel, SERVICE_KEY_COLUMNS, rows)
 
 
 SERVICE_KEY_COLUMNS = ("mandataire_id", "annee", "departement", "nature")
@@ -262,7 +329,8 @@ def service_recount_query():
 
 
 def rebuild(connection: Connection | Session) -> None:
-    """Recount every counter from the measures: after a bulk load that bypasses the write path (the demo)."""
+    """Recount every counter (yearly and monthly) from the measures: after a bulk load that bypasses the write path
+    (the demo)."""
     connection.execute(delete(MesureEvenementAnnuel))
     connection.execute(insert(MesureEvenementAnnuel).from_select([*KEY_COLUMNS, "nombre"], recount_query()))
     connection.execute(delete(MesureServiceAnnuel))
@@ -270,4 +338,8 @@ def rebuild(connection: Connection | Session) -> None:
         insert(MesureServiceAnnuel).from_select(
             [*SERVICE_KEY_COLUMNS, "ouvertures", "sorties"], service_recount_query()
         )
+    )
+    connection.execute(delete(MesuresMois))
+    connection.execute(
+        insert(MesuresMois).from_select([*MONTH_COLUMNS, "ouvertes", "eteintes"], monthly_recount_query())
     )

@@ -2,7 +2,7 @@
 the Hauts-de-France demo register, and compared with what the endpoints answer."""
 
 from collections import Counter, defaultdict
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 
 import pytest
 
@@ -152,6 +152,47 @@ def test_flux_opened_and_closed_per_month_match_the_measures(regional):
     keys = [c["cle"] for c in services["colonnes"]]
     assert "ouvertes_service" in keys and "ouvertes_individuel" not in keys and "ouvertes" not in keys
     assert [r["ouvertes_service"] for r in services["lignes"]] == [r["ouvertes_service"] for r in table["lignes"]]
+
+
+def _median_of_tenths(tenths: list[int]) -> float | None:
+    """The note's median: each delay in tenths of a day, halfway between the two middle ones rounded up."""
+    if not tenths:
+        return None
+    ordered = sorted(tenths)
+    return (ordered[(len(ordered) - 1) // 2] + ordered[len(ordered) // 2] + 1) // 2 / 10
+
+
+@pytest.mark.parametrize("departement", [None, "59"])
+def test_flux_answers_and_median_delays_match_the_reservations(regional, departement):
+    """Whole months come from the monthly counters, the cut ends of a period from the reservations themselves:
+    both agree with a recount of the answers one by one, nationally and in a département."""
+    today = utcnow().date()
+    cut = date(today.year - 1, today.month, 15), today.replace(day=1) - timedelta(days=10)
+    for period in ({}, {"debut": cut[0].isoformat(), "fin": cut[1].isoformat()}):
+        params = period | ({"departement": departement} if departement else {})
+        table = regional.get("/tableaux-de-bord/flux", **params).json()
+        debut, fin = (date.fromisoformat(table["filtres"][key]) for key in ("debut", "fin"))
+        answers: Counter = Counter()
+        delays: dict[str, list[int]] = defaultdict(list)
+        for answered, created, statut, dep in regional.rows(
+            """SELECT r.answered_at, r.created_at, r.statut, t.departement
+               FROM reservation r JOIN tribunal t ON t.id = r.tribunal_id
+               WHERE r.statut IN ('acceptee', 'refusee', 'expiree') AND r.answered_at IS NOT NULL"""
+        ):
+            answered, created = (datetime.fromisoformat(str(v)).replace(microsecond=0) for v in (answered, created))
+            if not debut <= answered.date() <= fin or (departement and dep != departement):
+                continue
+            answers[(f"{answered:%Y-%m}", statut)] += 1
+            if statut == "acceptee":
+                seconds = max(int((answered - created).total_seconds()), 0)
+                delays[f"{answered:%Y-%m}"].append((seconds + 4320) // 8640)
+        assert answers[(f"{fin:%Y-%m}", "acceptee")] and answers[(f"{debut:%Y-%m}", "acceptee")], "cut months"
+        for row in table["lignes"]:
+            for statut in ("acceptee", "refusee", "expiree"):
+                assert row[f"reservations_{statut}s"] == answers[(row["mois"], statut)], (row["mois"], statut)
+            assert row["delai_median_acceptation_jours"] == _median_of_tenths(delays[row["mois"]]), row["mois"]
+        every = [tenths for month in delays.values() for tenths in month]
+        assert table["totaux"]["delai_median_acceptation_jours"] == _median_of_tenths(every)
 
 
 def test_flux_period_is_validated(regional):

@@ -2,7 +2,8 @@
 edits of dates, nature, status, cause and professional, deletions, bulk batches, the vendor API moving a measure to
 another tribunal and deleting), they equal a recount from the measures, the stock they give at every 31 December
 equals the measures counted directly, and the rebuild (what the demo and the migration run) finds the same; so do
-the counters of each service (`MesureServiceAnnuel`)."""
+the counters of each service (`MesureServiceAnnuel`) and the monthly flows of the flux table (measures nominated
+and ended per month, tribunal and type, any status)."""
 
 import random
 from collections import Counter
@@ -14,6 +15,7 @@ from sqlalchemy import select, text
 from app.registry.models import MesureEvenementAnnuel, MesureServiceAnnuel
 from app.registry.statistics import rebuild, recount_query, service_recount_query
 from tests.registry.factories import mandataire_body, mesure_body
+from tests.support import stored_counters
 
 LILLE, ARRAS, PARIS = "17590111500709", "17590111500535", "17750111101763"
 TRIBUNAUX = [LILLE, ARRAS, PARIS]
@@ -81,11 +83,30 @@ def recount(session) -> Counter:
     return counts
 
 
+MONTHLY = "SELECT mois, tribunal_id, type, ouvertes, eteintes FROM mesures_mois"
+
+
+def monthly_recount(session) -> dict:
+    """Measures nominated and ended per (month, tribunal, type), whatever their status, one measure at a time."""
+    counts: dict = {}
+    sql = (
+        "SELECT m.tribunal_id, d.type, m.date_nomination, m.date_fin_mesure "
+        "FROM mesure m JOIN mandataire d ON d.id = m.mandataire_id"
+    )
+    for tribunal, kind, *days in session.execute(text(sql)):
+        for index, day in enumerate(days):
+            if day is not None:
+                key = (f"{_day(day):%Y-%m}-01", tribunal, kind)
+                counts.setdefault(key, [0, 0])[index] += 1
+    return {key: tuple(pair) for key, pair in counts.items()}
+
+
 def check(session) -> None:
     session.expire_all()
     counters = stored(session)
     assert counters == recount(session)
     assert stored_services(session) == recount_services(session)
+    assert stored_counters(session, MONTHLY, values=2) == monthly_recount(session), "mesures_mois"
     rows = measures(session)
     # The stock at 31 December from the counters equals the measures in progress that day, counted directly.
     for year in YEARS:
@@ -234,12 +255,15 @@ def test_rebuild_finds_the_counters_the_writes_kept(client, admin, session):
         assert client.post("/mesures", json=body, headers=admin).status_code == 201
     session.expire_all()
     kept, services = stored(session), stored_services(session)
+    monthly = stored_counters(session, MONTHLY, values=2)
     assert kept and Counter({tuple(row[:-1]): row[-1] for row in session.execute(recount_query())}) == kept
     recounted: Counter = Counter()
     for *key, opened, left in session.execute(service_recount_query()):
         recounted[(*key, "ouverture")] += opened
         recounted[(*key, "sortie")] += left
     assert services and +recounted == services
+    assert monthly and monthly == monthly_recount(session)
     rebuild(session)
     assert stored(session) == kept
     assert stored_services(session) == services
+    assert stored_counters(session, MONTHLY, values=2) == monthly
