@@ -277,8 +277,21 @@ class MesureEvenementAnnuel(Base):
 
     __tablename__ = "mesure_evenement_annuel"
     # Clustered on its key (SQLite: WITHOUT ROWID) in the order the tables sum it, so that a GROUP BY on its first
-    # columns reads the rows in order instead of sorting them.
-    __table_args__ = {"sqlite_with_rowid": False}
+    # columns reads the rows in order instead of sorting them; a table of a few natures (DPF) reads their rows alone
+    # by the nature index, which carries every column.
+    __table_args__ = (
+        Index(
+            "ix_mesure_evenement_annuel_nature",
+            "nature",
+            "annee",
+            "departement",
+            "type",
+            "evenement",
+            "cause",
+            "nombre",
+        ),
+        {"sqlite_with_rowid": False},
+    )
 
     departement: Mapped[str] = mapped_column(String(3), primary_key=True)
     type: Mapped[str] = mapped_column(String(20), primary_key=True)
@@ -297,8 +310,19 @@ class MesureServiceAnnuel(Base):
 
     __tablename__ = "mesure_service_annuel"
     # Clustered on its key (SQLite: WITHOUT ROWID), a service's years together: a service's stock at 31 December
-    # sums its rows up to that year.
-    __table_args__ = {"sqlite_with_rowid": False}
+    # sums its rows up to that year; the DPF natures' rows are read alone by the nature index (every column).
+    __table_args__ = (
+        Index(
+            "ix_mesure_service_annuel_nature",
+            "nature",
+            "departement",
+            "mandataire_id",
+            "annee",
+            "ouvertures",
+            "sorties",
+        ),
+        {"sqlite_with_rowid": False},
+    )
 
     mandataire_id: Mapped[int] = mapped_column(ForeignKey("mandataire.id", ondelete="CASCADE"), primary_key=True)
     annee: Mapped[int] = mapped_column(Integer, primary_key=True)

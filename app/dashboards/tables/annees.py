@@ -135,15 +135,23 @@ def stock_years(opened: int, closed: int, before: int, last: int) -> range:
 
 
 def yearly(
-    session: Session, perimetre: Perimetre, first: int, last: int, *, natures: Sequence[str] | None = None
+    session: Session,
+    perimetre: Perimetre,
+    first: int,
+    last: int,
+    *,
+    natures: Sequence[str] | None = None,
+    answered: bool = True,
 ) -> dict[tuple[str, str], Series]:
     """The series per (département of the tribunal, type), the year before `first` included (for its growth); of
-    the measures and reservations of these natures only, if given."""
+    the measures and reservations of these natures only, if given; without the reservations unless `answered`."""
     _, _, last_day = years(perimetre)
     if perimetre.tribunal is None:
         series = counted_measures(session, perimetre, first, last, last_day, natures)
     else:
         series = scanned_measures(session, perimetre, first, last, last_day, natures)
+    if not answered:
+        return series
     for departement, kind, year, statut, n in answers(session, perimetre, first, last_day, natures):
         series[(departement, kind)].reponses[(int(year), statut)] += n
     return series

@@ -6,7 +6,7 @@ from dataclasses import replace
 from datetime import date
 from typing import Any
 
-from sqlalchemy import case, func, select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from app.dashboards.dependencies import par_territoire
@@ -68,15 +68,15 @@ def _per_etp(
         if perimetre.departements is not None:
             inside.append(counter.departement.in_(perimetre.departements))
         dpf_later = [
-            ((share.mandataire_id, departement, share.nature), share)
+            ((share.nature, departement, share.mandataire_id), share)
             for departement, _, share in later
             if share.nature in natures and (perimetre.departements is None or departement in perimetre.departements)
         ]
-        keys = (counter.mandataire_id, counter.departement, counter.nature)
+        keys = (counter.nature, counter.departement, counter.mandataire_id)
         dpf_stock = _counted_stocks(session, keys, inside, first, last, last_day, dpf_later)
     else:
         dpf_stock = _tribunal_stocks(session, perimetre, first, last)
-    declared = declared_etp(session, {mandataire_id for mandataire_id, _, _ in dpf_stock})
+    declared = declared_etp(session, {mandataire_id for _, _, mandataire_id in dpf_stock})
     if not declared:
         return {}
     everything_later = [((share.mandataire_id,), share) for _, _, share in later if share.mandataire_id in declared]
@@ -89,16 +89,21 @@ def _per_etp(
         last_day,
         everything_later,
     )
+    # Per service and year: its ETP and its whole stock.
+    shares: dict[int, dict[int, tuple[float, int]]] = defaultdict(dict)
+    for mandataire_id, etps in declared.items():
+        stock = everything.get((mandataire_id,), {})
+        for year in range(first, last + 1):
+            if (etp := etp_of_year(etps, year)) is not None and stock.get(year):
+                shares[mandataire_id][year] = (etp, stock[year])
     figures: dict[tuple[str, str, int], list[float]] = defaultdict(lambda: [0, 0.0])
-    for (mandataire_id, departement, nature), by_year in dpf_stock.items():
-        code = territory_code(gazetteer, departement, par)
+    for (nature, departement, mandataire_id), by_year in dpf_stock.items():
+        code, share = territory_code(gazetteer, departement, par), shares.get(mandataire_id, {})
+        groups = [key for key, _, group in GROUPS if nature in group]
         for year, n in by_year.items():
-            etp = etp_of_year(declared.get(mandataire_id, {}), year)
-            held = everything.get((mandataire_id,), {}).get(year, 0)
-            if etp is None or not held:
-                continue
-            for key, _, group in GROUPS:
-                if nature in group:
+            if year in share:
+                etp, held = share[year]
+                for key in groups:
                     figures[(key, code, year)][0] += n
                     figures[(key, code, year)][1] += etp * n / held
     return figures
@@ -117,19 +122,16 @@ def _counted_stocks(
     before `first` summed in one, then each year's openings less exits; the events of `later` (measures dated after
     `last_day`, by key) taken back."""
     counter = MesureServiceAnnuel
-    # The years before `first` in one bucket, in a subquery grouped outside: PostgreSQL compares a GROUP BY
-    # expression with the selected one parameter by parameter.
-    bucket = case((counter.annee < first, first - 1), else_=counter.annee).label("bucket")
-    bucketed = (
-        select(*keys, bucket, (counter.ouvertures - counter.sorties).label("held"))
-        .where(*where, counter.annee <= last)
-        .subquery()
-    )
-    columns = [bucketed.c[key.key] for key in keys]
-    grouped = select(*columns, bucketed.c.bucket, func.sum(bucketed.c.held)).group_by(*columns, bucketed.c.bucket)
+    held = func.sum(counter.ouvertures - counter.sorties)
     moves: dict[tuple, dict[int, int]] = defaultdict(lambda: defaultdict(int))
-    for *values, year, n in session.connection().execute(grouped):
+    # Grouped in the order of the key or of the nature index: read in order, never sorted.
+    recent = select(*keys, counter.annee, held).where(*where, counter.annee.between(first, last))
+    base = select(*keys, held).where(*where, counter.annee < first)
+    connection = session.connection()
+    for *values, year, n in connection.execute(recent.group_by(*keys, counter.annee)):
         moves[tuple(values)][year] += n
+    for *values, n in connection.execute(base.group_by(*keys)):
+        moves[tuple(values)][first - 1] += n
     for shared, share in later:
         for events, sign in ((share.events(), -1), (share.events(until=last_day), 1)):
             for year, evenement, _ in events:
@@ -148,12 +150,12 @@ def _counted_stocks(
 
 
 def _tribunal_stocks(session: Session, perimetre: Perimetre, first: int, last: int) -> dict[tuple, dict[int, int]]:
-    """(service, département, nature) → {year: stock at 31 December} of the DPF measures of the perimeter's
+    """(nature, département, service) → {year: stock at 31 December} of the DPF measures of the perimeter's
     tribunal, from its measures (a tribunal's are few)."""
     _, _, last_day = years(perimetre)
     opened, closed = buckets(first - 1, last, last_day)
     query = measures_in(
-        select(Mesure.mandataire_id, Tribunal.departement, Mesure.nature)
+        select(Mesure.nature, Tribunal.departement, Mesure.mandataire_id)
         .select_from(Mesure)
         .where(*DESIGNATED, Mesure.nature.in_(GROUPS[-1][2]), Mandataire.type == MandataireType.SERVICE),
         perimetre,
@@ -180,23 +182,31 @@ def dpf(session: Session, *, gazetteer: Gazetteer, perimetre: Perimetre, par: st
     first, last, _ = years(perimetre)
     folded: dict[str, dict[str, Series]] = defaultdict(lambda: defaultdict(Series))
     for key, _, natures in GROUPS:
-        for (departement, _kind), one in yearly(session, perimetre, first, last, natures=natures).items():
+        # The reservations' answers only show a territory: those of the widest group (all DPF natures) suffice.
+        found = yearly(session, perimetre, first, last, natures=natures, answered=natures == GROUPS[-1][2])
+        for (departement, _kind), one in found.items():
             folded[key][territory_code(gazetteer, departement, par)].add(one)
     per_etp = _per_etp(session, gazetteer, perimetre, first, last, par)
-    codes = sorted(set(folded["mjagbf_maj"]) | set(folded["mjagbf"]))
+    widest = folded[GROUPS[-1][0]]
     lignes: list[dict[str, Any]] = []
-    for code in codes:
-        shown = any(folded[key][code].shown(first, last) for key, _, _ in GROUPS)
-        if not shown:
+    for code in sorted(widest):
+        if not widest[code].shown(first, last):
             continue
+        cells = territory_cells(gazetteer, code, par)
+        # Per group, the year's stock, openings and closures (all causes), read from the series.
+        figures: dict[str, tuple[dict[int, int], dict[int, int], dict[int, int]]] = {}
+        for key, _, _ in GROUPS:
+            one, closings = folded[key][code], defaultdict[int, int](int)
+            for (year, _cause), n in one.eteintes.items():
+                closings[year] += n
+            figures[key] = (one.stock, one.ouvertes, closings)
         for year in range(first, last + 1):
-            row: dict[str, Value] = {**territory_cells(gazetteer, code, par), "annee": year}
-            for key, _, _ in GROUPS:
-                figures = folded[key][code].row(year)
-                row[f"{key}_stock"] = figures["stock_31_decembre"]
-                row[f"{key}_ouvertes"] = figures["ouvertes"]
-                row[f"{key}_eteintes"] = figures["eteintes"]
-                row[f"{key}_evolution_stock"] = figures["evolution_stock"]
+            row: dict[str, Value] = {**cells, "annee": year}
+            for key, (stocks, openings, closed) in figures.items():
+                row[f"{key}_stock"] = stocks.get(year, 0)
+                row[f"{key}_ouvertes"] = openings.get(year, 0)
+                row[f"{key}_eteintes"] = closed.get(year, 0)
+                row[f"{key}_evolution_stock"] = growth(stocks.get(year, 0), stocks.get(year - 1, 0))
                 row[f"{key}_etp"], row[f"{key}_par_etp"] = _per_etp_cells(per_etp.get((key, code, year)))
             lignes.append(row)
     keys = territory_keys(par)
