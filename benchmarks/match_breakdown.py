@@ -2,11 +2,16 @@
 parts of `/match` are stubbed out. An investigation tool, never a way to run the service.
 
     .venv/bin/python benchmarks/match_breakdown.py [--http-requests 300]
+    .venv/bin/python benchmarks/match_breakdown.py --before DIR [--rounds 2]
 
-Prints, for each variant, the client-side p50 of `/match` and `/healthz` measured in the same run and their ratio.
+Prints, for each variant, the client-side p50 of `/match` and the readiness route measured in the same run and
+their ratio. With `--before DIR` (a checkout of an earlier commit, e.g. `git worktree add DIR main`), compares that
+code with this one instead: the same HTTP loop against a server of each, in alternate rounds so that the machine's
+load weighs on both alike, with p50 and p99 of both routes.
 """
 
 import argparse
+import os
 import random
 import sys
 from pathlib import Path
@@ -18,7 +23,15 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from app.config import Settings  # noqa: E402
 from app.geo.models import Tribunal  # noqa: E402
-from benchmarks.common import add_database_argument, chosen, national_database, national_url, percentile, servers  # noqa: E402
+from benchmarks.common import (  # noqa: E402
+    UVICORN,
+    add_database_argument,
+    chosen,
+    national_database,
+    national_url,
+    percentile,
+    servers,
+)
 from benchmarks.match_bench import bench_http, benchmark_token, random_requests  # noqa: E402
 
 # What each stub removes from a /match: the ranking (scoring, explanations and the ~14 kB answer: the shortlist
@@ -55,29 +68,61 @@ def serve(stubs: list[str], host: str, port: int) -> None:
     uvicorn.run(create_app(), host=host, port=port, log_level="warning")
 
 
+def prepared(name: str, server: str, count: int) -> tuple[str, str, list[dict]]:
+    """The database's URL, a benchmark token and `count` random requests."""
+    url = national_url(name, server)
+    db = national_database(url)
+    with sessionmaker(bind=db).begin() as session:
+        tribunals = list(session.scalars(select(Tribunal).order_by(Tribunal.id)))
+        requests = random_requests(random.Random(42), tribunals, count)
+        token = benchmark_token(session, Settings(database_url=url))
+    db.dispose()
+    return url, token, requests
+
+
+def compare(args: argparse.Namespace) -> None:
+    # uvicorn's --app-dir comes first on the server's import path: its `app` is the earlier code.
+    commands = {"before": [*UVICORN, "--app-dir", str(args.before.resolve())], "after": UVICORN}
+    names = chosen(args)
+    with servers(names) as found:
+        for name in names:
+            url, token, requests = prepared(name, found[name], args.http_requests)
+            timings: dict[str, dict[str, list[float]]] = {v: {"match": [], "ready": []} for v in commands}
+            for _ in range(args.rounds):
+                for variant, command in commands.items():
+                    figures = bench_http(url, token, requests, args.http_requests, command=command)
+                    for route in ("match", "ready"):
+                        timings[variant][route] += figures[route]
+            print(f"-- {name}, load average {os.getloadavg()[0]:.1f}")
+            print(f"{'code':8} {'/match p50':>11} {'p99':>9} {'ready p50':>10} {'p99':>9} {'ratio p50':>10} {'p99':>6}")
+            for variant, measured in timings.items():
+                m50, m99 = percentile(measured["match"], 50), percentile(measured["match"], 99)
+                r50, r99 = percentile(measured["ready"], 50), percentile(measured["ready"], 99)
+                times = f"{m50:8.2f} ms {m99:6.2f} ms {r50:7.2f} ms {r99:6.2f} ms"
+                print(f"{variant:8} {times} {m50 / r50:10.2f} {m99 / r99:6.2f}", flush=True)
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--http-requests", type=int, default=300)
     parser.add_argument("--serve", nargs="*", help=argparse.SUPPRESS)  # the stubbed server, run by this script
     parser.add_argument("--host", help=argparse.SUPPRESS)
     parser.add_argument("--port", type=int, help=argparse.SUPPRESS)
+    parser.add_argument("--before", type=Path, help="a checkout of earlier code to compare with this one")
+    parser.add_argument("--rounds", type=int, default=2, help="with --before: alternate rounds of each")
     add_database_argument(parser)
     args = parser.parse_args()
     if args.serve is not None:
         serve(args.serve, args.host, args.port)
         return
+    if args.before is not None:
+        compare(args)
+        return
 
     names = chosen(args)
     with servers(names) as found:
         for name in names:
-            url = national_url(name, found[name])
-            db = national_database(url)
-            settings = Settings(database_url=url)
-            with sessionmaker(bind=db).begin() as session:
-                tribunals = list(session.scalars(select(Tribunal).order_by(Tribunal.id)))
-                requests = random_requests(random.Random(42), tribunals, args.http_requests)
-                token = benchmark_token(session, settings)
-            db.dispose()
+            url, token, requests = prepared(name, found[name], args.http_requests)
             print(f"-- {name}")
             print(f"{'/match with':34} {'/match p50':>11} {'ready p50':>13} {'ratio':>6}")
             for variant, stubs in VARIANTS.items():
