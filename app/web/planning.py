@@ -9,7 +9,7 @@ from fastapi.responses import HTMLResponse, Response
 from app.auth.constants import STATE_ROLES
 from app.auth.dependencies import PagePrincipal
 from app.geo.dependencies import GazetteerDep
-from app.web.router import ROLE_LABELS, _guard, _in_scope, _render
+from app.web.router import _guard, _in_scope, _render
 
 router = APIRouter(include_in_schema=False)
 
@@ -25,7 +25,6 @@ def planning_page(request: Request, principal: PagePrincipal, gazetteer: Gazette
         "planification.html",
         {
             "principal": principal,
-            "role": ROLE_LABELS[principal.role],
             "departements": departements,
         },
     )

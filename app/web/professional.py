@@ -19,7 +19,7 @@ from app.designation.service import count_pending
 from app.registry.constants import MandataireType
 from app.registry.models import Mandataire
 from app.web import labels
-from app.web.router import ROLE_LABELS, _guard, _render
+from app.web.router import _guard, _render
 
 PREFIX = "/espace-professionnel"
 
@@ -71,7 +71,6 @@ def _page(request: Request, principal, session, onglet: Onglet) -> Response:
             "erreur.html",
             {
                 "principal": principal,
-                "role": ROLE_LABELS[principal.role],
                 "titre": "Page introuvable",
                 "message": onglet.service_only,
                 "accueil": PREFIX,
@@ -83,7 +82,6 @@ def _page(request: Request, principal, session, onglet: Onglet) -> Response:
         f"espace/{onglet.slug or 'profil'}.html",
         {
             "principal": principal,
-            "role": ROLE_LABELS[principal.role],
             "onglet": onglet,
             "onglets": [o for o in ONGLETS if est_service or not o.service_only],
             "nom": mandataire.nom if mandataire else "",

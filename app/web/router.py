@@ -124,6 +124,7 @@ def _render(request: Request, name: str, context: dict, status_code: int = 200) 
     principal = context.get("principal")
     context = {
         "demonstration": request.app.state.settings.environment != "production",
+        "role": ROLE_LABELS[principal.role] if principal is not None else None,  # the header's label of the caller
         "navigation": [
             {"href": href, "libelle": libelle, "actif": request.url.path == href}
             for href, libelle, roles in NAVIGATION
@@ -148,7 +149,6 @@ def _guard(request: Request, principal: Principal | None, roles: frozenset[Role]
             "erreur.html",
             {
                 "principal": principal,
-                "role": ROLE_LABELS[principal.role],
                 "titre": "Accès refusé",
                 "message": f"La page « {page} » est réservée aux rôles suivants : {allowed}. "
                 f"Votre jeton a le rôle « {ROLE_LABELS[principal.role]} ».",
@@ -252,7 +252,6 @@ def dashboards_page(request: Request, principal: PagePrincipal, gazetteer: Gazet
         "tableaux.html",
         {
             "principal": principal,
-            "role": ROLE_LABELS[principal.role],
             "filtres": filters,
             "ignores": ignored,
             "regions": regions,
@@ -282,7 +281,6 @@ def transfers_page(request: Request, principal: PagePrincipal, gazetteer: Gazett
         "transferts.html",
         {
             "principal": principal,
-            "role": ROLE_LABELS[principal.role],
             "peut_calculer": principal.role in STATE_ROLES,
             "peut_decider": principal.role in JUDGE_ROLES,
             "motifs": {code.value: nom for code, nom in labels.MOTIFS_TRANSFERT.items()},
@@ -304,7 +302,6 @@ def _judge_context(principal: Principal, session: SessionDep, gazetteer: Gazette
     )
     return {
         "principal": principal,
-        "role": ROLE_LABELS[principal.role],
         "tribunaux": tribunaux,
         "tribunal_fixe": own is not None,
         "natures": labels.NATURES,

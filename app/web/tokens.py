@@ -25,7 +25,6 @@ def tokens_page(request: Request, principal: PagePrincipal, settings: SettingsDe
         "jetons.html",
         {
             "principal": principal,
-            "role": ROLE_LABELS[principal.role],
             "administrateur": principal.role == Role.ADMIN,
             "session_web": principal.account_id is not None,
             "duree_max_jours": settings.token_expiry_days,

@@ -15,7 +15,7 @@ from app.database import utcnow
 from app.dependencies import SessionDep, SettingsDep
 from app.vendors.oauth import DESCRIPTIONS, Incoming, Owner, VendorServer, secure_uri
 from app.vendors.service import list_autorisations
-from app.web.router import ROLE_LABELS, _guard, _render
+from app.web.router import _guard, _render
 
 # What the approval form sends on, as the vendor gave it (e-MJPM's page sends the same fields).
 FORWARDED = ("client_id", "redirect_uri", "state", "scope", "code_challenge", "code_challenge_method")
@@ -29,7 +29,6 @@ def _error(request: Request, principal: Principal, message: str) -> Response:
         "erreur.html",
         {
             "principal": principal,
-            "role": ROLE_LABELS[principal.role],
             "titre": "Demande d'accès invalide",
             "message": message,
             "accueil": "/editeurs-autorises",
@@ -69,7 +68,6 @@ def approval_page(request: Request, principal: PagePrincipal, session: SessionDe
         "autorisation_editeur.html",
         {
             "principal": principal,
-            "role": ROLE_LABELS[principal.role],
             "nom": grant.client.editeur.nom,
             "champs": {"response_type": "code", **fields},
             "refus": refusal.headers["location"],
@@ -87,7 +85,6 @@ def approved_vendors_page(request: Request, principal: PagePrincipal, session: S
         "editeurs_autorises.html",
         {
             "principal": principal,
-            "role": ROLE_LABELS[principal.role],
             "autorisations": list_autorisations(session, mandataire_id=principal.mandataire_id, now=utcnow()),
         },
     )

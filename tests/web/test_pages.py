@@ -9,6 +9,7 @@ import re
 import pytest
 from sqlalchemy import select
 
+from app import labels
 from app.auth.dependencies import CSRF_HEADER, CSRF_VALUE
 from app.auth.models import WebSession
 from app.auth.sessions import SESSION_COOKIE
@@ -169,6 +170,7 @@ def test_pages_by_role(client, token, session_cookie, role, scope, dashboards, j
         response = client.get(path, follow_redirects=False)
         assert response.status_code == expected, (path, response.text[:300])
         assert response.headers["content-type"].startswith("text/html")
+        assert f"Connecté : {labels.ROLES[role]}" in response.text  # the header names the role, refused pages too
         if expected == 403:
             assert "Accès refusé" in response.text and '<html lang="fr">' in response.text
 
