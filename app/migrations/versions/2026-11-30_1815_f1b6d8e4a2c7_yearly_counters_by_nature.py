@@ -2,7 +2,7 @@
 (DPF) reads their rows alone
 
 Revision ID: f1b6d8e4a2c7
-Revises: e7a3c5d9f2b4
+Revises: c2272c1f8b81
 Create Date: 2026-11-30 18:15:00
 """
 
@@ -11,7 +11,7 @@ from collections.abc import Sequence
 from alembic import op
 
 revision: str = "f1b6d8e4a2c7"
-down_revision: str | None = "e7a3c5d9f2b4"
+down_revision: str | None = "c2272c1f8b81"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
