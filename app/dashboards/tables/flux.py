@@ -72,7 +72,8 @@ def _measures_counted(session: Session, perimetre: Perimetre, flows: Flows, firs
     query = query.where(MesuresMois.mois.between(first, last)).group_by(MesuresMois.mois, MesuresMois.type)
     if perimetre.type is not None:
         query = query.where(MesuresMois.type == perimetre.type)
-    for month, kind, opened, closed in session.execute(
+    connection = session.connection()  # Core rows, without the ORM's wrapping
+    for month, kind, opened, closed in connection.execute(
         repository.by_tribunal(query, MesuresMois.tribunal_id, perimetre)
     ):
         flows.opened[(month.year, month.month, kind)] += int(opened)
@@ -86,7 +87,8 @@ def _answers_counted(session: Session, perimetre: Perimetre, flows: Flows, first
     counts = counts.where(ReservationsMois.mois.between(first, last)).group_by(ReservationsMois.mois)
     if perimetre.type is not None:
         counts = counts.where(ReservationsMois.type == perimetre.type)
-    for month, *numbers in session.execute(repository.by_tribunal(counts, ReservationsMois.tribunal_id, perimetre)):
+    connection = session.connection()
+    for month, *numbers in connection.execute(repository.by_tribunal(counts, ReservationsMois.tribunal_id, perimetre)):
         for statut, n in zip(MONTH_COLUMN, numbers, strict=True):
             flows.answers[(month.year, month.month, statut.value)] += int(n)
     # The national histogram has a few rows per month; the per-tribunal one nearly one per accepted reservation.
@@ -100,8 +102,9 @@ def _answers_counted(session: Session, perimetre: Perimetre, flows: Flows, first
         delays = delays.where(table.type == perimetre.type)
     if not national:
         delays = repository.by_tribunal(delays, DelaiAcceptation.tribunal_id, perimetre)
-    for month, tenths, n in session.execute(delays):
-        flows.delays[(month.year, month.month)][int(tenths)] += int(n)
+    for month, tenths, n in connection.execute(delays):  # thousands of rows: no ORM rows, no Counter.__missing__
+        histogram = flows.delays[(month.year, month.month)]
+        histogram[tenths] = histogram.get(tenths, 0) + n
 
 
 def _measures_read(session: Session, perimetre: Perimetre, flows: Flows, debut: date, fin: date) -> None:
