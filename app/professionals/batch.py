@@ -23,13 +23,14 @@ from app.auth.exceptions import Forbidden
 from app.auth.principal import Principal
 from app.config import Settings
 from app.database import rowcount, table_of, utcnow
-from app.errors import ConcurrentWrite, DomainError, MissingField
-from app.geo.exceptions import UnknownCommune
+from app.errors import ConcurrentWrite, DomainError, InvalidInput, MissingField
+from app.geo.exceptions import UnknownCommune, UnknownTribunal
 from app.geo.gazetteer import Gazetteer, normalize_name
 from app.geo.locate import Locator
 from app.geo.models import Tribunal
 from app.geo.schemas import Residence
 from app.geo.tribunals import resolve_tribunal
+from app.professionals.exceptions import PendingReservation
 from app.professionals.repository import (
     ETAT_COLUMNS,
     RESSOURCE_COLUMNS,
@@ -42,7 +43,7 @@ from app.professionals.schemas import MesureLotItem, reasons_of
 from app.registry import rg
 from app.registry import service as registry
 from app.registry.constants import ACTIVE_STATUTS, PLACE_COLUMNS, MesureStatut
-from app.registry.exceptions import UnknownMandataire
+from app.registry.exceptions import MesureKeptBySoftware, NumeroRgTaken, UnknownMandataire, UnknownSite
 from app.registry.load import LoadShare, apply_load_changes
 from app.registry.models import Mandataire, Mesure, MesureEtat, MesureRessource
 from app.registry.statistics import Change, YearlyShare, apply_yearly_changes
@@ -283,7 +284,11 @@ def plan_batch(
         tribunal_id = batch.tribunal_id(item.tribunal_siret)
         if tribunal_id is None:
             plan.reasons.append(
-                ("tribunal_siret", "tribunal_inconnu", f"tribunal inconnu : {item.tribunal_siret} (SIRET attendu)")
+                (
+                    "tribunal_siret",
+                    UnknownTribunal.default_code,
+                    f"tribunal inconnu : {item.tribunal_siret} (SIRET attendu)",
+                )
             )
         place, reason, warning = batch.place(item)
         plan.reasons.extend([reason] if reason else [])
@@ -361,7 +366,7 @@ def _decide(batch: Batch, entry: _Valid, row: Any, pending: set[int], history: t
         plan.reasons.append(
             (
                 "numero_rg",
-                "numero_rg_existant",
+                NumeroRgTaken.default_code,
                 f"numéro RG {item.numero_rg} déjà enregistré pour ce tribunal chez un autre mandataire",
             )
         )
@@ -370,7 +375,7 @@ def _decide(batch: Batch, entry: _Valid, row: Any, pending: set[int], history: t
         plan.reasons.append(
             (
                 "numero_rg",
-                "mesure_verrouillee",
+                MesureKeptBySoftware.default_code,
                 f"mesure {row.id} tenue par un logiciel métier (éditeur {row.editor_id}) : "
                 "modifiez-la dans ce logiciel",
             )
@@ -380,7 +385,7 @@ def _decide(batch: Batch, entry: _Valid, row: Any, pending: set[int], history: t
         plan.reasons.append(
             (
                 "numero_rg",
-                "reservation_en_attente",
+                PendingReservation.default_code,
                 f"mesure {row.id} réservée par le juge et en attente de votre réponse : "
                 "acceptez ou refusez d'abord la réservation",
             )
@@ -413,14 +418,16 @@ def _decide(batch: Batch, entry: _Valid, row: Any, pending: set[int], history: t
             statut = MesureStatut.EN_COURS
     if statut in ACTIVE_STATUTS and state["cause_sortie"] is not None:
         if item.cause_sortie is not None:
-            plan.reasons.append(("cause_sortie", "valeur_invalide", "une mesure en cours n'a pas de cause de sortie"))
+            plan.reasons.append(
+                ("cause_sortie", InvalidInput.default_code, "une mesure en cours n'a pas de cause de sortie")
+            )
             return
         # A reopened measure is no longer closed: its exit cause and end date go unless restated.
         state["cause_sortie"] = None
         if "date_fin_mesure" not in sent:
             state["date_fin_mesure"] = None
     if statut == MesureStatut.ETEINTE and state["cause_sortie"] is None and not ended_by_date:
-        plan.reasons.append(("cause_sortie", "champ_obligatoire", "obligatoire pour une mesure éteinte"))
+        plan.reasons.append(("cause_sortie", MissingField.default_code, "obligatoire pour une mesure éteinte"))
         return
     state["statut"] = statut.value
     if batch.editor_id is not None:
@@ -433,7 +440,9 @@ def _decide(batch: Batch, entry: _Valid, row: Any, pending: set[int], history: t
         error, message = refusal
         plan.warnings.append(("nature_mesure", error.default_code, message))
     if state["site_id"] is not None and state["site_id"] not in batch.sites:
-        plan.reasons.append(("antenne_id", "site_inconnu", f"site {state['site_id']} inconnu pour ce mandataire"))
+        plan.reasons.append(
+            ("antenne_id", UnknownSite.default_code, f"site {state['site_id']} inconnu pour ce mandataire")
+        )
         return
     state["poids"] = measure_weight(
         state["nature"],
