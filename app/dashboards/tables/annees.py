@@ -279,7 +279,8 @@ def counted_measures(
         summed(counter.evenement == Evenement.OUVERTURE),
         summed(counter.evenement == Evenement.SORTIE),
         summed(ending),
-        *(summed(and_(ending, counter.cause == cause)) for cause in CAUSES),
+        # Only an end carries a cause (`app.registry.statistics`): the cause alone picks it, one test a row.
+        *(summed(counter.cause == cause) for cause in CAUSES),
     ).where(counter.annee.between(before, last))
     base = select(
         counter.departement,
