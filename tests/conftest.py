@@ -6,6 +6,9 @@ case in a savepoint of it: it overrides `connection` with `savepoint_connection`
 
 `MJPM_TEST_DATABASE_URL` selects the engine: `sqlite://` (a fresh file) or a PostgreSQL server URL, on which
 a scratch database is created for the run and dropped afterwards. `scripts/test` runs the suite once on each.
+Every test that touches a database asks for `database_server` (directly, or through `database_url`, `engine`...);
+the tests that do not (pure code, the CLI's help, the contract...) give the same answer on either engine, so the
+PostgreSQL pass leaves them out: they run once, in the SQLite pass.
 """
 
 import os
@@ -14,6 +17,7 @@ from collections.abc import Iterator
 import pytest
 from fastapi.testclient import TestClient
 from sqlalchemy import Connection, Engine
+from sqlalchemy.engine import make_url
 from sqlalchemy.orm import Session, sessionmaker
 
 from app.auth.constants import AccountState, Role
@@ -34,10 +38,29 @@ def gazetteer() -> Gazetteer:
     return load_gazetteer()
 
 
+DATABASE_SERVER = os.environ.get("MJPM_TEST_DATABASE_URL", "sqlite://")
+
+
 @pytest.fixture(scope="session")
-def database_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
-    base = os.environ.get("MJPM_TEST_DATABASE_URL", "sqlite://")
-    with scratch_database_url(base, tmp_path_factory.mktemp("db"), "mjpm_test") as url:
+def database_server() -> str:
+    """The engine under test (`MJPM_TEST_DATABASE_URL`): the base URL of every scratch database. The one way a test
+    reaches a database, which is how the PostgreSQL pass tells the tests it must run (see below)."""
+    return DATABASE_SERVER
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    """Off SQLite, leave out the tests that never ask for `database_server`: they ran in the SQLite pass."""
+    if make_url(DATABASE_SERVER).get_backend_name() == "sqlite":
+        return
+    independent = [item for item in items if "database_server" not in getattr(item, "fixturenames", ())]
+    if independent:
+        config.hook.pytest_deselected(items=independent)
+        items[:] = [item for item in items if "database_server" in getattr(item, "fixturenames", ())]
+
+
+@pytest.fixture(scope="session")
+def database_url(database_server: str, tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    with scratch_database_url(database_server, tmp_path_factory.mktemp("db"), "mjpm_test") as url:
         yield url
 
 

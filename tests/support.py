@@ -1,7 +1,6 @@
 """Helpers shared by tests: scratch databases and migrations, a real server, concurrent requests, the profiles of the
 pure engine's and simulation's tests."""
 
-import os
 import socket
 import threading
 import time
@@ -334,12 +333,12 @@ class LiveServer:
 
 
 @contextmanager
-def live_server(directory: Path, gazetteer: Gazetteer, prefix: str) -> Iterator[LiveServer]:
-    """A uvicorn server on 127.0.0.1 over a migrated scratch database of the engine under test
-    (`MJPM_TEST_DATABASE_URL`), tribunals loaded: what requests commit is really committed."""
+def live_server(server: str, directory: Path, gazetteer: Gazetteer, prefix: str) -> Iterator[LiveServer]:
+    """A uvicorn server on 127.0.0.1 over a migrated scratch database of the engine under test (`server`: the
+    `database_server` fixture), tribunals loaded: what requests commit is really committed."""
     from app.main import create_app  # the app imports every domain: only when a server is wanted
 
-    with scratch_database_url(os.environ.get("MJPM_TEST_DATABASE_URL", "sqlite://"), directory, prefix) as url:
+    with scratch_database_url(server, directory, prefix) as url:
         engine = build_engine(url)
         migrate(engine)
         settings = Settings(database_url=url, environment="test")

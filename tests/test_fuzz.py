@@ -64,10 +64,11 @@ ROLES = {
 
 
 @pytest.fixture(scope="module")
-def fuzzed(tmp_path_factory: pytest.TempPathFactory, gazetteer) -> Iterator[tuple[object, dict[str, dict[str, str]]]]:
+def fuzzed(
+    tmp_path_factory: pytest.TempPathFactory, gazetteer, database_server: str
+) -> Iterator[tuple[object, dict[str, dict[str, str]]]]:
     """The app over a database of its own (the fuzzer's writes stay there), a small register, one token per role."""
-    base = os.environ.get("MJPM_TEST_DATABASE_URL", "sqlite://")
-    with scratch_database_url(base, tmp_path_factory.mktemp("fuzz"), "mjpm_fuzz") as url:
+    with scratch_database_url(database_server, tmp_path_factory.mktemp("fuzz"), "mjpm_fuzz") as url:
         engine = build_engine(url)
         migrate(engine)
         settings = Settings(database_url=url, environment="test")

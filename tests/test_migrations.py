@@ -19,10 +19,8 @@ from app.registry.models import Mandataire
 from tests.support import migrate, scratch_database_url
 
 
-def test_models_and_migrations_agree(tmp_path):
-    with scratch_database_url(
-        os.environ.get("MJPM_TEST_DATABASE_URL", "sqlite://"), tmp_path, "mjpm_migrations"
-    ) as url:
+def test_models_and_migrations_agree(tmp_path, database_server):
+    with scratch_database_url(database_server, tmp_path, "mjpm_migrations") as url:
         engine = build_engine(url)
         migrate(engine)
         with engine.connect() as connection:
@@ -43,10 +41,10 @@ def run_cli(url: str, *args: str) -> subprocess.Popen:
     )
 
 
-def test_concurrent_upgrades_of_an_empty_database_all_succeed(tmp_path, gazetteer):
+def test_concurrent_upgrades_of_an_empty_database_all_succeed(tmp_path, gazetteer, database_server):
     """Every instance may migrate at start: the runs wait for one another (a lock), the later ones find the
     schema at head and the tribunals loaded."""
-    with scratch_database_url(os.environ.get("MJPM_TEST_DATABASE_URL", "sqlite://"), tmp_path, "mjpm_upgrade") as url:
+    with scratch_database_url(database_server, tmp_path, "mjpm_upgrade") as url:
         processes = [run_cli(url, "db", "upgrade") for _ in range(3)]
         outputs = [process.communicate(timeout=600) for process in processes]
         assert [process.returncode for process in processes] == [0, 0, 0], [err[-2000:] for _, err in outputs]
@@ -68,10 +66,10 @@ def test_revision_files_list_in_the_order_of_the_chain():
         assert re.fullmatch(rf"\d{{4}}-\d\d-\d\d_\d{{4}}_{script.revision}_[a-z0-9_]+\.py", name), name
 
 
-def test_languages_written_in_words_become_codes(tmp_path):
+def test_languages_written_in_words_become_codes(tmp_path, database_server):
     """Before the vocabulary, professionals wrote their languages freely: the migration turns each into its ISO
     639-1 code (« flamand » is Dutch) and drops words that name no language."""
-    with scratch_database_url(os.environ.get("MJPM_TEST_DATABASE_URL", "sqlite://"), tmp_path, "mjpm_langues") as url:
+    with scratch_database_url(database_server, tmp_path, "mjpm_langues") as url:
         engine = build_engine(url)
         migrate(engine, "585e343768de")
         written = [["Néerlandais", "flamand", "anglais"], ["langue des signes française", "breton"], ["de"], []]

@@ -52,10 +52,6 @@ def free_port() -> int:
         return probe.getsockname()[1]
 
 
-@pytest.mark.skipif(
-    not os.environ.get("MJPM_TEST_DATABASE_URL", "sqlite://").startswith("sqlite"),
-    reason="the wheel does not depend on the database: checked once, in the SQLite pass",
-)
 def test_an_installed_wheel_migrates_and_serves(tmp_path):
     # Build from a copy, so that nothing left in the working tree (build/, stale files) reaches the wheel.
     source = tmp_path / "src"

@@ -54,9 +54,8 @@ class Runs:
 
 
 @pytest.fixture(scope="module")
-def scratch_url(tmp_path_factory: pytest.TempPathFactory, gazetteer) -> Iterator[str]:
-    base = os.environ.get("MJPM_TEST_DATABASE_URL", "sqlite://")
-    with scratch_database_url(base, tmp_path_factory.mktemp("cli"), "mjpm_cli") as url:
+def scratch_url(tmp_path_factory: pytest.TempPathFactory, gazetteer, database_server: str) -> Iterator[str]:
+    with scratch_database_url(database_server, tmp_path_factory.mktemp("cli"), "mjpm_cli") as url:
         engine = build_engine(url)
         migrate(engine)
         with sessionmaker(bind=engine).begin() as session:

@@ -18,8 +18,8 @@ ROUNDS = 3
 
 
 @pytest.fixture(scope="module")
-def server(tmp_path_factory, gazetteer):
-    with live_server(tmp_path_factory.mktemp("concurrency"), gazetteer, "mjpm_writes") as server:
+def server(tmp_path_factory, gazetteer, database_server):
+    with live_server(database_server, tmp_path_factory.mktemp("concurrency"), gazetteer, "mjpm_writes") as server:
         yield server
 
 

@@ -1,7 +1,6 @@
 """The Hauts-de-France demo register, seeded once for the dashboard tests in a scratch database (SQLite file or
-PostgreSQL database, as `MJPM_TEST_DATABASE_URL` says), with an app and tokens bound to it."""
+PostgreSQL database, as `database_server` says), with an app and tokens bound to it."""
 
-import os
 from collections.abc import Iterator
 from dataclasses import dataclass
 
@@ -38,9 +37,10 @@ class Regional:
 
 
 @pytest.fixture(scope="package")
-def regional(tmp_path_factory: pytest.TempPathFactory, gazetteer: Gazetteer) -> Iterator[Regional]:
-    base = os.environ.get("MJPM_TEST_DATABASE_URL", "sqlite://")
-    with scratch_database_url(base, tmp_path_factory.mktemp("dashboards"), "mjpm_dash") as url:
+def regional(
+    tmp_path_factory: pytest.TempPathFactory, gazetteer: Gazetteer, database_server: str
+) -> Iterator[Regional]:
+    with scratch_database_url(database_server, tmp_path_factory.mktemp("dashboards"), "mjpm_dash") as url:
         engine = build_engine(url)
         try:
             migrate(engine)

@@ -2,11 +2,10 @@
 realistic (Hauts-de-France sizes, MI load bands, home/establishment split, a few Belgian measures).
 
 The region scale is seeded once per module in its own scratch database (SQLite file or PostgreSQL database,
-as `MJPM_TEST_DATABASE_URL` says); the determinism test seeds two more.
+as `database_server` says); the determinism test seeds two more.
 """
 
 import hashlib
-import os
 from collections import Counter
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -53,10 +52,11 @@ TABLES = {  # table: ORDER BY giving one row order on every database
 
 
 @contextmanager
-def seeded(directory: Path, gazetteer: Gazetteer, **options) -> Iterator[tuple[Engine, SeedSummary | None]]:
+def seeded(
+    server: str, directory: Path, gazetteer: Gazetteer, **options
+) -> Iterator[tuple[Engine, SeedSummary | None]]:
     """A fresh migrated database with the tribunals, seeded with `options` (not seeded when none are given)."""
-    base = os.environ.get("MJPM_TEST_DATABASE_URL", "sqlite://")
-    with scratch_database_url(base, directory, "mjpm_seed") as url:
+    with scratch_database_url(server, directory, "mjpm_seed") as url:
         database = build_engine(url)
         try:
             migrate(database)
@@ -79,10 +79,11 @@ def table_digest(database: Engine) -> dict[str, str]:
 
 @pytest.fixture(scope="module")
 def region(
-    tmp_path_factory: pytest.TempPathFactory, gazetteer: Gazetteer
+    tmp_path_factory: pytest.TempPathFactory, gazetteer: Gazetteer, database_server: str
 ) -> Iterator[tuple[Engine, SeedSummary, list]]:
     calls: list[tuple[str, int, int]] = []
     with seeded(
+        database_server,
         tmp_path_factory.mktemp("seed"),
         gazetteer,
         scale="region",
@@ -208,15 +209,17 @@ def test_load_counters_equal_a_recount(database):
 SMALL_REGION = ScaleTargets(region="32", services=5, individuels=20, preposes=8, mesures=4_000)
 
 
-def test_same_seed_gives_the_same_rows_and_another_seed_others(tmp_path_factory, gazetteer, monkeypatch):
+def test_same_seed_gives_the_same_rows_and_another_seed_others(
+    tmp_path_factory, gazetteer, monkeypatch, database_server
+):
     monkeypatch.setitem(SCALES, "region", SMALL_REGION)
     options = {"scale": "region", "today": TODAY}
-    with seeded(tmp_path_factory.mktemp("first"), gazetteer, seed=SEED, **options) as (first, summary):
+    with seeded(database_server, tmp_path_factory.mktemp("first"), gazetteer, seed=SEED, **options) as (first, summary):
         assert summary is not None and summary.mesures["en_cours"] > 1_000 and summary.mesures_belges > 0
         digest = table_digest(first)
-    with seeded(tmp_path_factory.mktemp("again"), gazetteer, seed=SEED, **options) as (again, _):
+    with seeded(database_server, tmp_path_factory.mktemp("again"), gazetteer, seed=SEED, **options) as (again, _):
         assert table_digest(again) == digest
-    with seeded(tmp_path_factory.mktemp("other"), gazetteer, seed=SEED + 1, **options) as (other, _):
+    with seeded(database_server, tmp_path_factory.mktemp("other"), gazetteer, seed=SEED + 1, **options) as (other, _):
         assert table_digest(other)["mandataire"] != digest["mandataire"]
         assert table_digest(other)["mesure"] != digest["mesure"]
 
@@ -690,7 +693,7 @@ def test_only_an_empty_database_is_seeded(database, gazetteer):
         seed_demo(database, gazetteer, scale="region", today=TODAY)
 
 
-def test_new_rows_get_fresh_ids_after_seeding(database, summary, tmp_path_factory, gazetteer):
+def test_new_rows_get_fresh_ids_after_seeding(database, summary, tmp_path_factory, gazetteer, database_server):
     """Explicit keys must not break later inserts (PostgreSQL sequences are moved past them)."""
     with Session(database) as session:
         absence = Absence(mandataire_id=1, debut=TODAY, fin=TODAY, motif="conges")
@@ -698,7 +701,7 @@ def test_new_rows_get_fresh_ids_after_seeding(database, summary, tmp_path_factor
         session.flush()
         assert absence.id > summary.absences
         session.rollback()
-    with seeded(tmp_path_factory.mktemp("empty"), gazetteer) as (empty, _), Session(empty) as session:
+    with seeded(database_server, tmp_path_factory.mktemp("empty"), gazetteer) as (empty, _), Session(empty) as session:
         assert database_is_empty(session)
 
 

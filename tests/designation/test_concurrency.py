@@ -14,8 +14,8 @@ RETRIES = 20
 
 
 @pytest.fixture(scope="module")
-def server(tmp_path_factory, gazetteer):
-    with live_server(tmp_path_factory.mktemp("designation"), gazetteer, "mjpm_concurrency") as server:
+def server(tmp_path_factory, gazetteer, database_server):
+    with live_server(database_server, tmp_path_factory.mktemp("designation"), gazetteer, "mjpm_concurrency") as server:
         yield server
 
 

@@ -20,8 +20,8 @@ def run(url: str, *args: str) -> subprocess.CompletedProcess:
     )
 
 
-def test_finess_import_command(tmp_path):
-    with scratch_database_url(os.environ.get("MJPM_TEST_DATABASE_URL", "sqlite://"), tmp_path, "mjpm_finess") as url:
+def test_finess_import_command(tmp_path, database_server):
+    with scratch_database_url(database_server, tmp_path, "mjpm_finess") as url:
         engine = build_engine(url)
         migrate(engine)
         good, equipment, bad = tmp_path / "etab.csv", tmp_path / "equip.csv", tmp_path / "erreur.csv"

@@ -32,10 +32,9 @@ DISPATCHER = (
 
 
 @pytest.fixture(scope="module")
-def outbox_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+def outbox_url(tmp_path_factory: pytest.TempPathFactory, database_server: str) -> Iterator[str]:
     """A migrated database of its own whose commits are real (other processes see them)."""
-    base = os.environ.get("MJPM_TEST_DATABASE_URL", "sqlite://")
-    with scratch_database_url(base, tmp_path_factory.mktemp("outbox"), "mjpm_outbox") as url:
+    with scratch_database_url(database_server, tmp_path_factory.mktemp("outbox"), "mjpm_outbox") as url:
         engine = build_engine(url)
         migrate(engine)
         engine.dispose()

@@ -33,8 +33,8 @@ def run(url: str, *args: str) -> subprocess.CompletedProcess:
     )
 
 
-def test_import_command(tmp_path, gazetteer):
-    with scratch_database_url(os.environ.get("MJPM_TEST_DATABASE_URL", "sqlite://"), tmp_path, "mjpm_import") as url:
+def test_import_command(tmp_path, gazetteer, database_server):
+    with scratch_database_url(database_server, tmp_path, "mjpm_import") as url:
         engine = build_engine(url)
         migrate(engine)
         with sessionmaker(bind=engine).begin() as session:

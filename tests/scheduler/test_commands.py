@@ -1,7 +1,6 @@
 """The scheduled work's commands run by hand, alongside one another: two `mjpm expire` at the same time both
 succeed, and each overdue reservation is expired once (the second waits for the first, then finds nothing)."""
 
-import os
 import re
 from datetime import timedelta
 
@@ -17,8 +16,8 @@ from tests.support import migrate, scratch_database_url
 from tests.test_migrations import run_cli
 
 
-def test_two_concurrent_expiries_both_succeed_and_expire_each_reservation_once(tmp_path, gazetteer):
-    with scratch_database_url(os.environ.get("MJPM_TEST_DATABASE_URL", "sqlite://"), tmp_path, "mjpm_expire") as url:
+def test_two_concurrent_expiries_both_succeed_and_expire_each_reservation_once(tmp_path, gazetteer, database_server):
+    with scratch_database_url(database_server, tmp_path, "mjpm_expire") as url:
         engine = build_engine(url)
         migrate(engine)
         with sessionmaker(bind=engine).begin() as session:

@@ -188,10 +188,9 @@ class Deployment:
 
 
 @pytest.fixture(scope="module")
-def deployment(tmp_path_factory, gazetteer, webhook) -> Iterator[Deployment]:
+def deployment(tmp_path_factory, gazetteer, webhook, database_server) -> Iterator[Deployment]:
     workdir = tmp_path_factory.mktemp("deployment")
-    base = os.environ.get("MJPM_TEST_DATABASE_URL", "sqlite://")
-    with scratch_database_url(base, workdir, "mjpm_deployment") as url:
+    with scratch_database_url(database_server, workdir, "mjpm_deployment") as url:
         engine = build_engine(url)
         migrate(engine)
         with sessionmaker(bind=engine).begin() as session:

@@ -8,7 +8,6 @@ Like test_browser.py, it uses its own SQLite database and runs in the SQLite pas
 pages ask for web fonts: the browser gets no network beyond 127.0.0.1. Screenshots go to `test-artifacts/web/`.
 """
 
-import os
 import re
 from collections.abc import Iterator
 
@@ -24,10 +23,6 @@ from tests.oidc_provider import PASSWORD
 from tests.support import free_port, migrate, serving
 from tests.web import test_browser
 
-pytestmark = pytest.mark.skipif(
-    not os.environ.get("MJPM_TEST_DATABASE_URL", "sqlite://").startswith("sqlite"),
-    reason="browser test: runs once, in the SQLite pass (it uses its own SQLite database)",
-)
 ARTIFACTS = test_browser.ARTIFACTS
 
 

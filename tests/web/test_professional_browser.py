@@ -26,7 +26,7 @@ from app.database import build_engine
 from app.main import create_app
 from tests.support import serving
 from tests.web.axe import assert_accessible
-from tests.web.test_browser import ARTIFACTS, copy_of, pytestmark  # noqa: F401 (pytestmark: SQLite pass only)
+from tests.web.test_browser import ARTIFACTS, copy_of
 
 HEADER = (
     "date_nomination;type;code_postal;ville;civilite;annee;numero_rg;numero_dossier;residence;tribunal_siret;antenne"
