@@ -9,47 +9,26 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager, nullcontext
 from datetime import UTC, date, datetime, time, timedelta
 from pathlib import Path
-from typing import Annotated, Literal
+from typing import TYPE_CHECKING, Annotated, Literal
 
 import typer
-import uvicorn
-from alembic import command
-from pydantic import ValidationError
-from rich.progress import BarColumn, MofNCompleteColumn, Progress, TaskID, TextColumn, TimeElapsedColumn
 from sqlalchemy import Engine
 from sqlalchemy.orm import Session
 
 from app.auth.constants import Access, Role
-from app.auth.principal import Principal
 from app.config import PROJECT_ROOT, get_settings
-from app.dashboards.perimeter import Filtres, resolve_perimetre
-from app.database import WRITE_INTENT, build_engine, build_session_factory, utcnow, write_transaction
-from app.demo.accounts import demo_accounts
-from app.demo.seed import database_is_empty, seed_demo
-from app.demo.tokens import demo_tokens
+from app.database import build_engine, build_session_factory, utcnow, write_transaction
 from app.demo.tunables import Scale
-from app.designation.answers import recount_answers
 from app.errors import DomainError, InvalidInput
-from app.finess.exceptions import RejectedFinessImport
-from app.finess.service import Fichier, import_finess
 from app.geo.gazetteer import load_gazetteer
-from app.geo.locate import GazetteerLocator
-from app.geo.repository import sync_tribunaux
-from app.locks import file_lock, lock_for_transaction
-from app.matching.engine import Weights
 from app.matching.versioning import track_registry_changes
-from app.migrations import alembic_config
-from app.notifications.commands import send_notifications
-from app.observability import logging_config
 from app.planning import exports as simulation_exports
-from app.planning.schemas import SimulationIn
-from app.planning.service import run_simulation
-from app.professionals.exceptions import RejectedImport
-from app.professionals.imports import import_file
-from app.registry.load import recount_departements
-from app.scheduler.runner import run_forever
-from app.scheduler.service import expire, purge_audit
-from app.tokens.service import issue_token, list_tokens, revoke_token
+
+if TYPE_CHECKING:
+    from app.finess.service import Fichier
+
+# Each command imports what it alone needs, inside it: a command starts without importing every domain (`mjpm token
+# create` in about half the time of the whole app), which the tests' many command-line processes feel.
 
 # What `mjpm --help` says of each command, in French like everything a person reads (the docstrings are for
 # developers).
@@ -153,6 +132,15 @@ def db_upgrade() -> None:
 
     One transaction under a lock (PostgreSQL advisory lock; SQLite BEGIN IMMEDIATE): concurrent runs, e.g. every
     instance starting at once, wait for one another and the later ones find the schema at head."""
+    from alembic import command
+
+    from app.database import WRITE_INTENT
+    from app.designation.answers import recount_answers
+    from app.geo.repository import sync_tribunaux
+    from app.locks import lock_for_transaction
+    from app.migrations import alembic_config
+    from app.registry.load import recount_departements
+
     config = alembic_config()
     track_registry_changes()
     with database() as engine, _migration_file_lock(engine), engine.connect() as connection:
@@ -174,6 +162,8 @@ def db_upgrade() -> None:
 
 def _migration_file_lock(engine: Engine):
     """On a SQLite file, a file lock beside it: a long migration must not outlast the waiters' busy timeout."""
+    from app.locks import file_lock
+
     database_path = engine.url.database
     if engine.dialect.name != "sqlite" or not database_path or database_path == ":memory:":
         return nullcontext()
@@ -195,6 +185,8 @@ def token_create(
     lecture_seule: Annotated[bool, typer.Option(help="Jeton limité à la lecture (GET)")] = False,
 ) -> None:
     """Create a token and print it alone on stdout (only its hash is stored: keep it now)."""
+    from app.tokens.service import issue_token
+
     settings = get_settings()
     try:
         expires_at = token_expiry(expire, settings.token_expiry_days)
@@ -234,6 +226,8 @@ def token_expiry(value: str | None, default_days: int) -> datetime:
 @token_cli.command("list", help=HELP["token list"])
 def token_list() -> None:
     """List the tokens (never the tokens themselves, which are not stored): id, role, holder, scope, dates."""
+    from app.tokens.service import list_tokens
+
     with database() as engine, build_session_factory(engine)() as session:
         for token in list_tokens(session):
             scope = (
@@ -253,6 +247,8 @@ def token_list() -> None:
 @token_cli.command("revoke", help=HELP["token revoke"])
 def token_revoke(token_id: Annotated[int, typer.Argument(help="Identifiant du jeton (mjpm token list)")]) -> None:
     """Revoke a token: refused by every worker once its cached check expires (TOKEN_CACHE_S, 5 s by default)."""
+    from app.tokens.service import revoke_token
+
     try:
         with database() as engine, transaction(engine) as session:
             token = revoke_token(session, token_id)
@@ -265,6 +261,8 @@ def token_revoke(token_id: Annotated[int, typer.Argument(help="Identifiant du je
 @contextmanager
 def progress_bars() -> Iterator[Callable[[str, int, int], None]]:
     """A `progress(stage, done, total)` callback drawing one bar per stage."""
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TaskID, TextColumn, TimeElapsedColumn
+
     with Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn()) as bar:
         tasks: dict[str, TaskID] = {}
 
@@ -277,6 +275,8 @@ def progress_bars() -> Iterator[Callable[[str, int, int], None]]:
 
 
 def _seed(engine: Engine, scale: Scale, seed: int) -> None:
+    from app.demo.seed import seed_demo
+
     with progress_bars() as progress:
         summary = seed_demo(
             engine,
@@ -303,6 +303,8 @@ def seed_command(
     ] = False,
 ) -> None:
     """Load a synthetic demo register (synthetic names only) into an empty database."""
+    from app.demo.seed import database_is_empty
+
     with database() as engine:
         with transaction(engine) as session:
             empty = database_is_empty(session)
@@ -325,6 +327,10 @@ def demo_command(
 ) -> None:
     """Set up the demo: the Hauts-de-France register if the database is empty, the demo people (for the
     development sign-in of /connexion) and one token per role."""
+    from app.demo.accounts import demo_accounts
+    from app.demo.seed import database_is_empty
+    from app.demo.tokens import demo_tokens
+
     settings = get_settings()
     with database() as engine:
         with transaction(engine) as session:
@@ -349,6 +355,8 @@ def demo_command(
 def expire_command() -> None:
     """Expire unanswered reservations past their delay (freeing their places) and send reminders, now; safe to run
     alongside the scheduler or another `mjpm expire` (they wait for one another)."""
+    from app.scheduler.service import expire
+
     with database() as engine, transaction(engine) as session:
         summary = expire(session, get_settings(), utcnow())
     typer.echo(summary)
@@ -357,6 +365,8 @@ def expire_command() -> None:
 @audit_cli.command("purge", help=HELP["audit purge"])
 def audit_purge_command() -> None:
     """Delete match requests and designation events older than AUDIT_RETENTION_DAYS, now."""
+    from app.scheduler.service import purge_audit
+
     with database() as engine, transaction(engine) as session:
         summary = purge_audit(session, get_settings(), utcnow())
     typer.echo(summary)
@@ -366,6 +376,9 @@ def audit_purge_command() -> None:
 def scheduler_command() -> None:
     """Run the scheduled work in the foreground (expiry and reminders, notifications, audit purge), each job once
     per period whatever the number of processes: for deployments whose app runs with SCHEDULER_ENABLED=false."""
+    from app.observability import logging_config
+    from app.scheduler.runner import run_forever
+
     logging.config.dictConfig(logging_config())  # JSON lines, as `mjpm serve`: one log collector for both
     track_registry_changes()
     with database() as engine:
@@ -379,6 +392,10 @@ def import_mesures_command(
     dry_run: Annotated[bool, typer.Option("--dry-run", help="Valider sans rien écrire")] = False,
 ) -> None:
     """Import a spreadsheet of measures (e-MJPM template columns), all or nothing, with a report per line."""
+    from app.geo.locate import GazetteerLocator
+    from app.professionals.exceptions import RejectedImport
+    from app.professionals.imports import import_file
+
     gazetteer = load_gazetteer()
     try:
         with progress_bars() as progress, database() as engine, transaction(engine) as session:
@@ -410,7 +427,9 @@ def import_mesures_command(
         raise typer.Exit(1)
 
 
-def _extract(path: Path | None) -> Fichier | None:
+def _extract(path: Path | None) -> "Fichier | None":
+    from app.finess.service import Fichier
+
     return None if path is None else Fichier(nom=path.name, contenu=path.read_bytes())
 
 
@@ -432,6 +451,9 @@ def finess_import_command(
 ) -> None:
     """Import the Ministry's FINESS extracts (data.gouv.fr, as published): establishments created or brought up to
     date by FINESS number, all or nothing, with a report per line."""
+    from app.finess.exceptions import RejectedFinessImport
+    from app.finess.service import Fichier, import_finess
+
     try:
         with database() as engine, transaction(engine) as session:
             report = import_finess(
@@ -465,6 +487,8 @@ def notifications_send_command(
     interval: Annotated[float, typer.Option(help="Secondes entre deux passes avec --loop")] = 30.0,
 ) -> None:
     """Deliver pending notifications (log, SMTP, webhook), with retries and backoff."""
+    from app.notifications.commands import send_notifications
+
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s : %(message)s")
     report = send_notifications(get_settings(), once=not loop, interval_s=interval)
     typer.echo(f"{report.sent} envoyée(s), {report.retried} à réessayer, {report.failed} en échec")
@@ -477,6 +501,10 @@ def serve_command(
 ) -> None:
     """Serve the API with uvicorn: WEB_CONCURRENCY worker processes, X-Forwarded-* headers believed from
     FORWARDED_ALLOW_IPS, JSON logs on stdout (one line per request)."""
+    import uvicorn
+
+    from app.observability import logging_config
+
     settings = get_settings()
     with tempfile.TemporaryDirectory(prefix="mjpm-metrics-") as metrics_dir:
         if settings.web_concurrency > 1:
@@ -498,6 +526,8 @@ def serve_command(
 
 def _poids(text: str | None) -> dict[str, float] | None:
     """`distance=0.4,capacite=0.3`: the weights given, the engine's defaults for the others."""
+    from app.matching.engine import Weights
+
     if text is None:
         return None
     weights = Weights().as_dict()
@@ -558,6 +588,13 @@ def simulate_command(
 ) -> None:
     """Simuler les désignations des prochaines années sur un territoire, sans rien modifier au registre : le moteur
     de classement, les deux tris d'e-MJPM (places libres, plus proche) et le plus proche ayant de la place."""
+    from pydantic import ValidationError
+
+    from app.auth.principal import Principal
+    from app.dashboards.perimeter import Filtres, resolve_perimetre
+    from app.planning.schemas import SimulationIn
+    from app.planning.service import run_simulation
+
     if france and (region or departement):
         typer.echo("erreur (france) : --france simule tous les départements, sans --region ni --departement", err=True)
         raise typer.Exit(2)

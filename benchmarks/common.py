@@ -25,11 +25,11 @@ from sqlalchemy import Engine, create_engine
 from sqlalchemy.engine import make_url
 from sqlalchemy.orm import sessionmaker
 
-from app.cli import alembic_config
 from app.database import build_engine
 from app.demo.seed import database_is_empty, seed_demo
 from app.geo.gazetteer import load_gazetteer
 from app.geo.repository import sync_tribunaux
+from app.migrations import alembic_config
 
 ROOT = Path(__file__).resolve().parent.parent
 VAR = ROOT / "var"

@@ -23,13 +23,13 @@ from sqlalchemy.orm import Session, sessionmaker
 from app.auth.accounts import normalise_email
 from app.auth.constants import AccountState, Role
 from app.auth.models import Account
-from app.cli import alembic_config
 from app.config import Settings
 from app.database import build_engine, session_scope
 from app.dependencies import get_session
 from app.geo.gazetteer import Gazetteer
 from app.geo.repository import sync_tribunaux
 from app.matching.engine import Profile, SiteProfile
+from app.migrations import alembic_config
 from app.tokens.service import check_scope, issue_token
 
 if TYPE_CHECKING:
