@@ -2,6 +2,7 @@
 pure engine's and simulation's tests."""
 
 import socket
+import subprocess
 import threading
 import time
 import uuid
@@ -23,7 +24,7 @@ from sqlalchemy.orm import Session, sessionmaker
 from app.auth.accounts import normalise_email
 from app.auth.constants import AccountState, Role
 from app.auth.models import Account
-from app.config import Settings
+from app.config import Settings, get_settings
 from app.database import build_engine, session_scope
 from app.dependencies import get_session
 from app.geo.gazetteer import Gazetteer
@@ -136,6 +137,24 @@ def app_client(settings: Settings, session_factory: sessionmaker[Session]) -> It
     finally:
         app.dependency_overrides = {}
         built.busy = False
+
+
+def invoke_cli(database_url: str, *args: str) -> subprocess.CompletedProcess[str]:
+    """`mjpm ARGS` on `database_url` in this process (click's runner): its exit code, stdout and stderr, without the
+    start-up of a process (the console script as a process: tests/auth/test_tokens_cli.py). An exception the command
+    does not turn into an exit code is raised here."""
+    from typer.testing import CliRunner
+
+    from app.cli import cli  # the command line imports what each command needs: only when one is run
+
+    get_settings.cache_clear()  # the command reads DATABASE_URL through the cached settings
+    try:
+        result = CliRunner().invoke(cli, list(args), env={"DATABASE_URL": database_url})
+    finally:
+        get_settings.cache_clear()
+    if result.exception is not None and not isinstance(result.exception, SystemExit):
+        raise result.exception
+    return subprocess.CompletedProcess(list(args), result.exit_code, result.stdout, result.stderr)
 
 
 def counters(session) -> dict:

@@ -1,23 +1,16 @@
-"""`mjpm finess import`, the real console script, on a scratch database: a dry run writes nothing, a real run
-creates the establishments, an extract with a bad line writes nothing and names the file and the line."""
-
-import os
-import subprocess
+"""`mjpm finess import`, the command line (in process: `invoke_cli`), on a scratch database: a dry run writes
+nothing, a real run creates the establishments, an extract with a bad line writes nothing and names the file and the
+line."""
 
 from sqlalchemy import text
 
-from app.config import PROJECT_ROOT
 from app.database import build_engine
 from tests.finess.extracts import equipementsocial, extract, structureet
-from tests.support import migrate, scratch_database_url
-
-MJPM = PROJECT_ROOT / ".venv" / "bin" / "mjpm"
+from tests.support import invoke_cli, migrate, scratch_database_url
 
 
-def run(url: str, *args: str) -> subprocess.CompletedProcess:
-    return subprocess.run(
-        [str(MJPM), "finess", "import", *args], env={**os.environ, "DATABASE_URL": url}, capture_output=True, text=True
-    )
+def run(url: str, *args: str):
+    return invoke_cli(url, "finess", "import", *args)
 
 
 def test_finess_import_command(tmp_path, database_server):

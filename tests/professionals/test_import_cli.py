@@ -1,23 +1,18 @@
-"""`mjpm import mesures`, the real console script, on a scratch database: a dry run writes nothing, a real run
-writes the file's measures, a file with a bad line writes nothing and names the line."""
-
-import os
-import subprocess
+"""`mjpm import mesures`, the command line (in process: `invoke_cli`), on a scratch database: a dry run writes
+nothing, a real run writes the file's measures, a file with a bad line writes nothing and names the line."""
 
 from sqlalchemy import text
 from sqlalchemy.orm import sessionmaker
 
 from app.auth.constants import Role
 from app.auth.principal import Principal
-from app.config import PROJECT_ROOT
 from app.database import build_engine
 from app.geo.repository import sync_tribunaux
 from app.registry import service
 from app.registry.schemas import MandataireCreate
 from tests.registry.factories import mandataire_body
-from tests.support import migrate, scratch_database_url
+from tests.support import invoke_cli, migrate, scratch_database_url
 
-MJPM = PROJECT_ROOT / ".venv" / "bin" / "mjpm"
 HEADER = (
     "date_nomination;type;code_postal;ville;civilite;annee;numero_rg;numero_dossier;residence;tribunal_siret;antenne"
 )
@@ -27,10 +22,8 @@ ROWS = [
 ]
 
 
-def run(url: str, *args: str) -> subprocess.CompletedProcess:
-    return subprocess.run(
-        [str(MJPM), "import", "mesures", *args], env={**os.environ, "DATABASE_URL": url}, capture_output=True, text=True
-    )
+def run(url: str, *args: str):
+    return invoke_cli(url, "import", "mesures", *args)
 
 
 def test_import_command(tmp_path, gazetteer, database_server):
