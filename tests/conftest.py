@@ -7,8 +7,8 @@ case in a savepoint of it: it overrides `connection` with `savepoint_connection`
 `MJPM_TEST_DATABASE_URL` selects the engine: `sqlite://` (a fresh file) or a PostgreSQL server URL, on which
 a scratch database is created for the run and dropped afterwards. `scripts/test` runs the suite once on each.
 Every test that touches a database asks for `database_server` (directly, or through `database_url`, `engine`...);
-the tests that do not (pure code, the CLI's help, the contract...) give the same answer on either engine, so the
-PostgreSQL pass leaves them out: they run once, in the SQLite pass.
+the tests that do not (pure code, the CLI's help, the contract...) give the same answer on either engine, so they
+run once: in the SQLite pass, except the browser tests, in the pass `MJPM_TEST_BROWSER_PASS` names.
 """
 
 import os
@@ -48,14 +48,26 @@ def database_server() -> str:
     return DATABASE_SERVER
 
 
+# The pass that runs the browser tests (Chromium, their own SQLite database): `scripts/test` sends them to the
+# PostgreSQL pass when both passes run at once, which evens out the two; by default, the SQLite pass.
+BROWSER_PASS = os.environ.get("MJPM_TEST_BROWSER_PASS") or "sqlite"
+
+
+def runs_in(item: pytest.Item) -> str | None:
+    """The pass a test runs in: None for every pass (it asks for `database_server`), else the one named."""
+    fixtures = getattr(item, "fixturenames", ())
+    if "database_server" in fixtures:
+        return None
+    return BROWSER_PASS if "page" in fixtures else "sqlite"
+
+
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
-    """Off SQLite, leave out the tests that never ask for `database_server`: they ran in the SQLite pass."""
-    if make_url(DATABASE_SERVER).get_backend_name() == "sqlite":
-        return
-    independent = [item for item in items if "database_server" not in getattr(item, "fixturenames", ())]
-    if independent:
-        config.hook.pytest_deselected(items=independent)
-        items[:] = [item for item in items if "database_server" in getattr(item, "fixturenames", ())]
+    """Leave out the tests that never ask for `database_server` and belong to the other pass: each runs once."""
+    this_pass = make_url(DATABASE_SERVER).get_backend_name()
+    elsewhere = [item for item in items if runs_in(item) not in (None, this_pass)]
+    if elsewhere:
+        config.hook.pytest_deselected(items=elsewhere)
+        items[:] = [item for item in items if runs_in(item) in (None, this_pass)]
 
 
 @pytest.fixture(scope="session")

@@ -5,9 +5,9 @@ agent of the Hauts-de-France signs in through the development sign-in, sees the 
 changes the département filter and sees the figures change; a Lille judge runs a match for a person living in
 Lille and reserves the first candidate. Screenshots go to `test-artifacts/web/`.
 
-The test uses its own SQLite database (it never asks for `database_server`), so it runs once: in the SQLite
-pass of `scripts/test`, not in the PostgreSQL one (tests/conftest.py). Without Chromium (or Playwright) it is
-skipped with the reason, except under `CI=true`, where that is a failure.
+The test uses its own SQLite database (it never asks for `database_server`), so it runs once: in the PostgreSQL
+pass of `scripts/test` when there is one, else in the SQLite pass (tests/conftest.py). Without Chromium (or
+Playwright) it is skipped with the reason, except under `CI=true`, where that is a failure.
 """
 
 import os

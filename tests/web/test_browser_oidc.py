@@ -4,7 +4,7 @@ provider's login and consent pages (oidc-provider's development forms), land on 
 our session ends, the browser goes through the provider's logout (which asks to confirm, since the provider has a
 session) and back to our sign-in page; signing in again asks for the login again (the provider's session ended).
 
-Like test_browser.py, it uses its own SQLite database and runs in the SQLite pass of `scripts/test`. The provider's
+Like test_browser.py, it uses its own SQLite database and runs once (tests/conftest.py). The provider's
 pages ask for web fonts: the browser gets no network beyond 127.0.0.1. Screenshots go to `test-artifacts/web/`.
 """
 
