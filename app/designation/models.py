@@ -102,9 +102,10 @@ class DelaiAcceptationNational(Base):
     instead of the per-tribunal histogram, which has nearly one row per accepted reservation."""
 
     __tablename__ = "delai_acceptation_national"
+    # Keyed (month, tenths, type): the medians' sums per (month, tenths) read the rows in order.
     __table_args__ = {"sqlite_with_rowid": False}
 
     mois: Mapped[date] = mapped_column(Date, primary_key=True)
-    type: Mapped[str] = mapped_column(String(20), primary_key=True)
     dixiemes: Mapped[int] = mapped_column(Integer, primary_key=True)
+    type: Mapped[str] = mapped_column(String(20), primary_key=True)
     reservations: Mapped[int] = mapped_column(Integer)

@@ -338,10 +338,12 @@ class MesuresMois(Base):
     that the flux table never scans the register."""
 
     __tablename__ = "mesures_mois"
-    __table_args__ = {"sqlite_with_rowid": False}  # clustered on its key, months first: a period is one range
+    # Clustered on its key, months first (a period is one range), then the type: the national sums per (month,
+    # type) read the rows in order instead of sorting them.
+    __table_args__ = {"sqlite_with_rowid": False}
 
     mois: Mapped[date] = mapped_column(Date, primary_key=True)  # the first day of the month
-    tribunal_id: Mapped[int] = mapped_column(Integer, primary_key=True)
     type: Mapped[str] = mapped_column(String(20), primary_key=True)
+    tribunal_id: Mapped[int] = mapped_column(Integer, primary_key=True)
     ouvertes: Mapped[int] = mapped_column(Integer)
     eteintes: Mapped[int] = mapped_column(Integer)
