@@ -3,7 +3,7 @@ from geopy.distance import geodesic, great_circle
 from hypothesis import given
 from hypothesis import strategies as st
 
-from app.geo.distance import haversine_km
+from app.geo.distance import haversine_km, nearest_km
 
 latitudes = st.floats(min_value=-89, max_value=89, allow_nan=False)
 longitudes = st.floats(min_value=-180, max_value=180, allow_nan=False)
@@ -32,3 +32,14 @@ def test_haversine_is_vectorised_over_many_points():
     assert distances[1] == 0
     for lat, lon, distance in zip(lats, lons, distances, strict=True):
         assert abs(distance - great_circle((48.8566, 2.3522), (lat, lon)).km) < 1e-6
+
+
+def test_nearest_site_is_the_minimum_of_the_distances_bit_for_bit():
+    rng = np.random.default_rng(7)
+    lat, lon = rng.uniform(41, 51, 500), rng.uniform(-5, 9, 500)
+    site_lat, site_lon = rng.uniform(41, 51, 37), rng.uniform(-5, 9, 37)
+    expected = haversine_km(lat[:, None], lon[:, None], site_lat[None, :], site_lon[None, :]).min(axis=1)
+    assert np.array_equal(nearest_km(lat, lon, site_lat, site_lon), expected)
+    # A point on a site is at 0 km; without any site every point is out of reach.
+    assert nearest_km(site_lat[:1], site_lon[:1], site_lat, site_lon)[0] == 0.0
+    assert np.isinf(nearest_km(lat, lon, np.zeros(0), np.zeros(0))).all()

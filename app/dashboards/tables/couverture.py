@@ -17,7 +17,7 @@ from sqlalchemy.orm import Session, aliased
 from app.dashboards.perimeter import Perimetre
 from app.dashboards.schemas import Value
 from app.dashboards.table import Contenu, Table, colonne
-from app.geo.distance import haversine_km
+from app.geo.distance import nearest_km
 from app.geo.gazetteer import Gazetteer
 from app.registry.constants import MANDATAIRE_TYPE_LABELS, NATURE_LABELS, MandataireType, Nature
 from app.registry.models import Mandataire, MandataireDepartement, MandataireNature, Site
@@ -55,20 +55,6 @@ def _communes_by_departement(gazetteer: Gazetteer) -> dict[str, CommuneArrays]:
         )
         for departement, communes in grouped.items()
     }
-
-
-def nearest_km(lat: np.ndarray, lon: np.ndarray, site_lat: np.ndarray, site_lon: np.ndarray) -> np.ndarray:
-    """Distance from each point to the nearest site (inf without sites), in chunks of a bounded matrix."""
-    nearest = np.full(len(lat), np.inf)
-    if len(site_lat) == 0:
-        return nearest
-    step = max(1, 2_000_000 // len(site_lat))
-    for start in range(0, len(lat), step):
-        block = haversine_km(
-            lat[start : start + step, None], lon[start : start + step, None], site_lat[None, :], site_lon[None, :]
-        )
-        nearest[start : start + step] = block.min(axis=1)
-    return nearest
 
 
 def couverture(
