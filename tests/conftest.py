@@ -58,7 +58,7 @@ def runs_in(item: pytest.Item) -> str | None:
     fixtures = getattr(item, "fixturenames", ())
     if "database_server" in fixtures:
         return None
-    return BROWSER_PASS if "page" in fixtures else "sqlite"
+    return BROWSER_PASS if "browser" in fixtures else "sqlite"
 
 
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
