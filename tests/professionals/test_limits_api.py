@@ -16,6 +16,11 @@ def test_requests_past_the_rate_get_429_with_retry_after_per_token(tight, itself
     for _ in range(3):
         assert tight.get("/mandataires/moi", headers=itself).status_code == 200
     response = send(tight, itself, [vendor("24/00001")])
+    # The minute may turn between two calls: a new window, whose allowance of 3 runs out within 3 more calls.
+    for number in range(2, 5):
+        if response.status_code == 429:
+            break
+        response = send(tight, itself, [vendor(f"24/0000{number}")])
     assert response.status_code == 429
     assert error(response)["type"] == "trop_de_requetes"
     assert 1 <= int(response.headers["Retry-After"]) <= 60
@@ -27,6 +32,8 @@ def test_imports_have_their_own_smaller_allowance(tight, itself):
     files = {"fichier": ("a.csv", b"numero_rg\n", "text/csv")}
     assert tight.post("/mesures/import", files=files, headers=itself).status_code == 422  # missing columns
     response = tight.post("/mesures/import", files=files, headers=itself)
+    if response.status_code == 422:  # the minute turned between the two calls: a new window, one more try
+        response = tight.post("/mesures/import", files=files, headers=itself)
     assert response.status_code == 429 and "Retry-After" in response.headers
     assert tight.get("/mandataires/moi", headers=itself).status_code == 200
 
