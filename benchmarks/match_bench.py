@@ -235,12 +235,14 @@ def postgres_pid(url: str) -> int | None:
     return int(marker.read_text().split()[0]) if marker.exists() else None
 
 
-def bench_throughput(url: str, token: str, requests: list[dict], count: int, rounds: int = 5) -> dict:
+def bench_throughput(
+    url: str, token: str, requests: list[dict], count: int, rounds: int = 5, connections: int = CONNECTIONS
+) -> dict:
     """`/match` requests per second with one uvicorn worker and with two, `count` requests each after a warm-up.
 
     Both servers run side by side and are driven in turn, `rounds` times each, so that a change in the machine's
     other load weighs on both figures alike. The client is one asyncio loop in this process writing pre-built
-    request bytes, CONNECTIONS requests in flight (enough to keep every worker busy): on a 2-core machine every
+    request bytes, `connections` requests in flight (enough to keep every worker busy): on a 2-core machine every
     CPU second the load generator takes is taken from the server, so it costs as little as it can, and its CPU
     time is printed next to the figure, with the server's
     (its workers, and the PostgreSQL backends when the benchmark started the server)."""
@@ -254,7 +256,7 @@ def bench_throughput(url: str, token: str, requests: list[dict], count: int, rou
             assert port is not None
             wire = [request_bytes(f"{host}:{port}", token, http_body(r)) for r in requests]
             # Warm-up: every worker builds its own index on its first request; each connection sends a few.
-            asyncio.run(_drive(host, port, wire, CONNECTIONS * 5, CONNECTIONS))
+            asyncio.run(_drive(host, port, wire, connections * 5, connections))
             targets[workers] = (host, port, wire, pid)
             figures[workers] = {"elapsed": 0.0, "client_cpu": 0.0, "server_cpu": 0.0, "done": 0}
         for round_ in range(rounds):
@@ -263,7 +265,7 @@ def bench_throughput(url: str, token: str, requests: list[dict], count: int, rou
                 figure = figures[workers]
                 server = tree_cpu(pid) + (tree_cpu(database_pid) if database_pid else 0.0)
                 cpu, started = resource.getrusage(resource.RUSAGE_SELF), time.perf_counter()
-                asyncio.run(_drive(host, port, wire[round_ * share :] + wire, share, CONNECTIONS))
+                asyncio.run(_drive(host, port, wire[round_ * share :] + wire, share, connections))
                 figure["elapsed"] += time.perf_counter() - started
                 after = resource.getrusage(resource.RUSAGE_SELF)
                 figure["client_cpu"] += (after.ru_utime - cpu.ru_utime) + (after.ru_stime - cpu.ru_stime)
@@ -290,7 +292,7 @@ def run(url: str, args: argparse.Namespace) -> dict:
         token = benchmark_token(session, settings)
     db.dispose()
     http = bench_http(url, token, requests, args.http_requests)
-    throughput = bench_throughput(url, token, requests, args.throughput_requests)
+    throughput = bench_throughput(url, token, requests, args.throughput_requests, connections=args.connections)
     return {**engine_figures, **http, "one": throughput[1], "two": throughput[2]}
 
 
@@ -308,6 +310,9 @@ def main() -> None:
     parser.add_argument("--requests", type=int, default=1000)
     parser.add_argument("--http-requests", type=int, default=300)
     parser.add_argument("--throughput-requests", type=int, default=400)
+    parser.add_argument(
+        "--connections", type=int, default=CONNECTIONS, help="requests in flight for the throughput figures"
+    )
     add_database_argument(parser)
     args = parser.parse_args()
     names = chosen(args)
@@ -327,7 +332,7 @@ def main() -> None:
     print(
         f"national register, uvicorn on 127.0.0.1; readiness route {', '.join(sorted(ready))}; "
         f"{args.http_requests} interleaved HTTP requests, {args.throughput_requests} for each throughput figure "
-        f"({CONNECTIONS} in flight from one asyncio client, a connection each); load average at start {load:.1f} "
+        f"({args.connections} in flight from one asyncio client, a connection each); load average at start {load:.1f} "
         f"on {os.cpu_count()} cores"
     )
     print(
