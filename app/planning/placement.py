@@ -33,7 +33,7 @@ import numpy as np
 from scipy.optimize import linprog
 from scipy.sparse import csr_array
 
-from app.geo.distance import haversine_km
+from app.geo.distance import haversine_km, nearest_km
 from app.matching.engine import ACTIVE, Tuning
 from app.planning.simulation import Offer
 from app.registry.constants import MandataireType
@@ -128,8 +128,8 @@ def supplier_distances(suppliers: Sequence[Supplier], communes: Sequence[Commune
     lon = np.array([c.lon for c in communes])
     out = np.full((len(suppliers), len(communes)), np.inf)
     for row, supplier in enumerate(suppliers):
-        for site_lat, site_lon in supplier.sites:
-            np.minimum(out[row], haversine_km(site_lat, site_lon, lat, lon), out=out[row])
+        sites = np.array(supplier.sites, dtype=np.float64).reshape(-1, 2)
+        out[row] = nearest_km(lat, lon, sites[:, 0], sites[:, 1])
     return out
 
 
