@@ -303,6 +303,22 @@ class MesureEvenementAnnuel(Base):
     nombre: Mapped[int] = mapped_column(Integer)
 
 
+class MesureEvenementAnnuelTotal(Base):
+    """The yearly counters (`MesureEvenementAnnuel`) summed over the natures, kept by the same writes
+    (`app.registry.statistics`): the yearly table of every nature reads a sixth of the rows."""
+
+    __tablename__ = "mesure_evenement_annuel_total"
+    # Clustered on its key (SQLite: WITHOUT ROWID) in the order the yearly table groups it.
+    __table_args__ = {"sqlite_with_rowid": False}
+
+    departement: Mapped[str] = mapped_column(String(3), primary_key=True)
+    type: Mapped[str] = mapped_column(String(20), primary_key=True)
+    annee: Mapped[int] = mapped_column(Integer, primary_key=True)
+    evenement: Mapped[str] = mapped_column(String(20), primary_key=True)
+    cause: Mapped[str] = mapped_column(String(40), primary_key=True)
+    nombre: Mapped[int] = mapped_column(Integer)
+
+
 class MesureServiceAnnuel(Base):
     """How many measures of a service opened and left its stock in a year, per département of the tribunal and
     nature: the yearly counters of each service (`app.registry.statistics`), so that the measures per ETP of

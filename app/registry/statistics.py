@@ -12,6 +12,10 @@ equal the events of the measures a judge designated (`date_nomination` known, no
   nomination; for a measure ended without end date, the year of its nomination (it is in no stock).
 The stock at 31 December of year Y is then Σ `ouverture` − Σ `sortie` of the years up to Y.
 
+The same counters summed over the natures (`MesureEvenementAnnuelTotal`), moved by the same changes: for every
+(département, type, year, event, cause), the sum over the natures of the counters above. The yearly table of every
+nature reads them: a sixth of the rows.
+
 The counters of each service (`MesureServiceAnnuel`, for the measures per ETP of services), moved by the same
 changes: for every professional of type service, département of the tribunal, nature and year, `ouvertures` and
 `sorties` equal the `ouverture` and `sortie` events above of that service's designated measures. A service's stock
@@ -19,8 +23,9 @@ at 31 December of year Y, over all its territories and natures or any part of th
 `sorties` of its rows of the years up to Y.
 
 Lock order (see `app.registry.load`): the measures are written first, then the load counters, then these
-counters, in the order of their keys (`_write_deltas`), then the services' counters, in the order of theirs
-(`_write_service_deltas`), and last the monthly flows below, so two batches never take them in opposite orders.
+counters, in the order of their keys, then their sums over the natures, in the order of theirs (`_write_deltas`),
+then the services' counters, in the order of theirs (`_write_service_deltas`), and last the monthly flows below, so
+two batches never take them in opposite orders.
 A tribunal's département and a professional's type never change: they are read when a change is applied.
 
 The same path moves the monthly flows (`MesuresMois`, read by the flux table): for every (first day of the month,
@@ -45,7 +50,14 @@ from sqlalchemy.sql.functions import FunctionElement
 from app.database import add_to_counters
 from app.geo.models import Tribunal
 from app.registry.constants import MandataireType, MesureStatut
-from app.registry.models import Mandataire, Mesure, MesureEvenementAnnuel, MesureServiceAnnuel, MesuresMois
+from app.registry.models import (
+    Mandataire,
+    Mesure,
+    MesureEvenementAnnuel,
+    MesureEvenementAnnuelTotal,
+    MesureServiceAnnuel,
+    MesuresMois,
+)
 
 
 class Evenement(StrEnum):
@@ -152,9 +164,22 @@ def apply_yearly_changes(session: Session, changes: Iterable[Change]) -> None:
 def _write_deltas(session: Session, deltas: Mapping[Key, int]) -> None:
     rows = [dict(zip(KEY_COLUMNS, key, strict=True), nombre=n) for key, n in sorted(deltas.items()) if n]
     add_to_counters(session, MesureEvenementAnnuel, KEY_COLUMNS, rows)
+    totals: dict[tuple[str, str, int, str, str], int] = defaultdict(int)
+    for key, n in deltas.items():
+        totals[key[:-1]] += n
+    rows = [dict(zip(TOTAL_KEY_COLUMNS, key, strict=True), nombre=n) for key, n in sorted(totals.items()) if n]
+    add_to_counters(session, MesureEvenementAnnuelTotal, TOTAL_KEY_COLUMNS, rows)
 
 
 KEY_COLUMNS = ("departement", "type", "annee", "evenement", "cause", "nature")
+TOTAL_KEY_COLUMNS = KEY_COLUMNS[:-1]  # the key without the nature: `MesureEvenementAnnuelTotal`'s
+
+
+def total_recount_query():
+    """The sums over the natures recounted from the counters by nature (the rebuild; the tests compare)."""
+    keys = [MesureEvenementAnnuel.__table__.c[name] for name in TOTAL_KEY_COLUMNS]
+    return select(*keys, func.sum(MesureEvenementAnnuel.nombre).label("nombre")).group_by(*keys)
+
 
 # --- monthly flows (the flux table) ------------------------------------------------------------------------------
 
@@ -333,6 +358,10 @@ def rebuild(connection: Connection | Session) -> None:
     (the demo)."""
     connection.execute(delete(MesureEvenementAnnuel))
     connection.execute(insert(MesureEvenementAnnuel).from_select([*KEY_COLUMNS, "nombre"], recount_query()))
+    connection.execute(delete(MesureEvenementAnnuelTotal))
+    connection.execute(
+        insert(MesureEvenementAnnuelTotal).from_select([*TOTAL_KEY_COLUMNS, "nombre"], total_recount_query())
+    )
     connection.execute(delete(MesureServiceAnnuel))
     connection.execute(
         insert(MesureServiceAnnuel).from_select(

@@ -1,9 +1,9 @@
-"""The yearly counters of the measures never drift: after random sequences of writes through the API (creations,
-edits of dates, nature, status, cause and professional, deletions, bulk batches, the vendor API moving a measure to
+"""The yearly counters of the measures never drift: after random sequences of writes through the API (creations, edits
+of dates, nature, status, cause and professional, deletions, bulk batches, the vendor API moving a measure to
 another tribunal and deleting), they equal a recount from the measures, the stock they give at every 31 December
 equals the measures counted directly, and the rebuild (what the demo and the migration run) finds the same; so do
-the counters of each service (`MesureServiceAnnuel`) and the monthly flows of the flux table (measures nominated
-and ended per month, tribunal and type, any status)."""
+their sums over the natures (`MesureEvenementAnnuelTotal`), the counters of each service (`MesureServiceAnnuel`) and
+the monthly flows of the flux table (measures nominated and ended per month, tribunal and type, any status)."""
 
 import random
 from collections import Counter
@@ -12,7 +12,7 @@ from datetime import date, timedelta
 import pytest
 from sqlalchemy import select, text
 
-from app.registry.models import MesureEvenementAnnuel, MesureServiceAnnuel
+from app.registry.models import MesureEvenementAnnuel, MesureEvenementAnnuelTotal, MesureServiceAnnuel
 from app.registry.statistics import rebuild, recount_query, service_recount_query
 from tests.registry.factories import mandataire_body, mesure_body
 from tests.support import stored_counters
@@ -27,6 +27,18 @@ YEARS = range(2015, 2028)
 def stored(session) -> Counter:
     rows = session.scalars(select(MesureEvenementAnnuel).where(MesureEvenementAnnuel.nombre != 0))
     return Counter({(r.departement, r.type, r.annee, r.evenement, r.cause, r.nature): r.nombre for r in rows})
+
+
+def stored_totals(session) -> Counter:
+    rows = session.scalars(select(MesureEvenementAnnuelTotal).where(MesureEvenementAnnuelTotal.nombre != 0))
+    return Counter({(r.departement, r.type, r.annee, r.evenement, r.cause): r.nombre for r in rows})
+
+
+def summed_over_natures(counters: Counter) -> Counter:
+    summed: Counter = Counter()
+    for key, n in counters.items():
+        summed[key[:-1]] += n
+    return +summed
 
 
 def stored_services(session) -> Counter:
@@ -105,6 +117,7 @@ def check(session) -> None:
     session.expire_all()
     counters = stored(session)
     assert counters == recount(session)
+    assert stored_totals(session) == summed_over_natures(counters)
     assert stored_services(session) == recount_services(session)
     assert stored_counters(session, MONTHLY, values=2) == monthly_recount(session), "mesures_mois"
     rows = measures(session)
@@ -254,7 +267,8 @@ def test_rebuild_finds_the_counters_the_writes_kept(client, admin, session):
         body = mesure_body(mandataire=rng.choice(owners), tribunal=rng.choice(TRIBUNAUX[:2]), **random_fields(rng))
         assert client.post("/mesures", json=body, headers=admin).status_code == 201
     session.expire_all()
-    kept, services = stored(session), stored_services(session)
+    kept, totals, services = stored(session), stored_totals(session), stored_services(session)
+    assert totals and totals == summed_over_natures(kept)
     monthly = stored_counters(session, MONTHLY, values=2)
     assert kept and Counter({tuple(row[:-1]): row[-1] for row in session.execute(recount_query())}) == kept
     recounted: Counter = Counter()
@@ -265,5 +279,6 @@ def test_rebuild_finds_the_counters_the_writes_kept(client, admin, session):
     assert monthly and monthly == monthly_recount(session)
     rebuild(session)
     assert stored(session) == kept
+    assert stored_totals(session) == totals
     assert stored_services(session) == services
     assert stored_counters(session, MONTHLY, values=2) == monthly

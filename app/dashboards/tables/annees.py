@@ -35,7 +35,7 @@ from app.designation.models import Reservation, ReservationsAnnee
 from app.geo.gazetteer import Gazetteer
 from app.geo.models import Tribunal
 from app.registry.constants import CAUSE_SORTIE_LABELS, MANDATAIRE_TYPE_LABELS, CauseSortie, MesureStatut
-from app.registry.models import Mandataire, Mesure, MesureEvenementAnnuel
+from app.registry.models import Mandataire, Mesure, MesureEvenementAnnuel, MesureEvenementAnnuelTotal
 from app.registry.statistics import FIELDS as SHARE_FIELDS
 from app.registry.statistics import Evenement, YearlyShare
 
@@ -261,9 +261,10 @@ def counted_measures(
 ) -> dict[tuple[str, str], Series]:
     """The measures' series from the yearly counters kept at each write (`app.registry.statistics`): the years
     before the period folded into one, then, for a period that ends after today, the events dated after today
-    taken back from the measures that carry them (a few, by the date indexes)."""
+    taken back from the measures that carry them (a few, by the date indexes). Of every nature, the counters
+    summed over the natures: a sixth of the rows."""
     before = first - 1
-    counter = MesureEvenementAnnuel
+    counter = MesureEvenementAnnuelTotal if natures is None else MesureEvenementAnnuel
     ending = counter.evenement == Evenement.FIN
 
     def summed(condition: Any) -> Any:
@@ -300,7 +301,7 @@ def counted_measures(
         if perimetre.departements is not None:
             query = query.where(counter.departement.in_(perimetre.departements))
         if natures is not None:
-            query = query.where(counter.nature.in_(natures))
+            query = query.where(MesureEvenementAnnuel.nature.in_(natures))
         queries.append(query)
     series: dict[tuple[str, str], Series] = defaultdict(Series)
     # Per territory and type, openings less exits by year: the stock moves.
