@@ -9,6 +9,7 @@ from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date, timedelta
+from operator import itemgetter
 from typing import Any
 
 from sqlalchemy import Select, and_, case, extract, func, select
@@ -388,11 +389,12 @@ def annees(session: Session, *, gazetteer: Gazetteer, perimetre: Perimetre, par:
         folded = by_region
     order = {kind.value: rank for rank, kind in enumerate(TYPES)}
     lignes: list[dict[str, Any]] = []
-    total = Series()
+    total = Series()  # its stocks alone: the totals' flows add up the lines
     for (code, kind), one in sorted(folded.items(), key=lambda item: (item[0][0], order.get(item[0][1], 9))):
         if not one.shown(first, last):
             continue
-        total.add(one)
+        for year, n in one.stock.items():
+            total.stock[year] += n
         cells = {**territory_cells(gazetteer, code, par), "type": kind}
         for year in range(first, last + 1):
             lignes.append({**cells, **one.row(year), "tcam_stock": None})
@@ -400,7 +402,7 @@ def annees(session: Session, *, gazetteer: Gazetteer, perimetre: Perimetre, par:
     keys = territory_keys(par)
     totaux: dict[str, Value] = {keys[0]: "Total", **total.row(last), "annee": None}
     for key in ("ouvertes", "eteintes", *(f"eteintes_{c}" for c in CAUSES), "eteintes_sans_cause", *ANSWERS.values()):
-        totaux[key] = sum(row[key] for row in lignes)
+        totaux[key] = sum(map(itemgetter(key), lignes))
     totaux["evolution_ouvertes"] = None
     totaux["tcam_stock"] = compound_growth(total.stock.get(first, 0), total.stock.get(last, 0), last - first)
     return Contenu(
