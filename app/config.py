@@ -89,11 +89,12 @@ class Settings(BaseSettings):
     import_max_bytes: int = Field(default=10 * 1024 * 1024, ge=1024)
     # POST /finess/import: the Ministry's national extracts (establishments, equipment) are 30 to 60 MB each.
     finess_max_bytes: int = Field(default=200 * 1024 * 1024, ge=1024)
-    # Connections each process keeps to PostgreSQL (SQLAlchemy's pool): up to size + overflow per worker, waiting
+    # Connections each process keeps to the database (SQLAlchemy's pool): up to size + overflow per worker, waiting
     # up to the timeout for a free one. Keep workers × instances × (size + overflow) under the server's
-    # max_connections (100 by default).
-    db_pool_size: int = Field(default=5, ge=1)
-    db_max_overflow: int = Field(default=10, ge=0)
+    # max_connections (100 by default). Overflow connections are closed as they come back, so the size covers the
+    # requests a busy worker serves at once (with 5, 8 at once made a new connection for one request in ten).
+    db_pool_size: int = Field(default=10, ge=1)
+    db_max_overflow: int = Field(default=5, ge=0)
     db_pool_timeout_s: float = Field(default=30.0, gt=0)
     # `mjpm serve`: worker processes, and the proxies whose X-Forwarded-For / X-Forwarded-Proto headers are believed
     # (comma-separated addresses or networks, "*" for any: only behind a proxy that overwrites them).

@@ -82,18 +82,26 @@ def _json_serializer(value) -> str:
 
 
 def build_engine(
-    database_url: str, *, pool_size: int = 5, max_overflow: int = 10, pool_timeout_s: float = 30.0
+    database_url: str, *, pool_size: int = 10, max_overflow: int = 5, pool_timeout_s: float = 30.0
 ) -> Engine:
     """An engine whose errors never carry bound parameter values (RG numbers, postcodes...: personal data).
 
-    The pool arguments (SQLAlchemy's defaults; the service passes its DB_POOL_* settings) apply to PostgreSQL:
-    SQLite connections are local files."""
+    The pool arguments (the service passes its DB_POOL_* settings) apply to PostgreSQL and to a SQLite file. The
+    pool keeps `pool_size` connections and closes the overflow ones as they come back: a worker serving more
+    requests at once than the pool keeps would open and close a connection (a PostgreSQL backend forked, a SQLite
+    schema read again) for every request beyond it."""
     url = make_url(database_url)
     if url.get_backend_name() == "sqlite":
+        pool: dict[str, float] = {}
         if url.database and url.database != ":memory:":
             Path(url.database).parent.mkdir(parents=True, exist_ok=True)
+            pool = {"pool_size": pool_size, "max_overflow": max_overflow, "pool_timeout": pool_timeout_s}
         engine = create_engine(
-            url, connect_args={"check_same_thread": False}, json_serializer=_json_serializer, hide_parameters=True
+            url,
+            connect_args={"check_same_thread": False},
+            json_serializer=_json_serializer,
+            hide_parameters=True,
+            **pool,
         )
         event.listen(engine, "connect", _configure_sqlite)
         event.listen(engine, "begin", _begin_sqlite)

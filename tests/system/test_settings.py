@@ -1,4 +1,4 @@
-"""Settings: the connection pool of each process follows the DB_POOL_* settings (PostgreSQL; SQLite files need none);
+"""Settings: the connection pool of each process follows the DB_POOL_* settings (PostgreSQL and SQLite files);
 OpenID Connect is off until configured, and configured completely."""
 
 import pytest
@@ -11,8 +11,8 @@ from app.main import create_app
 
 
 def test_pool_settings_reach_the_engine(database_url):
-    if make_url(database_url).get_backend_name() != "postgresql":
-        pytest.skip("the pool settings apply to PostgreSQL")
+    if make_url(database_url).database in (None, "", ":memory:"):
+        pytest.skip("the pool settings apply to PostgreSQL and SQLite files")
     settings = Settings(
         database_url=database_url, environment="test", db_pool_size=2, db_max_overflow=1, db_pool_timeout_s=3
     )
