@@ -6,8 +6,9 @@ Prints, per database: the engine's p50/p99 over random requests (pure code: inde
 memory of the index; HTTP `/match` and the readiness route (`/readyz`: one database round trip) p50 and p99,
 measured interleaved in the same run against a uvicorn server on 127.0.0.1, and their ratios; `/match` throughput
 with one uvicorn worker and with two, driven by one asyncio client sending pre-built requests (the cores it and the
-server used printed next to them, and the requests per server CPU second: equal in both runs when nothing
-serialises the workers, so a ratio under 1.6 then means the machine lent the second core elsewhere). The
+server used printed next to them, the cores every other process took and those left idle, and the requests per
+server CPU second: equal in both runs when nothing serialises the workers, so a ratio under 1.6 then means the
+machine lent the second core elsewhere, which the other processes' cores show, or left it idle). The
 engine's tail is printed three ways to tell its causes apart: wall
 time, the CPU time of the calling thread (a wall tail without a CPU tail is the machine lending the core to
 another process), and the calls during which the garbage collector ran.
@@ -227,6 +228,14 @@ def tree_cpu(pid: int) -> float:
     return total
 
 
+def machine_cpu() -> tuple[float, float]:
+    """CPU seconds of the whole machine so far, all cores: (busy, idle), from /proc/stat. Busy less the server's and
+    the client's is what every other process took (and the hypervisor, as steal) while a figure was measured."""
+    fields = [int(v) / os.sysconf("SC_CLK_TCK") for v in Path("/proc/stat").read_text().split("\n")[0].split()[1:9]]
+    idle = fields[3] + fields[4]  # idle, iowait
+    return sum(fields) - idle, idle
+
+
 def postgres_pid(url: str) -> int | None:
     """The benchmark's own PostgreSQL server (its backends do part of each request's work), when it runs here."""
     if not url.startswith("postgresql"):
@@ -258,15 +267,25 @@ def bench_throughput(
             # Warm-up: every worker builds its own index on its first request; each connection sends a few.
             asyncio.run(_drive(host, port, wire, connections * 5, connections))
             targets[workers] = (host, port, wire, pid)
-            figures[workers] = {"elapsed": 0.0, "client_cpu": 0.0, "server_cpu": 0.0, "done": 0}
+            figures[workers] = {
+                "elapsed": 0.0,
+                "client_cpu": 0.0,
+                "server_cpu": 0.0,
+                "busy": 0.0,
+                "idle": 0.0,
+                "done": 0,
+            }
         for round_ in range(rounds):
             share = count // rounds + (1 if round_ < count % rounds else 0)
             for workers, (host, port, wire, pid) in targets.items():
                 figure = figures[workers]
                 server = tree_cpu(pid) + (tree_cpu(database_pid) if database_pid else 0.0)
+                busy, idle = machine_cpu()
                 cpu, started = resource.getrusage(resource.RUSAGE_SELF), time.perf_counter()
                 asyncio.run(_drive(host, port, wire[round_ * share :] + wire, share, connections))
                 figure["elapsed"] += time.perf_counter() - started
+                figure["busy"] += machine_cpu()[0] - busy
+                figure["idle"] += machine_cpu()[1] - idle
                 after = resource.getrusage(resource.RUSAGE_SELF)
                 figure["client_cpu"] += (after.ru_utime - cpu.ru_utime) + (after.ru_stime - cpu.ru_stime)
                 figure["server_cpu"] += tree_cpu(pid) + (tree_cpu(database_pid) if database_pid else 0.0) - server
@@ -299,6 +318,13 @@ def run(url: str, args: argparse.Namespace) -> dict:
 def used(figure: dict) -> str:
     """CPU seconds taken per wall second: how many cores the server (with its database) and the client used."""
     return f"{figure['server_cpu'] / figure['elapsed']:.2f}, {figure['client_cpu'] / figure['elapsed']:.2f}"
+
+
+def elsewhere(figure: dict) -> str:
+    """Cores every other process of the machine took, and cores left idle: with none idle, a ratio under the
+    target says the machine was full (of other work, or of this benchmark's own), not that the workers waited."""
+    other = figure["busy"] - figure["server_cpu"] - figure["client_cpu"]
+    return f"{max(other, 0.0) / figure['elapsed']:.2f}, {figure['idle'] / figure['elapsed']:.2f}"
 
 
 def per_cpu(figure: dict) -> str:
@@ -354,9 +380,11 @@ def main() -> None:
                 row("/match p99 / readiness p99 (target <= 4)", lambda r: f"{ratio(r, 99):.2f}"),
                 row("/match throughput, 1 worker", lambda r: f"{r['one']['rps']:.1f} req/s"),
                 row("  cores used by the server, by the client", lambda r: used(r["one"])),
+                row("  cores used by other processes, left idle", lambda r: elsewhere(r["one"])),
                 row("  requests per server CPU second", lambda r: per_cpu(r["one"])),
                 row("/match throughput, 2 workers", lambda r: f"{r['two']['rps']:.1f} req/s"),
                 row("  cores used by the server, by the client", lambda r: used(r["two"])),
+                row("  cores used by other processes, left idle", lambda r: elsewhere(r["two"])),
                 row("  requests per server CPU second", lambda r: per_cpu(r["two"])),
                 row("2 workers / 1 worker (target >= 1.6)", lambda r: f"{r['two']['rps'] / r['one']['rps']:.2f}"),
             ],
