@@ -48,7 +48,7 @@ def create_objectif(
         )
     valeur = payload.valeur_initiale
     if valeur is None:
-        valeur = actual(session, payload.indicateur, [departement], start)[departement]
+        valeur = actual(session, payload.indicateur, [departement], [start])[start][departement]
     objectif = Objectif(
         departement=departement,
         indicateur=payload.indicateur.value,

@@ -56,9 +56,10 @@ def objectifs(
     then: dict[tuple[str, str], int] = {}
     for kind in {Indicateur(t.indicateur) for t in targets}:
         codes = {t.departement for t in targets if t.indicateur == kind}
-        now.update({(kind.value, code): value for code, value in actual(session, kind, codes, today).items()})
+        counted = actual(session, kind, codes, {today, at} if at < today else {today})
+        now.update({(kind.value, code): value for code, value in counted[today].items()})
         if at < today:
-            then.update({(kind.value, code): value for code, value in actual(session, kind, codes, at).items()})
+            then.update({(kind.value, code): value for code, value in counted[at].items()})
     lignes: list[dict[str, Value]] = []
     for target in targets:
         trajectoire = Trajectoire(target.date_initiale, target.valeur_initiale, target.echeance, target.cible)
