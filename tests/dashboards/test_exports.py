@@ -126,3 +126,12 @@ def test_writer_escapes_formulas_and_writes_decimal_commas():
     sheet = load_workbook(io.BytesIO(to_xlsx(table))).worksheets[0]
     assert sheet["A2"].value == '=HYPERLINK("http://x")' and sheet["A2"].data_type == "s"
     assert sheet["D2"].value == datetime(2026, 3, 1) and sheet["A4"].value == "Total"
+    # Each cell has its column type's format, texts Excel's default; the totals row is bold with the same formats.
+    formats = [sheet[f"{column}2"].number_format for column in "ABCD"]
+    assert formats == ["General", "0", "0.0%", "DD/MM/YYYY"]
+    assert [sheet[f"{column}4"].number_format for column in "AB"] == ["General", "0"]
+    assert sheet["A4"].font.b and sheet["B4"].font.b and not sheet["B2"].font.b
+    # Widths: the longest of the label and the values' texts, plus 2 (a date counts 10 characters); the file holds
+    # them with Excel's padding of a fraction of a character.
+    widths = [int(sheet.column_dimensions[column].width) for column in "ABCD"]
+    assert widths == [len('=HYPERLINK("http://x")') + 2, len("Nombre") + 2, len("0.125") + 2, 10 + 2]
