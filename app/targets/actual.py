@@ -17,7 +17,7 @@ from sqlalchemy.orm import Session
 
 from app.geo.models import Tribunal
 from app.registry.constants import MandataireStatut, MandataireType, MesureStatut
-from app.registry.models import Mandataire, MandataireDepartement, Mesure, MesureEvenementAnnuel
+from app.registry.models import Mandataire, MandataireDepartement, Mesure, MesureEvenementAnnuelTotal
 from app.registry.statistics import Evenement
 from app.targets.constants import Indicateur
 
@@ -70,12 +70,13 @@ def _counted_years(at: date) -> int:
 
 
 def _in_progress(session: Session, codes: list[str], days: list[date]) -> dict[date, dict[str, int]]:
-    """Measures in progress at the end of each day, from the yearly counters (`app.registry.statistics`: Σ openings
-    − Σ exits up to a year, one read for every date) and the measures of the shorter part of the year of each date,
-    read by their date indexes: in the first half, those in progress at the end of the year before, less those
-    ended since, plus those named since and still in progress; in the second half, those in progress at the end of
-    the year of the date, corrected by the measures named or ended after it in that year."""
-    counter = MesureEvenementAnnuel
+    """Measures in progress at the end of each day, from the yearly counters summed over the natures
+    (`app.registry.statistics`: Σ openings − Σ exits up to a year, one read for every date) and the measures of the
+    shorter part of the year of each date, read by their date indexes: in the first half, those in progress at the
+    end of the year before, less those ended since, plus those named since and still in progress; in the second
+    half, those in progress at the end of the year of the date, corrected by the measures named or ended after it
+    in that year."""
+    counter = MesureEvenementAnnuelTotal
     years = sorted({_counted_years(at) for at in days})
     signed = case((counter.evenement == Evenement.OUVERTURE, counter.nombre), else_=-counter.nombre)
     before = (
