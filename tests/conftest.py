@@ -134,9 +134,17 @@ def session(session_factory: sessionmaker[Session]) -> Iterator[Session]:
         yield session
 
 
-@pytest.fixture
-def settings(database_url: str) -> Settings:
+@pytest.fixture(scope="session")
+def session_settings(database_url: str) -> Settings:
+    """The settings of the run's database, read once: reading the environment and `.env` costs a few milliseconds,
+    paid by every test that asked for `settings`."""
     return Settings(database_url=database_url, environment="test")
+
+
+@pytest.fixture
+def settings(session_settings: Settings) -> Settings:
+    # A deep copy per test: what a test changes in its settings stays its own.
+    return session_settings.model_copy(deep=True)
 
 
 @pytest.fixture
