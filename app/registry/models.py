@@ -303,20 +303,28 @@ class MesureEvenementAnnuel(Base):
     nombre: Mapped[int] = mapped_column(Integer)
 
 
-class MesureEvenementAnnuelTotal(Base):
-    """The yearly counters (`MesureEvenementAnnuel`) summed over the natures, kept by the same writes
-    (`app.registry.statistics`): the yearly table of every nature reads a sixth of the rows."""
+class MesuresAnnee(Base):
+    """The yearly counters (`MesureEvenementAnnuel`) summed over the natures, one column per event and exit cause,
+    kept by the same writes (`app.registry.statistics`): the yearly table of every nature reads one row per
+    territory, type and year, with nothing to add up."""
 
-    __tablename__ = "mesure_evenement_annuel_total"
-    # Clustered on its key (SQLite: WITHOUT ROWID) in the order the yearly table groups it.
-    __table_args__ = {"sqlite_with_rowid": False}
+    __tablename__ = "mesures_annee"
+    __table_args__ = {"sqlite_with_rowid": False}  # clustered on its key: a territory's years together
 
     departement: Mapped[str] = mapped_column(String(3), primary_key=True)
     type: Mapped[str] = mapped_column(String(20), primary_key=True)
     annee: Mapped[int] = mapped_column(Integer, primary_key=True)
-    evenement: Mapped[str] = mapped_column(String(20), primary_key=True)
-    cause: Mapped[str] = mapped_column(String(40), primary_key=True)
-    nombre: Mapped[int] = mapped_column(Integer)
+    ouvertures: Mapped[int] = mapped_column(Integer)
+    sorties: Mapped[int] = mapped_column(Integer)
+    # Every end, whatever its cause; then the ends of each exit cause (`CauseSortie`): the rest had none.
+    eteintes: Mapped[int] = mapped_column(Integer)
+    eteintes_mainlevee: Mapped[int] = mapped_column(Integer)
+    eteintes_deces: Mapped[int] = mapped_column(Integer)
+    eteintes_caducite: Mapped[int] = mapped_column(Integer)
+    eteintes_dessaisissement_famille: Mapped[int] = mapped_column(Integer)
+    eteintes_dessaisissement_autre_mjpm: Mapped[int] = mapped_column(Integer)
+    eteintes_transfert: Mapped[int] = mapped_column(Integer)
+    eteintes_autre: Mapped[int] = mapped_column(Integer)
 
 
 class MesureServiceAnnuel(Base):

@@ -12,9 +12,10 @@ equal the events of the measures a judge designated (`date_nomination` known, no
   nomination; for a measure ended without end date, the year of its nomination (it is in no stock).
 The stock at 31 December of year Y is then Σ `ouverture` − Σ `sortie` of the years up to Y.
 
-The same counters summed over the natures (`MesureEvenementAnnuelTotal`), moved by the same changes: for every
-(département, type, year, event, cause), the sum over the natures of the counters above. The yearly table of every
-nature reads them: a sixth of the rows.
+The same counters summed over the natures, one row per (département, type, year) with a column per event and per
+exit cause (`MesuresAnnee`), moved by the same changes: `ouvertures` and `sorties` the sums of the `ouverture` and
+`sortie` counters above, `eteintes` that of the `fin` counters whatever their cause, `eteintes_<cause>` that of the
+`fin` counters of each exit cause. The yearly table of every nature reads them: a row per territory, type and year.
 
 The counters of each service (`MesureServiceAnnuel`, for the measures per ETP of services), moved by the same
 changes: for every professional of type service, département of the tribunal, nature and year, `ouvertures` and
@@ -49,12 +50,12 @@ from sqlalchemy.sql.functions import FunctionElement
 
 from app.database import add_to_counters
 from app.geo.models import Tribunal
-from app.registry.constants import MandataireType, MesureStatut
+from app.registry.constants import CauseSortie, MandataireType, MesureStatut
 from app.registry.models import (
     Mandataire,
     Mesure,
     MesureEvenementAnnuel,
-    MesureEvenementAnnuelTotal,
+    MesuresAnnee,
     MesureServiceAnnuel,
     MesuresMois,
 )
@@ -164,21 +165,49 @@ def apply_yearly_changes(session: Session, changes: Iterable[Change]) -> None:
 def _write_deltas(session: Session, deltas: Mapping[Key, int]) -> None:
     rows = [dict(zip(KEY_COLUMNS, key, strict=True), nombre=n) for key, n in sorted(deltas.items()) if n]
     add_to_counters(session, MesureEvenementAnnuel, KEY_COLUMNS, rows)
-    totals: dict[tuple[str, str, int, str, str], int] = defaultdict(int)
-    for key, n in deltas.items():
-        totals[key[:-1]] += n
-    rows = [dict(zip(TOTAL_KEY_COLUMNS, key, strict=True), nombre=n) for key, n in sorted(totals.items()) if n]
-    add_to_counters(session, MesureEvenementAnnuelTotal, TOTAL_KEY_COLUMNS, rows)
+    years: dict[tuple[str, str, int], dict[str, int]] = defaultdict(lambda: dict.fromkeys(YEAR_COLUMNS, 0))
+    for (departement, kind, year, evenement, cause, _), n in deltas.items():
+        for column in _year_columns(evenement, cause):
+            years[(departement, kind, year)][column] += n
+    rows = [
+        dict(zip(YEAR_KEY_COLUMNS, key, strict=True), **counts)
+        for key, counts in sorted(years.items())
+        if any(counts.values())
+    ]
+    add_to_counters(session, MesuresAnnee, YEAR_KEY_COLUMNS, rows)
 
 
 KEY_COLUMNS = ("departement", "type", "annee", "evenement", "cause", "nature")
-TOTAL_KEY_COLUMNS = KEY_COLUMNS[:-1]  # the key without the nature: `MesureEvenementAnnuelTotal`'s
+# `MesuresAnnee`: the key without the event, the cause and the nature; a column per event, and per exit cause.
+YEAR_KEY_COLUMNS = KEY_COLUMNS[:3]
+CAUSE_COLUMNS = {cause.value: f"eteintes_{cause.value}" for cause in CauseSortie}
+YEAR_COLUMNS = ("ouvertures", "sorties", "eteintes", *CAUSE_COLUMNS.values())
 
 
-def total_recount_query():
-    """The sums over the natures recounted from the counters by nature (the rebuild; the tests compare)."""
-    keys = [MesureEvenementAnnuel.__table__.c[name] for name in TOTAL_KEY_COLUMNS]
-    return select(*keys, func.sum(MesureEvenementAnnuel.nombre).label("nombre")).group_by(*keys)
+def _year_columns(evenement: str, cause: str) -> tuple[str, ...]:
+    """The columns of `MesuresAnnee` an event counts in: an end in every end's, and in its cause's if known."""
+    if evenement == Evenement.OUVERTURE:
+        return ("ouvertures",)
+    if evenement == Evenement.SORTIE:
+        return ("sorties",)
+    return ("eteintes", CAUSE_COLUMNS[cause]) if cause in CAUSE_COLUMNS else ("eteintes",)
+
+
+def year_recount_query():
+    """`MesuresAnnee` recounted from the counters by nature, one GROUP BY (the rebuild; the tests compare)."""
+    counter = MesureEvenementAnnuel
+
+    def summed(condition: Any) -> Any:
+        return func.sum(case((condition, counter.nombre), else_=0))
+
+    keys = [counter.__table__.c[name] for name in YEAR_KEY_COLUMNS]
+    return select(
+        *keys,
+        summed(counter.evenement == Evenement.OUVERTURE),
+        summed(counter.evenement == Evenement.SORTIE),
+        summed(counter.evenement == Evenement.FIN),
+        *(summed((counter.evenement == Evenement.FIN) & (counter.cause == cause)) for cause in CAUSE_COLUMNS),
+    ).group_by(*keys)
 
 
 # --- monthly flows (the flux table) ------------------------------------------------------------------------------
@@ -358,10 +387,8 @@ def rebuild(connection: Connection | Session) -> None:
     (the demo)."""
     connection.execute(delete(MesureEvenementAnnuel))
     connection.execute(insert(MesureEvenementAnnuel).from_select([*KEY_COLUMNS, "nombre"], recount_query()))
-    connection.execute(delete(MesureEvenementAnnuelTotal))
-    connection.execute(
-        insert(MesureEvenementAnnuelTotal).from_select([*TOTAL_KEY_COLUMNS, "nombre"], total_recount_query())
-    )
+    connection.execute(delete(MesuresAnnee))
+    connection.execute(insert(MesuresAnnee).from_select([*YEAR_KEY_COLUMNS, *YEAR_COLUMNS], year_recount_query()))
     connection.execute(delete(MesureServiceAnnuel))
     connection.execute(
         insert(MesureServiceAnnuel).from_select(

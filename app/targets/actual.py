@@ -17,8 +17,7 @@ from sqlalchemy.orm import Session
 
 from app.geo.models import Tribunal
 from app.registry.constants import MandataireStatut, MandataireType, MesureStatut
-from app.registry.models import Mandataire, MandataireDepartement, Mesure, MesureEvenementAnnuelTotal
-from app.registry.statistics import Evenement
+from app.registry.models import Mandataire, MandataireDepartement, Mesure, MesuresAnnee
 from app.targets.constants import Indicateur
 
 TYPES = {
@@ -76,12 +75,12 @@ def _in_progress(session: Session, codes: list[str], days: list[date]) -> dict[d
     end of the year before, less those ended since, plus those named since and still in progress; in the second
     half, those in progress at the end of the year of the date, corrected by the measures named or ended after it
     in that year."""
-    counter = MesureEvenementAnnuelTotal
+    counter = MesuresAnnee
     years = sorted({_counted_years(at) for at in days})
-    signed = case((counter.evenement == Evenement.OUVERTURE, counter.nombre), else_=-counter.nombre)
+    moved = counter.ouvertures - counter.sorties
     before = (
-        select(counter.departement, *(func.sum(case((counter.annee <= year, signed), else_=0)) for year in years))
-        .where(counter.departement.in_(codes), counter.annee <= years[-1], counter.evenement != Evenement.FIN)
+        select(counter.departement, *(func.sum(case((counter.annee <= year, moved), else_=0)) for year in years))
+        .where(counter.departement.in_(codes), counter.annee <= years[-1])
         .group_by(counter.departement)
     )
     stocks = {row[0]: dict(zip(years, row[1:], strict=True)) for row in session.execute(before)}

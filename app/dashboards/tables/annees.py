@@ -36,9 +36,9 @@ from app.designation.models import Reservation, ReservationsAnnee
 from app.geo.gazetteer import Gazetteer
 from app.geo.models import Tribunal
 from app.registry.constants import CAUSE_SORTIE_LABELS, MANDATAIRE_TYPE_LABELS, CauseSortie, MesureStatut
-from app.registry.models import Mandataire, Mesure, MesureEvenementAnnuel, MesureEvenementAnnuelTotal
+from app.registry.models import Mandataire, Mesure, MesureEvenementAnnuel, MesuresAnnee
+from app.registry.statistics import CAUSE_COLUMNS, Evenement, YearlyShare
 from app.registry.statistics import FIELDS as SHARE_FIELDS
-from app.registry.statistics import Evenement, YearlyShare
 
 ANSWERS = {
     ReservationStatut.ACCEPTEE: "designations",
@@ -262,48 +262,9 @@ def counted_measures(
 ) -> dict[tuple[str, str], Series]:
     """The measures' series from the yearly counters kept at each write (`app.registry.statistics`): the years
     before the period folded into one, then, for a period that ends after today, the events dated after today
-    taken back from the measures that carry them (a few, by the date indexes). Of every nature, the counters
-    summed over the natures: a sixth of the rows."""
+    taken back from the measures that carry them (a few, by the date indexes)."""
     before = first - 1
-    counter = MesureEvenementAnnuelTotal if natures is None else MesureEvenementAnnuel
-    ending = counter.evenement == Evenement.FIN
-
-    def summed(condition: Any) -> Any:
-        return func.sum(counter.nombre).filter(condition)  # NULL when no counter matches
-
-    # One row per territory, type and year shown, the events in columns (summed over the natures in SQL: ten
-    # times fewer rows to fetch and fold than one per event and cause; FILTER costs SQLite less than CASE);
-    # then the stock at the end of the years before, in one figure per territory and type.
-    recent = select(
-        counter.departement,
-        counter.type,
-        counter.annee,
-        summed(counter.evenement == Evenement.OUVERTURE),
-        summed(counter.evenement == Evenement.SORTIE),
-        summed(ending),
-        # Only an end carries a cause (`app.registry.statistics`): the cause alone picks it, one test a row.
-        *(summed(counter.cause == cause) for cause in CAUSES),
-    ).where(counter.annee.between(before, last))
-    base = select(
-        counter.departement,
-        counter.type,
-        func.sum(
-            case(
-                (counter.evenement == Evenement.OUVERTURE, counter.nombre),
-                (counter.evenement == Evenement.SORTIE, -counter.nombre),
-                else_=0,
-            )
-        ),
-    ).where(counter.annee < before, counter.evenement != Evenement.FIN)
-    queries = []
-    for query in (recent.group_by(*recent.selected_columns[:3]), base.group_by(*base.selected_columns[:2])):
-        if perimetre.type is not None:
-            query = query.where(counter.type == perimetre.type)
-        if perimetre.departements is not None:
-            query = query.where(counter.departement.in_(perimetre.departements))
-        if natures is not None:
-            query = query.where(MesureEvenementAnnuel.nature.in_(natures))
-        queries.append(query)
+    queries = _by_year(perimetre, before, last) if natures is None else _by_nature(perimetre, before, last, natures)
     series: dict[tuple[str, str], Series] = defaultdict(Series)
     # Per territory and type, openings less exits by year: the stock moves.
     moves: dict[tuple[str, str], dict[int, int]] = defaultdict(lambda: defaultdict(int))
@@ -347,6 +308,76 @@ def counted_measures(
             if stock:
                 one.stock[year] = stock
     return series
+
+
+def _by_year(perimetre: Perimetre, before: int, last: int) -> tuple[Select, Select]:
+    """Of every nature, the counters summed over the natures (`MesuresAnnee`): the events of a territory, type and
+    year in one row, read as they are; then the stock at the end of the years before, per territory and type."""
+    counter = MesuresAnnee
+    recent = select(
+        counter.departement,
+        counter.type,
+        counter.annee,
+        counter.ouvertures,
+        counter.sorties,
+        counter.eteintes,
+        *(getattr(counter, CAUSE_COLUMNS[cause]) for cause in CAUSES),
+    ).where(counter.annee.between(before, last))
+    base = (
+        select(counter.departement, counter.type, func.sum(counter.ouvertures - counter.sorties))
+        .where(counter.annee < before)
+        .group_by(counter.departement, counter.type)
+    )
+    queries = []
+    for query in (recent, base):
+        if perimetre.type is not None:
+            query = query.where(counter.type == perimetre.type)
+        if perimetre.departements is not None:
+            query = query.where(counter.departement.in_(perimetre.departements))
+        queries.append(query)
+    return queries[0], queries[1]
+
+
+def _by_nature(perimetre: Perimetre, before: int, last: int, natures: Sequence[str]) -> tuple[Select, Select]:
+    """Of a few natures, their counters (`MesureEvenementAnnuel`), in the rows and columns of `_by_year`."""
+    counter = MesureEvenementAnnuel
+    ending = counter.evenement == Evenement.FIN
+
+    def summed(condition: Any) -> Any:
+        return func.sum(counter.nombre).filter(condition)  # NULL when no counter matches
+
+    # One row per territory, type and year shown, the events in columns (summed over the natures in SQL: ten
+    # times fewer rows to fetch and fold than one per event and cause; FILTER costs SQLite less than CASE);
+    # then the stock at the end of the years before, in one figure per territory and type.
+    recent = select(
+        counter.departement,
+        counter.type,
+        counter.annee,
+        summed(counter.evenement == Evenement.OUVERTURE),
+        summed(counter.evenement == Evenement.SORTIE),
+        summed(ending),
+        # Only an end carries a cause (`app.registry.statistics`): the cause alone picks it, one test a row.
+        *(summed(counter.cause == cause) for cause in CAUSES),
+    ).where(counter.annee.between(before, last))
+    base = select(
+        counter.departement,
+        counter.type,
+        func.sum(
+            case(
+                (counter.evenement == Evenement.OUVERTURE, counter.nombre),
+                (counter.evenement == Evenement.SORTIE, -counter.nombre),
+                else_=0,
+            )
+        ),
+    ).where(counter.annee < before, counter.evenement != Evenement.FIN)
+    queries = []
+    for query in (recent.group_by(*recent.selected_columns[:3]), base.group_by(*base.selected_columns[:2])):
+        if perimetre.type is not None:
+            query = query.where(counter.type == perimetre.type)
+        if perimetre.departements is not None:
+            query = query.where(counter.departement.in_(perimetre.departements))
+        queries.append(query.where(counter.nature.in_(natures)))
+    return queries[0], queries[1]
 
 
 def _dated_after(
