@@ -20,6 +20,7 @@ LAYERS: list[set[str]] = [
     {"labels"},  # the French label of every code (pages, dashboards, e-mails, messages)
     {"errors"},
     {"observability"},  # logs and metrics
+    {"collector"},  # the garbage collector paused around work making many objects (batches, XLSX exports)
     {"config"},
     {"database"},
     {"locks"},  # cross-process locks (advisory locks, file lock): designation, the scheduler and the CLI take them

@@ -3,7 +3,6 @@ built from, per département, computed for the caller's filters exactly as their
 each, after a first sheet saying the territory, the date, the sources and what each sheet holds."""
 
 import inspect
-import io
 from dataclasses import dataclass
 from datetime import date
 from typing import Any
@@ -13,7 +12,7 @@ from sqlalchemy.orm import Session
 
 from app.config import Settings
 from app.dashboards import service
-from app.dashboards.exports import XLSX_OPTIONS, filter_lines, write_about, write_sheet
+from app.dashboards.exports import filter_lines, workbook_bytes, write_about, write_sheet
 from app.dashboards.perimeter import Perimetre
 from app.dashboards.schemas import Tableau, Value
 from app.dashboards.tables import TABLES
@@ -113,8 +112,6 @@ def nom_fichier(gazetteer: Gazetteer, perimetre: Perimetre, today: date) -> str:
 
 
 def to_workbook(sheets: list[tuple[Feuille, Tableau]], *, territoire: str, today: date) -> bytes:
-    buffer = io.BytesIO()
-    workbook = xlsxwriter.Workbook(buffer, XLSX_OPTIONS)
     lines: list[tuple[str, Value]] = [
         (
             "Document",
@@ -133,8 +130,10 @@ def to_workbook(sheets: list[tuple[Feuille, Tableau]], *, territoire: str, today
             *filter_lines(tableau),
             ("", None),
         ]
-    write_about(workbook, "Présentation", lines)
-    for feuille, tableau in sheets:
-        write_sheet(workbook, feuille.titre, tableau)
-    workbook.close()
-    return buffer.getvalue()
+
+    def fill(workbook: xlsxwriter.Workbook) -> None:
+        write_about(workbook, "Présentation", lines)
+        for feuille, tableau in sheets:
+            write_sheet(workbook, feuille.titre, tableau)
+
+    return workbook_bytes(fill)

@@ -10,6 +10,7 @@ from typing import Any
 from sqlalchemy import delete, select
 from sqlalchemy.orm import Session
 
+from app.collector import gc_paused
 from app.config import Settings
 from app.editors import rules
 from app.editors.constants import BATCH_MAX
@@ -19,7 +20,7 @@ from app.editors.presenters import mesure_out
 from app.geo.gazetteer import Gazetteer
 from app.geo.locate import Locator
 from app.geo.models import Tribunal
-from app.professionals.batch import Batch, apply_plan, gc_paused, plan_batch
+from app.professionals.batch import Batch, apply_plan, plan_batch
 from app.professionals.repository import mandataire_for_batches, pending_reservations, stored_histories
 from app.registry import rg
 from app.registry.load import LoadShare, apply_load_changes

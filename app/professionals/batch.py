@@ -7,10 +7,7 @@ then applied: new rows in multi-row INSERTs, changed rows in one UPDATE per row 
 load-update path, in the same transaction. A batch never deletes a measure it does not mention.
 """
 
-import gc
-import threading
-from collections.abc import Callable, Iterable, Iterator, Sequence
-from contextlib import contextmanager
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
@@ -91,38 +88,6 @@ OPTIONAL_FIELDS = (
     ("type_etablissement", "type_etablissement"),
 )
 CHUNK = 1000
-
-
-class CollectorPause:
-    """Pauses the cyclic garbage collector while batches run. A batch makes tens of thousands of objects that
-    live until its end; the collector would otherwise walk the whole heap (reference geography included)
-    several times per batch, a third of a batch's time. Cycles made meanwhile are collected afterwards.
-
-    The collector is one per process, and so is its pause (`gc_paused`): overlapping batches (threads) share it,
-    and collection resumes when the last one ends, as it was before the first began."""
-
-    def __init__(self) -> None:
-        self._lock = threading.Lock()
-        self._holders = 0
-        self._was_enabled = True
-
-    @contextmanager
-    def __call__(self) -> Iterator[None]:
-        with self._lock:
-            if self._holders == 0:
-                self._was_enabled = gc.isenabled()
-                gc.disable()
-            self._holders += 1
-        try:
-            yield
-        finally:
-            with self._lock:
-                self._holders -= 1
-                if self._holders == 0 and self._was_enabled:
-                    gc.enable()
-
-
-gc_paused = CollectorPause()
 
 
 @dataclass(slots=True)

@@ -6,11 +6,12 @@ from pathlib import Path
 
 from sqlalchemy.orm import Session
 
+from app.collector import gc_paused
 from app.config import Settings
 from app.geo.gazetteer import Gazetteer
 from app.geo.locate import Locator
 from app.professionals import spreadsheet
-from app.professionals.batch import Batch, Planned, Progress, Reason, apply_plan, gc_paused, plan_batch
+from app.professionals.batch import Batch, Planned, Progress, Reason, apply_plan, plan_batch
 from app.professionals.exceptions import RejectedImport, SheetUnreadable
 from app.professionals.repository import mandataire_for_batches
 from app.professionals.schemas import ImportOut, LigneRejetee

@@ -1,7 +1,8 @@
 """POST /mesures/lot: up to 1 000 measures from business software in e-MJPM's vendor shape, upserted on
 (tribunal, numero_rg), each with its result. Planned and applied by `batch.py`; the commit is the caller's."""
 
-from app.professionals.batch import Batch, Reason, apply_plan, gc_paused, plan_batch
+from app.collector import gc_paused
+from app.professionals.batch import Batch, Reason, apply_plan, plan_batch
 from app.professionals.exceptions import RejectedLot
 from app.professionals.schemas import LOT_MAX
 

@@ -2,12 +2,14 @@
 csv.DictReader(delimiter=";") as French Excel writes it (UTF-8 with BOM, decimal comma)."""
 
 import csv
+import gc
 import io
 from datetime import date, datetime
 
 import pytest
 from openpyxl import load_workbook
 
+from app.dashboards import exports
 from app.dashboards.exports import to_csv, to_xlsx
 from app.dashboards.schemas import Colonne, Tableau
 
@@ -135,3 +137,26 @@ def test_writer_escapes_formulas_and_writes_decimal_commas():
     # them with Excel's padding of a fraction of a character.
     widths = [int(sheet.column_dimensions[column].width) for column in "ABCD"]
     assert widths == [len('=HYPERLINK("http://x")') + 2, len("Nombre") + 2, len("0.125") + 2, 10 + 2]
+
+
+def test_the_collector_is_paused_while_a_workbook_is_written(monkeypatch):
+    """A national table's cells would set off a full collection of the server's heap every other export."""
+    seen = []
+    write_sheet = exports.write_sheet
+
+    def recording(*args, **kwargs):
+        seen.append(gc.isenabled())
+        write_sheet(*args, **kwargs)
+
+    monkeypatch.setattr(exports, "write_sheet", recording)
+    table = Tableau(
+        nom="essai",
+        titre="Essai",
+        note=None,
+        filtres={},
+        colonnes=[Colonne(cle="n", libelle="N", type="entier")],
+        lignes=[{"n": 1}],
+        totaux=None,
+    )
+    assert load_workbook(io.BytesIO(to_xlsx(table))).worksheets[0]["A2"].value == 1
+    assert seen == [False] and gc.isenabled()

@@ -1,8 +1,8 @@
-"""The collector pause of bulk batches nests across overlapping batches and restores the previous state."""
+"""The collector pause of bulk work nests across overlapping works and restores the previous state."""
 
 import gc
 
-from app.professionals.batch import gc_paused
+from app.collector import gc_paused
 
 
 def test_collection_resumes_when_the_last_batch_ends():
