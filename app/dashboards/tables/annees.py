@@ -221,7 +221,8 @@ def answers(
         query = query.where(counted.nature.in_(natures))
     if perimetre.departements is not None:
         query = query.where(counted.departement.in_(perimetre.departements))
-    return [tuple(row) for row in session.connection().execute(query)]
+    # Fetched at once: row by row, each row costs a call into the driver (psycopg: a third of the fetch).
+    return [tuple(row) for row in session.connection().execute(query).all()]
 
 
 def _tribunal_answers(
@@ -269,7 +270,7 @@ def counted_measures(
     # Per territory and type, openings less exits by year: the stock moves.
     moves: dict[tuple[str, str], dict[int, int]] = defaultdict(lambda: defaultdict(int))
     connection = session.connection()
-    for departement, kind, year, opened, left, ended, *by_cause in connection.execute(queries[0]):
+    for departement, kind, year, opened, left, ended, *by_cause in connection.execute(queries[0]).all():
         one = series[(departement, kind)]
         moves[(departement, kind)][year] += (opened or 0) - (left or 0)
         if opened:
@@ -282,7 +283,7 @@ def counted_measures(
                     known += n
             if ended > known:
                 one.eteintes[(year, None)] += ended - known
-    for departement, kind, stock in connection.execute(queries[1]):
+    for departement, kind, stock in connection.execute(queries[1]).all():
         moves[(departement, kind)][before - 1] += stock
     end_of_period = date(last, 12, 31)
     if last_day < end_of_period:
