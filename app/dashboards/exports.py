@@ -63,12 +63,23 @@ def _csv_value(value: Value, colonne: Colonne) -> str:
     return str(value)
 
 
+# Written by the csv module as `_csv_value` would (`str`, None as nothing): most cells of a table, left to it.
+_CSV_AS_THEY_ARE = frozenset({int, type(None)})
+
+
 def to_csv(tableau: Tableau) -> bytes:
     buffer = io.StringIO()
     writer = csv.writer(buffer, delimiter=";", lineterminator="\r\n")
-    writer.writerow([colonne.libelle for colonne in tableau.colonnes])
+    colonnes = tableau.colonnes
+    writer.writerow([colonne.libelle for colonne in colonnes])
+    keys = [colonne.cle for colonne in colonnes]
     for row in _rows(tableau):
-        writer.writerow([_csv_value(row.get(colonne.cle), colonne) for colonne in tableau.colonnes])
+        writer.writerow(
+            [
+                value if type(value) in _CSV_AS_THEY_ARE else _csv_value(value, colonne)
+                for value, colonne in zip(map(row.get, keys), colonnes, strict=True)
+            ]
+        )
     return ("\ufeff" + buffer.getvalue()).encode("utf-8")
 
 
