@@ -29,7 +29,7 @@ from app.geo.gazetteer import Gazetteer, load_gazetteer
 from app.geo.repository import sync_tribunaux
 from app.tokens.service import issue_token
 from tests.oidc_provider import PEOPLE, OidcProvider, running_provider
-from tests.support import app_client, migrate, new_account, scratch_database_url
+from tests.support import app_client, close_shared_loop, migrate, new_account, scratch_database_url
 from tests.vendors.flow import VendorAccess, vendor_access
 
 
@@ -68,6 +68,10 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
     if elsewhere:
         config.hook.pytest_deselected(items=elsewhere)
         items[:] = [item for item in items if runs_in(item) in (None, this_pass)]
+
+
+def pytest_sessionfinish(session: pytest.Session) -> None:
+    close_shared_loop()  # the test clients' event loop (tests/support.py)
 
 
 @pytest.fixture(scope="session")

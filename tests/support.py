@@ -1,6 +1,7 @@
 """Helpers shared by tests: scratch databases and migrations, a real server, concurrent requests, the profiles of the
 pure engine's and simulation's tests."""
 
+import math
 import socket
 import subprocess
 import threading
@@ -8,15 +9,19 @@ import time
 import uuid
 from collections.abc import Iterator, Sequence
 from concurrent.futures import ThreadPoolExecutor
-from contextlib import contextmanager
+from contextlib import ExitStack, contextmanager
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+import anyio
 import httpx
 import uvicorn
 from alembic import command
+from anyio.from_thread import BlockingPortal, start_blocking_portal
+from anyio.streams.stapled import StapledObjectStream
+from fastapi.testclient import TestClient
 from sqlalchemy import Engine, create_engine, text
 from sqlalchemy.engine import make_url
 from sqlalchemy.orm import Session, sessionmaker
@@ -35,7 +40,6 @@ from app.tokens.service import check_scope, issue_token
 
 if TYPE_CHECKING:
     from fastapi import FastAPI
-    from fastapi.testclient import TestClient
 
 
 @contextmanager
@@ -93,6 +97,56 @@ def new_account(
     return account
 
 
+_LOOP = ExitStack()  # closes the event loop below at the end of the run (`close_shared_loop`)
+_PORTALS: list[BlockingPortal] = []
+
+
+def _shared_portal() -> BlockingPortal:
+    if not _PORTALS:
+        _PORTALS.append(_LOOP.enter_context(start_blocking_portal(backend="asyncio")))
+    return _PORTALS[0]
+
+
+def close_shared_loop() -> None:
+    """Stops the event loop the test clients share (its thread would keep the interpreter from exiting)."""
+    _PORTALS.clear()
+    _LOOP.close()
+
+
+class _ClientOnSharedLoop(TestClient):
+    """A TestClient whose app runs on the run's one event loop: TestClient starts a thread and an event loop for
+    each client, and the loop its own worker threads for the sync routes, which cost each test a few milliseconds
+    (tens on a busy machine). The app's lifespan still starts with the client and stops with it, as in
+    `TestClient.__enter__`, which this follows but for the portal."""
+
+    def __enter__(self) -> "_ClientOnSharedLoop":
+        self.portal = portal = _shared_portal()
+        send = anyio.create_memory_object_stream[dict | None](math.inf)
+        receive = anyio.create_memory_object_stream[dict](math.inf)
+        self.stream_send = StapledObjectStream(*send)
+        self.stream_receive = StapledObjectStream(*receive)
+        try:
+            self.task = portal.start_task_soon(self.lifespan)
+            portal.call(self.wait_startup)
+        except BaseException:
+            self._close_streams()
+            raise
+        return self
+
+    def __exit__(self, *args) -> None:
+        try:
+            self.portal.call(self.wait_shutdown)
+        finally:
+            self._close_streams()
+
+    def _close_streams(self) -> None:
+        for stream in (self.stream_send, self.stream_receive):
+            stream.send_stream.close()
+            stream.receive_stream.close()
+        self._transport.close()
+        self.portal = None
+
+
 @dataclass
 class _BuiltApp:
     settings: dict  # the values it was built from (secrets compare by value)
@@ -105,16 +159,14 @@ _APPS: list[_BuiltApp] = []
 
 
 @contextmanager
-def app_client(settings: Settings, session_factory: sessionmaker[Session]) -> Iterator["TestClient"]:
+def app_client(settings: Settings, session_factory: sessionmaker[Session]) -> Iterator[TestClient]:
     """A test client of the app for `settings`, its requests in the test's transaction (`session_factory`).
 
     The app object is reused by the later tests of the same settings: FastAPI builds a route's validation on the
     first request that reaches it, for each app, which cost a new app per test a few tenths of a second. What a test
     sees stays its own: the client starts the app's lifespan (a new engine, caches and relying party), and the
     overrides and state a test may change are put back; an app already in use (two clients in one test) is not
-    shared."""
-    from fastapi.testclient import TestClient
-
+    shared. Every client runs its app on the run's one event loop (`_ClientOnSharedLoop`)."""
     from app.main import create_app  # the app imports every domain: only when a client is wanted
 
     values = settings.model_dump()
@@ -132,7 +184,7 @@ def app_client(settings: Settings, session_factory: sessionmaker[Session]) -> It
     app.state._state = {**built.state, "settings": settings}
     app.dependency_overrides = {get_session: test_session}
     try:
-        with TestClient(app) as client:
+        with _ClientOnSharedLoop(app) as client:
             yield client
     finally:
         app.dependency_overrides = {}
