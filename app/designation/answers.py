@@ -80,11 +80,12 @@ def _tenths_between_postgresql(element, compiler, **kw) -> str:
 def count_answers(session: Session, reservations: Iterable[Reservation]) -> None:
     """Add the answered reservations (accepted, refused, expired) to their year's counters."""
     increments: Counter[tuple[str, str, str, int, str]] = Counter()
-    for reservation in reservations:
-        if reservation.statut not in COUNTED or reservation.answered_at is None:
-            continue
+    answered = [r for r in reservations if r.statut in COUNTED and r.answered_at is not None]
+    kinds = _kinds(session, answered)
+    for reservation in answered:
+        assert reservation.answered_at is not None  # filtered above
         departement = session.get_one(Tribunal, reservation.tribunal_id).departement
-        kind = session.get_one(Mandataire, reservation.mandataire_id).type
+        kind = kinds[reservation.mandataire_id]
         year = reservation.answered_at.year  # aware UTC datetimes: the UTC year
         increments[(departement, kind, reservation.nature, year, str(reservation.statut))] += 1
     dialect = postgresql if session.get_bind().dialect.name == "postgresql" else sqlite
@@ -99,17 +100,29 @@ def count_answers(session: Session, reservations: Iterable[Reservation]) -> None
                 set_={"reservations": table.c.reservations + statement.excluded.reservations},
             )
         )
-    _count_months(session, [r for r in reservations if r.statut in COUNTED and r.answered_at is not None])
+    _count_months(session, answered, kinds)
 
 
-def _count_months(session: Session, answered: list[Reservation]) -> None:
+def _kinds(session: Session, answered: list[Reservation]) -> dict[int, str]:
+    """The type of each professional of the answers, read as one column: not the professional itself, which the
+    session would load again (with its six collections) for every answer of a batch, holding it only weakly."""
+    kinds: dict[int, str] = {}
+    for reservation in answered:
+        if reservation.mandataire_id not in kinds:
+            kinds[reservation.mandataire_id] = session.execute(
+                select(Mandataire.type).where(Mandataire.id == reservation.mandataire_id)
+            ).scalar_one()
+    return kinds
+
+
+def _count_months(session: Session, answered: list[Reservation], kinds: dict[int, str]) -> None:
     """Add the answers to their month's counters and the accepted ones' delays to the histograms, each table's
     keys in order."""
     months: dict[tuple[date, int, str], Counter[str]] = defaultdict(Counter)
     delays: Counter[tuple[date, int, str, int]] = Counter()
     for reservation in answered:
         assert reservation.answered_at is not None  # filtered by the caller
-        kind = session.get_one(Mandataire, reservation.mandataire_id).type
+        kind = kinds[reservation.mandataire_id]
         month = reservation.answered_at.date().replace(day=1)  # aware UTC: the UTC month
         months[(month, reservation.tribunal_id, kind)][MONTH_COLUMN[ReservationStatut(reservation.statut)]] += 1
         if reservation.statut == ReservationStatut.ACCEPTEE:

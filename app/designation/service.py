@@ -7,7 +7,7 @@ The capacity check and the insert of the pending measure are one conditional UPD
 
 from datetime import datetime, timedelta
 
-from sqlalchemy import func, select
+from sqlalchemy import Row, func, select
 from sqlalchemy.orm import Session
 
 from app import labels
@@ -533,7 +533,7 @@ def _answer(
     reservation.answered_at = now
     session.flush()
     _audit(session, reservation, action, principal, details=details, at=now)
-    mandataire = session.get_one(Mandataire, reservation.mandataire_id)
+    mandataire = _addressee(session, reservation)
     tribunal = session.get_one(Tribunal, reservation.tribunal_id)
     kind, subject, template = MESSAGES[statut]
     motif = (reservation.motif_refus or "non précisé").strip()
@@ -547,6 +547,14 @@ def _answer(
         _notify(session, settings, Recipient.MANDATAIRE, mandataire.email, reservation, kind, subject, text)
     if statut != ReservationStatut.ANNULEE:
         _notify(session, settings, Recipient.TRIBUNAL, tribunal.email, reservation, kind, subject, text)
+
+
+def _addressee(session: Session, reservation: Reservation) -> Row[str, str | None]:
+    """The reservation's professional's name and e-mail, read as two columns: not the professional itself, which the
+    session would load again (with its six collections) for every reservation of the expiry job's batch."""
+    return session.execute(
+        select(Mandataire.nom, Mandataire.email).where(Mandataire.id == reservation.mandataire_id)
+    ).one()
 
 
 def _audit(
@@ -624,7 +632,7 @@ def expire_and_remind(session: Session, *, settings: Settings, now: datetime) ->
         .order_by(Reservation.id)
     ):
         reservation.reminded_at = now
-        mandataire = session.get_one(Mandataire, reservation.mandataire_id)
+        mandataire = _addressee(session, reservation)
         tribunal = session.get_one(Tribunal, reservation.tribunal_id)
         _notify(
             session,
