@@ -1,5 +1,5 @@
 """Two application processes on one database, as deployed: real subprocesses (`uvicorn app.main:create_app
---factory`, `mjpm scheduler`) on a committed scratch database of the engine under test, with periods of 2 s.
+--factory`, `mjpm scheduler`) on a committed scratch database of the engine under test, with periods of 1 s.
 
 - The scheduled work runs with nobody at the controls: an unanswered reservation gets its reminder, then expires,
   and every notification reaches the webhook exactly once; each job's periods are claimed once (by either).
@@ -44,7 +44,7 @@ from tests.registry.factories import mandataire_body
 from tests.scheduler.support import reserve, token_factory, writing
 from tests.support import migrate, scratch_database_url
 
-PERIOD_S = 2.0
+PERIOD_S = 1.0
 # Waits for something the processes will do; never an assertion on how long it took.
 PATIENCE_S = 300.0
 
