@@ -12,17 +12,15 @@ that PostgreSQL aborted as a deadlock victim (`RetryTransactions`). See `app.dat
 import asyncio
 import logging
 import random
-from collections.abc import AsyncIterator
+from collections.abc import Iterator
 from typing import Annotated
 
-import anyio
 from fastapi import Depends, Request
-from fastapi.concurrency import run_in_threadpool
 from sqlalchemy.orm import Session
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from app.config import Settings
-from app.database import begin_write, is_transient_conflict
+from app.database import begin_write, is_transient_conflict, session_scope
 
 logger = logging.getLogger("mjpm.transactions")
 
@@ -31,23 +29,8 @@ async def get_app_settings(request: Request) -> Settings:
     return request.app.state.settings
 
 
-async def get_session(request: Request) -> AsyncIterator[Session]:
-    """The request's session, opened on the event loop: a session takes no connection before its first statement.
-    Closed on the event loop too when it no longer holds one (a route that committed: `/match`), else in the
-    thread pool, where its rollback may wait for the database: two thread-pool hops a request saved out of three
-    on `/match`. Rolled back on error, always closed, as `app.database.session_scope` does."""
-    session = request.app.state.session_factory()
-    try:
-        yield session
-    except Exception:
-        await run_in_threadpool(session.rollback)
-        raise
-    finally:
-        if session.in_transaction():
-            with anyio.CancelScope(shield=True):  # a request cancelled (client gone) still gives its connection back
-                await run_in_threadpool(session.close)
-        else:
-            session.close()
+def get_session(request: Request) -> Iterator[Session]:
+    yield from session_scope(request.app.state.session_factory)
 
 
 def get_write_session(session: Annotated[Session, Depends(get_session)]) -> Session:
