@@ -186,7 +186,9 @@ def test_flux_answers_and_median_delays_match_the_reservations(regional, departe
             if statut == "acceptee":
                 seconds = max(int((answered - created).total_seconds()), 0)
                 delays[f"{answered:%Y-%m}"].append((seconds + 4320) // 8640)
-        assert answers[(f"{fin:%Y-%m}", "acceptee")] and answers[(f"{debut:%Y-%m}", "acceptee")], "cut months"
+        assert answers[(f"{debut:%Y-%m}", "acceptee")], "cut month at the start"
+        # The default period ends today, whose month may hold no answer yet (the 1st): the cut period tests that end.
+        assert answers[(f"{fin:%Y-%m}", "acceptee")] or not period, "cut month at the end"
         for row in table["lignes"]:
             for statut in ("acceptee", "refusee", "expiree"):
                 assert row[f"reservations_{statut}s"] == answers[(row["mois"], statut)], (row["mois"], statut)
