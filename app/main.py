@@ -84,7 +84,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         )
         app.state.engine = engine
         app.state.session_factory = build_session_factory(engine)
-        app.state.gazetteer = load_gazetteer()
+        app.state.gazetteer = load_gazetteer().read_all()  # no request pays for reading the files
         app.state.locator, geocoder_client = build_locator(settings, GazetteerLocator(app.state.gazetteer))
         app.state.match_index = IndexCache()
         app.state.principals = TTLCache(maxsize=10_000, ttl=settings.token_cache_s)

@@ -1,8 +1,8 @@
 """In-memory gazetteer loaded from the committed reference files in `app/geo/data/`.
 
-Pure Python (no FastAPI, no SQLAlchemy): the files are built by `scripts/build_geodata.py` and loaded once
-at start-up; lookups are dictionary hits, prefix searches use a sorted key list, point-in-territory uses a
-shapely STRtree over the simplified département polygons.
+Pure Python (no FastAPI, no SQLAlchemy): the files are built by `scripts/build_geodata.py`, each read once per
+process on its first use (the application reads them all at start-up); lookups are dictionary hits, prefix
+searches use a sorted key list, point-in-territory uses a shapely STRtree over the simplified département polygons.
 """
 
 import bisect
@@ -11,9 +11,11 @@ import gzip
 import io
 import json
 import unicodedata
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
-from functools import lru_cache
+from functools import cached_property, lru_cache
 from pathlib import Path
+from typing import TypeVar
 
 import numpy as np
 import shapely
@@ -119,51 +121,46 @@ def _read_territories(path: Path) -> dict[str, Territory]:
     return territories
 
 
+Place = TypeVar("Place", Commune, BelgianMunicipality)
+
+
 def _codes(value: str) -> tuple[str, ...]:
     return tuple(code for code in value.split("|") if code)
 
 
+def _by_postcode(places: Iterable[Place]) -> dict[str, list[Place]]:
+    by_postcode: dict[str, list[Place]] = {}
+    for place in places:
+        for code in place.codes_postaux:
+            by_postcode.setdefault(code, []).append(place)
+    return by_postcode
+
+
+def _points(
+    places: Mapping[str, Commune] | Mapping[str, BelgianMunicipality],
+) -> tuple[list[str], np.ndarray, np.ndarray]:
+    """Keys, latitudes and longitudes side by side, for the vectorised nearest-place search."""
+    return list(places), np.array([p.lat for p in places.values()]), np.array([p.lon for p in places.values()])
+
+
 class Gazetteer:
-    def __init__(
-        self,
-        communes: list[Commune],
-        departements: dict[str, Territory],
-        regions: dict[str, Territory],
-        belgian: list[BelgianMunicipality],
-        tribunaux: list[TribunalEntry],
-    ) -> None:
-        self.communes = {c.insee: c for c in communes}
-        self.departements = departements
-        self.regions = regions
-        self.belgian = {m.nis: m for m in belgian}
-        self.tribunaux = {t.code: t for t in tribunaux}
-        self.tribunaux_by_siret = {t.siret: t for t in tribunaux if t.siret}
+    """The reference files of `data_dir`, each read on its first use: `mjpm db upgrade` reads the tribunal list
+    alone, `mjpm token create` neither the 35 000 communes nor their name index. The application reads everything
+    at start (`read_all`), so that no request pays for it."""
 
-        self.communes_by_postcode: dict[str, list[Commune]] = {}
-        for commune in communes:
-            for code in commune.codes_postaux:
-                self.communes_by_postcode.setdefault(code, []).append(commune)
-        self.belgian_by_postcode: dict[str, list[BelgianMunicipality]] = {}
-        for municipality in belgian:
-            for code in municipality.codes_postaux:
-                self.belgian_by_postcode.setdefault(code, []).append(municipality)
+    def __init__(self, data_dir: Path = DATA_DIR) -> None:
+        self.data_dir = data_dir
 
-        self.commune_names = NameIndex.build({c.insee: [c.nom] for c in communes})
-        self.belgian_names = NameIndex.build({m.nis: [m.nom_fr, m.nom_nl] for m in belgian})
+    def read_all(self) -> "Gazetteer":
+        """Read every file and build every index now; returns the gazetteer."""
+        for name in _PARTS:
+            getattr(self, name)
+        return self
 
-        self._commune_keys = list(self.communes)
-        self._commune_lats = np.array([c.lat for c in communes])
-        self._commune_lons = np.array([c.lon for c in communes])
-        self._belgian_keys = list(self.belgian)
-        self._belgian_lats = np.array([m.lat for m in belgian])
-        self._belgian_lons = np.array([m.lon for m in belgian])
-        self._departement_codes = list(departements)
-        self._departement_tree = shapely.STRtree([d.geometry for d in departements.values()])
-
-    @classmethod
-    def load(cls, data_dir: Path = DATA_DIR) -> "Gazetteer":
-        communes = [
-            Commune(
+    @cached_property
+    def communes(self) -> dict[str, Commune]:
+        return {
+            row["insee"]: Commune(
                 insee=row["insee"],
                 nom=row["nom"],
                 departement=row["departement"],
@@ -173,10 +170,13 @@ class Gazetteer:
                 lat=float(row["lat"]),
                 lon=float(row["lon"]),
             )
-            for row in _read_csv(data_dir / "communes.csv.gz")
-        ]
-        belgian = [
-            BelgianMunicipality(
+            for row in _read_csv(self.data_dir / "communes.csv.gz")
+        }
+
+    @cached_property
+    def belgian(self) -> dict[str, BelgianMunicipality]:
+        return {
+            row["nis"]: BelgianMunicipality(
                 nis=row["nis"],
                 nom_fr=row["nom_fr"],
                 nom_nl=row["nom_nl"],
@@ -184,10 +184,13 @@ class Gazetteer:
                 lat=float(row["lat"]),
                 lon=float(row["lon"]),
             )
-            for row in _read_csv(data_dir / "belgique_communes.csv.gz")
-        ]
-        tribunaux = [
-            TribunalEntry(
+            for row in _read_csv(self.data_dir / "belgique_communes.csv.gz")
+        }
+
+    @cached_property
+    def tribunaux(self) -> dict[str, TribunalEntry]:
+        return {
+            row["code"]: TribunalEntry(
                 code=row["code"],
                 siret=row["siret"] or None,
                 nom=row["nom"],
@@ -200,47 +203,87 @@ class Gazetteer:
                 adresse=row["adresse"],
                 email=row["email"] or None,
             )
-            for row in _read_csv(data_dir / "tribunaux.csv.gz")
-        ]
-        return cls(
-            communes=communes,
-            departements=_read_territories(data_dir / "departements.geojson.gz"),
-            regions=_read_territories(data_dir / "regions.geojson.gz"),
-            belgian=belgian,
-            tribunaux=tribunaux,
-        )
+            for row in _read_csv(self.data_dir / "tribunaux.csv.gz")
+        }
+
+    @cached_property
+    def departements(self) -> dict[str, Territory]:
+        return _read_territories(self.data_dir / "departements.geojson.gz")
+
+    @cached_property
+    def regions(self) -> dict[str, Territory]:
+        return _read_territories(self.data_dir / "regions.geojson.gz")
+
+    @cached_property
+    def tribunaux_by_siret(self) -> dict[str, TribunalEntry]:
+        return {t.siret: t for t in self.tribunaux.values() if t.siret}
+
+    @cached_property
+    def communes_by_postcode(self) -> dict[str, list[Commune]]:
+        return _by_postcode(self.communes.values())
+
+    @cached_property
+    def belgian_by_postcode(self) -> dict[str, list[BelgianMunicipality]]:
+        return _by_postcode(self.belgian.values())
+
+    @cached_property
+    def commune_names(self) -> NameIndex:
+        return NameIndex.build({c.insee: [c.nom] for c in self.communes.values()})
+
+    @cached_property
+    def belgian_names(self) -> NameIndex:
+        return NameIndex.build({m.nis: [m.nom_fr, m.nom_nl] for m in self.belgian.values()})
+
+    @cached_property
+    def _commune_points(self) -> tuple[list[str], np.ndarray, np.ndarray]:
+        return _points(self.communes)
+
+    @cached_property
+    def _belgian_points(self) -> tuple[list[str], np.ndarray, np.ndarray]:
+        return _points(self.belgian)
+
+    @cached_property
+    def _departement_tree(self) -> tuple[list[str], shapely.STRtree]:
+        return list(self.departements), shapely.STRtree([d.geometry for d in self.departements.values()])
 
     def departement_at(self, lat: float, lon: float) -> Territory | None:
         """The département containing the point, or the one whose outline is within the border tolerance."""
         point = shapely.Point(lon, lat)
-        hits = self._departement_tree.query(point, predicate="intersects")
+        codes, tree = self._departement_tree
+        hits = tree.query(point, predicate="intersects")
         if len(hits):
-            return self.departements[self._departement_codes[int(min(hits))]]
-        nearest = self._departement_tree.nearest(point)
+            return self.departements[codes[int(min(hits))]]
+        nearest = tree.nearest(point)
         if nearest is None:
             return None
-        departement = self.departements[self._departement_codes[int(nearest)]]
+        departement = self.departements[codes[int(nearest)]]
         border = nearest_points(departement.geometry, point)[0]
         if float(haversine_km(lat, lon, border.y, border.x)) <= BORDER_TOLERANCE_KM:
             return departement
         return None
 
     def nearest_commune(self, lat: float, lon: float) -> tuple[Commune, float]:
-        distances = haversine_km(lat, lon, self._commune_lats, self._commune_lons)
+        keys, lats, lons = self._commune_points
+        distances = haversine_km(lat, lon, lats, lons)
         index = int(np.argmin(distances))
-        return self.communes[self._commune_keys[index]], float(distances[index])
+        return self.communes[keys[index]], float(distances[index])
 
     def nearest_belgian_municipality(self, lat: float, lon: float) -> tuple[BelgianMunicipality, float]:
-        distances = haversine_km(lat, lon, self._belgian_lats, self._belgian_lons)
+        keys, lats, lons = self._belgian_points
+        distances = haversine_km(lat, lon, lats, lons)
         index = int(np.argmin(distances))
-        return self.belgian[self._belgian_keys[index]], float(distances[index])
+        return self.belgian[keys[index]], float(distances[index])
 
     def tribunal(self, key: str) -> TribunalEntry | None:
         """A tribunal by its SIRET (the stable key) or by its Ministry code."""
         return self.tribunaux_by_siret.get(key) or self.tribunaux.get(key)
 
 
+# Every part, in the order `read_all` builds them.
+_PARTS = [name for name, value in vars(Gazetteer).items() if isinstance(value, cached_property)]
+
+
 @lru_cache(maxsize=4)
 def load_gazetteer(data_dir: Path = DATA_DIR) -> Gazetteer:
-    """Loaded once per process: the files are read-only reference data."""
-    return Gazetteer.load(data_dir)
+    """One per process: the files are read-only reference data, each read once, on first use."""
+    return Gazetteer(data_dir)
