@@ -12,23 +12,23 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Literal
 
 import typer
-from sqlalchemy import Engine
-from sqlalchemy.orm import Session
 
 from app.auth.constants import Access, Role
 from app.config import PROJECT_ROOT, get_settings
-from app.database import build_engine, build_session_factory, utcnow, write_transaction
 from app.demo.tunables import Scale
-from app.errors import DomainError, InvalidInput
-from app.geo.gazetteer import load_gazetteer
-from app.matching.versioning import track_registry_changes
-from app.planning import exports as simulation_exports
+from app.planning.constants import Detail
 
 if TYPE_CHECKING:
+    from sqlalchemy import Engine
+    from sqlalchemy.orm import Session
+
+    from app.errors import DomainError
     from app.finess.service import Fichier
 
 # Each command imports what it alone needs, inside it: a command starts without importing every domain (`mjpm token
-# create` in about half the time of the whole app), which the tests' many command-line processes feel.
+# create` in about half the time of the whole app), which the tests' many command-line processes feel. At the top,
+# only what the options name (enumerations, literals): not SQLAlchemy, FastAPI (app.errors), numpy and shapely (the
+# gazetteer), nor the spreadsheet writers.
 
 # What `mjpm --help` says of each command, in French like everything a person reads (the docstrings are for
 # developers).
@@ -105,7 +105,9 @@ MIGRATION_LOCK = "migrations"
 
 
 @contextmanager
-def database() -> Iterator[Engine]:
+def database() -> Iterator["Engine"]:
+    from app.database import build_engine
+
     engine = build_engine(get_settings().database_url)
     try:
         yield engine
@@ -114,13 +116,16 @@ def database() -> Iterator[Engine]:
 
 
 @contextmanager
-def transaction(engine: Engine) -> Iterator[Session]:
+def transaction(engine: "Engine") -> Iterator["Session"]:
+    from app.database import build_session_factory, write_transaction
+    from app.matching.versioning import track_registry_changes
+
     track_registry_changes()
     with write_transaction(build_session_factory(engine)) as session:
         yield session
 
 
-def fail(error: DomainError) -> None:
+def fail(error: "DomainError") -> None:
     field = ".".join(str(part) for part in error.loc)
     typer.echo(f"erreur ({error.code}{' : ' + field if field else ''}) : {error.message}", err=True)
     raise typer.Exit(2)
@@ -133,11 +138,14 @@ def db_upgrade() -> None:
     One transaction under a lock (PostgreSQL advisory lock; SQLite BEGIN IMMEDIATE): concurrent runs, e.g. every
     instance starting at once, wait for one another and the later ones find the schema at head."""
     from alembic import command
+    from sqlalchemy.orm import Session
 
     from app.database import WRITE_INTENT
     from app.designation.answers import recount_answers
+    from app.geo.gazetteer import load_gazetteer
     from app.geo.repository import sync_tribunaux
     from app.locks import lock_for_transaction
+    from app.matching.versioning import track_registry_changes
     from app.migrations import alembic_config
     from app.registry.load import recount_departements
 
@@ -160,7 +168,7 @@ def db_upgrade() -> None:
     typer.echo(f"base à jour ({changed} tribunaux ajoutés ou modifiés)")
 
 
-def _migration_file_lock(engine: Engine):
+def _migration_file_lock(engine: "Engine"):
     """On a SQLite file, a file lock beside it: a long migration must not outlast the waiters' busy timeout."""
     from app.locks import file_lock
 
@@ -185,6 +193,8 @@ def token_create(
     lecture_seule: Annotated[bool, typer.Option(help="Jeton limité à la lecture (GET)")] = False,
 ) -> None:
     """Create a token and print it alone on stdout (only its hash is stored: keep it now)."""
+    from app.errors import DomainError
+    from app.geo.gazetteer import load_gazetteer
     from app.tokens.service import issue_token
 
     settings = get_settings()
@@ -211,6 +221,9 @@ def token_create(
 
 def token_expiry(value: str | None, default_days: int) -> datetime:
     """`--expire`: a number of days from now or a date (the end of that day, UTC)."""
+    from app.database import utcnow
+    from app.errors import InvalidInput
+
     if value is None or value.strip().isdigit():
         days = int(value) if value is not None else default_days
         if days < 1:
@@ -226,6 +239,7 @@ def token_expiry(value: str | None, default_days: int) -> datetime:
 @token_cli.command("list", help=HELP["token list"])
 def token_list() -> None:
     """List the tokens (never the tokens themselves, which are not stored): id, role, holder, scope, dates."""
+    from app.database import build_session_factory
     from app.tokens.service import list_tokens
 
     with database() as engine, build_session_factory(engine)() as session:
@@ -247,6 +261,7 @@ def token_list() -> None:
 @token_cli.command("revoke", help=HELP["token revoke"])
 def token_revoke(token_id: Annotated[int, typer.Argument(help="Identifiant du jeton (mjpm token list)")]) -> None:
     """Revoke a token: refused by every worker once its cached check expires (TOKEN_CACHE_S, 5 s by default)."""
+    from app.errors import DomainError
     from app.tokens.service import revoke_token
 
     try:
@@ -274,8 +289,9 @@ def progress_bars() -> Iterator[Callable[[str, int, int], None]]:
         yield progress
 
 
-def _seed(engine: Engine, scale: Scale, seed: int) -> None:
+def _seed(engine: "Engine", scale: Scale, seed: int) -> None:
     from app.demo.seed import seed_demo
+    from app.geo.gazetteer import load_gazetteer
 
     with progress_bars() as progress:
         summary = seed_demo(
@@ -330,6 +346,7 @@ def demo_command(
     from app.demo.accounts import demo_accounts
     from app.demo.seed import database_is_empty
     from app.demo.tokens import demo_tokens
+    from app.geo.gazetteer import load_gazetteer
 
     settings = get_settings()
     with database() as engine:
@@ -355,6 +372,7 @@ def demo_command(
 def expire_command() -> None:
     """Expire unanswered reservations past their delay (freeing their places) and send reminders, now; safe to run
     alongside the scheduler or another `mjpm expire` (they wait for one another)."""
+    from app.database import utcnow
     from app.scheduler.service import expire
 
     with database() as engine, transaction(engine) as session:
@@ -365,6 +383,7 @@ def expire_command() -> None:
 @audit_cli.command("purge", help=HELP["audit purge"])
 def audit_purge_command() -> None:
     """Delete match requests and designation events older than AUDIT_RETENTION_DAYS, now."""
+    from app.database import utcnow
     from app.scheduler.service import purge_audit
 
     with database() as engine, transaction(engine) as session:
@@ -376,6 +395,8 @@ def audit_purge_command() -> None:
 def scheduler_command() -> None:
     """Run the scheduled work in the foreground (expiry and reminders, notifications, audit purge), each job once
     per period whatever the number of processes: for deployments whose app runs with SCHEDULER_ENABLED=false."""
+    from app.database import build_session_factory
+    from app.matching.versioning import track_registry_changes
     from app.observability import logging_config
     from app.scheduler.runner import run_forever
 
@@ -392,6 +413,8 @@ def import_mesures_command(
     dry_run: Annotated[bool, typer.Option("--dry-run", help="Valider sans rien écrire")] = False,
 ) -> None:
     """Import a spreadsheet of measures (e-MJPM template columns), all or nothing, with a report per line."""
+    from app.errors import DomainError
+    from app.geo.gazetteer import load_gazetteer
     from app.geo.locate import GazetteerLocator
     from app.professionals.exceptions import RejectedImport
     from app.professionals.imports import import_file
@@ -453,6 +476,7 @@ def finess_import_command(
     date by FINESS number, all or nothing, with a report per line."""
     from app.finess.exceptions import RejectedFinessImport
     from app.finess.service import Fichier, import_finess
+    from app.geo.gazetteer import load_gazetteer
 
     try:
         with database() as engine, transaction(engine) as session:
@@ -579,7 +603,7 @@ def simulate_command(
         bool, typer.Option("--france", help="Simuler la France entière (tous les départements à la fois)")
     ] = False,
     detail: Annotated[
-        simulation_exports.Detail | None,
+        Detail | None,
         typer.Option(
             help="Détailler aussi par région ou par département (avec --format csv : ce détail seul) ; "
             "par région par défaut avec --france"
@@ -592,6 +616,10 @@ def simulate_command(
 
     from app.auth.principal import Principal
     from app.dashboards.perimeter import Filtres, resolve_perimetre
+    from app.database import build_session_factory, utcnow
+    from app.errors import DomainError
+    from app.geo.gazetteer import load_gazetteer
+    from app.planning import exports as simulation_exports
     from app.planning.schemas import SimulationIn
     from app.planning.service import run_simulation
 

@@ -3,11 +3,11 @@ plot of the same figures, and the engine's target checked against the frontier."
 
 import io
 from collections.abc import Mapping
-from typing import Literal
 
 from app.dashboards.exports import to_csv
 from app.dashboards.schemas import Colonne, Tableau
 from app.matching.engine import EXERCICES
+from app.planning.constants import Detail
 
 # (key, French label, type): the columns of the CSV, the text table and the plot's data.
 COLUMNS = (
@@ -22,8 +22,7 @@ COLUMNS = (
     ("occupation_moyenne", "Occupation moyenne", "pourcentage"),
     *((f"part_{e}", f"Part {e}", "pourcentage") for e in EXERCICES),
 )
-# The breakdown by région or département: one row per territory and strategy.
-Detail = Literal["region", "departement"]
+# The breakdown by région or département (`Detail`): one row per territory and strategy.
 DETAIL_LABELS = {"region": "Région", "departement": "Département"}
 DETAIL_COLUMNS = (
     ("territoire", "Territoire", "texte"),
