@@ -30,8 +30,6 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 import numpy as np
-from scipy.optimize import linprog
-from scipy.sparse import csr_array
 
 from app.geo.distance import haversine_km, nearest_km
 from app.matching.engine import ACTIVE, Tuning
@@ -139,6 +137,11 @@ def assign(
     """The best assignment of the communes' arrivals to the suppliers' free places within their radius: the most
     covered arrivals, then the least total distance (a linear programme; a transport matrix is totally unimodular,
     so with whole numbers of arrivals and places the optimum is whole too). `distances`: `supplier_distances`'s."""
+    # scipy is imported here, by the one function that solves: importing it costs every process of the application
+    # about a second on a busy machine.
+    from scipy.optimize import linprog
+    from scipy.sparse import csr_array
+
     demand = np.array([c.demande for c in communes], dtype=np.float64)
     distances = supplier_distances(suppliers, communes) if distances is None else distances
     free = np.array([max(s.places_libres, 0.0) for s in suppliers], dtype=np.float64)

@@ -18,10 +18,15 @@ solved again with integrality constraints (HiGHS's MIP), so the answer is always
 from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 import numpy as np
-from scipy.optimize import Bounds, LinearConstraint, milp
-from scipy.sparse import csr_array
+
+if TYPE_CHECKING:
+    from scipy.optimize import LinearConstraint
+
+# scipy is imported by the functions that solve, when first called: importing it costs every process of the
+# application about a second on a busy machine.
 
 INTEGRALITY_TOLERANCE = 1e-6
 
@@ -145,6 +150,9 @@ class _Program:
         return column
 
     def solve(self, upper_limits: dict[int, float]) -> np.ndarray:
+        from scipy.optimize import LinearConstraint
+        from scipy.sparse import csr_array
+
         count = self.measures + len(self.rows)
         lower = np.zeros(count)
         lower[: self.measures] = 1.0
@@ -156,8 +164,10 @@ class _Program:
         return _solve(np.asarray(self.costs), LinearConstraint(matrix, lower, upper))
 
 
-def _solve(c: np.ndarray, constraint: LinearConstraint) -> np.ndarray:
+def _solve(c: np.ndarray, constraint: "LinearConstraint") -> np.ndarray:
     """The relaxation first (integral at a basic optimum, see the module's docstring), integrality only if not."""
+    from scipy.optimize import Bounds, milp
+
     for integrality in (np.zeros_like(c), np.ones_like(c)):
         result = milp(c, constraints=constraint, integrality=integrality, bounds=Bounds(0, 1))
         if result.status != 0:
