@@ -10,19 +10,25 @@ import logging
 import traceback
 import uuid
 from collections.abc import Mapping, Sequence
-from typing import Any, get_args
+from typing import TYPE_CHECKING, Any, get_args
 
-from fastapi import FastAPI, Request
-from fastapi.exceptions import RequestValidationError
-from fastapi.responses import JSONResponse
 from pydantic import BaseModel
 from pydantic_core import ErrorDetails, core_schema
 from sqlalchemy.exc import DBAPIError, IntegrityError, StatementError
 from sqlalchemy.orm.exc import StaleDataError
 from starlette.exceptions import HTTPException
+from starlette.requests import Request
+from starlette.responses import JSONResponse
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from app.asgi import HttpMiddleware
+
+if TYPE_CHECKING:
+    from fastapi import FastAPI
+
+# FastAPI itself is imported by the functions that install and run the handlers: the command line and the scheduler
+# raise these errors without serving HTTP, and importing FastAPI costs each of their processes about half a second
+# on a busy machine (Starlette's request and response, the same classes, are light).
 
 logger = logging.getLogger("app.errors")
 
@@ -263,6 +269,8 @@ async def _integrity_handler(_request: Request, _exc: Exception) -> JSONResponse
 
 
 async def _validation_handler(_request: Request, exc: Exception) -> JSONResponse:
+    from fastapi.exceptions import RequestValidationError
+
     assert isinstance(exc, RequestValidationError)
     return JSONResponse(status_code=422, content={"detail": validation_detail(exc.errors())})
 
@@ -287,7 +295,9 @@ async def _http_error_handler(request: Request, exc: Exception) -> JSONResponse:
     return _json_error(exc.status_code, error, headers=exc.headers)
 
 
-def install_error_handlers(app: FastAPI) -> None:
+def install_error_handlers(app: "FastAPI") -> None:
+    from fastapi.exceptions import RequestValidationError
+
     app.add_exception_handler(DomainError, _domain_error_handler)
     app.add_exception_handler(RequestValidationError, _validation_handler)
     app.add_exception_handler(StaleDataError, _stale_version_handler)
