@@ -2,6 +2,7 @@
 
 import logging
 import threading
+import time
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from datetime import UTC, datetime
@@ -12,7 +13,7 @@ from pydantic_core import to_json
 from sqlalchemy import CursorResult, DateTime, Engine, MetaData, Result, Table, TypeDecorator, create_engine, event
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.engine import make_url
-from sqlalchemy.exc import DBAPIError
+from sqlalchemy.exc import DBAPIError, DisconnectionError
 from sqlalchemy.orm import DeclarativeBase, Session, sessionmaker
 
 # Explicit constraint names keep migrations identical on SQLite and PostgreSQL.
@@ -82,7 +83,12 @@ def _json_serializer(value) -> str:
 
 
 def build_engine(
-    database_url: str, *, pool_size: int = 10, max_overflow: int = 5, pool_timeout_s: float = 30.0
+    database_url: str,
+    *,
+    pool_size: int = 10,
+    max_overflow: int = 5,
+    pool_timeout_s: float = 30.0,
+    ping_idle_s: float = 1.0,
 ) -> Engine:
     """An engine whose errors never carry bound parameter values (RG numbers, postcodes...: personal data).
 
@@ -109,15 +115,43 @@ def build_engine(
         event.listen(engine, "commit", _end_sqlite)
         event.listen(engine, "rollback", _end_sqlite)
         return engine
-    return create_engine(
+    engine = create_engine(
         url,
-        pool_pre_ping=True,
         pool_size=pool_size,
         max_overflow=max_overflow,
         pool_timeout=pool_timeout_s,
         json_serializer=_json_serializer,
         hide_parameters=True,
     )
+    _ping_idle_connections(engine, ping_idle_s)
+    return engine
+
+
+# When a pooled connection last went back to the pool (`time.monotonic()`, the connection record's info).
+_RETURNED_AT = "mjpm_returned_at"
+
+
+def _ping_idle_connections(engine: Engine, idle_s: float) -> None:
+    """Ping a pooled connection before use when it sat idle in the pool for more than `idle_s`: one that a server
+    restart, a failover or a firewall's idle timeout closed meanwhile is replaced before a request uses it.
+    SQLAlchemy's `pool_pre_ping` pings on every checkout, a round trip to the server on every request; a
+    connection used a moment ago seldom died since (a server stopping under load fails the requests in flight
+    either way). A failed ping makes the pool open a new connection (`DisconnectionError`, retried by the pool)."""
+
+    def returned(_dbapi_connection, record) -> None:
+        record.info[_RETURNED_AT] = time.monotonic()
+
+    def checkout(dbapi_connection, record, _proxy) -> None:
+        if time.monotonic() - record.info.get(_RETURNED_AT, 0.0) <= idle_s:
+            return
+        try:
+            engine.dialect.do_ping(dbapi_connection)
+        except engine.dialect.loaded_dbapi.Error as error:
+            raise DisconnectionError("connexion fermée par le serveur") from error
+
+    event.listen(engine, "connect", returned)  # new: needs no ping
+    event.listen(engine, "checkin", returned)
+    event.listen(engine, "checkout", checkout)
 
 
 def wal_checkpoint(engine: Engine) -> tuple[int, int, int]:
@@ -199,6 +233,23 @@ def begin_write(session: Session) -> None:
             return
         session.commit()
     session.connection(execution_options={WRITE_INTENT: True})
+
+
+def statements_commit_alone(session: Session) -> None:
+    """PostgreSQL: from here on, each statement of the session commits on its own: no BEGIN and no COMMIT, two
+    round trips to the server on every request, for a unit of work whose reads need no common snapshot and whose
+    one write is a single statement (`/match`: the version stamp, the live loads, then its record appended in
+    `write_aside`). Under READ COMMITTED a transaction gives reads nothing: each statement sees the latest commits
+    in it or out of it. What the session already holds (authentication's reads) ends first.
+
+    SQLite keeps its transaction (its BEGIN costs no round trip); a session bound to a connection (tests' outer
+    transaction) keeps the caller's."""
+    bind = session.get_bind()
+    if not isinstance(bind, Engine) or bind.dialect.name != "postgresql":
+        return
+    if session.in_transaction():
+        session.commit()
+    session.connection(execution_options={"isolation_level": "AUTOCOMMIT"})
 
 
 @contextmanager

@@ -8,7 +8,9 @@ measured interleaved in the same run against a uvicorn server on 127.0.0.1, and 
 with one uvicorn worker and with two, driven by one asyncio client sending pre-built requests (the cores it and the
 server used printed next to them, the cores every other process took and those left idle, and the requests per
 server CPU second: equal in both runs when nothing serialises the workers, so a ratio under 1.6 then means the
-machine lent the second core elsewhere, which the other processes' cores show, or left it idle). The
+machine lent the second core elsewhere, which the other processes' cores show, or left it idle), and the CPU time
+per request of the workers (w), of the PostgreSQL server the benchmark started (p) and of the client (c), which
+depend little on the machine's other load, with the ratio they allow on 2 idle cores, 2w/(w+p+c). The
 engine's tail is printed three ways to tell its causes apart: wall
 time, the CPU time of the calling thread (a wall tail without a CPU tail is the machine lending the core to
 another process), and the calls during which the garbage collector ran.
@@ -271,6 +273,8 @@ def bench_throughput(
                 "elapsed": 0.0,
                 "client_cpu": 0.0,
                 "server_cpu": 0.0,
+                "workers_cpu": 0.0,
+                "database_cpu": 0.0,
                 "busy": 0.0,
                 "idle": 0.0,
                 "done": 0,
@@ -279,7 +283,8 @@ def bench_throughput(
             share = count // rounds + (1 if round_ < count % rounds else 0)
             for workers, (host, port, wire, pid) in targets.items():
                 figure = figures[workers]
-                server = tree_cpu(pid) + (tree_cpu(database_pid) if database_pid else 0.0)
+                workers_cpu = tree_cpu(pid)
+                database_cpu = tree_cpu(database_pid) if database_pid else 0.0
                 busy, idle = machine_cpu()
                 cpu, started = resource.getrusage(resource.RUSAGE_SELF), time.perf_counter()
                 asyncio.run(_drive(host, port, wire[round_ * share :] + wire, share, connections))
@@ -288,7 +293,11 @@ def bench_throughput(
                 figure["idle"] += machine_cpu()[1] - idle
                 after = resource.getrusage(resource.RUSAGE_SELF)
                 figure["client_cpu"] += (after.ru_utime - cpu.ru_utime) + (after.ru_stime - cpu.ru_stime)
-                figure["server_cpu"] += tree_cpu(pid) + (tree_cpu(database_pid) if database_pid else 0.0) - server
+                workers_cpu = tree_cpu(pid) - workers_cpu
+                database_cpu = (tree_cpu(database_pid) if database_pid else 0.0) - database_cpu
+                figure["workers_cpu"] += workers_cpu
+                figure["database_cpu"] += database_cpu
+                figure["server_cpu"] += workers_cpu + database_cpu
                 figure["done"] += share
     for figure in figures.values():
         figure["rps"] = figure["done"] / figure["elapsed"]
@@ -325,6 +334,14 @@ def elsewhere(figure: dict) -> str:
     target says the machine was full (of other work, or of this benchmark's own), not that the workers waited."""
     other = figure["busy"] - figure["server_cpu"] - figure["client_cpu"]
     return f"{max(other, 0.0) / figure['elapsed']:.2f}, {figure['idle'] / figure['elapsed']:.2f}"
+
+
+def per_request(figure: dict) -> str:
+    """CPU milliseconds per request of the workers (w), the database server (p) and the client (c), which depend
+    little on the machine's other load, and the ratio 2 workers could reach on 2 cores when nothing else runs and
+    none is left idle: one worker is bound by its own core, 1/w; two by the two cores, 2/(w + p + c)."""
+    w, p, c = (figure[key] * 1000 / figure["done"] for key in ("workers_cpu", "database_cpu", "client_cpu"))
+    return f"{w:.2f}, {p:.2f}, {c:.2f}; {2 * w / (w + p + c):.2f}"
 
 
 def per_cpu(figure: dict) -> str:
@@ -382,10 +399,12 @@ def main() -> None:
                 row("  cores used by the server, by the client", lambda r: used(r["one"])),
                 row("  cores used by other processes, left idle", lambda r: elsewhere(r["one"])),
                 row("  requests per server CPU second", lambda r: per_cpu(r["one"])),
+                row("  CPU ms/request: workers, db, client; ratio", lambda r: per_request(r["one"])),
                 row("/match throughput, 2 workers", lambda r: f"{r['two']['rps']:.1f} req/s"),
                 row("  cores used by the server, by the client", lambda r: used(r["two"])),
                 row("  cores used by other processes, left idle", lambda r: elsewhere(r["two"])),
                 row("  requests per server CPU second", lambda r: per_cpu(r["two"])),
+                row("  CPU ms/request: workers, db, client; ratio", lambda r: per_request(r["two"])),
                 row("2 workers / 1 worker (target >= 1.6)", lambda r: f"{r['two']['rps'] / r['one']['rps']:.2f}"),
             ],
             names,

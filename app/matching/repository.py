@@ -151,6 +151,7 @@ def _loads(ids_condition: ColumnElement[bool]) -> Select:
             _RECENT,
             Site.id,
             Site.mesures_en_cours + Site.mesures_en_attente,
+            _VERSION.scalar_subquery(),  # the stamp, in the same round trip (`loads_and_version`)
         )
         .outerjoin(Site, (Site.mandataire_id == Mandataire.id) & Site.capacite.is_not(None))
         .where(ids_condition)
@@ -167,18 +168,27 @@ _LOADS_ARRAY = _loads(Mandataire.id == any_(bindparam("ids", type_=ARRAY(Integer
 def live_loads(session: Session, ids: list[int], *, since: datetime) -> dict[int, LiveLoad]:
     """Current load of the given professionals, read from the database (the truth about capacity), with the
     load of their antennes that carry their own capacity."""
-    if not ids:
-        return {}
+    return _read_loads(session, ids, since)[0] if ids else {}
+
+
+def loads_and_version(session: Session, ids: list[int], *, since: datetime) -> tuple[dict[int, LiveLoad], int]:
+    """`live_loads`, with the registry version stamp read by the same statement: the index those ids came from
+    was current when the loads were read if it carries that stamp. One round trip for both on `/match`."""
+    loads, version = _read_loads(session, ids, since) if ids else ({}, None)
+    return loads, registry_version(session) if version is None else version
+
+
+def _read_loads(session: Session, ids: list[int], since: datetime) -> tuple[dict[int, LiveLoad], int | None]:
     loads: dict[int, LiveLoad] = {}
     # Plain Core rows: this is the hot path of every /match.
     connection = session.connection()
     statement = _LOADS_ARRAY if connection.dialect.name == "postgresql" else _LOADS
-    for mandataire_id, en_cours, en_attente, recent, site_id, site_held in connection.execute(
-        statement, {"ids": ids, "since": since, "since_day": since.date()}
-    ):
+    rows = connection.execute(statement, {"ids": ids, "since": since, "since_day": since.date()}).all()
+    for mandataire_id, en_cours, en_attente, recent, site_id, site_held, _version in rows:
         load = loads.get(mandataire_id)
         if load is None:
             load = loads[mandataire_id] = LiveLoad(en_cours, en_attente, recent, {})
         if site_id is not None:
             load.sites[site_id] = site_held
-    return loads
+    # No row: none of the ids is in the registry any more, and the stamp was not read.
+    return loads, (rows[0][-1] or 0) if rows else None

@@ -3,8 +3,8 @@ present and store the answer; explain one professional's place; per-département
 
 import threading
 import uuid
-from dataclasses import replace
-from datetime import date, timedelta
+from dataclasses import dataclass, replace
+from datetime import date, datetime, timedelta
 
 from pydantic_core import to_json
 from sqlalchemy import insert
@@ -13,7 +13,7 @@ from sqlalchemy.orm import Session
 from app.auth.exceptions import OutsideTribunal
 from app.auth.principal import Principal
 from app.config import Settings
-from app.database import EncodedJSON, table_of, utcnow, write_aside
+from app.database import EncodedJSON, statements_commit_alone, table_of, utcnow, write_aside
 from app.geo.gazetteer import Gazetteer
 from app.geo.locate import Locator
 from app.geo.schemas import Location
@@ -46,7 +46,15 @@ class IndexCache:
         self._lock = threading.Lock()
 
     def get(self, session: Session) -> MatchIndex:
-        version = repository.registry_version(session)
+        return self.at(session, repository.registry_version(session))
+
+    def last(self, session: Session) -> MatchIndex:
+        """The last index built, without reading the stamp: for a caller that reads it along with its own query
+        and checks it (`_ranked`). Built on first use."""
+        return self._index or self.get(session)
+
+    def at(self, session: Session, version: int) -> MatchIndex:
+        """The index of the stamp `version` the caller read, rebuilt when this one is older."""
         index = self._index
         if index is not None and index.version == version:
             return index
@@ -112,15 +120,80 @@ def _query(
     return query, tribunal, location
 
 
-def _live_loads(session: Session, ids: list[int], query: engine.Query) -> dict[int, engine.LiveLoad]:
-    return repository.live_loads(session, ids, since=query.now - timedelta(days=TUNING.equity_window_days))
+def _since(query: engine.Query) -> datetime:
+    return query.now - timedelta(days=TUNING.equity_window_days)
 
 
-def _shortlist(session: Session, index: MatchIndex, query: engine.Query, weights: engine.Weights) -> engine.Result:
+@dataclass(frozen=True, slots=True)
+class Ranked:
+    """A request ranked: the index and the query it was ranked on, the engine's result."""
+
+    index: MatchIndex
+    query: engine.Query
+    tribunal: TribunalRef
+    location: Location
+    weights: engine.Weights
+    result: engine.Result
+
+
+def _ranked(
+    session: Session,
+    *,
+    cache: IndexCache,
+    settings: Settings,
+    principal: Principal,
+    gazetteer: Gazetteer,
+    locator: Locator,
+    payload: MatchRequest,
+) -> Ranked:
+    """The request ranked on the current index: first on the last index built, whose stamp the live loads'
+    statement reads along (one round trip for both instead of two on every `/match`); when the stamp had moved,
+    or the request names an établissement that index lacks, again on the index of the stamp read anew."""
+    for current in (False, True):
+        ranked = _rank_on(
+            session,
+            cache.get(session) if current else cache.last(session),
+            settings=settings,
+            principal=principal,
+            gazetteer=gazetteer,
+            locator=locator,
+            payload=payload,
+            current=current,
+        )
+        if ranked is not None:
+            return ranked
+    raise AssertionError("an index just checked against the stamp is current: ranked")
+
+
+def _rank_on(
+    session: Session,
+    index: MatchIndex,
+    *,
+    settings: Settings,
+    principal: Principal,
+    gazetteer: Gazetteer,
+    locator: Locator,
+    payload: MatchRequest,
+    current: bool,
+) -> Ranked | None:
+    """The request ranked on `index` with the live loads; None when `index` may be older than the registry and
+    was (an index just checked against the stamp is `current`: ranked whatever moved since, as any read may)."""
+    try:
+        query, tribunal, location = _query(
+            index=index, principal=principal, gazetteer=gazetteer, locator=locator, payload=payload
+        )
+    except UnknownEtablissement:
+        if current:
+            raise
+        return None  # perhaps added since this index was built
+    weights = weights_for(index, settings, tribunal.departement)
     passing, exclusions = index.candidates(query)
-    loads = _live_loads(session, [p.id for p in passing], query)
+    loads, version = repository.loads_and_version(session, [p.id for p in passing], since=_since(query))
+    if version != index.version and not current:
+        return None
     eligible = [(profile, loads[profile.id]) for profile in passing if profile.id in loads]
-    return engine.rank(len(index.profiles), exclusions, eligible, query, weights, TUNING)
+    result = engine.rank(len(index.profiles), exclusions, eligible, query, weights, TUNING)
+    return Ranked(index, query, tribunal, location, weights, result)
 
 
 def candidat_data(
@@ -184,11 +257,19 @@ def run_match(
     or (`aside`, the `/match` route) read in a read transaction and stored in a short write of its own
     (`write_aside`). The record only appends, so nothing it read needs the write lock: SQLite's one writer is
     then held for the insert alone, not for the reads and the ranking, and several workers rank at once."""
-    index = cache.get(session)
-    query, tribunal, location = _query(
-        index=index, principal=principal, gazetteer=gazetteer, locator=locator, payload=payload
+    if aside:
+        statements_commit_alone(session)
+    ranked = _ranked(
+        session,
+        cache=cache,
+        settings=settings,
+        principal=principal,
+        gazetteer=gazetteer,
+        locator=locator,
+        payload=payload,
     )
-    result = _shortlist(session, index, query, weights_for(index, settings, tribunal.departement))
+    index, query, result = ranked.index, ranked.query, ranked.result
+    tribunal, location = ranked.tribunal, ranked.location
     match_id = str(uuid.uuid4())
     # Built in the shape of `MatchResponse` without validating it again (a test checks that shape): this is the
     # hot path, and every value comes from the engine's typed results.
@@ -243,14 +324,23 @@ def explain_match(
     profile = index.profiles.get(payload.mandataire)
     if profile is None:
         raise MandataireNotFound(f"mandataire introuvable : {payload.mandataire}", loc=["body", "mandataire"])
-    query, tribunal, _ = _query(index=index, principal=principal, gazetteer=gazetteer, locator=locator, payload=payload)
-    weights = weights_for(index, settings, tribunal.departement)
-    result = _shortlist(session, index, query, weights)
+    ranked = _rank_on(
+        session,
+        index,
+        settings=settings,
+        principal=principal,
+        gazetteer=gazetteer,
+        locator=locator,
+        payload=payload,
+        current=True,
+    )
+    assert ranked is not None  # current: never None
+    query, weights, result = ranked.query, ranked.weights, ranked.result
     listed = next((c for c in result.candidats if c.profile.id == profile.id), None)
     reasons = list(engine.failing_rules(profile, query))
     evaluated = listed
     if evaluated is None:  # not shortlisted: score it alone, with its own live load
-        load = _live_loads(session, [profile.id], query)
+        load = repository.live_loads(session, [profile.id], since=_since(query))
         evaluated = engine.evaluate(
             profile,
             load.get(profile.id, engine.LiveLoad(0, 0)),
