@@ -256,7 +256,9 @@ def run_match(
     """The shortlist in the shape of `MatchResponse`, stored and returned as it is: in the caller's transaction,
     or (`aside`, the `/match` route) read in a read transaction and stored in a short write of its own
     (`write_aside`). The record only appends, so nothing it read needs the write lock: SQLite's one writer is
-    then held for the insert alone, not for the reads and the ranking, and several workers rank at once."""
+    then held for the insert alone, not for the reads and the ranking, and several workers rank at once. On
+    PostgreSQL the reads and the insert then each commit alone (`statements_commit_alone`): two statements in all,
+    the live loads with the version stamp (`_ranked`) and the record."""
     if aside:
         statements_commit_alone(session)
     ranked = _ranked(
