@@ -9,42 +9,52 @@ from openpyxl import load_workbook
 from tests.registry.factories import mandataire_body, mesure_body
 
 
-@pytest.fixture
-def two_professionals(client, admin, make_token) -> list[dict]:
-    """Two professionals of the Nord; the first has four measures (Lille twice, Roubaix, Belgian Tournai), one of
-    them closed, the second one measure in Lille."""
-    pros = []
-    for nom in ("Alice Exporte", "Bruno Autre"):
-        response = client.post("/mandataires", headers=admin, json=mandataire_body(nom=nom, specialites=["belgique"]))
-        assert response.status_code == 201, response.text
-        pro = response.json()
-        pro["headers"] = make_token("mandataire", mandataire_id=pro["id"])
-        pros.append(pro)
-    first, second = pros
-    bodies = [
-        (first, mesure_body(numero_rg="24/AB001", numero_dossier="DOS-7", residence={"insee": "59350"})),
-        (first, mesure_body(numero_rg="24/AB002", residence={"insee": "59350"}, nature="tutelle")),
-        (first, mesure_body(numero_rg="24/CD003", residence={"insee": "59512"})),
-        (first, mesure_body(numero_rg="24/EF004", residence={"pays": "BE", "code_postal": "7500"})),
-        (second, mesure_body(numero_rg="24/AB005", residence={"insee": "59350"})),
-    ]
-    for pro, body in bodies:
-        response = client.post("/mesures", headers=pro["headers"], json=body)
-        assert response.status_code == 201, response.text
-        pro.setdefault("mesures", []).append(response.json())
-    closed = first["mesures"][2]
-    response = client.patch(
-        f"/mesures/{closed['id']}",
-        headers=first["headers"],
-        json={
-            "version": closed["version"],
-            "statut": "eteinte",
-            "cause_sortie": "mainlevee",
-            "date_fin_mesure": "2025-01-31",
-        },
-    )
-    assert response.status_code == 200, response.text
+@pytest.fixture(scope="module")
+def two_professionals(module_client, module_token) -> list[dict]:
+    """Two professionals of the Nord, built once for the module (each test runs in a savepoint over them); the first
+    has four measures (Lille twice, Roubaix, Belgian Tournai), one of them closed, the second one measure in
+    Lille."""
+    with module_client() as client:
+        admin = module_token("admin")
+        pros = []
+        for nom in ("Alice Exporte", "Bruno Autre"):
+            body = mandataire_body(nom=nom, specialites=["belgique"])
+            response = client.post("/mandataires", headers=admin, json=body)
+            assert response.status_code == 201, response.text
+            pro = response.json()
+            pro["headers"] = module_token("mandataire", mandataire_id=pro["id"])
+            pros.append(pro)
+        first, second = pros
+        bodies = [
+            (first, mesure_body(numero_rg="24/AB001", numero_dossier="DOS-7", residence={"insee": "59350"})),
+            (first, mesure_body(numero_rg="24/AB002", residence={"insee": "59350"}, nature="tutelle")),
+            (first, mesure_body(numero_rg="24/CD003", residence={"insee": "59512"})),
+            (first, mesure_body(numero_rg="24/EF004", residence={"pays": "BE", "code_postal": "7500"})),
+            (second, mesure_body(numero_rg="24/AB005", residence={"insee": "59350"})),
+        ]
+        for pro, body in bodies:
+            response = client.post("/mesures", headers=pro["headers"], json=body)
+            assert response.status_code == 201, response.text
+            pro.setdefault("mesures", []).append(response.json())
+        closed = first["mesures"][2]
+        response = client.patch(
+            f"/mesures/{closed['id']}",
+            headers=first["headers"],
+            json={
+                "version": closed["version"],
+                "statut": "eteinte",
+                "cause_sortie": "mainlevee",
+                "date_fin_mesure": "2025-01-31",
+            },
+        )
+        assert response.status_code == 200, response.text
     return pros
+
+
+@pytest.fixture
+def connection(two_professionals, savepoint_connection):
+    """The module's two professionals, then this test's savepoint over them."""
+    return savepoint_connection
 
 
 def rgs(response) -> list[str]:

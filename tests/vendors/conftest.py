@@ -6,34 +6,35 @@ from collections.abc import Iterator
 import pytest
 from fastapi.testclient import TestClient
 
-from app.database import session_scope
-from app.dependencies import get_session
-from app.main import create_app
 from app.vendors.dependencies import EditorCaller
 from tests.registry.factories import mandataire_body
+from tests.support import app_client
 
 PROBE = "/api/editors/sonde/{valeur}"
 
 
+def probe(caller: EditorCaller, valeur: int) -> dict:
+    if valeur == 500:
+        raise RuntimeError("échec simulé")
+    principal = caller.principal
+    return {"editeur": caller.editor_id, "mandataire": caller.mandataire_id, "role": principal.role} | (
+        {"cle": principal.caller_key} if valeur == 2 else {}
+    )
+
+
 @pytest.fixture
 def client(settings, session_factory) -> Iterator[TestClient]:
-    app = create_app(settings)
-
-    @app.get(PROBE)
-    def probe(caller: EditorCaller, valeur: int) -> dict:
-        if valeur == 500:
-            raise RuntimeError("échec simulé")
-        principal = caller.principal
-        return {"editeur": caller.editor_id, "mandataire": caller.mandataire_id, "role": principal.role} | (
-            {"cle": principal.caller_key} if valeur == 2 else {}
-        )
-
-    def test_session():
-        yield from session_scope(session_factory)
-
-    app.dependency_overrides[get_session] = test_session
-    with TestClient(app) as test_client:
-        yield test_client
+    """The test's client of the app the other tests share (`app_client`: no new app per test), the probe route
+    added for the test and taken out after it, so that no other test's app ever has it."""
+    with app_client(settings, session_factory) as test_client:
+        app = test_client.app
+        routes, schema = list(app.router.routes), app.openapi_schema
+        app.get(PROBE)(probe)
+        try:
+            yield test_client
+        finally:
+            app.router.routes[:] = routes
+            app.openapi_schema = schema
 
 
 @pytest.fixture
