@@ -8,10 +8,10 @@ from contextlib import contextmanager
 
 class CollectorPause:
     """Pauses the cyclic garbage collector while a piece of work runs that makes tens of thousands of objects
-    living until its end: a batch of measures, an XLSX export. The collector would otherwise walk the whole heap
-    (reference geography included) several times per batch, a third of a batch's time, and once every other
-    national export (a full collection, as long as the rest of the export). Cycles made meanwhile are collected
-    afterwards.
+    living until its end: a batch of measures, an export (its table computed, then its file written). The collector
+    would otherwise walk the whole heap (reference geography included) several times per batch, a third of a
+    batch's time, and once every few national exports (a full collection, as long as the rest of the export).
+    Cycles made meanwhile are collected afterwards.
 
     The collector is one per process, and so is its pause (`gc_paused`): overlapping works (threads) share it,
     and collection resumes when the last one ends, as it was before the first began."""

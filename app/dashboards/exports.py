@@ -13,7 +13,7 @@ from datetime import date
 from functools import partial
 from itertools import islice, repeat
 from operator import is_not
-from typing import Literal
+from typing import Literal, TypeVar
 
 import xlsxwriter
 from fastapi import Response
@@ -30,6 +30,7 @@ MEDIA_TYPES = {
 NUMBER_FORMATS = {"entier": "0", "decimal": "0.00", "pourcentage": "0.0%", "date": "DD/MM/YYYY"}
 FORMULA_STARTS = ("=", "+", "-", "@")
 MAX_WIDTH = 60
+T = TypeVar("T")
 
 
 def _rows(tableau: Tableau) -> list[dict[str, Value]]:
@@ -189,14 +190,11 @@ def filter_lines(tableau: Tableau) -> list[tuple[str, Value]]:
 
 
 def workbook_bytes(fill: Callable[[xlsxwriter.Workbook], None]) -> bytes:
-    """The XLSX file `fill` writes, in memory. The collector is paused meanwhile: the tens of thousands of cells
-    a national table makes live until the file is closed, and would otherwise set off a full collection of the
-    server's heap once every other export."""
+    """The XLSX file `fill` writes, in memory."""
     buffer = io.BytesIO()
-    with gc_paused():
-        workbook = xlsxwriter.Workbook(buffer, XLSX_OPTIONS)
-        fill(workbook)
-        workbook.close()
+    workbook = xlsxwriter.Workbook(buffer, XLSX_OPTIONS)
+    fill(workbook)
+    workbook.close()
     return buffer.getvalue()
 
 
@@ -222,6 +220,21 @@ def attachment(content: bytes, format: Format, filename: str) -> Response:
     )
 
 
-def export_response(tableau: Tableau, format: Format, *, today: date) -> Response:
-    content = to_csv(tableau) if format == "csv" else to_xlsx(tableau, generated=today)
-    return attachment(content, format, f"tableau-de-bord-{tableau.nom}-{today.isoformat()}.{format}")
+def exported(build: Callable[[], T], write: Callable[[T], bytes]) -> tuple[T, bytes]:
+    """What `build` computes and the file `write` makes of it, with the collector paused from the first query to
+    the last byte: every export goes through here. A national table's rows (thousands of dicts, built from the
+    query's rows) and its workbook's cells (38 000 for `annees`) are tens of thousands of objects living until the
+    file is written: collected meanwhile, they set off a full collection of the server's heap every few exports and
+    promote the rest through the generations (a national `annees.csv` took 126 ms of CPU with its building
+    collected, 85 ms paused; `annees.xlsx` 344 and 300 ms). What the writer leaves in cycles (XlsxWriter's workbook
+    refers to itself) is collected once afterwards."""
+    with gc_paused():
+        built = build()
+        return built, write(built)
+
+
+def export_response(tableau: Callable[[], Tableau], format: Format, *, today: date) -> Response:
+    """The table `tableau` computes, as a CSV or XLSX attachment."""
+    write = to_csv if format == "csv" else partial(to_xlsx, generated=today)
+    built, content = exported(tableau, write)
+    return attachment(content, format, f"tableau-de-bord-{built.nom}-{today.isoformat()}.{format}")

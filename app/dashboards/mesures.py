@@ -2,6 +2,7 @@
 through, with the same filters and the same scope (a professional its own measures, a tribunal its own, an agent
 its territory), written by the dashboards' one CSV/XLSX writer."""
 
+from functools import partial
 from typing import Any, Literal
 
 from fastapi import APIRouter, Response
@@ -59,6 +60,10 @@ def export_mesures_xlsx(principal: CurrentPrincipal, session: SessionDep, filter
 
 
 def _export(session: Session, principal: Principal, filters: dict, format: Literal["csv", "xlsx"]) -> Response:
+    return export_response(partial(_tableau, session, principal, filters), format, today=utcnow().date())
+
+
+def _tableau(session: Session, principal: Principal, filters: dict) -> Tableau:
     query = mesures_query(principal, **filters)
     total = session.scalar(select(func.count()).select_from(query.order_by(None).subquery())) or 0
     if total > EXPORT_MAX:
@@ -89,7 +94,7 @@ def _export(session: Session, principal: Principal, filters: dict, format: Liter
         for m in session.scalars(query.order_by(Mesure.id))
     ]
     shown = {k: v for k, v in filters.items() if v is not None and k != "tribunal_id"}
-    tableau = Tableau(
+    return Tableau(
         nom="mesures",
         titre="Mesures",
         note=f"{total} mesure(s) ; filtres de la liste des mesures.",
@@ -98,4 +103,3 @@ def _export(session: Session, principal: Principal, filters: dict, format: Liter
         lignes=lignes,
         totaux=None,
     )
-    return export_response(tableau, format, today=utcnow().date())

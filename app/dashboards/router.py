@@ -3,13 +3,14 @@
 
 from collections.abc import Callable
 from datetime import date
+from functools import partial
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, Response
 
 from app.dashboards import etat_des_lieux, service
 from app.dashboards.dependencies import COMMON_FILTERS, Agents, PerimetreDep
-from app.dashboards.exports import MEDIA_TYPES, Format, attachment, export_response
+from app.dashboards.exports import MEDIA_TYPES, Format, attachment, export_response, exported
 from app.dashboards.schemas import IndexTableaux, Tableau
 from app.dashboards.table import Table
 from app.dashboards.tables import TABLES
@@ -43,15 +44,16 @@ def dashboard_etat_des_lieux_xlsx(
     première feuille dit le territoire, la date, les sources et le contenu de chaque feuille. Mêmes filtres
     communs et même périmètre que les tableaux (une région par `region`)."""
     today = perimetre.today
-    sheets = etat_des_lieux.tableaux(session, gazetteer=gazetteer, perimetre=perimetre, settings=settings)
-    content = etat_des_lieux.to_workbook(
-        sheets, territoire=etat_des_lieux.territoire(gazetteer, perimetre), today=today
+    _, content = exported(
+        partial(etat_des_lieux.tableaux, session, gazetteer=gazetteer, perimetre=perimetre, settings=settings),
+        partial(etat_des_lieux.to_workbook, territoire=etat_des_lieux.territoire(gazetteer, perimetre), today=today),
     )
     return attachment(content, "xlsx", etat_des_lieux.nom_fichier(gazetteer, perimetre, today))
 
 
-def _dependency(table: Table) -> Callable[..., Tableau]:
-    """The table for the request: the common filters resolved against the territory, then the table's own."""
+def _dependency(table: Table) -> Callable[..., Callable[[], Tableau]]:
+    """The table for the request, ready to compute: the common filters resolved against the territory, then the
+    table's own. Computed by the route (an export computes it with the collector paused, `export_response`)."""
 
     # The table's own parameters first: the OpenAPI document lists them first, as it always did.
     def computed(
@@ -59,24 +61,25 @@ def _dependency(table: Table) -> Callable[..., Tableau]:
         perimetre: PerimetreDep,
         session: SessionDep,
         gazetteer: GazetteerDep,
-    ) -> Tableau:
-        return service.tableau(table, session, gazetteer=gazetteer, perimetre=perimetre, parametres=parametres)
+    ) -> Callable[[], Tableau]:
+        return partial(service.tableau, table, session, gazetteer=gazetteer, perimetre=perimetre, parametres=parametres)
 
     return computed
 
 
-def _json_route(dependency: Callable[..., Tableau]):
-    def endpoint(tableau: Annotated[Tableau, Depends(dependency)]) -> PreparedJSONResponse:
+def _json_route(dependency: Callable[..., Callable[[], Tableau]]):
+    def endpoint(compute: Annotated[Callable[[], Tableau], Depends(dependency)]) -> PreparedJSONResponse:
         # Validated once, when built (`service.tableau`), then encoded once by pydantic's Rust encoder: the response
         # model would dump, validate and encode again thousands of rows (a quarter of a national table's time).
+        tableau = compute()
         return PreparedJSONResponse(tableau.__pydantic_serializer__.to_json(tableau))
 
     return endpoint
 
 
-def _export_route(dependency: Callable[..., Tableau], format: Format):
-    def endpoint(tableau: Annotated[Tableau, Depends(dependency)]) -> Response:
-        return export_response(tableau, format, today=date.today())
+def _export_route(dependency: Callable[..., Callable[[], Tableau]], format: Format):
+    def endpoint(compute: Annotated[Callable[[], Tableau], Depends(dependency)]) -> Response:
+        return export_response(compute, format, today=date.today())
 
     return endpoint
 

@@ -1,6 +1,7 @@
 """Transfer plans: agents (their territory) and admins compute, follow and close them; the judges and greffiers of
 each tribunal keep or replace the proposals for their measures and confirm them."""
 
+from functools import partial
 from typing import Annotated, Literal
 
 from fastapi import APIRouter, Depends, Response
@@ -131,6 +132,10 @@ def export_transfert_xlsx(transfert_id: TransfertId, principal: Followers, sessi
 
 
 def _export(session: Session, principal: Principal, transfert_id: int, format: Literal["csv", "xlsx"]) -> Response:
+    return export_response(partial(_tableau, session, principal, transfert_id), format, today=utcnow().date())
+
+
+def _tableau(session: Session, principal: Principal, transfert_id: int) -> Tableau:
     plan = get_transfert(transfert_id, principal, session)
     lignes: list[dict[str, Value]] = [
         {
@@ -148,7 +153,7 @@ def _export(session: Session, principal: Principal, transfert_id: int, format: L
         }
         for m in plan.mesures
     ]
-    tableau = Tableau(
+    return Tableau(
         nom=f"transfert-{plan.id}",
         titre=f"Plan de transfert n° {plan.id}",
         note=f"Coût total du plan : {plan.cout_total:.3f} ; mesures sans proposition : {plan.sans_proposition}.",
@@ -157,7 +162,6 @@ def _export(session: Session, principal: Principal, transfert_id: int, format: L
         lignes=lignes,
         totaux=None,
     )
-    return export_response(tableau, format, today=utcnow().date())
 
 
 @router.get("/transferts/{transfert_id}", response_model=TransfertOut, responses=ERRORS)

@@ -9,8 +9,8 @@ from datetime import date, datetime
 import pytest
 from openpyxl import load_workbook
 
-from app.dashboards import exports
-from app.dashboards.exports import to_csv, to_xlsx
+from app.dashboards import exports, service
+from app.dashboards.exports import export_response, to_csv, to_xlsx
 from app.dashboards.schemas import Colonne, Tableau
 
 QUERIES = [
@@ -139,16 +139,17 @@ def test_writer_escapes_formulas_and_writes_decimal_commas():
     assert widths == [len('=HYPERLINK("http://x")') + 2, len("Nombre") + 2, len("0.125") + 2, 10 + 2]
 
 
-def test_the_collector_is_paused_while_a_workbook_is_written(monkeypatch):
-    """A national table's cells would set off a full collection of the server's heap every other export."""
+@pytest.mark.parametrize("format, writer", [("xlsx", "write_sheet"), ("csv", "to_csv")])
+def test_the_collector_is_paused_while_an_export_is_built_and_written(monkeypatch, format, writer):
+    """A national table's rows and cells would set off a full collection of the server's heap every few exports."""
     seen = []
-    write_sheet = exports.write_sheet
+    write = getattr(exports, writer)
 
     def recording(*args, **kwargs):
-        seen.append(gc.isenabled())
-        write_sheet(*args, **kwargs)
+        seen.append(("écrit", gc.isenabled()))
+        return write(*args, **kwargs)
 
-    monkeypatch.setattr(exports, "write_sheet", recording)
+    monkeypatch.setattr(exports, writer, recording)
     table = Tableau(
         nom="essai",
         titre="Essai",
@@ -158,5 +159,28 @@ def test_the_collector_is_paused_while_a_workbook_is_written(monkeypatch):
         lignes=[{"n": 1}],
         totaux=None,
     )
-    assert load_workbook(io.BytesIO(to_xlsx(table))).worksheets[0]["A2"].value == 1
-    assert seen == [False] and gc.isenabled()
+
+    def build():
+        seen.append(("calculé", gc.isenabled()))
+        return table
+
+    content = export_response(build, format, today=date(2026, 12, 1)).body
+    if format == "xlsx":
+        assert load_workbook(io.BytesIO(content)).worksheets[0]["A2"].value == 1
+    else:
+        assert content.decode("utf-8-sig").splitlines() == ["N", "1"]
+    assert seen == [("calculé", False), ("écrit", False)] and gc.isenabled()
+
+
+@pytest.mark.parametrize("path", ["/tableaux-de-bord/annees.csv", "/tableaux-de-bord/etat-des-lieux.xlsx"])
+def test_the_routes_compute_their_tables_with_the_collector_paused(regional, monkeypatch, path):
+    seen = []
+    compute = service.tableau
+
+    def recording(*args, **kwargs):
+        seen.append(gc.isenabled())
+        return compute(*args, **kwargs)
+
+    monkeypatch.setattr(service, "tableau", recording)
+    regional.get(path, "agent", region="32")
+    assert seen and not any(seen) and gc.isenabled()
