@@ -126,6 +126,28 @@ def savepoint_connection(module_connection: Connection) -> Iterator[Connection]:
         savepoint.rollback()
 
 
+@pytest.fixture(scope="module")
+def module_client(module_connection: Connection, session_settings: Settings):
+    """`with module_client() as client:` a client whose requests write into the module's transaction, to build a
+    module's shared data through HTTP (tests/matching/test_match_api.py). Closed once the data is built: the tests'
+    own `client` then reuses the same app."""
+    factory = sessionmaker(bind=module_connection, join_transaction_mode="create_savepoint", expire_on_commit=False)
+    return lambda: app_client(session_settings, factory)
+
+
+@pytest.fixture(scope="module")
+def module_token(module_session: Session, session_settings: Settings, gazetteer: Gazetteer):
+    """`module_token(role, **scope)`: the Authorization header of a token created in the module's transaction."""
+
+    def make(role: str, **scope) -> dict[str, str]:
+        secret = session_settings.token_secret.get_secret_value()
+        token = issue_token(module_session, secret=secret, gazetteer=gazetteer, role=Role(role), **scope)[0]
+        module_session.commit()
+        return {"Authorization": f"Bearer {token}"}
+
+    return make
+
+
 @pytest.fixture
 def session_factory(connection: Connection) -> sessionmaker[Session]:
     # The app's commits become savepoints inside the test's outer transaction.

@@ -40,10 +40,20 @@ def create_ehpad(client, admin, *, finess: str, nom: str, insee: str, places: in
     return response.json()
 
 
-@pytest.fixture
-def registry(client, admin):
-    """A small Nord registry: two MIs, a service with an antenne, a DPF, a Belgian specialist, a préposé."""
+@pytest.fixture(scope="module")
+def registry(module_client, module_token):
+    """A small Nord registry: two MIs, a service with an antenne, a DPF, a Belgian specialist, a préposé; built once
+    for the module, each test runs in a savepoint over it (`connection` below)."""
+    with module_client() as client:
+        return small_registry(client, module_token("admin"))
 
+
+@pytest.fixture
+def connection(registry, savepoint_connection):
+    return savepoint_connection
+
+
+def small_registry(client, admin) -> dict:
     def create(**overrides):
         return create_mandataire(client, admin, **overrides)
 
