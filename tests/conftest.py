@@ -29,7 +29,15 @@ from app.geo.gazetteer import Gazetteer, load_gazetteer
 from app.geo.repository import sync_tribunaux
 from app.tokens.service import issue_token
 from tests.oidc_provider import PEOPLE, OidcProvider, running_provider
-from tests.support import app_client, close_shared_loop, migrate, new_account, scratch_database_url
+from tests.support import (
+    DemoRegister,
+    app_client,
+    close_shared_loop,
+    migrate,
+    new_account,
+    scratch_database_url,
+    seed_demo_register,
+)
 from tests.vendors.flow import VendorAccess, vendor_access
 
 
@@ -78,6 +86,31 @@ def pytest_sessionfinish(session: pytest.Session) -> None:
 def database_url(database_server: str, tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     with scratch_database_url(database_server, tmp_path_factory.mktemp("db"), "mjpm_test") as url:
         yield url
+
+
+@pytest.fixture(scope="session")
+def demo_sqlite(tmp_path_factory: pytest.TempPathFactory, gazetteer: Gazetteer) -> Iterator[DemoRegister]:
+    """The regional demo seeded once per run into a SQLite file (tests/support.py): the SQLite pass's
+    `demo_register`, and the database the browser tests copy whichever pass runs them."""
+    with scratch_database_url("sqlite://", tmp_path_factory.mktemp("demo"), "mjpm_demo") as url:
+        yield seed_demo_register(url, gazetteer)
+
+
+@pytest.fixture(scope="session")
+def demo_register(
+    request: pytest.FixtureRequest,
+    database_server: str,
+    tmp_path_factory: pytest.TempPathFactory,
+    gazetteer: Gazetteer,
+) -> Iterator[DemoRegister]:
+    """The regional demo seeded once per run on the engine under test, as a template: a package or module that
+    reads it copies it (`scratch_database_url(database_server, ..., template=demo_register.url)`), so that what
+    one writes never reaches another."""
+    if make_url(database_server).get_backend_name() == "sqlite":
+        yield request.getfixturevalue("demo_sqlite")
+        return
+    with scratch_database_url(database_server, tmp_path_factory.mktemp("demo"), "mjpm_demo") as url:
+        yield seed_demo_register(url, gazetteer)
 
 
 @pytest.fixture(scope="session")

@@ -3,6 +3,7 @@ pure engine's and simulation's tests."""
 
 import math
 import socket
+import sqlite3
 import subprocess
 import threading
 import time
@@ -30,7 +31,7 @@ from app.auth.accounts import normalise_email
 from app.auth.constants import AccountState, Role
 from app.auth.models import Account
 from app.config import Settings, get_settings
-from app.database import build_engine, session_scope
+from app.database import build_engine, session_scope, utcnow
 from app.dependencies import get_session
 from app.geo.gazetteer import Gazetteer
 from app.geo.repository import sync_tribunaux
@@ -41,24 +42,83 @@ from app.tokens.service import check_scope, issue_token
 if TYPE_CHECKING:
     from fastapi import FastAPI
 
+    from app.demo.seed import SeedSummary
+
 
 @contextmanager
-def scratch_database_url(base_url: str, directory: Path, prefix: str) -> Iterator[str]:
-    """A new empty database: a SQLite file in `directory`, or a PostgreSQL database created on the server."""
+def scratch_database_url(base_url: str, directory: Path, prefix: str, *, template: str | None = None) -> Iterator[str]:
+    """A new database: a SQLite file in `directory`, or a PostgreSQL database created on the server; empty, or a
+    copy of `template` (the URL of another scratch database of the same server, which no connection may hold open
+    while it is copied: PostgreSQL refuses to copy a database in use)."""
     url = make_url(base_url)
     name = f"{prefix}_{uuid.uuid4().hex[:8]}"
     if url.get_backend_name() == "sqlite":
-        yield f"sqlite:///{directory / (name + '.db')}"
+        path = directory / (name + ".db")
+        if template is not None:
+            copy_sqlite(Path(str(make_url(template).database)), path)
+        yield f"sqlite:///{path}"
         return
     admin = create_engine(url, isolation_level="AUTOCOMMIT")
+    copied = f' TEMPLATE "{make_url(template).database}"' if template is not None else ""
     with admin.connect() as connection:
-        connection.exec_driver_sql(f'CREATE DATABASE "{name}"')
+        connection.exec_driver_sql(f'CREATE DATABASE "{name}"{copied}')
     try:
         yield url.set(database=name).render_as_string(hide_password=False)
     finally:
         with admin.connect() as connection:
             connection.exec_driver_sql(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
         admin.dispose()
+
+
+def copy_sqlite(source: Path, target: Path) -> None:
+    """A copy of the SQLite database `source` at `target` (SQLite's own backup: whole, whatever its journal)."""
+    original, copy = sqlite3.connect(source), sqlite3.connect(target)
+    try:
+        original.backup(copy)
+    finally:
+        copy.close()
+        original.close()
+
+
+# The regional demo register (Hauts-de-France, `seed_demo(scale="region")`) is seeded once per run and copied by the
+# tests that need it: seeding it takes a quarter of a minute or more, a copy a second or two.
+DEMO_SEED = 3
+# The day it is seeded as: today, read once per run, since the dashboards read its history against the clock.
+DEMO_TODAY = utcnow().date()
+
+
+@dataclass(frozen=True)
+class DemoRegister:
+    """A database holding the regional demo (its tribunals and register, no people), which no test opens: each
+    package or module that reads it makes its own copy (`scratch_database_url(..., template=register.url)`)."""
+
+    url: str
+    summary: "SeedSummary"
+    progress: tuple[tuple[str, int, int], ...]  # the seed's progress calls (stage, done, total)
+
+
+def seed_demo_register(url: str, gazetteer: Gazetteer) -> DemoRegister:
+    """Migrate the empty database `url`, load its tribunals and seed the regional demo (`DEMO_SEED`, `DEMO_TODAY`)
+    into it; every connection to it is closed on return, so that it can be copied."""
+    from app.demo.seed import seed_demo  # the demo imports every domain: only when a register is wanted
+
+    engine = build_engine(url)
+    try:
+        migrate(engine)
+        with sessionmaker(bind=engine).begin() as session:
+            sync_tribunaux(session, gazetteer)
+        calls: list[tuple[str, int, int]] = []
+        summary = seed_demo(
+            engine,
+            gazetteer,
+            scale="region",
+            seed=DEMO_SEED,
+            today=DEMO_TODAY,
+            progress=lambda stage, done, total: calls.append((stage, done, total)),
+        )
+    finally:
+        engine.dispose()
+    return DemoRegister(url, summary, tuple(calls))
 
 
 def migrate(engine: Engine, revision: str = "head", *, down: bool = False) -> None:

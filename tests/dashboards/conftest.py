@@ -1,5 +1,6 @@
-"""The Hauts-de-France demo register, seeded once for the dashboard tests in a scratch database (SQLite file or
-PostgreSQL database, as `database_server` says), with an app and tokens bound to it."""
+"""The Hauts-de-France demo register for the dashboard tests: a copy of the run's (`demo_register`, seeded once per
+run) in a scratch database (SQLite file or PostgreSQL database, as `database_server` says), with an app and tokens
+bound to it."""
 
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -11,13 +12,11 @@ from sqlalchemy.orm import sessionmaker
 
 from app.auth.constants import Role
 from app.config import Settings
-from app.database import build_engine, utcnow
-from app.demo.seed import seed_demo
+from app.database import build_engine
 from app.geo.gazetteer import Gazetteer
-from app.geo.repository import sync_tribunaux
 from app.main import create_app
 from app.tokens.service import issue_token
-from tests.support import migrate, scratch_database_url
+from tests.support import DemoRegister, scratch_database_url
 
 
 @dataclass
@@ -38,16 +37,13 @@ class Regional:
 
 @pytest.fixture(scope="package")
 def regional(
-    tmp_path_factory: pytest.TempPathFactory, gazetteer: Gazetteer, database_server: str
+    tmp_path_factory: pytest.TempPathFactory, gazetteer: Gazetteer, database_server: str, demo_register: DemoRegister
 ) -> Iterator[Regional]:
-    with scratch_database_url(database_server, tmp_path_factory.mktemp("dashboards"), "mjpm_dash") as url:
+    directory = tmp_path_factory.mktemp("dashboards")
+    with scratch_database_url(database_server, directory, "mjpm_dash", template=demo_register.url) as url:
         engine = build_engine(url)
         try:
-            migrate(engine)
             settings = Settings(database_url=url, environment="test")
-            with sessionmaker(bind=engine).begin() as session:
-                sync_tribunaux(session, gazetteer)
-            seed_demo(engine, gazetteer, scale="region", seed=11, today=utcnow().date())
             with sessionmaker(bind=engine).begin() as session:
                 headers = {
                     caller: {

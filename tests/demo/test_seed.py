@@ -1,8 +1,9 @@
 """The demo data set: deterministic, consistent (counters = recount, titles respected, unique case numbers) and
 realistic (Hauts-de-France sizes, MI load bands, home/establishment split, a few Belgian measures).
 
-The region scale is seeded once per module in its own scratch database (SQLite file or PostgreSQL database,
-as `database_server` says); the determinism test seeds two more.
+The region scale is seeded once per run (`demo_register`, shared with the dashboards' tests) and copied into this
+module's own scratch database (SQLite file or PostgreSQL database, as `database_server` says); the determinism test
+seeds three registers of a tenth of its size.
 """
 
 import hashlib
@@ -32,10 +33,17 @@ from app.registry import rg
 from app.registry.constants import CauseSortie
 from app.registry.models import Absence, Mandataire, Mesure
 from app.tokens.service import issue_token
-from tests.support import assert_counters_equal_recount, migrate, scratch_database_url
+from tests.support import (
+    DEMO_SEED,
+    DEMO_TODAY,
+    DemoRegister,
+    assert_counters_equal_recount,
+    migrate,
+    scratch_database_url,
+)
 
-TODAY = date(2026, 11, 23)
-SEED = 7
+TODAY = DEMO_TODAY  # the day the run's regional demo is seeded as (today)
+SEED = DEMO_SEED
 TABLES = {  # table: ORDER BY giving one row order on every database
     "etablissement": "id",
     "mandataire": "id",
@@ -79,19 +87,16 @@ def table_digest(database: Engine) -> dict[str, str]:
 
 @pytest.fixture(scope="module")
 def region(
-    tmp_path_factory: pytest.TempPathFactory, gazetteer: Gazetteer, database_server: str
+    tmp_path_factory: pytest.TempPathFactory, database_server: str, demo_register: DemoRegister
 ) -> Iterator[tuple[Engine, SeedSummary, list]]:
-    calls: list[tuple[str, int, int]] = []
-    with seeded(
-        database_server,
-        tmp_path_factory.mktemp("seed"),
-        gazetteer,
-        scale="region",
-        seed=SEED,
-        today=TODAY,
-        progress=lambda stage, done, total: calls.append((stage, done, total)),
-    ) as (database, summary):
-        yield database, summary, calls
+    """The run's regional demo (seeded once, `demo_register`): a copy of it, the seed's summary and progress calls."""
+    directory = tmp_path_factory.mktemp("seed")
+    with scratch_database_url(database_server, directory, "mjpm_seed", template=demo_register.url) as url:
+        database = build_engine(url)
+        try:
+            yield database, demo_register.summary, list(demo_register.progress)
+        finally:
+            database.dispose()
 
 
 @pytest.fixture(scope="module")
@@ -572,12 +577,20 @@ def test_closures_keep_the_stock_stable_to_growing(database):
 
 
 def test_reservations_were_accepted_refused_and_expired_every_year(database):
-    answered = rows(database, "SELECT answered_at, statut FROM reservation WHERE answered_at IS NOT NULL")
-    by_year = Counter((_day(day).year, statut) for day, statut in answered)
-    for year in range(FIRST_YEAR, TODAY.year + 1):
-        accepted = by_year[(year, "acceptee")]
-        assert accepted > 0 and by_year[(year, "refusee")] > 0 and by_year[(year, "expiree")] > 0, year
-        assert by_year[(year, "refusee")] < 0.2 * accepted
+    answered = [
+        (_day(day), statut)
+        for day, statut in rows(database, "SELECT answered_at, statut FROM reservation WHERE answered_at IS NOT NULL")
+    ]
+    # Every full year of the history, and the twelve months up to the day of the seed (the current year may hold
+    # a day or none: the demo is seeded as of today).
+    periods = {
+        year: Counter(statut for day, statut in answered if day.year == year) for year in range(FIRST_YEAR, TODAY.year)
+    }
+    periods[TODAY.year] = Counter(statut for day, statut in answered if TODAY - timedelta(days=365) < day <= TODAY)
+    for period, counts in periods.items():
+        accepted = counts["acceptee"]
+        assert accepted > 0 and counts["refusee"] > 0 and counts["expiree"] > 0, period
+        assert counts["refusee"] < 0.2 * accepted, period
     # Refused and expired ones keep no measure (the service deletes it), a refusal gives its reason.
     assert (
         scalar(

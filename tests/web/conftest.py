@@ -6,12 +6,9 @@ import shutil
 from pathlib import Path
 
 import pytest
-from sqlalchemy.orm import sessionmaker
+from sqlalchemy.engine import make_url
 
-from app.database import build_engine
-from app.demo.seed import seed_demo
-from app.geo.repository import sync_tribunaux
-from tests.support import migrate
+from tests.support import DemoRegister
 from tests.web.test_browser import ARTIFACTS, CHROMIUM, CHROMIUM_FLAGS, TIMEOUT_MS, _unavailable
 
 
@@ -27,17 +24,11 @@ def sync_api():
 
 
 @pytest.fixture(scope="session")
-def demo_region(tmp_path_factory, gazetteer) -> Path:
-    """The regional demo (seed 3) and its tribunals, seeded once per session into a SQLite file that no test opens:
-    each browser module serves its own copy of it (`copy_of`), so what one module writes never reaches another."""
-    path = tmp_path_factory.mktemp("demo-region") / "demo.db"
-    engine = build_engine(f"sqlite:///{path}")
-    migrate(engine)
-    with sessionmaker(bind=engine).begin() as session:
-        sync_tribunaux(session, gazetteer)
-    seed_demo(engine, gazetteer, scale="region", seed=3)
-    engine.dispose()
-    return path
+def demo_region(demo_sqlite: DemoRegister) -> Path:
+    """The regional demo and its tribunals in a SQLite file that no test opens (the run's, seeded once:
+    tests/conftest.py): each browser module serves its own copy of it (`copy_of`), so what one module writes never
+    reaches another."""
+    return Path(str(make_url(demo_sqlite.url).database))
 
 
 @pytest.fixture(scope="session")

@@ -11,7 +11,6 @@ Playwright) it is skipped with the reason, except under `CI=true`, where that is
 """
 
 import os
-import sqlite3
 from collections.abc import Iterator
 from datetime import date
 from pathlib import Path
@@ -25,7 +24,7 @@ from app.config import Settings
 from app.database import build_engine
 from app.demo.accounts import demo_accounts
 from app.main import create_app
-from tests.support import serving
+from tests.support import copy_sqlite, serving
 from tests.web.axe import assert_accessible
 
 LILLE_TJ = "17590111500709"
@@ -53,14 +52,8 @@ def _unavailable(reason: str) -> None:
 
 
 def copy_of(template: Path, target: Path) -> str:
-    """A copy of the SQLite database `template` at `target` (SQLite's own backup: whole, whatever its journal);
-    returns its URL."""
-    source, copy = sqlite3.connect(template), sqlite3.connect(target)
-    try:
-        source.backup(copy)
-    finally:
-        copy.close()
-        source.close()
+    """A copy of the SQLite database `template` at `target`; returns its URL."""
+    copy_sqlite(template, target)
     return f"sqlite:///{target}"
 
 
