@@ -530,6 +530,9 @@ def per_year(database: Engine, sql: str) -> dict[int, int]:
 
 
 def _day(value) -> date:
+    """The day of a date or of a timestamp (PostgreSQL gives datetimes, SQLite text; stored in UTC)."""
+    if isinstance(value, datetime):
+        return value.date()
     return value if isinstance(value, date) else date.fromisoformat(str(value)[:10])
 
 
