@@ -3,12 +3,14 @@ domain never reaches up into what is built on it (the README's Layout section st
 
 The graph is read from the source (`ast`), every import counted wherever it sits (module level, inside a
 function, under `TYPE_CHECKING`): a part of `app/` is a top-level package (`app/registry/`) or module
-(`app/config.py`).
+(`app/config.py`). It is read once for the module's checks: parsing every module of `app/` is what they cost.
 """
 
 import ast
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from pathlib import Path
+
+import pytest
 
 APP = Path(__file__).resolve().parents[1] / "app"
 
@@ -61,12 +63,21 @@ def _layer_of(layers: list[set[str]]) -> dict[str, int]:
     return {part: level for level, parts in enumerate(layers) for part in parts}
 
 
+def _statements(node: ast.AST) -> Iterator[ast.AST]:
+    """Every statement under `node`, however nested (function and class bodies, branches, handlers, cases). An import
+    is a statement and no expression holds a statement, so expressions, most of the tree, are not walked."""
+    for child in ast.iter_child_nodes(node):
+        if isinstance(child, ast.stmt | ast.excepthandler | ast.match_case):
+            yield child
+            yield from _statements(child)
+
+
 def _imported_parts(path: Path, app: Path) -> set[str]:
     """The parts of `app` a module imports (`app.x...` absolute, or relative inside a package)."""
     module = path.relative_to(app.parent).with_suffix("").parts  # ("app", "registry", "service")
     package = module[:-1]  # ("app", "registry"): where a relative import starts
     found: set[str] = set()
-    for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"), filename=str(path))):
+    for node in _statements(ast.parse(path.read_text(encoding="utf-8"), filename=str(path))):
         if isinstance(node, ast.Import):
             names = [alias.name for alias in node.names]
         elif isinstance(node, ast.ImportFrom):
@@ -152,19 +163,23 @@ def cycles(graph: Mapping[str, Mapping[str, Iterable[str]]]) -> list[list[str]]:
 # --- the checks ----------------------------------------------------------------------------------------
 
 
-def test_every_part_of_app_has_a_declared_layer():
-    graph = import_graph()
+@pytest.fixture(scope="module")
+def graph() -> dict[str, dict[str, set[str]]]:
+    return import_graph()
+
+
+def test_every_part_of_app_has_a_declared_layer(graph):
     assert {"geo", "auth", "registry", "matching", "designation", "demo", "cli"} <= set(graph)
     assert not undeclared(graph, LAYERS), "declare these parts of app/ in LAYERS (and the README's Layout)"
     assert len(_layer_of(LAYERS)) == sum(len(parts) for parts in LAYERS), "a part is declared twice"
 
 
-def test_imports_run_downhill():
-    assert arrows_not_downhill(import_graph(), LAYERS) == []
+def test_imports_run_downhill(graph):
+    assert arrows_not_downhill(graph, LAYERS) == []
 
 
-def test_no_import_cycle():
-    assert cycles(import_graph()) == []
+def test_no_import_cycle(graph):
+    assert cycles(graph) == []
 
 
 def test_the_checks_catch_what_they_look_for(tmp_path):

@@ -13,6 +13,8 @@ import ast
 import re
 from pathlib import Path
 
+import pytest
+
 from app.errors import PYDANTIC_ERROR_TYPES
 from app.matching import engine
 from app.professionals import schemas as professionals_schemas
@@ -74,8 +76,13 @@ def codes_in_readme() -> list[str]:
     return re.findall(r"^\| `([a-z0-9_]+)` \|", section, flags=re.MULTILINE)
 
 
-def test_the_readme_catalogue_lists_every_error_code_once():
-    answered = codes_in_source()
+@pytest.fixture(scope="module")
+def answered() -> dict[str, set[str]]:
+    """Read once for the module's checks: parsing every module of `app/` is what they cost."""
+    return codes_in_source()
+
+
+def test_the_readme_catalogue_lists_every_error_code_once(answered):
     listed = codes_in_readme()
     assert len(listed) == len(set(listed)), [code for code in listed if listed.count(code) > 1]
     missing = {code: sorted(files) for code, files in answered.items() if code not in listed}
@@ -84,9 +91,8 @@ def test_the_readme_catalogue_lists_every_error_code_once():
     assert not extra, f"codes the service no longer answers, to remove from the README: {extra}"
 
 
-def test_the_collector_finds_each_way_of_answering_a_code():
+def test_the_collector_finds_each_way_of_answering_a_code(answered):
     """The collector itself: one code of each form above (a collector that found nothing would pass)."""
-    answered = codes_in_source()
     forms = ("version_perimee", "conflit_concurrent", "compte_desactive", "doublon", "hors_departement")
     for code in (*forms, "date_hors_limites", "nombre_invalide"):
         assert code in answered, code
