@@ -142,18 +142,18 @@ def yearly(
     last: int,
     *,
     natures: Sequence[str] | None = None,
-    answered: bool = True,
 ) -> dict[tuple[str, str], Series]:
-    """The series per (département of the tribunal, type), the year before `first` included (for its growth); of
-    the measures and reservations of these natures only, if given; without the reservations unless `answered`."""
+    """The series per (département of the tribunal, type), the year before `first` included (for its growth); of a
+    few natures, if given, those of their measures alone per (département, nature) instead: a table of a few natures
+    tells them apart, not the types, and reads where their reservations were answered (`answered_departements`)."""
     _, _, last_day = years(perimetre)
     if perimetre.tribunal is None:
         series = counted_measures(session, perimetre, first, last, last_day, natures)
     else:
         series = scanned_measures(session, perimetre, first, last, last_day, natures)
-    if not answered:
+    if natures is not None:
         return series
-    for departement, kind, year, statut, n in answers(session, perimetre, first, last_day, natures):
+    for departement, kind, year, statut, n in answers(session, perimetre, first, last_day):
         series[(departement, kind)].reponses[(int(year), statut)] += n
     return series
 
@@ -178,7 +178,7 @@ def scanned_measures(
     bucketed = measures_in(
         select(
             Tribunal.departement.label("departement"),
-            Mandataire.type.label("type"),
+            (Mandataire.type if natures is None else Mesure.nature).label("type"),
             opened.label("ouverte"),
             closed.label("eteinte"),
             Mesure.cause_sortie.label("cause"),
@@ -201,28 +201,49 @@ def scanned_measures(
     return series
 
 
-def answers(
-    session: Session, perimetre: Perimetre, first: int, last_day: date, natures: Sequence[str] | None
-) -> list[tuple]:
+def answers(session: Session, perimetre: Perimetre, first: int, last_day: date) -> list[tuple]:
     """(département of the tribunal, type, year, status, reservations) answered from 1 January of `first` to
     `last_day` (a year's end or today: no answer is dated later), from the counters of the answers per year
     (`app.designation.answers`); a tribunal's, from its reservations (they are few)."""
     if perimetre.tribunal is not None:
-        return _tribunal_answers(session, perimetre.tribunal, perimetre.type, first, last_day, natures)
+        return _tribunal_answers(session, perimetre.tribunal, perimetre.type, first, last_day, None)
     counted = ReservationsAnnee
-    query = (
-        select(counted.departement, counted.type, counted.annee, counted.statut, func.sum(counted.reservations))
-        .where(counted.statut.in_(list(ANSWERS)), counted.annee.between(first, last_day.year))
-        .group_by(counted.departement, counted.type, counted.annee, counted.statut)
-    )
+    query = _counted_answers(
+        select(counted.departement, counted.type, counted.annee, counted.statut, func.sum(counted.reservations)),
+        perimetre,
+        first,
+        last_day,
+        None,
+    ).group_by(counted.departement, counted.type, counted.annee, counted.statut)
+    # Fetched at once: row by row, each row costs a call into the driver (psycopg: a third of the fetch).
+    return [tuple(row) for row in session.connection().execute(query).all()]
+
+
+def answered_departements(
+    session: Session, perimetre: Perimetre, first: int, last_day: date, natures: Sequence[str] | None
+) -> set[str]:
+    """The départements where reservations of these natures were answered in the years of `answers`: all a table
+    of a few natures needs to know of them (a row per département, not one per type, year and status)."""
+    if perimetre.tribunal is not None:
+        found = _tribunal_answers(session, perimetre.tribunal, perimetre.type, first, last_day, natures)
+        return {departement for departement, *_ in found}
+    counted = ReservationsAnnee
+    query = _counted_answers(select(counted.departement).distinct(), perimetre, first, last_day, natures)
+    return set(session.scalars(query))
+
+
+def _counted_answers(
+    query: Select, perimetre: Perimetre, first: int, last_day: date, natures: Sequence[str] | None
+) -> Select:
+    counted = ReservationsAnnee
+    query = query.where(counted.statut.in_(list(ANSWERS)), counted.annee.between(first, last_day.year))
     if perimetre.type is not None:
         query = query.where(counted.type == perimetre.type)
     if natures is not None:
         query = query.where(counted.nature.in_(natures))
     if perimetre.departements is not None:
         query = query.where(counted.departement.in_(perimetre.departements))
-    # Fetched at once: row by row, each row costs a call into the driver (psycopg: a third of the fetch).
-    return [tuple(row) for row in session.connection().execute(query).all()]
+    return query
 
 
 def _tribunal_answers(
@@ -288,7 +309,8 @@ def counted_measures(
     end_of_period = date(last, 12, 31)
     if last_day < end_of_period:
         for departement, kind, share in _dated_after(session, perimetre, last_day, end_of_period, natures):
-            one, moved = series[(departement, kind)], moves[(departement, kind)]
+            key = (departement, kind if natures is None else share.nature)
+            one, moved = series[key], moves[key]
             for events, sign in ((share.events(), -1), (share.events(until=last_day), 1)):
                 for year, evenement, cause in events:
                     if year > last:
@@ -340,19 +362,21 @@ def _by_year(perimetre: Perimetre, before: int, last: int) -> tuple[Select, Sele
 
 
 def _by_nature(perimetre: Perimetre, before: int, last: int, natures: Sequence[str]) -> tuple[Select, Select]:
-    """Of a few natures, their counters (`MesureEvenementAnnuel`), in the rows and columns of `_by_year`."""
+    """Of a few natures, their counters (`MesureEvenementAnnuel`), in the rows and columns of `_by_year` with the
+    nature in place of the type."""
     counter = MesureEvenementAnnuel
     ending = counter.evenement == Evenement.FIN
 
     def summed(condition: Any) -> Any:
         return func.sum(counter.nombre).filter(condition)  # NULL when no counter matches
 
-    # One row per territory, type and year shown, the events in columns (summed over the natures in SQL: ten
-    # times fewer rows to fetch and fold than one per event and cause; FILTER costs SQLite less than CASE);
-    # then the stock at the end of the years before, in one figure per territory and type.
+    # One row per territory, nature and year shown, the events in columns (summed in SQL: ten times fewer rows to
+    # fetch and fold than one per event and cause; FILTER costs SQLite less than CASE), grouped in the order of the
+    # nature index (read in order, never sorted); then the stock at the end of the years before, in one figure per
+    # territory and nature.
     recent = select(
         counter.departement,
-        counter.type,
+        counter.nature,
         counter.annee,
         summed(counter.evenement == Evenement.OUVERTURE),
         summed(counter.evenement == Evenement.SORTIE),
@@ -362,7 +386,7 @@ def _by_nature(perimetre: Perimetre, before: int, last: int, natures: Sequence[s
     ).where(counter.annee.between(before, last))
     base = select(
         counter.departement,
-        counter.type,
+        counter.nature,
         func.sum(
             case(
                 (counter.evenement == Evenement.OUVERTURE, counter.nombre),
@@ -372,7 +396,11 @@ def _by_nature(perimetre: Perimetre, before: int, last: int, natures: Sequence[s
         ),
     ).where(counter.annee < before, counter.evenement != Evenement.FIN)
     queries = []
-    for query in (recent.group_by(*recent.selected_columns[:3]), base.group_by(*base.selected_columns[:2])):
+    grouped = (
+        recent.group_by(counter.nature, counter.annee, counter.departement),
+        base.group_by(counter.nature, counter.departement),
+    )
+    for query in grouped:
         if perimetre.type is not None:
             query = query.where(counter.type == perimetre.type)
         if perimetre.departements is not None:

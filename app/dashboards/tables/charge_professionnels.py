@@ -48,14 +48,14 @@ def _ratio(part: float, whole: float) -> float | None:
     return round(part / whole, 2) if whole else None
 
 
-def declared_etp(session: Session, services: set[int]) -> dict[int, dict[int, float]]:
-    """The ETP each of these services declared, by year."""
+def declared_etp(session: Session, services: set[int] | None) -> dict[int, dict[int, float]]:
+    """The ETP each of these services (None: every service) declared, by year."""
     found: dict[int, dict[int, float]] = defaultdict(dict)
-    if services:
-        query = select(EtpService.mandataire_id, EtpService.annee, EtpService.etp).where(
-            EtpService.mandataire_id.in_(sorted(services))
-        )
-        for mandataire_id, annee, etp in session.execute(query):
+    if services is None or services:
+        query = select(EtpService.mandataire_id, EtpService.annee, EtpService.etp)
+        if services is not None:
+            query = query.where(EtpService.mandataire_id.in_(sorted(services)))
+        for mandataire_id, annee, etp in session.connection().execute(query).all():
             found[mandataire_id][annee] = etp
     return found
 

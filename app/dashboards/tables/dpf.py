@@ -18,6 +18,7 @@ from app.dashboards.tables.annees import (
     DESIGNATED,
     Series,
     _dated_after,
+    answered_departements,
     buckets,
     measures_in,
     stock_years,
@@ -27,7 +28,7 @@ from app.dashboards.tables.charge_professionnels import declared_etp, etp_of_yea
 from app.geo.gazetteer import Gazetteer
 from app.geo.models import Tribunal
 from app.registry.constants import MandataireType, Nature
-from app.registry.models import Mandataire, Mesure, MesureServiceAnnuel
+from app.registry.models import EtpService, Mandataire, Mesure, MesureServiceAnnuel
 from app.registry.statistics import Evenement, YearlyShare
 
 GROUPS = (
@@ -76,14 +77,19 @@ def _per_etp(
         dpf_stock = _counted_stocks(session, keys, inside, first, last, last_day, dpf_later)
     else:
         dpf_stock = _tribunal_stocks(session, perimetre, first, last)
-    declared = declared_etp(session, {mandataire_id for _, _, mandataire_id in dpf_stock})
+    held_dpf = {mandataire_id for _, _, mandataire_id in dpf_stock}
+    # Every declaration, and the whole stock of every service that declared (the list of their ids would cost more
+    # to send than the few other rows).
+    declared = {
+        mandataire_id: etps for mandataire_id, etps in declared_etp(session, None).items() if mandataire_id in held_dpf
+    }
     if not declared:
         return {}
     everything_later = [((share.mandataire_id,), share) for _, _, share in later if share.mandataire_id in declared]
     everything = _counted_stocks(
         session,
         (counter.mandataire_id,),
-        [counter.mandataire_id.in_(sorted(declared))],
+        [counter.mandataire_id.in_(select(EtpService.mandataire_id))],
         first,
         last,
         last_day,
@@ -179,18 +185,24 @@ def _per_etp_cells(figures: list[float] | None) -> tuple[float | None, float | N
 
 
 def dpf(session: Session, *, gazetteer: Gazetteer, perimetre: Perimetre, par: str) -> Contenu:
-    first, last, _ = years(perimetre)
+    first, last, last_day = years(perimetre)
     folded: dict[str, dict[str, Series]] = defaultdict(lambda: defaultdict(Series))
-    for key, _, natures in GROUPS:
-        # The reservations' answers only show a territory: those of the widest group (all DPF natures) suffice.
-        found = yearly(session, perimetre, first, last, natures=natures, answered=natures == GROUPS[-1][2])
-        for (departement, _kind), one in found.items():
-            folded[key][territory_code(gazetteer, departement, par)].add(one)
+    # The series of every DPF nature at once, per nature: each group adds up those of its natures.
+    for (departement, nature), one in yearly(session, perimetre, first, last, natures=GROUPS[-1][2]).items():
+        code = territory_code(gazetteer, departement, par)
+        for key, _, natures in GROUPS:
+            if nature in natures:
+                folded[key][code].add(one)
+    # The reservations' answers only show a territory: which territories have any is enough.
+    answered = {
+        territory_code(gazetteer, departement, par)
+        for departement in answered_departements(session, perimetre, first, last_day, GROUPS[-1][2])
+    }
     per_etp = _per_etp(session, gazetteer, perimetre, first, last, par)
     widest = folded[GROUPS[-1][0]]
     lignes: list[dict[str, Any]] = []
-    for code in sorted(widest):
-        if not widest[code].shown(first, last):
+    for code in sorted(widest.keys() | answered):
+        if code not in answered and not widest[code].shown(first, last):
             continue
         cells = territory_cells(gazetteer, code, par)
         # Per group, the year's stock, openings and closures (all causes), read from the series.
