@@ -99,8 +99,10 @@ def _per_etp(
     shares: dict[int, dict[int, tuple[float, int]]] = defaultdict(dict)
     for mandataire_id, etps in declared.items():
         stock = everything.get((mandataire_id,), {})
+        etp = etp_of_year(etps, first - 1)
         for year in range(first, last + 1):
-            if (etp := etp_of_year(etps, year)) is not None and stock.get(year):
+            etp = etps.get(year, etp)  # its declaration for the year, else its latest earlier one (`etp_of_year`)
+            if etp is not None and stock.get(year):
                 shares[mandataire_id][year] = (etp, stock[year])
     figures: dict[tuple[str, str, int], list[float]] = defaultdict(lambda: [0, 0.0])
     for (nature, departement, mandataire_id), by_year in dpf_stock.items():
@@ -133,11 +135,12 @@ def _counted_stocks(
     # Grouped in the order of the key or of the nature index: read in order, never sorted.
     recent = select(*keys, counter.annee, held).where(*where, counter.annee.between(first, last))
     base = select(*keys, held).where(*where, counter.annee < first)
-    connection = session.connection()
-    for *values, year, n in connection.execute(recent.group_by(*keys, counter.annee)):
-        moves[tuple(values)][year] += n
-    for *values, n in connection.execute(base.group_by(*keys)):
-        moves[tuple(values)][first - 1] += n
+    # Fetched at once (row by row, each row costs a call into the driver); a row's key is its first columns.
+    connection, width = session.connection(), len(keys)
+    for row in connection.execute(recent.group_by(*keys, counter.annee)).all():
+        moves[row[:width]][row[width]] += row[width + 1]
+    for row in connection.execute(base.group_by(*keys)).all():
+        moves[row[:width]][first - 1] += row[width]
     for shared, share in later:
         for events, sign in ((share.events(), -1), (share.events(until=last_day), 1)):
             for year, evenement, _ in events:
