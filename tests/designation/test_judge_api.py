@@ -20,36 +20,52 @@ FAMILLE = {"statut": "aucun_proche_disponible"}
 DEMANDE = {"tribunal": LILLE_TJ, "nature": "tutelle", "residence": {"insee": "59350"}, "lieu_vie": "domicile"}
 
 
-@pytest.fixture
-def judge(make_token):
-    return make_token("magistrat", tribunal=LILLE_TJ)
+@pytest.fixture(scope="module")
+def shared(module_client, module_token) -> tuple[dict[str, str], dict]:
+    """The judge's token and four professionals of the Nord with their tokens, built once for the module: each test
+    runs in a savepoint over them (`connection` below)."""
+    admin = module_token("admin")
+    with module_client() as client:
+
+        def create(**overrides):
+            response = client.post("/mandataires", headers=admin, json=mandataire_body(**overrides))
+            assert response.status_code == 201, response.text
+            body = response.json()
+            body["headers"] = module_token("mandataire", mandataire_id=body["id"])
+            return body
+
+        pros = {
+            "proche": create(
+                nom="Alice Proche",
+                email="alice@example.org",
+                telephone="03 20 00 00 01",
+                sites=[{"nom": "Bureau de Lille", "insee": "59350"}],
+            ),
+            "service": create(type="service", nom="Service Nord", sites=[{"nom": "Antenne", "insee": "59599"}]),
+            "loin": create(nom="Bruno Loin", sites=[{"nom": "Bureau", "insee": "59392"}]),
+            "ferme": create(
+                nom="Chloé Fermée",
+                natures=["curatelle_simple"],
+                accepte_nouvelles_mesures=False,
+                sites=[{"nom": "B", "insee": "59350"}],
+            ),
+        }
+    return module_token("magistrat", tribunal=LILLE_TJ), pros
 
 
 @pytest.fixture
-def pros(client, admin, make_token):
-    def create(**overrides):
-        response = client.post("/mandataires", headers=admin, json=mandataire_body(**overrides))
-        assert response.status_code == 201, response.text
-        body = response.json()
-        body["headers"] = make_token("mandataire", mandataire_id=body["id"])
-        return body
+def connection(shared, savepoint_connection):
+    return savepoint_connection
 
-    return {
-        "proche": create(
-            nom="Alice Proche",
-            email="alice@example.org",
-            telephone="03 20 00 00 01",
-            sites=[{"nom": "Bureau de Lille", "insee": "59350"}],
-        ),
-        "service": create(type="service", nom="Service Nord", sites=[{"nom": "Antenne", "insee": "59599"}]),
-        "loin": create(nom="Bruno Loin", sites=[{"nom": "Bureau", "insee": "59392"}]),
-        "ferme": create(
-            nom="Chloé Fermée",
-            natures=["curatelle_simple"],
-            accepte_nouvelles_mesures=False,
-            sites=[{"nom": "B", "insee": "59350"}],
-        ),
-    }
+
+@pytest.fixture
+def judge(shared) -> dict[str, str]:
+    return shared[0]
+
+
+@pytest.fixture
+def pros(shared) -> dict:
+    return shared[1]
 
 
 def match(client, headers, **extra):

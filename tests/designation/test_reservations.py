@@ -17,42 +17,62 @@ NATURES = ["curatelle_renforcee", "tutelle", "curatelle_simple"]
 FAMILLE = {"statut": "aucun_proche_disponible"}
 
 
-@pytest.fixture
-def judge(make_token):
-    return make_token("magistrat", tribunal=LILLE_TJ)
+@pytest.fixture(scope="module")
+def shared(module_client, module_token) -> tuple[dict[str, str], dict, str]:
+    """The judge's token, two professionals of the Nord (the near one with two places) with their tokens, and a
+    /match of the judge that lists the near one: built once for the module, each test runs in a savepoint over
+    them (`connection` below)."""
+    admin, judge = module_token("admin"), module_token("magistrat", tribunal=LILLE_TJ)
+    with module_client() as client:
 
+        def create(**overrides):
+            body = mandataire_body(natures=NATURES, **overrides)
+            response = client.post("/mandataires", headers=admin, json=body)
+            assert response.status_code == 201, response.text
+            body = response.json()
+            body["headers"] = module_token("mandataire", mandataire_id=body["id"])
+            return body
 
-@pytest.fixture
-def pros(client, admin, make_token):
-    def create(**overrides):
-        response = client.post("/mandataires", headers=admin, json=mandataire_body(natures=NATURES, **overrides))
-        assert response.status_code == 201, response.text
-        body = response.json()
-        body["headers"] = make_token("mandataire", mandataire_id=body["id"])
-        return body
-
-    return {
-        "near": create(nom="Proche", email="proche@example.org", capacite=2, sites=[{"nom": "B", "insee": "59350"}]),
-        "far": create(nom="Lointain", capacite=30, sites=[{"nom": "B", "insee": "59392"}]),
-    }
-
-
-@pytest.fixture
-def match_id(client, judge, pros):
-    response = client.post(
-        "/match",
-        headers=judge,
-        json={
-            "tribunal": LILLE_TJ,
-            "nature": "tutelle",
-            "residence": {"insee": "59350"},
-            "lieu_vie": "domicile",
-            "limit": 1,
-            "diversite": False,
-        },
-    )
+        pros = {
+            "near": create(
+                nom="Proche", email="proche@example.org", capacite=2, sites=[{"nom": "B", "insee": "59350"}]
+            ),
+            "far": create(nom="Lointain", capacite=30, sites=[{"nom": "B", "insee": "59392"}]),
+        }
+        response = client.post(
+            "/match",
+            headers=judge,
+            json={
+                "tribunal": LILLE_TJ,
+                "nature": "tutelle",
+                "residence": {"insee": "59350"},
+                "lieu_vie": "domicile",
+                "limit": 1,
+                "diversite": False,
+            },
+        )
     assert [c["mandataire"]["id"] for c in response.json()["candidats"]] == [pros["near"]["id"]]
-    return response.json()["match_id"]
+    return judge, pros, response.json()["match_id"]
+
+
+@pytest.fixture
+def connection(shared, savepoint_connection):
+    return savepoint_connection
+
+
+@pytest.fixture
+def judge(shared) -> dict[str, str]:
+    return shared[0]
+
+
+@pytest.fixture
+def pros(shared) -> dict:
+    return shared[1]
+
+
+@pytest.fixture
+def match_id(shared) -> str:
+    return shared[2]
 
 
 def reserve(client, headers, match_id, mandataire, rg="25/00001", **extra):
