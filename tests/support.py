@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import TYPE_CHECKING
+from urllib.parse import unquote
 
 import anyio
 import httpx
@@ -26,13 +27,13 @@ from fastapi.testclient import TestClient
 from sqlalchemy import Engine, create_engine, text
 from sqlalchemy.engine import make_url
 from sqlalchemy.orm import Session, sessionmaker
+from starlette.testclient import _TestClientTransport
 
 from app.auth.accounts import normalise_email
 from app.auth.constants import AccountState, Role
 from app.auth.models import Account
 from app.config import Settings, get_settings
-from app.database import build_engine, session_scope, utcnow
-from app.dependencies import get_session
+from app.database import build_engine, utcnow
 from app.geo.gazetteer import Gazetteer
 from app.geo.repository import sync_tribunaux
 from app.matching.engine import Profile, SiteProfile
@@ -173,11 +174,113 @@ def close_shared_loop() -> None:
     _LOOP.close()
 
 
+class _OneTripTransport(_TestClientTransport):
+    """Starlette's transport for HTTP, in one round trip to the event loop's thread instead of about nine (it asks
+    the loop for each of its events and streams, starts the app, then fetches each chunk of the body), each a
+    wake-up of the other thread, which a busy machine makes wait. The answer is read whole on the loop: no test
+    streams one. The exchange is otherwise Starlette's: the same scope, the request's body in one message, then
+    `http.disconnect` once the answer is sent, the app's exception raised in the test, the templates' debug
+    information kept. WebSockets go through Starlette's transport."""
+
+    def handle_request(self, request: httpx.Request) -> httpx.Response:
+        scheme = request.url.scheme
+        if scheme not in ("http", "https"):
+            return super().handle_request(request)
+        headers = [] if "host" in request.headers else [(b"host", request.url.netloc)]
+        headers += [(key.lower().encode(), value.encode()) for key, value in request.headers.multi_items()]
+        scope = {
+            "type": "http",
+            "http_version": "1.1",
+            "method": request.method,
+            "path": unquote(request.url.path),
+            "raw_path": request.url.raw_path.split(b"?", 1)[0],
+            "root_path": self.root_path,
+            "scheme": scheme,
+            "query_string": request.url.query,
+            "headers": headers,
+            "client": self.client,
+            "server": [request.url.raw_host.decode("ascii"), request.url.port or {"http": 80, "https": 443}[scheme]],
+            "extensions": {"http.response.debug": {}},
+            "state": self.app_state.copy(),
+        }
+        with self.portal_factory() as portal:
+            start, body, debug, error = portal.call(self._exchange, scope, request.read())
+        if error is not None and self.raise_server_exceptions:
+            raise error
+        if start is None:
+            if self.raise_server_exceptions:
+                raise AssertionError("TestClient did not receive any response.")
+            start = {"status": 500, "headers": []}
+        response = httpx.Response(
+            start["status"],
+            headers=[(key.decode(), value.decode()) for key, value in start.get("headers", [])],
+            content=b"" if request.method == "HEAD" else body,
+            request=request,
+        )
+        if debug is not None:
+            response.extensions["http.response.debug"] = debug
+            for name in ("template", "context"):
+                if name in debug:
+                    setattr(response, name, debug[name])
+        return response
+
+    async def _exchange(self, scope: dict, body: bytes) -> tuple[dict | None, bytes, dict | None, Exception | None]:
+        """The app's answer to one request: its start message, its body, its debug information, its exception."""
+        start: dict | None = None
+        chunks: list[bytes] = []
+        debug: dict | None = None
+        request_sent = False
+        answered = anyio.Event()
+
+        async def receive() -> dict:
+            nonlocal request_sent
+            if request_sent:
+                await answered.wait()
+                return {"type": "http.disconnect"}
+            request_sent = True
+            return {"type": "http.request", "body": body}
+
+        async def send(message: dict) -> None:
+            nonlocal start, debug
+            if message["type"] == "http.response.start":
+                assert start is None, 'Received multiple "http.response.start" messages.'
+                start = message
+            elif message["type"] == "http.response.body":
+                assert start is not None, 'Received "http.response.body" without "http.response.start".'
+                assert not answered.is_set(), 'Received "http.response.body" after response completed.'
+                chunks.append(bytes(message.get("body", b"")))
+                if not message.get("more_body", False):
+                    answered.set()
+            elif message["type"] == "http.response.debug":
+                debug = message["info"]
+
+        try:
+            await self.app(scope, receive, send)
+        except Exception as error:
+            return start, b"".join(chunks), debug, error
+        finally:
+            answered.set()
+        return start, b"".join(chunks), debug, None
+
+
 class _ClientOnSharedLoop(TestClient):
     """A TestClient whose app runs on the run's one event loop: TestClient starts a thread and an event loop for
     each client, and the loop its own worker threads for the sync routes, which cost each test a few milliseconds
     (tens on a busy machine). The app's lifespan still starts with the client and stops with it, as in
-    `TestClient.__enter__`, which this follows but for the portal."""
+    `TestClient.__enter__`, which this follows but for the portal. Its requests take one round trip to that loop
+    (`_OneTripTransport`)."""
+
+    def __init__(self, app: "FastAPI") -> None:
+        super().__init__(app)
+        own = self._transport
+        self._transport = _OneTripTransport(
+            own.app,
+            portal_factory=own.portal_factory,
+            raise_server_exceptions=own.raise_server_exceptions,
+            root_path=own.root_path,
+            client=own.client,
+            app_state=own.app_state,
+        )
 
     def __enter__(self) -> "_ClientOnSharedLoop":
         self.portal = portal = _shared_portal()
@@ -236,15 +339,15 @@ def app_client(settings: Settings, session_factory: sessionmaker[Session]) -> It
         built = _BuiltApp(values, app, dict(app.state._state))
         _APPS.append(built)
 
-    def test_session() -> Iterator[Session]:
-        yield from session_scope(session_factory)
-
     app = built.app
     built.busy = True
     app.state._state = {**built.state, "settings": settings}
-    app.dependency_overrides = {get_session: test_session}
     try:
         with _ClientOnSharedLoop(app) as client:
+            # The requests' sessions: `get_session` opens them from the state, where the lifespan put the factory
+            # of its own engine. Set here rather than as a dependency override: while the app has any override,
+            # FastAPI analyses every dependency of the route again on each request (a few milliseconds each).
+            app.state.session_factory = session_factory
             yield client
     finally:
         app.dependency_overrides = {}
