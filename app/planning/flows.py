@@ -93,11 +93,11 @@ def propose(
 ) -> dict:
     """The communes where `nombre` new professionals would most reduce the arrivals without a candidate within
     the norm, then the mean distance (`placement.propose`), and their simulated effect (`compare`)."""
-    places = [
+    places = sorted(
         (c.insee, c.nom, c.lat, c.lon, c.population)
-        for _, c in sorted(gazetteer.communes.items())
+        for c in gazetteer.communes.values()
         if c.departement in departements
-    ]
+    )
     if len(places) > MAX_COMMUNES:
         raise TerritoireTropEtendu(
             f"le territoire compte {len(places)} communes, au-delà de {MAX_COMMUNES} : choisissez une région ou un "

@@ -92,7 +92,8 @@ def run_simulation(
         for t in offer.index.tribunals
         if t.departement in departements and (entry := gazetteer.tribunaux.get(t.code)) is not None
     ]
-    communes = [c for insee, c in sorted(gazetteer.communes.items()) if c.departement in departements]
+    # Picked, then sorted: France has 35 000 communes, a territory a few hundred.
+    communes = sorted((c for c in gazetteer.communes.values() if c.departement in departements), key=lambda c: c.insee)
     start = today + timedelta(days=1)
     arrivals = draw_arrivals(
         communes=communes,
