@@ -163,7 +163,8 @@ def savepoint_connection(module_connection: Connection) -> Iterator[Connection]:
 def module_client(module_connection: Connection, session_settings: Settings):
     """`with module_client() as client:` a client whose requests write into the module's transaction, to build a
     module's shared data through HTTP (tests/matching/test_match_api.py). Closed once the data is built: the tests'
-    own `client` then reuses the same app."""
+    own `client` then reuses the same app. Or kept open for a module's cases, each given it as new
+    (tests/auth/test_access_matrix.py: `tests.support.as_new`)."""
     factory = sessionmaker(bind=module_connection, join_transaction_mode="create_savepoint", expire_on_commit=False)
     return lambda: app_client(session_settings, factory)
 

@@ -37,6 +37,7 @@ from app.database import build_engine, utcnow
 from app.geo.gazetteer import Gazetteer
 from app.geo.repository import sync_tribunaux
 from app.matching.engine import Profile, SiteProfile
+from app.matching.service import IndexCache
 from app.migrations import alembic_config
 from app.tokens.service import check_scope, issue_token
 
@@ -352,6 +353,19 @@ def app_client(settings: Settings, session_factory: sessionmaker[Session]) -> It
     finally:
         app.dependency_overrides = {}
         built.busy = False
+
+
+def as_new(client: TestClient) -> TestClient:
+    """A client kept for several tests (a module's cases), for the next one as a new client would start it: no
+    cookie, and the caches its app's requests fill empty: the principals checked, and the matching index, whose
+    registry stamp a rolled-back savepoint sends back to a value it had with other data. (A relying party caches its
+    provider's metadata and keys too: such a client is not kept.)"""
+    state = client.app.state
+    assert state.relying_party is None, "an app signing in with a provider starts a client per test"
+    client.cookies.clear()
+    state.principals.clear()
+    state.match_index = IndexCache()
+    return client
 
 
 def invoke_cli(database_url: str, *args: str) -> subprocess.CompletedProcess[str]:

@@ -5,7 +5,8 @@ the scope of the Hauts-de-France agents, the Lille judges and professional A; pr
 its Marseille measure and an establishment in Marseille are outside it.
 
 The targets and the callers' tokens are built once for the module; each case runs in a savepoint that is rolled back
-after it (see `connection`), so a case that deletes or changes a target leaves it intact for the next one.
+after it (see `connection`), so a case that deletes or changes a target leaves it intact for the next one. The cases
+share one client, emptied before each as a new one would start (`cases_client`, `tests.support.as_new`).
 """
 
 import re
@@ -36,6 +37,7 @@ from app.vendors.models import EditeurJeton
 from app.vendors.schemas import EditeurCreate
 from app.vendors.service import create_editeur
 from tests.registry.factories import mandataire_body, mesure_body
+from tests.support import as_new
 from tests.vendors.flow import REDIRECT_URI
 
 LILLE, MARSEILLE = "17590111500709", "TGIMARSEIL"
@@ -466,6 +468,20 @@ def tokens(module_session, gazetteer, targets):
 def connection(targets, tokens, savepoint_connection):
     """The module's targets and tokens, then this case's savepoint over them."""
     return savepoint_connection
+
+
+@pytest.fixture(scope="module")
+def cases_client(module_client, targets, tokens):
+    """One client for the module's cases, its app started once: a case is one request, and the start and stop of
+    an app (its engine, caches and worker thread) cost more. Its requests run in the module's transaction, each
+    case in its own savepoint (`connection`)."""
+    with module_client() as client:
+        yield client
+
+
+@pytest.fixture
+def client(cases_client, connection):
+    return as_new(cases_client)
 
 
 QUERIES = {
