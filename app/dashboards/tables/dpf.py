@@ -78,10 +78,15 @@ def _per_etp(
     else:
         dpf_stock = _tribunal_stocks(session, perimetre, first, last)
     held_dpf = {mandataire_id for _, _, mandataire_id in dpf_stock}
-    # Every declaration, and the whole stock of every service that declared (the list of their ids would cost more
-    # to send than the few other rows).
+    # Nationally, the declarations and the whole stock of every service that declared: the list of the ids of
+    # nearly every service would cost more to compile and send than the few other rows. In a smaller territory,
+    # those of its services.
+    national = perimetre.departements is None
+    declaring = select(EtpService.mandataire_id) if national else sorted(held_dpf)
     declared = {
-        mandataire_id: etps for mandataire_id, etps in declared_etp(session, None).items() if mandataire_id in held_dpf
+        mandataire_id: etps
+        for mandataire_id, etps in declared_etp(session, None if national else held_dpf).items()
+        if mandataire_id in held_dpf
     }
     if not declared:
         return {}
@@ -89,7 +94,7 @@ def _per_etp(
     everything = _counted_stocks(
         session,
         (counter.mandataire_id,),
-        [counter.mandataire_id.in_(select(EtpService.mandataire_id))],
+        [counter.mandataire_id.in_(declaring)],
         first,
         last,
         last_day,
