@@ -4,8 +4,9 @@ of the pass: no answer 5xx, every answer documented (status code, content type, 
 The app runs in process (schemathesis' ASGI transport: real HTTP requests and answers without sockets) on a scratch
 database of its own, where what the fuzzer writes is really committed; a small register (professionals, measures,
 a match) is built once so that some generated ids exist. Derandomized Hypothesis with a few examples per operation
-and role keeps the run reproducible and inside its budget (README, « Tests »). Operations added to the contract join
-by themselves: a role the route refuses answers 401/403, which is documented, and needs no setup here.
+keeps the run reproducible and inside its budget (README, « Tests »); each example is sent as each role. Operations
+added to the contract join by themselves: a role the route refuses answers 401/403, which is documented, and needs no
+setup here.
 """
 
 import os
@@ -15,7 +16,7 @@ from pathlib import Path
 import hypothesis
 import pytest
 import schemathesis
-from fastapi import HTTPException
+from fastapi import HTTPException, Request
 from hypothesis import HealthCheck, Phase
 from schemathesis.checks import not_a_server_error
 from schemathesis.config import SchemathesisConfig
@@ -32,6 +33,7 @@ from app.auth.constants import Role
 from app.config import Settings
 from app.database import build_engine
 from app.geo.dependencies import get_gazetteer
+from app.geo.gazetteer import Gazetteer
 from app.geo.repository import sync_tribunaux
 from app.main import create_app
 from app.tokens.service import issue_token
@@ -39,7 +41,7 @@ from tests.registry.factories import mandataire_body, mesure_body
 from tests.support import migrate, scratch_database_url
 
 CONTRACT = Path(__file__).resolve().parent.parent / "openapi" / "openapi.json"
-# Examples per operation and role (4: about 16 requests per operation and database);
+# Examples per operation, each sent as each role (4: about 16 requests per operation and database);
 # MJPM_FUZZ_EXAMPLES=50 for a deeper run.
 EXAMPLES_PER_OPERATION = int(os.environ.get("MJPM_FUZZ_EXAMPLES", "4"))
 # Fuzzing only (plus the contract's own examples): the coverage phase would add dozens of cases per operation,
@@ -97,7 +99,28 @@ def fuzzed(
             engine.dispose()
 
 
-@pytest.mark.parametrize("role", ROLES)
+def answer_as_each_role(case: schemathesis.Case, app: object, headers: dict[str, dict[str, str]]) -> None:
+    """Sends the case as each role and checks each answer; the first failure is raised, naming its role (and the other
+    roles that failed too)."""
+    failures: list[tuple[str, Exception | FailureGroup]] = []
+    for role, role_headers in headers.items():
+        try:
+            case.validate_response(case.call(app=app, headers=role_headers), checks=CHECKS)
+        except (Exception, FailureGroup) as failure:  # a FailureGroup is no Exception (a BaseExceptionGroup)
+            failures.append((role, failure))
+    if failures:
+        (role, failure), others = failures[0], [other for other, _ in failures[1:]]
+        failure.add_note(f"role: {role}")
+        if others:
+            failure.add_note(f"failing as well as: {', '.join(others)}")
+        raise failure
+
+
+# Every role is sent the same examples: derandomized, Hypothesis drew the same ones for each role when the role was a
+# test parameter, so they are drawn once per operation (drawing them cost as much as the app's answers). The roles
+# stay a parameter, of one value: it also gives each operation a test id of its own (schemathesis 4.32 under pytest 9
+# names a test it parametrizes alone by its function only).
+@pytest.mark.parametrize("roles", [tuple(ROLES)], ids=["chaque-role"])
 @SCHEMA.parametrize()
 @hypothesis.settings(
     max_examples=EXAMPLES_PER_OPERATION,
@@ -107,14 +130,26 @@ def fuzzed(
     phases=[Phase.explicit, Phase.generate],
     suppress_health_check=list(HealthCheck),
 )
-def test_every_operation_answers_as_documented(case, role, fuzzed):
+def test_every_operation_answers_as_documented(case, roles, fuzzed):
     app, headers = fuzzed
-    response = case.call(app=app, headers=headers[role])
-    case.validate_response(response, checks=CHECKS)
+    answer_as_each_role(case, app, {role: headers[role] for role in roles})
 
 
 def _teapot() -> None:
     raise HTTPException(status_code=418)
+
+
+def _answers_with(app, headers, planted) -> FailureGroup | None:
+    """What the fuzz reports of `GET /referentiel/regions` made to answer through `planted`."""
+    case = SCHEMA["/referentiel/regions"]["GET"].Case()
+    app.dependency_overrides[get_gazetteer] = planted
+    try:
+        answer_as_each_role(case, app, headers)
+    except FailureGroup as failure:
+        return failure
+    finally:
+        app.dependency_overrides.clear()
+    return None
 
 
 @pytest.mark.parametrize(
@@ -126,12 +161,25 @@ def _teapot() -> None:
     ids=["500", "statut-non-documente"],
 )
 def test_the_fuzz_catches_a_planted_defect(fuzzed, planted, failure):
-    """The checks above can fail: a route made to break is reported."""
+    """The checks above can fail: a route made to break is reported, with the roles it broke for."""
     app, headers = fuzzed
-    case = SCHEMA["/referentiel/regions"]["GET"].Case()
-    app.dependency_overrides[get_gazetteer] = planted
-    try:
-        with pytest.raises(FailureGroup, match=failure):
-            case.validate_response(case.call(app=app, headers=headers["admin"]), checks=CHECKS)
-    finally:
-        app.dependency_overrides.clear()
+    reported = _answers_with(app, headers, planted)
+    assert reported is not None
+    assert failure in str(reported)
+    assert reported.__notes__ == ["role: admin", "failing as well as: agent, magistrat, mandataire"]
+
+
+def test_the_fuzz_catches_a_defect_one_role_alone_meets(fuzzed):
+    """Each role is checked, and the report names the one that met the defect."""
+    app, headers = fuzzed
+    magistrate = headers["magistrat"]["Authorization"]
+
+    def planted(request: Request) -> Gazetteer:
+        if request.headers.get("Authorization") == magistrate:
+            raise HTTPException(status_code=418)
+        return request.app.state.gazetteer
+
+    reported = _answers_with(app, headers, planted)
+    assert reported is not None
+    assert "Undocumented status code" in str(reported)
+    assert reported.__notes__ == ["role: magistrat"]
