@@ -36,9 +36,14 @@ def tribunal_of_communes(communes: Sequence[Commune], seats: Sequence[Seat]) -> 
     by_departement: dict[str, list[Seat]] = {}
     for seat in seats:
         by_departement.setdefault(seat.departement, []).append(seat)
+    # The communes grouped once (in their order): a scan of every commune for each département cost the whole of
+    # France about a second.
+    communes_of: dict[str, list[Commune]] = {}
+    for commune in communes:
+        communes_of.setdefault(commune.departement, []).append(commune)
     found: dict[str, int] = {}
     for departement, here in by_departement.items():
-        members = [c for c in communes if c.departement == departement]
+        members = communes_of.get(departement, [])
         if not members:
             continue
         distances = haversine_km(
