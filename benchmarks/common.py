@@ -239,8 +239,10 @@ def rows_of(results: dict[str, dict]) -> "Callable[[str, Callable[[dict], str]],
 
 def side_by_side(title: str, rows: list[tuple[str, dict[str, str]]], names: list[str], width: int = 60) -> str:
     """A table with one column per database: `rows` are (label, {database: formatted figure})."""
-    header = f"{title:<{width}}" + "".join(f"{LABELS[n]:>16}" for n in names)
+    # Each column as wide as its longest figure and two spaces, at least 16: a long figure never runs into the next.
+    column = max([16, *(len(figures.get(n, "-")) + 2 for _, figures in rows for n in names)])
+    header = f"{title:<{width}}" + "".join(f"{LABELS[n]:>{column}}" for n in names)
     lines = [header]
     for label, figures in rows:
-        lines.append(f"{label:<{width}}" + "".join(f"{figures.get(n, '-'):>16}" for n in names))
+        lines.append(f"{label:<{width}}" + "".join(f"{figures.get(n, '-'):>{column}}" for n in names))
     return "\n".join(lines)
