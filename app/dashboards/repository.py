@@ -15,7 +15,7 @@ the antenne of each measure, else its tribunal, and count it once in their total
 
 from collections.abc import Sequence
 from datetime import date
-from typing import Literal
+from typing import Any, Literal
 
 from sqlalchemy import ColumnElement, Integer, Select, String, Subquery, case, cast, extract, func, literal, select
 from sqlalchemy.orm import QueryableAttribute, Session
@@ -91,6 +91,15 @@ def within(query: Select, column: ColumnElement[str], perimetre: Perimetre) -> S
     if perimetre.tribunal is None and perimetre.departements is not None:
         return query.where(column.in_(perimetre.departements))
     return query
+
+
+def counted_within(query: Select, counter: Any, perimetre: Perimetre) -> Select:
+    """Rows of a counter table kept per département and type (the yearly counters of the measures and of the
+    reservations' answers) within the perimeter's territory and type; a tribunal's perimeter reads the measures or
+    reservations themselves, never these counters."""
+    if perimetre.type is not None:
+        query = query.where(counter.type == perimetre.type)
+    return within(query, counter.departement, perimetre)
 
 
 def by_tribunal(query: Select, tribunal_id: IdColumn, perimetre: Perimetre) -> Select:

@@ -5,6 +5,7 @@ import threading
 import uuid
 from dataclasses import dataclass, replace
 from datetime import date, datetime, timedelta
+from functools import partial
 
 from pydantic_core import to_json
 from sqlalchemy import insert
@@ -50,7 +51,7 @@ class IndexCache:
 
     def last(self, session: Session) -> MatchIndex:
         """The last index built, without reading the stamp: for a caller that reads it along with its own query
-        and checks it (`_ranked`). Built on first use."""
+        and checks it (`run_match`). Built on first use."""
         return self._index or self.get(session)
 
     def at(self, session: Session, version: int) -> MatchIndex:
@@ -134,35 +135,6 @@ class Ranked:
     location: Location
     weights: engine.Weights
     result: engine.Result
-
-
-def _ranked(
-    session: Session,
-    *,
-    cache: IndexCache,
-    settings: Settings,
-    principal: Principal,
-    gazetteer: Gazetteer,
-    locator: Locator,
-    payload: MatchRequest,
-) -> Ranked:
-    """The request ranked on the current index: first on the last index built, whose stamp the live loads'
-    statement reads along (one round trip for both instead of two on every `/match`); when the stamp had moved,
-    or the request names an établissement that index lacks, again on the index of the stamp read anew."""
-    for current in (False, True):
-        ranked = _rank_on(
-            session,
-            cache.get(session) if current else cache.last(session),
-            settings=settings,
-            principal=principal,
-            gazetteer=gazetteer,
-            locator=locator,
-            payload=payload,
-            current=current,
-        )
-        if ranked is not None:
-            return ranked
-    raise AssertionError("an index just checked against the stamp is current: ranked")
 
 
 def _rank_on(
@@ -258,18 +230,17 @@ def run_match(
     (`write_aside`). The record only appends, so nothing it read needs the write lock: SQLite's one writer is
     then held for the insert alone, not for the reads and the ranking, and several workers rank at once. On
     PostgreSQL the reads and the insert then each commit alone (`statements_commit_alone`): two statements in all,
-    the live loads with the version stamp (`_ranked`) and the record."""
+    the live loads with the version stamp (`_rank_on`) and the record."""
     if aside:
         statements_commit_alone(session)
-    ranked = _ranked(
-        session,
-        cache=cache,
-        settings=settings,
-        principal=principal,
-        gazetteer=gazetteer,
-        locator=locator,
-        payload=payload,
+    rank = partial(
+        _rank_on, session, settings=settings, principal=principal, gazetteer=gazetteer, locator=locator, payload=payload
     )
+    # First on the last index built, whose stamp the live loads' statement reads along (one round trip for both
+    # instead of two on every `/match`); when the stamp had moved, or the request names an établissement that index
+    # lacks, again on the index of the stamp read anew.
+    ranked = rank(cache.last(session), current=False) or rank(cache.get(session), current=True)
+    assert ranked is not None  # ranked on a current index: never None
     index, query, result = ranked.index, ranked.query, ranked.result
     tribunal, location = ranked.tribunal, ranked.location
     match_id = str(uuid.uuid4())

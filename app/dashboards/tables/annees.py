@@ -237,13 +237,9 @@ def _counted_answers(
 ) -> Select:
     counted = ReservationsAnnee
     query = query.where(counted.statut.in_(list(ANSWERS)), counted.annee.between(first, last_day.year))
-    if perimetre.type is not None:
-        query = query.where(counted.type == perimetre.type)
     if natures is not None:
         query = query.where(counted.nature.in_(natures))
-    if perimetre.departements is not None:
-        query = query.where(counted.departement.in_(perimetre.departements))
-    return query
+    return repository.counted_within(query, counted, perimetre)
 
 
 def _tribunal_answers(
@@ -351,14 +347,7 @@ def _by_year(perimetre: Perimetre, before: int, last: int) -> tuple[Select, Sele
         .where(counter.annee < before)
         .group_by(counter.departement, counter.type)
     )
-    queries = []
-    for query in (recent, base):
-        if perimetre.type is not None:
-            query = query.where(counter.type == perimetre.type)
-        if perimetre.departements is not None:
-            query = query.where(counter.departement.in_(perimetre.departements))
-        queries.append(query)
-    return queries[0], queries[1]
+    return repository.counted_within(recent, counter, perimetre), repository.counted_within(base, counter, perimetre)
 
 
 def _by_nature(perimetre: Perimetre, before: int, last: int, natures: Sequence[str]) -> tuple[Select, Select]:
@@ -395,18 +384,13 @@ def _by_nature(perimetre: Perimetre, before: int, last: int, natures: Sequence[s
             )
         ),
     ).where(counter.annee < before, counter.evenement != Evenement.FIN)
-    queries = []
-    grouped = (
-        recent.group_by(counter.nature, counter.annee, counter.departement),
-        base.group_by(counter.nature, counter.departement),
+    chosen = counter.nature.in_(natures)
+    return (
+        repository.counted_within(
+            recent.where(chosen).group_by(counter.nature, counter.annee, counter.departement), counter, perimetre
+        ),
+        repository.counted_within(base.where(chosen).group_by(counter.nature, counter.departement), counter, perimetre),
     )
-    for query in grouped:
-        if perimetre.type is not None:
-            query = query.where(counter.type == perimetre.type)
-        if perimetre.departements is not None:
-            query = query.where(counter.departement.in_(perimetre.departements))
-        queries.append(query.where(counter.nature.in_(natures)))
-    return queries[0], queries[1]
 
 
 def _dated_after(
