@@ -40,6 +40,7 @@ from app.matching.engine import Profile, SiteProfile
 from app.matching.service import IndexCache
 from app.migrations import alembic_config
 from app.tokens.service import check_scope, issue_token
+from tests.registry.factories import mandataire_body
 
 if TYPE_CHECKING:
     from fastapi import FastAPI
@@ -366,6 +367,13 @@ def as_new(client: TestClient) -> TestClient:
     state.principals.clear()
     state.match_index = IndexCache()
     return client
+
+
+def create_mandataire(client: TestClient, headers: dict[str, str], **overrides) -> dict:
+    """A professional created through the API by `headers` (an admin's, an agent's): the answer, once checked."""
+    response = client.post("/mandataires", json=mandataire_body(**overrides), headers=headers)
+    assert response.status_code == 201, response.text
+    return response.json()
 
 
 def invoke_cli(database_url: str, *args: str) -> subprocess.CompletedProcess[str]:

@@ -12,7 +12,7 @@ from app.audit.models import AuditEvent
 from app.database import utcnow
 from app.designation.models import Reservation
 from app.matching.schemas import MatchResponse
-from tests.registry.factories import mandataire_body
+from tests.support import create_mandataire
 
 LILLE_TJ = "17590111500709"
 MARSEILLE_TJ = "17130111200776"
@@ -28,9 +28,7 @@ def shared(module_client, module_token) -> tuple[dict[str, str], dict]:
     with module_client() as client:
 
         def create(**overrides):
-            response = client.post("/mandataires", headers=admin, json=mandataire_body(**overrides))
-            assert response.status_code == 201, response.text
-            body = response.json()
+            body = create_mandataire(client, admin, **overrides)
             body["headers"] = module_token("mandataire", mandataire_id=body["id"])
             return body
 

@@ -9,8 +9,7 @@ from app.audit.models import AuditEvent
 from app.database import utcnow
 from app.designation.service import expire_and_remind
 from app.notifications.models import Notification
-from tests.registry.factories import mandataire_body
-from tests.support import assert_counters_equal_recount
+from tests.support import assert_counters_equal_recount, create_mandataire
 
 LILLE_TJ = "17590111500709"
 NATURES = ["curatelle_renforcee", "tutelle", "curatelle_simple"]
@@ -26,10 +25,7 @@ def shared(module_client, module_token) -> tuple[dict[str, str], dict, str]:
     with module_client() as client:
 
         def create(**overrides):
-            body = mandataire_body(natures=NATURES, **overrides)
-            response = client.post("/mandataires", headers=admin, json=body)
-            assert response.status_code == 201, response.text
-            body = response.json()
+            body = create_mandataire(client, admin, natures=NATURES, **overrides)
             body["headers"] = module_token("mandataire", mandataire_id=body["id"])
             return body
 

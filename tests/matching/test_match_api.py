@@ -7,7 +7,8 @@ from sqlalchemy import select
 
 from app.matching.models import MatchRecord, RegistryVersion
 from app.matching.schemas import MatchResponse
-from tests.registry.factories import mandataire_body, mesure_body
+from tests.registry.factories import mesure_body
+from tests.support import create_mandataire
 
 LILLE_TJ = "17590111500709"
 NATURES = ["curatelle_renforcee", "tutelle", "curatelle_simple", "sauvegarde_justice"]
@@ -25,12 +26,6 @@ REQUEST = {
     "residence": {"insee": "59350"},
     "lieu_vie": "domicile",
 }
-
-
-def create_mandataire(client, admin, **overrides) -> dict:
-    response = client.post("/mandataires", json=mandataire_body(**overrides), headers=admin)
-    assert response.status_code == 201, response.text
-    return response.json()
 
 
 def create_ehpad(client, admin, *, finess: str, nom: str, insee: str, places: int, public: bool = True) -> dict:

@@ -7,14 +7,9 @@ from sqlalchemy import update
 
 from app.registry.models import Mandataire
 from tests.registry.factories import mandataire_body, mesure_body
+from tests.support import create_mandataire
 
 LILLE, DOUAI = "17590111500709", "17590111500576"
-
-
-def create(client, headers, **overrides) -> dict:
-    response = client.post("/mandataires", json=mandataire_body(**overrides), headers=headers)
-    assert response.status_code == 201, response.text
-    return response.json()
 
 
 def error(response) -> dict:
@@ -62,7 +57,7 @@ def test_invalid_siret_is_rejected(client, admin):
 
 
 def test_duplicate_siret_is_a_conflict(client, admin):
-    first = create(client, admin)
+    first = create_mandataire(client, admin)
     response = client.post("/mandataires", json=mandataire_body(siret=first["siret"]), headers=admin)
     assert response.status_code == 409
     assert error(response)["type"] == "siret_existant"
@@ -89,7 +84,7 @@ def test_unknown_departement_is_rejected(client, admin):
 def test_languages_are_stored_as_codes_however_they_are_written(client, admin):
     """One vocabulary: ISO 639-1 codes or French names, any case or accents, « flamand » for Dutch; once each."""
     written = ["Flamand", "NÉERLANDAIS", "de", "langue des signes francaise", " Anglais ", "en"]
-    created = create(client, admin, langues=written)
+    created = create_mandataire(client, admin, langues=written)
     assert created["langues"] == ["nl", "de", "fsl", "en"]
     path = f"/mandataires/{created['id']}"
     response = client.patch(path, json={"version": created["version"], "langues": ["arabe", "TR"]}, headers=admin)
@@ -115,13 +110,13 @@ def test_mjagbf_without_dpf_is_rejected(client, admin):
 
 
 def test_dpf_professional_may_hold_mjagbf(client, admin):
-    created = create(client, admin, type="service", dpf=True, natures=["tutelle", "mjagbf"])
+    created = create_mandataire(client, admin, type="service", dpf=True, natures=["tutelle", "mjagbf"])
     assert created["dpf"] is True
     assert created["natures"] == ["mjagbf", "tutelle"]
 
 
 def test_absence_ending_before_it_starts_is_rejected(client, admin):
-    mandataire = create(client, admin)
+    mandataire = create_mandataire(client, admin)
     response = client.post(
         f"/mandataires/{mandataire['id']}/absences",
         json={"debut": "2030-05-10", "fin": "2030-05-01", "motif": "conges"},
@@ -155,7 +150,7 @@ def test_unknown_tribunal_restriction_is_rejected(client, admin):
 
 
 def test_tribunal_restriction_accepts_siret_or_code(client, admin):
-    created = create(client, admin, tribunaux=[LILLE, "TGIDOUAI"])
+    created = create_mandataire(client, admin, tribunaux=[LILLE, "TGIDOUAI"])
     assert sorted(t["code"] for t in created["tribunaux"]) == ["TGIDOUAI", "TGILILLE"]
 
 
@@ -170,14 +165,14 @@ def test_agent_cannot_create_a_professional_outside_its_territory(client, make_t
 
 def test_agent_creates_a_professional_in_its_territory(client, make_token):
     agent = make_token("agent", departement="59")
-    assert create(client, agent, departements=["59"])["departements"] == ["59"]
+    assert create_mandataire(client, agent, departements=["59"])["departements"] == ["59"]
 
 
 # --- updates ---------------------------------------------------------------------------------------
 
 
 def test_patch_with_a_stale_version_is_a_conflict_and_changes_nothing(client, admin):
-    mandataire = create(client, admin, capacite=40)
+    mandataire = create_mandataire(client, admin, capacite=40)
     path = f"/mandataires/{mandataire['id']}"
     first = client.patch(path, json={"version": mandataire["version"], "capacite": 45}, headers=admin)
     assert first.status_code == 200, first.text
@@ -200,7 +195,7 @@ def _age_freshness(session, mandataire_id: int) -> None:
 
 
 def test_professional_updates_its_capacity_and_the_freshness_stamp_moves(client, admin, make_token, session):
-    mandataire = create(client, admin, capacite=40)
+    mandataire = create_mandataire(client, admin, capacite=40)
     _age_freshness(session, mandataire["id"])
     itself = make_token("mandataire", mandataire_id=mandataire["id"])
     path = f"/mandataires/{mandataire['id']}"
@@ -215,7 +210,7 @@ def test_professional_updates_its_capacity_and_the_freshness_stamp_moves(client,
 
 
 def test_changing_contact_details_does_not_refresh_availability(client, admin, session):
-    mandataire = create(client, admin)
+    mandataire = create_mandataire(client, admin)
     _age_freshness(session, mandataire["id"])
     path = f"/mandataires/{mandataire['id']}"
     version = client.get(path, headers=admin).json()["version"]
@@ -231,7 +226,7 @@ def test_changing_contact_details_does_not_refresh_availability(client, admin, s
     ids=lambda change: next(iter(change)),
 )
 def test_professional_cannot_change_its_legal_title(client, admin, make_token, change):
-    mandataire = create(client, admin)
+    mandataire = create_mandataire(client, admin)
     itself = make_token("mandataire", mandataire_id=mandataire["id"])
     path = f"/mandataires/{mandataire['id']}"
     response = client.patch(path, json={"version": mandataire["version"], **change}, headers=itself)
@@ -243,7 +238,7 @@ def test_professional_cannot_change_its_legal_title(client, admin, make_token, c
 
 @pytest.mark.parametrize("field", ["natures", "departements", "nom", "capacite"])
 def test_patch_with_null_for_a_required_field_is_rejected(client, admin, field):
-    mandataire = create(client, admin)
+    mandataire = create_mandataire(client, admin)
     path = f"/mandataires/{mandataire['id']}"
     response = client.patch(path, json={"version": mandataire["version"], field: None}, headers=admin)
     assert response.status_code == 422
@@ -254,7 +249,9 @@ def test_patch_with_null_for_a_required_field_is_rejected(client, admin, field):
 
 
 def test_deleting_a_site_that_still_carries_measures_is_a_conflict(client, admin):
-    mandataire = create(client, admin, sites=[{"nom": "Bureau", "insee": "59350"}, {"nom": "Annexe", "insee": "59350"}])
+    mandataire = create_mandataire(
+        client, admin, sites=[{"nom": "Bureau", "insee": "59350"}, {"nom": "Annexe", "insee": "59350"}]
+    )
     site = mandataire["sites"][1]["id"]
     mesure = client.post("/mesures", json=mesure_body(mandataire=mandataire["id"], site=site), headers=admin)
     assert mesure.status_code == 201, mesure.text
@@ -267,7 +264,9 @@ def test_deleting_a_site_that_still_carries_measures_is_a_conflict(client, admin
 
 
 def test_a_site_whose_measures_are_closed_can_be_deleted(client, admin):
-    mandataire = create(client, admin, sites=[{"nom": "Bureau", "insee": "59350"}, {"nom": "Annexe", "insee": "59350"}])
+    mandataire = create_mandataire(
+        client, admin, sites=[{"nom": "Bureau", "insee": "59350"}, {"nom": "Annexe", "insee": "59350"}]
+    )
     site = mandataire["sites"][1]["id"]
     mesure = client.post("/mesures", json=mesure_body(mandataire=mandataire["id"], site=site), headers=admin).json()
     closed = client.patch(
@@ -286,24 +285,24 @@ def test_a_site_whose_measures_are_closed_can_be_deleted(client, admin):
 
 
 def test_list_filters_by_type(client, admin):
-    service = create(client, admin, type="service")
-    individuel = create(client, admin, type="individuel")
+    service = create_mandataire(client, admin, type="service")
+    individuel = create_mandataire(client, admin, type="individuel")
     assert listed(client, admin, type="service") == {service["id"]}
     assert listed(client, admin, type="individuel") == {individuel["id"]}
 
 
 def test_list_filters_by_departement(client, admin):
-    nord = create(client, admin, departements=["59"])
-    both = create(client, admin, departements=["62", "59"])
-    create(client, admin, departements=["62"])
+    nord = create_mandataire(client, admin, departements=["59"])
+    both = create_mandataire(client, admin, departements=["62", "59"])
+    create_mandataire(client, admin, departements=["62"])
     assert listed(client, admin, departement="59") == {nord["id"], both["id"]}
 
 
 def test_list_filters_by_the_tribunal_a_professional_can_serve(client, admin):
-    unrestricted_nord = create(client, admin, departements=["59"])
-    restricted_to_lille = create(client, admin, departements=["59"], tribunaux=[LILLE])
-    create(client, admin, departements=["59"], tribunaux=[DOUAI])
-    create(client, admin, departements=["62"])
+    unrestricted_nord = create_mandataire(client, admin, departements=["59"])
+    restricted_to_lille = create_mandataire(client, admin, departements=["59"], tribunaux=[LILLE])
+    create_mandataire(client, admin, departements=["59"], tribunaux=[DOUAI])
+    create_mandataire(client, admin, departements=["62"])
     assert listed(client, admin, tribunal=LILLE) == {unrestricted_nord["id"], restricted_to_lille["id"]}
     assert listed(client, admin, tribunal="TGILILLE") == {unrestricted_nord["id"], restricted_to_lille["id"]}
 
@@ -316,33 +315,33 @@ def test_list_with_an_unknown_tribunal_is_rejected(client, admin):
 
 
 def test_list_filters_by_specialite(client, admin):
-    psychiatrie = create(client, admin, specialites=["psychiatrie", "belgique"])
-    create(client, admin, specialites=["handicap"])
-    create(client, admin, specialites=[])
+    psychiatrie = create_mandataire(client, admin, specialites=["psychiatrie", "belgique"])
+    create_mandataire(client, admin, specialites=["handicap"])
+    create_mandataire(client, admin, specialites=[])
     assert listed(client, admin, specialite="belgique") == {psychiatrie["id"]}
 
 
 def test_list_filters_by_statut(client, admin):
-    actif = create(client, admin)
-    suspendu = create(client, admin, statut="suspendu")
+    actif = create_mandataire(client, admin)
+    suspendu = create_mandataire(client, admin, statut="suspendu")
     assert listed(client, admin, statut="actif") == {actif["id"]}
     assert listed(client, admin, statut="suspendu") == {suspendu["id"]}
 
 
 def test_available_professionals_exclude_suspended_closed_full_and_absent_ones(client, admin):
     today = date.today()
-    available = create(client, admin, nom="Disponible")
-    absent_later = create(client, admin, nom="Absent plus tard")
+    available = create_mandataire(client, admin, nom="Disponible")
+    absent_later = create_mandataire(client, admin, nom="Absent plus tard")
     client.post(
         f"/mandataires/{absent_later['id']}/absences",
         json={"debut": str(today + timedelta(days=30)), "fin": str(today + timedelta(days=40)), "motif": "conges"},
         headers=admin,
     ).raise_for_status()
-    suspended = create(client, admin, statut="suspendu")
-    closed = create(client, admin, accepte_nouvelles_mesures=False)
-    full = create(client, admin, capacite=1)
+    suspended = create_mandataire(client, admin, statut="suspendu")
+    closed = create_mandataire(client, admin, accepte_nouvelles_mesures=False)
+    full = create_mandataire(client, admin, capacite=1)
     client.post("/mesures", json=mesure_body(mandataire=full["id"]), headers=admin).raise_for_status()
-    absent_today = create(client, admin)
+    absent_today = create_mandataire(client, admin)
     client.post(
         f"/mandataires/{absent_today['id']}/absences",
         json={"debut": str(today - timedelta(days=1)), "fin": str(today + timedelta(days=1)), "motif": "maladie"},
@@ -354,14 +353,14 @@ def test_available_professionals_exclude_suspended_closed_full_and_absent_ones(c
 
 
 def test_search_by_name_ignores_accents_and_case(client, admin):
-    helene = create(client, admin, nom="Hélène Dupré-Lefèvre")
-    create(client, admin, nom="Camille Testeur")
+    helene = create_mandataire(client, admin, nom="Hélène Dupré-Lefèvre")
+    create_mandataire(client, admin, nom="Camille Testeur")
     for query in ("helene", "DUPRE", "lefèvre", "Hélène Dupré"):
         assert listed(client, admin, q=query) == {helene["id"]}, query
 
 
 def test_list_is_paginated_in_name_order(client, admin):
-    ids = [create(client, admin, nom=name)["id"] for name in ("Charlie", "Alice", "Bob")]
+    ids = [create_mandataire(client, admin, nom=name)["id"] for name in ("Charlie", "Alice", "Bob")]
     first = client.get("/mandataires", params={"limit": 2, "offset": 0}, headers=admin).json()
     second = client.get("/mandataires", params={"limit": 2, "offset": 2}, headers=admin).json()
     assert first["total"] == second["total"] == 3
@@ -370,7 +369,7 @@ def test_list_is_paginated_in_name_order(client, admin):
 
 
 def test_overlapping_absences_are_rejected(client, admin):
-    mandataire = create(client, admin)
+    mandataire = create_mandataire(client, admin)
     path = f"/mandataires/{mandataire['id']}/absences"
     first = client.post(path, json={"debut": "2030-05-01", "fin": "2030-05-10", "motif": "conges"}, headers=admin)
     assert first.status_code == 201

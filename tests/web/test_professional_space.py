@@ -7,6 +7,7 @@ import pytest
 from app.auth.sessions import SESSION_COOKIE
 from app.web.professional import ONGLETS
 from tests.registry.factories import mandataire_body
+from tests.support import create_mandataire
 
 LILLE = "17590111500709"
 MATCH = {"tribunal": LILLE, "nature": "tutelle", "residence": {"insee": "59350"}, "lieu_vie": "domicile"}
@@ -20,9 +21,7 @@ def professional(client, admin, session_cookie):
     """A new professional and the session cookie of its account."""
 
     def create(**overrides) -> tuple[dict, dict]:
-        response = client.post("/mandataires", headers=admin, json=mandataire_body(**overrides))
-        assert response.status_code == 201, response.text
-        body = response.json()
+        body = create_mandataire(client, admin, **overrides)
         return body, {SESSION_COOKIE: session_cookie("mandataire", mandataire_id=body["id"])}
 
     return create
