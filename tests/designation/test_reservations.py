@@ -12,6 +12,8 @@ from app.notifications.models import Notification
 from tests.support import assert_counters_equal_recount, create_mandataire
 
 LILLE_TJ = "17590111500709"
+# A tutelle for a person living at home in Lille, before the Lille tribunal.
+REQUEST = {"tribunal": LILLE_TJ, "nature": "tutelle", "residence": {"insee": "59350"}, "lieu_vie": "domicile"}
 NATURES = ["curatelle_renforcee", "tutelle", "curatelle_simple"]
 FAMILLE = {"statut": "aucun_proche_disponible"}
 
@@ -38,14 +40,7 @@ def shared(module_client, module_token) -> tuple[dict[str, str], dict, str]:
         response = client.post(
             "/match",
             headers=judge,
-            json={
-                "tribunal": LILLE_TJ,
-                "nature": "tutelle",
-                "residence": {"insee": "59350"},
-                "lieu_vie": "domicile",
-                "limit": 1,
-                "diversite": False,
-            },
+            json={**REQUEST, "limit": 1, "diversite": False},
         )
     assert [c["mandataire"]["id"] for c in response.json()["candidats"]] == [pros["near"]["id"]]
     return judge, pros, response.json()["match_id"]
@@ -145,13 +140,7 @@ def test_refusal_frees_the_place_and_the_judge_can_rematch_without_them(client, 
     rematch = client.post(
         "/match",
         headers=judge,
-        json={
-            "tribunal": LILLE_TJ,
-            "nature": "tutelle",
-            "residence": {"insee": "59350"},
-            "lieu_vie": "domicile",
-            "exclure": [pros["near"]["id"]],
-        },
+        json={**REQUEST, "exclure": [pros["near"]["id"]]},
     ).json()
     assert [c["mandataire"]["id"] for c in rematch["candidats"]] == [pros["far"]["id"]]
     again = reserve(client, judge, rematch["match_id"], pros["far"]["id"])  # the same numero_rg is free again
