@@ -1,32 +1,33 @@
 """Matching benchmark on the national demo register, on SQLite and PostgreSQL side by side.
 
-    .venv/bin/python benchmarks/match_bench.py [--requests 1000] [--http-requests 300] [--databases sqlite,postgresql]
+    .venv/bin/python benchmarks/match_bench.py [--requests 1000] [--http-requests 300] [--throughput-seconds 20]
+        [--databases sqlite,postgresql]
 
 Prints, per database: the engine's p50/p99 over random requests (pure code: index and live loads in memory) and the
 memory of the index; HTTP `/match` and the readiness route (`/readyz`: one database round trip) p50 and p99,
 measured interleaved in the same run against a uvicorn server on 127.0.0.1, and their ratios; `/match` throughput
-with one uvicorn worker and with two, driven by one asyncio client sending pre-built requests (the cores it and the
-server used printed next to them, the cores every other process took and those left idle, and the requests per
-server CPU second: equal in both runs when nothing serialises the workers, so a ratio under 1.6 then means the
-machine lent the second core elsewhere, which the other processes' cores show, or left it idle), and the CPU time
-per request of the workers (w), of the PostgreSQL server the benchmark started (p) and of the client (c), which
-depend little on the machine's other load, with the ratio they allow on 2 idle cores, 2w/(w+p+c). The
-engine's tail is printed three ways to tell its causes apart: wall
-time, the CPU time of the calling thread (a wall tail without a CPU tail is the machine lending the core to
-another process), and the calls during which the garbage collector ran.
+with one uvicorn worker and with two, driven by wrk (Debian package, installed when missing) sending pre-built
+requests. Next to each throughput: the cores the server and wrk used, the cores every other process took and those
+left idle, and the requests per server CPU second (equal in both runs when nothing serialises the workers, so a
+ratio under 1.6 then means the machine lent the second core elsewhere, which the other processes' cores show, or
+left it idle); and the CPU time per request of the workers (w), of the PostgreSQL server the benchmark started (p)
+and of wrk (c), which depend little on the machine's other load, with the ratio they allow on 2 idle cores,
+2w/(w+p+c). The engine's tail is printed three ways to tell its causes apart: wall time, the CPU time of the
+calling thread (a wall tail without a CPU tail is the machine lending the core to another process), and the calls
+during which the garbage collector ran.
 Targets (issues "Matching engine" and "Runs unattended"): engine p99 <= 2 ms; index <= 50 MB; /match p50 <= 2.5 x
 readiness p50 and p99 <= 4 x readiness p99, on both databases; throughput with 2 workers >= 1.6 x one worker.
 """
 
 import argparse
-import asyncio
 import gc
-import itertools
 import json
 import os
 import random
 import resource
+import subprocess
 import sys
+import tempfile
 import time
 import tracemalloc
 from contextlib import ExitStack
@@ -61,6 +62,7 @@ from benchmarks.common import (  # noqa: E402
     servers,
     serving,
     side_by_side,
+    wrk_binary,
 )
 
 NATURES = (
@@ -70,6 +72,11 @@ NATURES = (
 )
 # Requests in flight for the throughput figures: enough that each of the 2 workers always has one waiting.
 CONNECTIONS = 8
+WRK_SCRIPT = Path(__file__).resolve().parent / "wrk_match.lua"
+# Throughput rounds, one server then the other: on this kind of virtual machine one core sometimes runs a quarter
+# slower than the other for a while (a CPU loop alone took 1.15 s or 1.49 s), and many short rounds share such
+# spells out between the two figures.
+ROUNDS = 10
 NEEDS = ["psychiatrie", "handicap", "personnes_agees", "situations_complexes", "fin_de_vie"]
 
 
@@ -181,39 +188,6 @@ def http_body(request: dict) -> dict:
     return {k: v for k, v in request.items() if k not in ("tribunal_row", "point")}
 
 
-def request_bytes(host: str, token: str, body: dict) -> bytes:
-    """One `/match` request as the bytes sent on the wire (HTTP/1.1, one connection each), built before timing."""
-    payload = json.dumps(body, separators=(",", ":")).encode()
-    head = (
-        f"POST /match HTTP/1.1\r\nHost: {host}\r\nAuthorization: Bearer {token}\r\nConnection: close\r\n"
-        f"Content-Type: application/json\r\nContent-Length: {len(payload)}\r\n\r\n"
-    )
-    return head.encode() + payload
-
-
-async def _connection_loop(host: str, port: int, requests: list[bytes], counter: itertools.count, total: int) -> None:
-    """Send requests one after another, each on a new connection, until `total` were taken by all loops: the
-    answer is read by its Content-Length, its status checked, nothing parsed. A new connection per request
-    because uvicorn's workers share connections out as they accept them, and one worker's event loop accepts a
-    whole burst of waiting ones: kept-alive connections opened at once would all go to one worker."""
-    while (n := next(counter)) < total:
-        reader, writer = await asyncio.open_connection(host, port)
-        try:
-            writer.write(requests[n % len(requests)])
-            head = await reader.readuntil(b"\r\n\r\n")
-            if not head.startswith(b"HTTP/1.1 200"):
-                raise RuntimeError(head.decode(errors="replace"))
-            start = head.lower().index(b"content-length:") + len(b"content-length:")
-            await reader.readexactly(int(head[start : head.index(b"\r\n", start)]))
-        finally:
-            writer.close()
-
-
-async def _drive(host: str, port: int, requests: list[bytes], total: int, connections: int) -> None:
-    counter = itertools.count()
-    await asyncio.gather(*(_connection_loop(host, port, requests, counter, total) for _ in range(connections)))
-
-
 def tree_cpu(pid: int) -> float:
     """CPU seconds taken so far by a process and its living descendants (uvicorn's workers, PostgreSQL's
     backends), from /proc."""
@@ -246,61 +220,74 @@ def postgres_pid(url: str) -> int | None:
     return int(marker.read_text().split()[0]) if marker.exists() else None
 
 
+def run_wrk(base_url: str, bodies: Path, token: str, seconds: int, connections: int) -> dict:
+    """`/match` requests from wrk for `seconds`, `connections` in flight, each on a new connection: its summary
+    (requests answered, duration). Any failure (an answer other than 2xx, a connection refused) stops the benchmark:
+    a figure is only worth its answers."""
+    command = [wrk_binary(), "-t1", f"-c{connections}", f"-d{seconds}s", "-s", str(WRK_SCRIPT), base_url]
+    completed = subprocess.run(
+        [*command, "--", str(bodies), token, "close"], capture_output=True, text=True, check=False
+    )
+    if completed.returncode != 0:
+        raise SystemExit(f"wrk failed (exit status {completed.returncode}): {completed.stderr.strip()}")
+    summary = json.loads(completed.stdout.strip().splitlines()[-1])
+    if summary["status_errors"] or summary["socket_errors"] or not summary["requests"]:
+        raise SystemExit(f"/match throughput: failed requests under load: {summary}")
+    return summary
+
+
 def bench_throughput(
-    url: str, token: str, requests: list[dict], count: int, rounds: int = 5, connections: int = CONNECTIONS
+    url: str, token: str, requests: list[dict], seconds: int, rounds: int = ROUNDS, connections: int = CONNECTIONS
 ) -> dict:
-    """`/match` requests per second with one uvicorn worker and with two, `count` requests each after a warm-up.
+    """`/match` requests per second with one uvicorn worker and with two, for `seconds` each after a warm-up.
 
     Both servers run side by side and are driven in turn, `rounds` times each, so that a change in the machine's
-    other load weighs on both figures alike. The client is one asyncio loop in this process writing pre-built
-    request bytes, `connections` requests in flight (enough to keep every worker busy): on a 2-core machine every
-    CPU second the load generator takes is taken from the server, so it costs as little as it can, and its CPU
-    time is printed next to the figure, with the server's
-    (its workers, and the PostgreSQL backends when the benchmark started the server)."""
+    other load weighs on both figures alike. The load comes from wrk (`run_wrk`), `connections` requests in flight
+    (enough to keep every worker busy), each on a new connection: uvicorn's workers share connections out as they
+    accept them, and one worker's event loop accepts a whole burst of waiting ones, so kept-alive connections opened
+    at once would all go to one worker. On a 2-core machine every CPU second the load generator takes is taken from
+    the server, and a client slow to send the next request leaves workers idle: wrk costs about a tenth of a
+    millisecond of CPU per request, where the Python client used before took 0.3 to 0.4 and answered late. Its CPU
+    time is printed next to the figure, with the server's (its workers, and the PostgreSQL backends when the
+    benchmark started the server)."""
     figures = {}
     database_pid = postgres_pid(url)
+    per_round = max(1, round(seconds / rounds))
     with ExitStack() as stack:
+        bodies = Path(stack.enter_context(tempfile.TemporaryDirectory(prefix="mjpm-bench-"))) / "bodies.jsonl"
+        bodies.write_text("".join(json.dumps(http_body(r), separators=(",", ":")) + "\n" for r in requests))
         targets = {}
         for workers in (1, 2):
             client, pid = stack.enter_context(serving(url, command=[*UVICORN, "--workers", str(workers)]))
-            host, port = client.base_url.host, client.base_url.port
-            assert port is not None
-            wire = [request_bytes(f"{host}:{port}", token, http_body(r)) for r in requests]
-            # Warm-up: every worker builds its own index on its first request; each connection sends a few.
-            asyncio.run(_drive(host, port, wire, connections * 5, connections))
-            targets[workers] = (host, port, wire, pid)
-            figures[workers] = {
-                "elapsed": 0.0,
-                "client_cpu": 0.0,
-                "server_cpu": 0.0,
-                "workers_cpu": 0.0,
-                "database_cpu": 0.0,
-                "busy": 0.0,
-                "idle": 0.0,
-                "done": 0,
-            }
-        for round_ in range(rounds):
-            share = count // rounds + (1 if round_ < count % rounds else 0)
-            for workers, (host, port, wire, pid) in targets.items():
+            base_url = str(client.base_url).rstrip("/")
+            # Warm-up: every worker builds its own index on its first request.
+            run_wrk(base_url, bodies, token, 2, connections)
+            targets[workers] = (base_url, pid)
+            figures[workers] = dict.fromkeys(
+                ("duration", "elapsed", "client_cpu", "server_cpu", "workers_cpu", "database_cpu", "busy", "idle"), 0.0
+            ) | {"done": 0}
+        for _ in range(rounds):
+            for workers, (base_url, pid) in targets.items():
                 figure = figures[workers]
                 workers_cpu = tree_cpu(pid)
                 database_cpu = tree_cpu(database_pid) if database_pid else 0.0
                 busy, idle = machine_cpu()
-                cpu, started = resource.getrusage(resource.RUSAGE_SELF), time.perf_counter()
-                asyncio.run(_drive(host, port, wire[round_ * share :] + wire, share, connections))
+                cpu, started = resource.getrusage(resource.RUSAGE_CHILDREN), time.perf_counter()
+                summary = run_wrk(base_url, bodies, token, per_round, connections)
                 figure["elapsed"] += time.perf_counter() - started
                 figure["busy"] += machine_cpu()[0] - busy
                 figure["idle"] += machine_cpu()[1] - idle
-                after = resource.getrusage(resource.RUSAGE_SELF)
+                after = resource.getrusage(resource.RUSAGE_CHILDREN)
                 figure["client_cpu"] += (after.ru_utime - cpu.ru_utime) + (after.ru_stime - cpu.ru_stime)
                 workers_cpu = tree_cpu(pid) - workers_cpu
                 database_cpu = (tree_cpu(database_pid) if database_pid else 0.0) - database_cpu
                 figure["workers_cpu"] += workers_cpu
                 figure["database_cpu"] += database_cpu
                 figure["server_cpu"] += workers_cpu + database_cpu
-                figure["done"] += share
+                figure["done"] += summary["requests"]
+                figure["duration"] += summary["duration_us"] / 1e6
     for figure in figures.values():
-        figure["rps"] = figure["done"] / figure["elapsed"]
+        figure["rps"] = figure["done"] / figure["duration"]
     return figures
 
 
@@ -320,7 +307,7 @@ def run(url: str, args: argparse.Namespace) -> dict:
         token = benchmark_token(session, settings)
     db.dispose()
     http = bench_http(url, token, requests, args.http_requests)
-    throughput = bench_throughput(url, token, requests, args.throughput_requests, connections=args.connections)
+    throughput = bench_throughput(url, token, requests, args.throughput_seconds, connections=args.connections)
     return {**engine_figures, **http, "one": throughput[1], "two": throughput[2]}
 
 
@@ -352,7 +339,9 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--requests", type=int, default=1000)
     parser.add_argument("--http-requests", type=int, default=300)
-    parser.add_argument("--throughput-requests", type=int, default=400)
+    parser.add_argument(
+        "--throughput-seconds", type=int, default=20, help=f"length of each throughput figure, in {ROUNDS} rounds"
+    )
     parser.add_argument(
         "--connections", type=int, default=CONNECTIONS, help="requests in flight for the throughput figures"
     )
@@ -374,8 +363,8 @@ def main() -> None:
     ready = {results[n]["ready_path"] for n in names}
     print(
         f"national register, uvicorn on 127.0.0.1; readiness route {', '.join(sorted(ready))}; "
-        f"{args.http_requests} interleaved HTTP requests, {args.throughput_requests} for each throughput figure "
-        f"({args.connections} in flight from one asyncio client, a connection each); load average at start {load:.1f} "
+        f"{args.http_requests} interleaved HTTP requests; throughput for {args.throughput_seconds} s each "
+        f"({args.connections} in flight from wrk, a connection each); load average at start {load:.1f} "
         f"on {os.cpu_count()} cores"
     )
     print(
