@@ -49,6 +49,9 @@ def _configure_sqlite(dbapi_connection, _record) -> None:
 
 # The BEGIN a SQLite transaction will send before its first statement (connection.info key).
 _PENDING_BEGIN = "mjpm_pending_begin"
+# Execution option, and session.info key: the session's statements each commit on their own
+# (`statements_commit_alone`).
+_COMMIT_ALONE = "mjpm_commit_alone"
 
 
 def _begin_sqlite(connection) -> None:
@@ -57,8 +60,10 @@ def _begin_sqlite(connection) -> None:
     # The BEGIN itself waits for the first statement (`_send_pending_begin`): a route's write session is begun by
     # a dependency in one worker thread and used by the route in another; a lock taken in the first would be held
     # while the route waits for a free thread, and threads blocked on that lock would never free one.
-    begin = "BEGIN IMMEDIATE" if connection.get_execution_options().get(WRITE_INTENT) else "BEGIN"
-    connection.info[_PENDING_BEGIN] = begin
+    options = connection.get_execution_options()
+    if options.get(_COMMIT_ALONE):
+        return  # no BEGIN: each statement is its own transaction (pysqlite sends none, `_configure_sqlite`)
+    connection.info[_PENDING_BEGIN] = "BEGIN IMMEDIATE" if options.get(WRITE_INTENT) else "BEGIN"
 
 
 def _send_pending_begin(connection, cursor, _statement, _parameters, _context, _executemany) -> None:
@@ -232,24 +237,36 @@ def begin_write(session: Session) -> None:
         if bind.dialect.name != "sqlite":
             return
         session.commit()
-    session.connection(execution_options={WRITE_INTENT: True})
+    options: dict[str, object] = {WRITE_INTENT: True}
+    if session.info.get(_COMMIT_ALONE):
+        options |= _commit_alone_options(bind)
+    session.connection(execution_options=options)
+
+
+def _commit_alone_options(bind: Engine) -> dict[str, object]:
+    # PostgreSQL: psycopg's autocommit (no BEGIN, no COMMIT); SQLite: no BEGIN sent (`_begin_sqlite`).
+    return {"isolation_level": "AUTOCOMMIT"} if bind.dialect.name == "postgresql" else {_COMMIT_ALONE: True}
 
 
 def statements_commit_alone(session: Session) -> None:
-    """PostgreSQL: from here on, each statement of the session commits on its own: no BEGIN and no COMMIT, two
-    round trips to the server on every request, for a unit of work whose reads need no common snapshot and whose
-    one write is a single statement (`/match`: the version stamp, the live loads, then its record appended in
-    `write_aside`). Under READ COMMITTED a transaction gives reads nothing: each statement sees the latest commits
-    in it or out of it. What the session already holds (authentication's reads) ends first.
+    """From here on, each statement of the session commits on its own, for a unit of work whose reads need no
+    common snapshot and whose one write is a single statement (`/match`: the live loads with the version stamp,
+    then its record appended in `write_aside`). What the session already holds (authentication's reads) ends first.
 
-    SQLite keeps its transaction (its BEGIN costs no round trip); a session bound to a connection (tests' outer
-    transaction) keeps the caller's."""
+    - PostgreSQL: no BEGIN and no COMMIT, two round trips to the server saved on every request. Under READ
+      COMMITTED a transaction gives reads nothing: each statement sees the latest commits in it or out of it.
+    - SQLite: no BEGIN either, so the write lock is held by the INSERT alone, inside SQLite's C code, instead of
+      from BEGIN IMMEDIATE to COMMIT across Python code, where the thread holding it may wait for the GIL (several
+      milliseconds when the worker is busy) while the other workers' writers sleep in SQLite's busy handler.
+
+    A session bound to a connection (tests' outer transaction) keeps the caller's transaction."""
     bind = session.get_bind()
-    if not isinstance(bind, Engine) or bind.dialect.name != "postgresql":
+    if not isinstance(bind, Engine):
         return
     if session.in_transaction():
         session.commit()
-    session.connection(execution_options={"isolation_level": "AUTOCOMMIT"})
+    session.info[_COMMIT_ALONE] = True
+    session.connection(execution_options=_commit_alone_options(bind))
 
 
 @contextmanager

@@ -34,7 +34,7 @@ def match(
     cache: IndexCacheDep,
 ) -> PreparedJSONResponse:
     """Ranked, explained shortlist of professionals for a new measure; the answer is stored (`match_id`)."""
-    # Ranked in a read transaction, stored in a short write of its own (`run_match(aside=True)`).
+    # Ranked and stored statement by statement, the record in a short write of its own (`run_match(aside=True)`).
     answer = service.run_match(
         session,
         cache=cache,

@@ -226,11 +226,11 @@ def run_match(
     aside: bool = False,
 ) -> MatchAnswer:
     """The shortlist in the shape of `MatchResponse`, stored and returned as it is: in the caller's transaction,
-    or (`aside`, the `/match` route) read in a read transaction and stored in a short write of its own
-    (`write_aside`). The record only appends, so nothing it read needs the write lock: SQLite's one writer is
-    then held for the insert alone, not for the reads and the ranking, and several workers rank at once. On
-    PostgreSQL the reads and the insert then each commit alone (`statements_commit_alone`): two statements in all,
-    the live loads with the version stamp (`_rank_on`) and the record."""
+    or (`aside`, the `/match` route) with each statement committing on its own (`statements_commit_alone`), the
+    record appended last (`write_aside`): two statements in all, the live loads with the version stamp
+    (`_rank_on`) and the record. The record only appends, so nothing it read needs the write lock: SQLite's one
+    writer is held by the insert alone, not across the reads, the ranking or any Python code, and several workers
+    rank at once."""
     if aside:
         statements_commit_alone(session)
     rank = partial(
