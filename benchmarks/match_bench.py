@@ -237,12 +237,20 @@ def run_wrk(base_url: str, bodies: Path, token: str, seconds: int, connections: 
 
 
 def bench_throughput(
-    url: str, token: str, requests: list[dict], seconds: int, rounds: int = ROUNDS, connections: int = CONNECTIONS
-) -> dict:
-    """`/match` requests per second with one uvicorn worker and with two, for `seconds` each after a warm-up.
+    url: str,
+    token: str,
+    requests: list[dict],
+    seconds: int,
+    rounds: int = ROUNDS,
+    connections: int = CONNECTIONS,
+    commands: dict[str, list[str]] | None = None,
+) -> dict[tuple[str, int], dict]:
+    """`/match` requests per second with one uvicorn worker and with two, for `seconds` each after a warm-up, keyed
+    by (label of the server command, workers): by default the one command `UVICORN`, labelled "" (`commands` maps
+    other labels to other commands, e.g. earlier code: `match_breakdown.py --before`).
 
-    Both servers run side by side and are driven in turn, `rounds` times each, so that a change in the machine's
-    other load weighs on both figures alike. The load comes from wrk (`run_wrk`), `connections` requests in flight
+    All servers run side by side and are driven in turn, `rounds` times each, so that a change in the machine's
+    other load weighs on all figures alike. The load comes from wrk (`run_wrk`), `connections` requests in flight
     (enough to keep every worker busy), each on a new connection: uvicorn's workers share connections out as they
     accept them, and one worker's event loop accepts a whole burst of waiting ones, so kept-alive connections opened
     at once would all go to one worker. On a 2-core machine every CPU second the load generator takes is taken from
@@ -250,25 +258,27 @@ def bench_throughput(
     millisecond of CPU per request, where the Python client used before took 0.3 to 0.4 and answered late. Its CPU
     time is printed next to the figure, with the server's (its workers, and the PostgreSQL backends when the
     benchmark started the server)."""
-    figures = {}
+    figures: dict[tuple[str, int], dict] = {}
     database_pid = postgres_pid(url)
     per_round = max(1, round(seconds / rounds))
     with ExitStack() as stack:
         bodies = Path(stack.enter_context(tempfile.TemporaryDirectory(prefix="mjpm-bench-"))) / "bodies.jsonl"
         bodies.write_text("".join(json.dumps(http_body(r), separators=(",", ":")) + "\n" for r in requests))
         targets = {}
-        for workers in (1, 2):
-            client, pid = stack.enter_context(serving(url, command=[*UVICORN, "--workers", str(workers)]))
-            base_url = str(client.base_url).rstrip("/")
-            # Warm-up: every worker builds its own index on its first request.
-            run_wrk(base_url, bodies, token, 2, connections)
-            targets[workers] = (base_url, pid)
-            figures[workers] = dict.fromkeys(
-                ("duration", "elapsed", "client_cpu", "server_cpu", "workers_cpu", "database_cpu", "busy", "idle"), 0.0
-            ) | {"done": 0}
+        for label, command in (commands or {"": UVICORN}).items():
+            for workers in (1, 2):
+                client, pid = stack.enter_context(serving(url, command=[*command, "--workers", str(workers)]))
+                base_url = str(client.base_url).rstrip("/")
+                # Warm-up: every worker builds its own index on its first request.
+                run_wrk(base_url, bodies, token, 2, connections)
+                targets[label, workers] = (base_url, pid)
+                figures[label, workers] = dict.fromkeys(
+                    ("duration", "elapsed", "client_cpu", "server_cpu", "workers_cpu", "database_cpu", "busy", "idle"),
+                    0.0,
+                ) | {"done": 0}
         for _ in range(rounds):
-            for workers, (base_url, pid) in targets.items():
-                figure = figures[workers]
+            for key, (base_url, pid) in targets.items():
+                figure = figures[key]
                 workers_cpu = tree_cpu(pid)
                 database_cpu = tree_cpu(database_pid) if database_pid else 0.0
                 busy, idle = machine_cpu()
@@ -308,7 +318,7 @@ def run(url: str, args: argparse.Namespace) -> dict:
     db.dispose()
     http = bench_http(url, token, requests, args.http_requests)
     throughput = bench_throughput(url, token, requests, args.throughput_seconds, connections=args.connections)
-    return {**engine_figures, **http, "one": throughput[1], "two": throughput[2]}
+    return {**engine_figures, **http, "one": throughput["", 1], "two": throughput["", 2]}
 
 
 def used(figure: dict) -> str:

@@ -2,12 +2,13 @@
 parts of `/match` are stubbed out. An investigation tool, never a way to run the service.
 
     .venv/bin/python benchmarks/match_breakdown.py [--http-requests 300]
-    .venv/bin/python benchmarks/match_breakdown.py --before DIR [--rounds 2]
+    .venv/bin/python benchmarks/match_breakdown.py --before DIR [--rounds 2] [--throughput-seconds 20]
 
 Prints, for each variant, the client-side p50 of `/match` and the readiness route measured in the same run and
 their ratio. With `--before DIR` (a checkout of an earlier commit, e.g. `git worktree add DIR main`), compares that
 code with this one instead: the same HTTP loop against a server of each, in alternate rounds so that the machine's
-load weighs on both alike, with p50 and p99 of both routes.
+load weighs on both alike, with p50 and p99 of both routes; with `--throughput-seconds N` as well, match_bench.py's
+throughput of 1 and 2 workers of each code, the four servers driven in turn by wrk, N seconds each.
 """
 
 import argparse
@@ -32,7 +33,13 @@ from benchmarks.common import (  # noqa: E402
     percentile,
     servers,
 )
-from benchmarks.match_bench import bench_http, benchmark_token, random_requests  # noqa: E402
+from benchmarks.match_bench import (  # noqa: E402
+    bench_http,
+    bench_throughput,
+    benchmark_token,
+    per_request,
+    random_requests,
+)
 
 # What each stub removes from a /match: the ranking (scoring, explanations and the ~14 kB answer: the shortlist
 # comes back empty), the live-load query, the audit insert (a SELECT 1 instead), or all the work (an empty answer:
@@ -100,6 +107,13 @@ def compare(args: argparse.Namespace) -> None:
                 r50, r99 = percentile(measured["ready"], 50), percentile(measured["ready"], 99)
                 times = f"{m50:8.2f} ms {m99:6.2f} ms {r50:7.2f} ms {r99:6.2f} ms"
                 print(f"{variant:8} {times} {m50 / r50:10.2f} {m99 / r99:6.2f}", flush=True)
+            if args.throughput_seconds:
+                throughput = bench_throughput(url, token, requests, args.throughput_seconds, commands=commands)
+                print(f"{'code':8} {'1 worker':>13} {'2 workers':>13} {'ratio':>6}   CPU ms/request 1 and 2 workers")
+                for variant in commands:
+                    one, two = throughput[variant, 1], throughput[variant, 2]
+                    rates = f"{one['rps']:7.1f} req/s {two['rps']:7.1f} req/s {two['rps'] / one['rps']:6.2f}"
+                    print(f"{variant:8} {rates}   {per_request(one)} | {per_request(two)}", flush=True)
 
 
 def main() -> None:
@@ -110,6 +124,9 @@ def main() -> None:
     parser.add_argument("--port", type=int, help=argparse.SUPPRESS)
     parser.add_argument("--before", type=Path, help="a checkout of earlier code to compare with this one")
     parser.add_argument("--rounds", type=int, default=2, help="with --before: alternate rounds of each")
+    parser.add_argument(
+        "--throughput-seconds", type=int, default=0, help="with --before: throughput of each code too, N s each"
+    )
     add_database_argument(parser)
     args = parser.parse_args()
     if args.serve is not None:
