@@ -237,15 +237,7 @@ def begin_write(session: Session) -> None:
         if bind.dialect.name != "sqlite":
             return
         session.commit()
-    options: dict[str, object] = {WRITE_INTENT: True}
-    if session.info.get(_COMMIT_ALONE):
-        options |= _commit_alone_options(bind)
-    session.connection(execution_options=options)
-
-
-def _commit_alone_options(bind: Engine) -> dict[str, object]:
-    # PostgreSQL: psycopg's autocommit (no BEGIN, no COMMIT); SQLite: no BEGIN sent (`_begin_sqlite`).
-    return {"isolation_level": "AUTOCOMMIT"} if bind.dialect.name == "postgresql" else {_COMMIT_ALONE: True}
+    session.connection(execution_options={WRITE_INTENT: True})
 
 
 def statements_commit_alone(session: Session) -> None:
@@ -266,7 +258,9 @@ def statements_commit_alone(session: Session) -> None:
     if session.in_transaction():
         session.commit()
     session.info[_COMMIT_ALONE] = True
-    session.connection(execution_options=_commit_alone_options(bind))
+    # PostgreSQL: psycopg's autocommit (no BEGIN, no COMMIT); SQLite: no BEGIN sent (`_begin_sqlite`).
+    postgresql = bind.dialect.name == "postgresql"
+    session.connection(execution_options={"isolation_level": "AUTOCOMMIT"} if postgresql else {_COMMIT_ALONE: True})
 
 
 @contextmanager
@@ -274,7 +268,11 @@ def write_aside(session: Session) -> Iterator[Session]:
     """A short write committed at the end of the block, in a request whose session may already be a writer
     (`WriteSessionDep`, nothing written yet): what came before ends with it (committed first on SQLite, in the
     same transaction on PostgreSQL: `begin_write`), and a writer stays one after. For bookkeeping a read must
-    also do (a rate-limit counter, a session's last use, the audit record of a `/match`)."""
+    also do (a rate-limit counter, a session's last use, the audit record of a `/match`). In a session whose
+    statements each commit on their own (`/match`), so does the block's."""
+    if session.info.get(_COMMIT_ALONE):
+        yield session  # its statements commit on their own (`statements_commit_alone`): nothing to begin or end
+        return
     writer = session.in_transaction() and bool(session.connection().get_execution_options().get(WRITE_INTENT))
     begin_write(session)
     yield session
