@@ -118,8 +118,8 @@ def build_index(session: Session, *, today: date) -> MatchIndex:
     )
 
 
-# Built once. One round trip gives each professional's load and, through the outer join, that of its antennes with
-# their own capacity (one row per such antenne).
+# The live-load statement, built once: one round trip gives each professional's load and, through the outer join,
+# that of its antennes with their own capacity (one row per such antenne).
 # A designation counts from its own date (the judgement's), not from the day the measure was entered: old measures
 # a professional declares or imports are not recent designations. A measure without that date yet (a reservation
 # not accepted) was designated when it was entered. Two disjoint counts rather than one OR: each is a range scan of

@@ -34,7 +34,8 @@ def match(
     cache: IndexCacheDep,
 ) -> PreparedJSONResponse:
     """Ranked, explained shortlist of professionals for a new measure; the answer is stored (`match_id`)."""
-    # Ranked and stored statement by statement, the record in a short write of its own (`run_match(aside=True)`).
+    # Read and stored by statements that each commit on their own (`run_match(aside=True)`): on SQLite the write
+    # lock is held by the record's INSERT alone.
     answer = service.run_match(
         session,
         cache=cache,
