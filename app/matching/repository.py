@@ -159,9 +159,8 @@ def _loads(ids_condition: ColumnElement[bool]) -> Select:
 
 # The ids are one parameter, so that the statement has one SQL text whatever their number, prepared once per
 # connection: an expanding IN renders a text per number of ids, which PostgreSQL plans anew each time (a third of
-# the query's time on the national register) and SQLite prepares again once its statement cache has dropped it
-# (0.36-0.47 ms against 0.27-0.31 ms per read on the national register). PostgreSQL takes an array, SQLite a JSON
-# array unpacked by json_each.
+# the query's time on the national register) and SQLite prepares again once its statement cache has dropped it.
+# PostgreSQL takes an array, SQLite a JSON array unpacked by json_each.
 _LOADS_ARRAY = _loads(Mandataire.id == any_(bindparam("ids", type_=ARRAY(Integer))))
 _IDS_JSON = func.json_each(bindparam("ids", type_=String)).table_valued("value")
 _LOADS_JSON = _loads(Mandataire.id.in_(select(_IDS_JSON.c.value)))

@@ -46,16 +46,14 @@ class IndexCache:
         self._index: MatchIndex | None = None
         self._lock = threading.Lock()
 
-    def get(self, session: Session) -> MatchIndex:
-        return self.at(session, repository.registry_version(session))
-
     def last(self, session: Session) -> MatchIndex:
         """The last index built, without reading the stamp: for a caller that reads it along with its own query
         and checks it (`run_match`). Built on first use."""
         return self._index or self.get(session)
 
-    def at(self, session: Session, version: int) -> MatchIndex:
-        """The index of the stamp `version` the caller read, rebuilt when this one is older."""
+    def get(self, session: Session) -> MatchIndex:
+        """The index of the stamp read now, rebuilt when the one held is older."""
+        version = repository.registry_version(session)
         index = self._index
         if index is not None and index.version == version:
             return index
