@@ -8,10 +8,12 @@ memory of the index; HTTP `/match` and the readiness route (`/readyz`: one datab
 measured interleaved in the same run against a uvicorn server on 127.0.0.1, and their ratios; `/match` throughput
 with one uvicorn worker and with two, driven by wrk (Debian package, installed when missing) sending pre-built
 requests. Next to each throughput: the cores the server and wrk used, the cores every other process took and those
-left idle, and the requests per server CPU second (equal in both runs when nothing serialises the workers, so a
-ratio under 1.6 then means the machine lent the second core elsewhere, which the other processes' cores show, or
-left it idle); and the CPU time per request of the workers (w), of the PostgreSQL server the benchmark started (p)
-and of wrk (c), which depend little on the machine's other load, with the ratio they allow on 2 idle cores,
+left idle, with how they were left idle (idle periods per request and their mean length, from the kernel's cpuidle
+counters: many short ones are thread hand-offs, fewer long ones a core left without work while tasks waited on the
+other), and the requests per server CPU second (equal in both runs when nothing serialises the workers, so a ratio
+under 1.6 then means the machine lent the second core elsewhere, which the other processes' cores show, or left it
+idle); and the CPU time per request of the workers (w), of the PostgreSQL server the benchmark started (p) and of
+wrk (c), which depend little on the machine's other load, with the ratio they allow on 2 idle cores,
 2w/(w+p+c). The engine's tail is printed three ways to tell its causes apart: wall time, the CPU time of the
 calling thread (a wall tail without a CPU tail is the machine lending the core to another process), and the calls
 during which the garbage collector ran.
@@ -212,6 +214,30 @@ def machine_cpu() -> tuple[float, float]:
     return sum(fields) - idle, idle
 
 
+def idle_periods() -> tuple[int, int]:
+    """Times the machine's cores went idle so far, and the microseconds they stayed idle, from the kernel's cpuidle
+    counters (all cores, all idle states); (0, 0) where the kernel does not expose them. Idle cores with 2 workers
+    are either many short waits (thread hand-offs) or fewer long ones (a core left idle while the other has two
+    runnable tasks): the count per request and the mean length tell them apart."""
+    count = microseconds = 0
+    for state in Path("/sys/devices/system/cpu").glob("cpu[0-9]*/cpuidle/state[0-9]*"):
+        try:
+            count += int((state / "usage").read_text())
+            microseconds += int((state / "time").read_text())
+        except (OSError, ValueError):
+            continue
+    return count, microseconds
+
+
+def autogroup() -> str:
+    """Whether the kernel schedules each session as a group (`sched_autogroup_enabled`): the PostgreSQL server the
+    benchmark starts is then one group and the workers another, as separate containers would be."""
+    try:
+        return "on" if Path("/proc/sys/kernel/sched_autogroup_enabled").read_text().strip() == "1" else "off"
+    except OSError:
+        return "unknown"
+
+
 def postgres_pid(url: str) -> int | None:
     """The benchmark's own PostgreSQL server (its backends do part of each request's work), when it runs here."""
     if not url.startswith("postgresql"):
@@ -275,18 +301,22 @@ def bench_throughput(
                 figures[label, workers] = dict.fromkeys(
                     ("duration", "elapsed", "client_cpu", "server_cpu", "workers_cpu", "database_cpu", "busy", "idle"),
                     0.0,
-                ) | {"done": 0}
+                ) | {"done": 0, "idle_periods": 0, "idle_us": 0}
         for _ in range(rounds):
             for key, (base_url, pid) in targets.items():
                 figure = figures[key]
                 workers_cpu = tree_cpu(pid)
                 database_cpu = tree_cpu(database_pid) if database_pid else 0.0
                 busy, idle = machine_cpu()
+                periods, idle_us = idle_periods()
                 cpu, started = resource.getrusage(resource.RUSAGE_CHILDREN), time.perf_counter()
                 summary = run_wrk(base_url, bodies, token, per_round, connections)
                 figure["elapsed"] += time.perf_counter() - started
                 figure["busy"] += machine_cpu()[0] - busy
                 figure["idle"] += machine_cpu()[1] - idle
+                periods_after, idle_us_after = idle_periods()
+                figure["idle_periods"] += periods_after - periods
+                figure["idle_us"] += idle_us_after - idle_us
                 after = resource.getrusage(resource.RUSAGE_CHILDREN)
                 figure["client_cpu"] += (after.ru_utime - cpu.ru_utime) + (after.ru_stime - cpu.ru_stime)
                 workers_cpu = tree_cpu(pid) - workers_cpu
@@ -341,6 +371,13 @@ def per_request(figure: dict) -> str:
     return f"{w:.2f}, {p:.2f}, {c:.2f}; {2 * w / (w + p + c):.2f}"
 
 
+def idle_per_request(figure: dict) -> str:
+    """Idle periods of the cores per request answered, and their mean length."""
+    if not figure["idle_periods"]:
+        return "-"
+    return f"{figure['idle_periods'] / figure['done']:.2f}, {figure['idle_us'] / figure['idle_periods'] / 1000:.2f} ms"
+
+
 def per_cpu(figure: dict) -> str:
     return f"{figure['done'] / figure['server_cpu']:.1f}" if figure["server_cpu"] else "-"
 
@@ -375,7 +412,7 @@ def main() -> None:
         f"national register, uvicorn on 127.0.0.1; readiness route {', '.join(sorted(ready))}; "
         f"{args.http_requests} interleaved HTTP requests; throughput for {args.throughput_seconds} s each "
         f"({args.connections} in flight from wrk, a connection each); load average at start {load:.1f} "
-        f"on {os.cpu_count()} cores"
+        f"on {os.cpu_count()} cores; kernel autogroup {autogroup()}"
     )
     print(
         side_by_side(
@@ -397,11 +434,13 @@ def main() -> None:
                 row("/match throughput, 1 worker", lambda r: f"{r['one']['rps']:.1f} req/s"),
                 row("  cores used by the server, by the client", lambda r: used(r["one"])),
                 row("  cores used by other processes, left idle", lambda r: elsewhere(r["one"])),
+                row("  idle periods per request, mean length", lambda r: idle_per_request(r["one"])),
                 row("  requests per server CPU second", lambda r: per_cpu(r["one"])),
                 row("  CPU ms/request: workers, db, client; ratio", lambda r: per_request(r["one"])),
                 row("/match throughput, 2 workers", lambda r: f"{r['two']['rps']:.1f} req/s"),
                 row("  cores used by the server, by the client", lambda r: used(r["two"])),
                 row("  cores used by other processes, left idle", lambda r: elsewhere(r["two"])),
+                row("  idle periods per request, mean length", lambda r: idle_per_request(r["two"])),
                 row("  requests per server CPU second", lambda r: per_cpu(r["two"])),
                 row("  CPU ms/request: workers, db, client; ratio", lambda r: per_request(r["two"])),
                 row("2 workers / 1 worker (target >= 1.6)", lambda r: f"{r['two']['rps'] / r['one']['rps']:.2f}"),
