@@ -296,16 +296,6 @@ def write_transaction(factory: sessionmaker[Session]) -> Iterator[Session]:
         session.commit()
 
 
-def session_scope(factory: sessionmaker[Session]) -> Iterator[Session]:
-    """One session per unit of work: committed by the caller, rolled back on error, always closed."""
-    with factory() as session:
-        try:
-            yield session
-        except Exception:
-            session.rollback()
-            raise
-
-
 class UTCDateTime(TypeDecorator[datetime]):
     """Timezone-aware UTC datetimes on both engines (SQLite keeps no zone: we store naive UTC)."""
 

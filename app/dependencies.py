@@ -12,15 +12,16 @@ that PostgreSQL aborted as a deadlock victim (`RetryTransactions`). See `app.dat
 import asyncio
 import logging
 import random
-from collections.abc import Iterator
+from collections.abc import AsyncIterator
 from typing import Annotated
 
+import anyio
 from fastapi import Depends, Request
 from sqlalchemy.orm import Session
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from app.config import Settings
-from app.database import begin_write, is_transient_conflict, session_scope
+from app.database import begin_write, is_transient_conflict
 
 logger = logging.getLogger("mjpm.transactions")
 
@@ -29,8 +30,38 @@ async def get_app_settings(request: Request) -> Settings:
     return request.app.state.settings
 
 
-def get_session(request: Request) -> Iterator[Session]:
-    yield from session_scope(request.app.state.session_factory)
+async def get_session(request: Request) -> AsyncIterator[Session]:
+    """The request's session: committed by the route, rolled back on error, always closed.
+
+    Made on the event loop: a session opens no connection before its first statement. Closed on the event loop too
+    when the route left it holding no connection (`/match` closes its own, in its thread), else in the thread pool,
+    so that no round trip to the database (the rollback of an open transaction) ever runs on the event loop. As a
+    sync dependency it took a thread-pool trip to be made and another to be closed, on every request. The closing
+    trip gets its own limiter, as FastAPI's own exits do: a request must be able to give its connection back even
+    when every thread of the pool waits for one."""
+    session = request.app.state.session_factory()
+    try:
+        yield session
+    except BaseException:
+        with anyio.CancelScope(shield=True):
+            await _end(session, rollback=True)
+        raise
+    with anyio.CancelScope(shield=True):
+        await _end(session, rollback=False)
+
+
+async def _end(session: Session, *, rollback: bool) -> None:
+    def end() -> None:
+        try:
+            if rollback:
+                session.rollback()
+        finally:
+            session.close()
+
+    if session.in_transaction():
+        await anyio.to_thread.run_sync(end, limiter=anyio.CapacityLimiter(1))
+    else:
+        end()  # nothing to roll back or give back to the pool: no I/O
 
 
 def get_write_session(session: Annotated[Session, Depends(get_session)]) -> Session:

@@ -37,6 +37,7 @@ from benchmarks.match_bench import (  # noqa: E402
     bench_http,
     bench_throughput,
     benchmark_token,
+    idle_per_request,
     per_request,
     random_requests,
 )
@@ -109,11 +110,15 @@ def compare(args: argparse.Namespace) -> None:
                 print(f"{variant:8} {times} {m50 / r50:10.2f} {m99 / r99:6.2f}", flush=True)
             if args.throughput_seconds:
                 throughput = bench_throughput(url, token, requests, args.throughput_seconds, commands=commands)
-                print(f"{'code':8} {'1 worker':>13} {'2 workers':>13} {'ratio':>6}   CPU ms/request 1 and 2 workers")
+                print(
+                    f"{'code':8} {'1 worker':>13} {'2 workers':>13} {'ratio':>6}   CPU ms/request 1 and 2 workers"
+                    "   idle periods per request (2 workers), mean length"
+                )
                 for variant in commands:
                     one, two = throughput[variant, 1], throughput[variant, 2]
                     rates = f"{one['rps']:7.1f} req/s {two['rps']:7.1f} req/s {two['rps'] / one['rps']:6.2f}"
-                    print(f"{variant:8} {rates}   {per_request(one)} | {per_request(two)}", flush=True)
+                    cpu = f"{per_request(one)} | {per_request(two)}"
+                    print(f"{variant:8} {rates}   {cpu}   {idle_per_request(two)}", flush=True)
 
 
 def main() -> None:

@@ -46,6 +46,9 @@ def match(
         payload=payload,
         aside=True,
     )
+    # Its connection goes back to the pool here, in this thread: the session dependency then ends on the event loop
+    # without another thread-pool trip.
+    session.close()
     return PreparedJSONResponse(answer.encoded)  # the stored answer, sent as it was stored
 
 
