@@ -8,6 +8,7 @@ import tempfile
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager, nullcontext
 from datetime import UTC, date, datetime, time, timedelta
+from functools import partial
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Literal
 
@@ -397,13 +398,15 @@ def scheduler_command() -> None:
     per period whatever the number of processes: for deployments whose app runs with SCHEDULER_ENABLED=false."""
     from app.database import build_session_factory
     from app.matching.versioning import track_registry_changes
+    from app.migrations import schema_at_head
     from app.observability import logging_config
     from app.scheduler.runner import run_forever
 
     logging.config.dictConfig(logging_config())  # JSON lines, as `mjpm serve`: one log collector for both
     track_registry_changes()
     with database() as engine:
-        run_forever(build_session_factory(engine), get_settings())
+        session_factory = build_session_factory(engine)
+        run_forever(session_factory, get_settings(), partial(schema_at_head, session_factory))
 
 
 @import_cli.command("mesures", help=HELP["import mesures"])

@@ -6,6 +6,7 @@ the OpenID relying party, starts the scheduled work (unless disabled) and dispos
 
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
+from functools import partial
 
 import httpx
 from cachetools import TTLCache
@@ -35,6 +36,7 @@ from app.geo.router import router as geo_router
 from app.matching.router import router as matching_router
 from app.matching.service import IndexCache
 from app.matching.versioning import track_registry_changes
+from app.migrations import schema_at_head
 from app.observability import ObservabilityMiddleware
 from app.oidc.client import RelyingParty
 from app.planning.router import router as planning_router
@@ -90,7 +92,11 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         app.state.principals = TTLCache(maxsize=10_000, ttl=settings.token_cache_s)
         # Built without touching the network: the provider is first asked at the first sign-in.
         app.state.relying_party = RelyingParty(settings) if settings.oidc_issuer else None
-        scheduler = InProcessScheduler(app.state.session_factory, settings) if settings.scheduler_enabled else None
+        scheduler = (
+            InProcessScheduler(app.state.session_factory, settings, partial(schema_at_head, app.state.session_factory))
+            if settings.scheduler_enabled
+            else None
+        )
         checkpoints = start_wal_checkpoints(engine)  # SQLite: the log checkpointed off the requests' path
         try:
             yield

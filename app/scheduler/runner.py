@@ -4,6 +4,8 @@ period runs once (see the service's docstring)."""
 
 import contextlib
 import logging
+import threading
+from collections.abc import Callable
 from datetime import UTC
 
 import httpx
@@ -19,8 +21,38 @@ from app.scheduler.service import JOBS, Job, SessionFactory, tick
 logger = logging.getLogger("mjpm.scheduler")
 
 
-def run(job: Job, session_factory: SessionFactory, settings: Settings, http_client: httpx.Client) -> None:
-    """One tick; a failure (database away, SMTP down...) is logged and the next tick tries again."""
+class SchemaGate:
+    """Holds the ticks back while the database's schema is not the one this code was written for (a process started
+    before `mjpm db upgrade`, or still running old code after it): one warning when the ticks start waiting and one
+    line when they resume, where every tick of every job would log its failure with a traceback. A database that
+    does not answer is not held back here: the tick runs and logs its own failure, as before."""
+
+    def __init__(self, at_head: Callable[[], bool]) -> None:
+        self._at_head = at_head
+        self._waiting = False
+        self._lock = threading.Lock()  # the jobs tick on the scheduler's threads
+
+    def open(self) -> bool:
+        try:
+            ready = self._at_head()
+        except Exception:
+            return True
+        with self._lock:
+            if not ready and not self._waiting:
+                logger.warning("schéma de la base différent du code : tâches planifiées suspendues (mjpm db upgrade)")
+            elif ready and self._waiting:
+                logger.info("schéma de la base à jour : tâches planifiées reprises")
+            self._waiting = not ready
+        return ready
+
+
+def run(
+    job: Job, session_factory: SessionFactory, settings: Settings, http_client: httpx.Client, gate: SchemaGate
+) -> None:
+    """One tick, unless the schema holds it back; a failure (database away, SMTP down...) is logged and the next
+    tick tries again."""
+    if not gate.open():
+        return
     try:
         summary = tick(job, session_factory, settings, http_client)
     except Exception:
@@ -31,14 +63,20 @@ def run(job: Job, session_factory: SessionFactory, settings: Settings, http_clie
 
 
 def schedule(
-    scheduler: BaseScheduler, session_factory: SessionFactory, settings: Settings, http_client: httpx.Client
+    scheduler: BaseScheduler,
+    session_factory: SessionFactory,
+    settings: Settings,
+    http_client: httpx.Client,
+    at_head: Callable[[], bool],
 ) -> BaseScheduler:
-    """Tick every job now, then twice per period: a period is missed only if every process misses both ticks."""
+    """Tick every job now, then twice per period: a period is missed only if every process misses both ticks.
+    `at_head` tells whether the database's schema is this code's (`app.migrations.schema_at_head`)."""
+    gate = SchemaGate(at_head)
     for job in JOBS:
         scheduler.add_job(
             run,
             IntervalTrigger(seconds=job.period_s(settings) / 2),
-            args=(job, session_factory, settings, http_client),
+            args=(job, session_factory, settings, http_client, gate),
             id=job.name,
             next_run_time=utcnow(),
             max_instances=1,  # a long run is not doubled within the process (other processes skip by the claim)
@@ -51,9 +89,11 @@ def schedule(
 class InProcessScheduler:
     """The scheduler of an application process, on threads of its own: `stop()` on shutdown."""
 
-    def __init__(self, session_factory: SessionFactory, settings: Settings) -> None:
+    def __init__(self, session_factory: SessionFactory, settings: Settings, at_head: Callable[[], bool]) -> None:
         self.http_client = httpx.Client(timeout=settings.notification_timeout_s)
-        self.scheduler = schedule(BackgroundScheduler(timezone=UTC), session_factory, settings, self.http_client)
+        self.scheduler = schedule(
+            BackgroundScheduler(timezone=UTC), session_factory, settings, self.http_client, at_head
+        )
         self.scheduler.start()
 
     def stop(self) -> None:
@@ -61,10 +101,10 @@ class InProcessScheduler:
         self.http_client.close()
 
 
-def run_forever(session_factory: SessionFactory, settings: Settings) -> None:
+def run_forever(session_factory: SessionFactory, settings: Settings, at_head: Callable[[], bool]) -> None:
     """`mjpm scheduler`: tick in the foreground until interrupted."""
     with httpx.Client(timeout=settings.notification_timeout_s) as http_client:
-        scheduler = schedule(BlockingScheduler(timezone=UTC), session_factory, settings, http_client)
+        scheduler = schedule(BlockingScheduler(timezone=UTC), session_factory, settings, http_client, at_head)
         periods = ", ".join(f"{job.name} toutes les {job.period_s(settings):g} s" for job in JOBS)
         logger.info("planificateur démarré : %s", periods)
         with contextlib.suppress(KeyboardInterrupt):

@@ -3,7 +3,7 @@
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from sqlalchemy import func, select, text
+from sqlalchemy import func, select
 from sqlalchemy.exc import DBAPIError
 from sqlalchemy.orm import Session
 
@@ -12,19 +12,19 @@ from app.designation.models import Reservation
 from app.errors import Unavailable
 from app.geo.gazetteer import Gazetteer
 from app.matching.repository import registry_version
+from app.migrations import schema_revision
 from app.notifications.constants import NotificationStatus
 from app.notifications.models import Notification
 from app.system.exceptions import DatabaseUnreachable, GeographyNotLoaded, MigrationsNotApplied
 
-_CURRENT_REVISION = text("SELECT version_num FROM alembic_version")
-
 
 def readiness_problems(session: Session, gazetteer: Gazetteer | None, head: str) -> list[Unavailable]:
     """What keeps this process from serving: an unreachable database, a schema behind (or ahead of) the migration
-    scripts, reference geography not loaded. One query: reading the schema's revision proves the database answers."""
+    scripts (or never migrated), reference geography not loaded. One query: reading the schema's revision proves the
+    database answers."""
     problems: list[Unavailable] = []
     try:
-        current = ",".join(sorted(session.execute(_CURRENT_REVISION).scalars()))
+        current = schema_revision(session)
     except Exception as error:  # any driver failure means "not ready"
         problems.append(DatabaseUnreachable(f"base de données injoignable : {type(error).__name__}", loc=["base"]))
     else:

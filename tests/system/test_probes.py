@@ -7,7 +7,7 @@ from app.config import Settings
 from app.database import build_engine
 from app.main import create_app
 from app.migrations import alembic_config, head_revision
-from tests.support import migrate
+from tests.support import migrate, scratch_database_url
 
 UNREACHABLE = "postgresql+psycopg://nobody@127.0.0.1:1/none"
 
@@ -49,3 +49,16 @@ def test_not_ready_while_a_migration_is_missing_nor_without_the_geography(tmp_pa
         ("geographie_indisponible", ["geographie"]),
     ]
     assert previous in detail[0]["msg"] and head_revision() in detail[0]["msg"]
+
+
+def test_a_database_never_migrated_is_reported_as_such(database_server, tmp_path):
+    # Reachable but empty: the operator must read « run mjpm db upgrade », not « database unreachable ».
+    with (
+        scratch_database_url(database_server, tmp_path, "mjpm_empty") as url,
+        TestClient(create_app(Settings(database_url=url, environment="test"))) as client,
+    ):
+        response = client.get("/readyz")
+    assert response.status_code == 503
+    detail = response.json()["detail"]
+    assert [(e["type"], e["loc"]) for e in detail] == [("migrations_non_appliquees", ["migrations"])]
+    assert "aucune" in detail[0]["msg"]
