@@ -114,7 +114,7 @@ class RequestIdFilter(logging.Filter):
         return True
 
 
-QUIET_LOGGERS = ("apscheduler", "httpx")
+QUIET_LOGGERS = ("apscheduler", "httpx", "alembic.runtime.plugins")
 
 
 def json_log_handler(stream: TextIO) -> logging.Handler:
@@ -152,7 +152,8 @@ def logging_config(level: str = "INFO") -> dict:
             }
         },
         "root": {"handlers": ["stdout"], "level": level},
-        # Their INFO lines (each scheduler tick, each outgoing HTTP call) drown the requests' lines; the scheduled
-        # jobs log what they did themselves (`mjpm.scheduler`).
+        # Their INFO lines (each scheduler tick, each outgoing HTTP call, Alembic's plugins set up when the schema's
+        # revision is first compared) drown the requests' lines; the scheduled jobs log what they did themselves
+        # (`mjpm.scheduler`).
         "loggers": {name: {"level": "WARNING"} for name in QUIET_LOGGERS},
     }
