@@ -23,9 +23,10 @@ logger = logging.getLogger("mjpm.scheduler")
 
 class SchemaGate:
     """Holds the ticks back while the database's schema is not the one this code was written for (a process started
-    before `mjpm db upgrade`, or still running old code after it): one warning when the ticks start waiting and one
-    line when they resume, where every tick of every job would log its failure with a traceback. A database that
-    does not answer is not held back here: the tick runs and logs its own failure, as before."""
+    before `mjpm db upgrade`, or still running old code after it): one warning when they start waiting and one line
+    when they resume, where every tick of every job would log its failure with a traceback. The schema is only read
+    after a tick failed, then before each tick while waiting: a process on a current schema pays no query for it
+    (nor Alembic's import at start). A database that does not answer is no schema problem: the failure is logged."""
 
     def __init__(self, at_head: Callable[[], bool]) -> None:
         self._at_head = at_head
@@ -33,17 +34,31 @@ class SchemaGate:
         self._lock = threading.Lock()  # the jobs tick on the scheduler's threads
 
     def open(self) -> bool:
-        try:
-            ready = self._at_head()
-        except Exception:
+        """Whether a tick may run: always, unless waiting and the schema is still not the code's."""
+        if not self._waiting:
             return True
+        ready = self._schema_ready()
         with self._lock:
-            if not ready and not self._waiting:
-                logger.warning("schéma de la base différent du code : tâches planifiées suspendues (mjpm db upgrade)")
-            elif ready and self._waiting:
+            if ready and self._waiting:
+                self._waiting = False
                 logger.info("schéma de la base à jour : tâches planifiées reprises")
-            self._waiting = not ready
         return ready
+
+    def held_back(self) -> bool:
+        """After a tick failed: whether the schema is why (the ticks then wait, said once)."""
+        if self._schema_ready():
+            return False
+        with self._lock:
+            if not self._waiting:
+                self._waiting = True
+                logger.warning("schéma de la base différent du code : tâches planifiées suspendues (mjpm db upgrade)")
+        return True
+
+    def _schema_ready(self) -> bool:
+        try:
+            return self._at_head()
+        except Exception:
+            return True  # the database does not answer: not a schema to wait for
 
 
 def run(
@@ -56,7 +71,8 @@ def run(
     try:
         summary = tick(job, session_factory, settings, http_client)
     except Exception:
-        logger.exception("tâche %s en échec : nouvel essai au prochain passage", job.name)
+        if not gate.held_back():
+            logger.exception("tâche %s en échec : nouvel essai au prochain passage", job.name)
         return
     if summary is not None:
         logger.info("tâche %s : %s", job.name, summary)

@@ -1,9 +1,8 @@
-"""The scheduled work waits for `mjpm db upgrade`: started on a database never migrated (or behind the code), every
-tick is held back with one warning, instead of each job failing with a traceback at each tick; once the schema is at
-the head, the ticks resume and the jobs run."""
+"""The scheduled work waits for `mjpm db upgrade`: started on a database never migrated (or behind the code), the
+ticks are held back after the first failures with one warning, instead of each job failing with a traceback at each
+tick; once the schema is at the head, the ticks resume and the jobs run, and a current schema is never read."""
 
 import logging
-from functools import partial
 
 import httpx
 from sqlalchemy import select
@@ -24,7 +23,13 @@ def test_ticks_wait_for_the_schema_then_resume(database_server, tmp_path, caplog
         engine = build_engine(url)
         factory = build_session_factory(engine)
         settings = Settings(database_url=url, environment="test")
-        gate = SchemaGate(partial(schema_at_head, factory))
+        reads: list[bool] = []
+
+        def at_head() -> bool:
+            reads.append(schema_at_head(factory))
+            return reads[-1]
+
+        gate = SchemaGate(at_head)
         with factory() as session:
             assert schema_revision(session) == ""  # never migrated: no alembic_version table
         with httpx.Client() as client, caplog.at_level(logging.INFO, logger="mjpm.scheduler"):
@@ -41,6 +46,12 @@ def test_ticks_wait_for_the_schema_then_resume(database_server, tmp_path, caplog
             resumed = [(r.levelname, r.getMessage()) for r in caplog.records if r.name == "mjpm.scheduler"]
             assert resumed[0] == ("INFO", "schéma de la base à jour : tâches planifiées reprises")
             assert not [r for r in caplog.records if r.levelno >= logging.ERROR]
+
+            # On a current schema, ticks read no revision: only a failure makes the gate look.
+            read_before = len(reads)
+            for job in JOBS:
+                run(job, factory, settings, client, gate)
+            assert len(reads) == read_before
         with factory() as session:
             assert set(session.scalars(select(JobRun.name))) == {job.name for job in JOBS}
         engine.dispose()
