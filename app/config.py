@@ -72,6 +72,9 @@ class Settings(BaseSettings):
     expire_period_s: float = Field(default=3600.0, gt=0)
     notifications_period_s: float = Field(default=30.0, gt=0)
     audit_purge_period_s: float = Field(default=86400.0, gt=0)
+    # Recount of the recent designations whose kept count stopped holding (`app.registry.load`): until then,
+    # `/match` counts those professionals' measures itself, a little slower, never wrong.
+    recent_designations_period_s: float = Field(default=600.0, gt=0)
     # Professionals' bulk routes (app/professionals): requests per minute and per token, counted in the database
     # (fixed windows of one minute, shared by every worker and instance); request body limits in bytes.
     bulk_rate_per_minute: int = Field(default=360, ge=1)

@@ -33,7 +33,6 @@ import tempfile
 import time
 import tracemalloc
 from contextlib import ExitStack
-from datetime import timedelta
 from pathlib import Path
 
 from sqlalchemy import select
@@ -133,7 +132,7 @@ def bench_engine(session, requests: list[dict]) -> dict:
     tracemalloc.stop()
     index_bytes = sum(stat.size_diff for stat in after.compare_to(before, "filename"))
     now = utcnow()
-    loads = live_loads(session, list(index.profiles), since=now - timedelta(days=TUNING.equity_window_days))
+    loads = live_loads(session, list(index.profiles), now=now)
     weights = engine.Weights()
     collections: list[float] = []  # collector runs during the current call (their start times)
 

@@ -66,7 +66,7 @@ def serve(stubs: list[str], host: str, port: int) -> None:
             [], considered, len(eligible), dict(exclusions), weights
         )
     if "loads" in stubs:
-        repository.live_loads = lambda session, ids, since: {i: engine.LiveLoad(0, 0) for i in ids}
+        repository.live_loads = lambda session, ids, now: {i: engine.LiveLoad(0, 0) for i in ids}
     if "audit" in stubs:
         service._RECORD = select(literal(1))
     if "everything" in stubs:

@@ -24,7 +24,7 @@ from alembic import command
 from anyio.from_thread import BlockingPortal, start_blocking_portal
 from anyio.streams.stapled import StapledObjectStream
 from fastapi.testclient import TestClient
-from sqlalchemy import Engine, create_engine, text
+from sqlalchemy import Engine, create_engine, select, text
 from sqlalchemy.engine import make_url
 from sqlalchemy.orm import Session, sessionmaker
 from starlette.testclient import _TestClientTransport
@@ -39,6 +39,8 @@ from app.geo.repository import sync_tribunaux
 from app.matching.engine import Profile, SiteProfile
 from app.matching.service import IndexCache
 from app.migrations import alembic_config
+from app.registry.constants import RECENT_DESIGNATION_DAYS
+from app.registry.models import Mandataire
 from app.tokens.service import check_scope, issue_token
 from tests.registry.factories import mandataire_body
 
@@ -440,7 +442,42 @@ def assert_counters_equal_recount(session) -> None:
         if row[3] or row[4]
     }
     assert stored_departements == recount_departements(session), "charge_departement"
+    assert_recent_designations_equal_recount(session)
     assert_answers_equal_recount(session)
+
+
+def assert_recent_designations_equal_recount(session) -> set[int]:
+    """Every professional's kept count of recent designations equals a plain-SQL count of its measures designated
+    in the window (by date, else by entry) at any instant where it holds: now, later days, and the last instant
+    before it stops holding (a count that holds too long fails there). Returns the ids whose count holds now."""
+    now = utcnow()
+    columns = (
+        Mandataire.id,
+        Mandataire.designations_recentes,
+        Mandataire.designations_recentes_depuis,
+        Mandataire.designations_recentes_jusqu_au,
+    )
+    stored = [row for row in session.execute(select(*columns)) if row[2] is not None and row[3] is not None]
+    later = [now + timedelta(days=days) for days in (1, 2, 29)]
+    ends = [until - timedelta(microseconds=1) for *_, until in stored if now < until < now + timedelta(days=3650)]
+    held = set()
+    for instant in sorted({now, *later, *ends}):
+        since = instant - timedelta(days=RECENT_DESIGNATION_DAYS)
+        expected = dict(
+            session.execute(
+                text(
+                    "SELECT mandataire_id, count(*) FROM mesure WHERE date_nomination >= :day "
+                    "OR (date_nomination IS NULL AND created_at > :since) GROUP BY mandataire_id"
+                ),
+                {"day": since.date(), "since": since.replace(tzinfo=None)},  # stored as naive UTC
+            ).all()
+        )
+        for mandataire_id, count, depuis, jusqu_au in stored:
+            if depuis <= instant < jusqu_au:
+                found = expected.get(mandataire_id, 0)
+                assert count == found, f"désignations récentes du mandataire {mandataire_id} au {instant}"
+                held.update([mandataire_id] if instant == now else [])
+    return held
 
 
 def assert_answers_equal_recount(session) -> None:

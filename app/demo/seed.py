@@ -32,7 +32,7 @@ from datetime import date
 from sqlalchemy import Connection, Engine, Table, func, select, text
 from sqlalchemy.orm import Session
 
-from app.database import table_of
+from app.database import table_of, utcnow
 from app.demo.draft import Draft, Progress
 from app.demo.etablissements import etablissement_rows
 from app.demo.etp import etp_rows
@@ -48,7 +48,7 @@ from app.geo.gazetteer import Gazetteer
 from app.geo.models import Tribunal
 from app.matching.versioning import bump_registry_version
 from app.registry.constants import MandataireType, MesureStatut
-from app.registry.load import recount_departements
+from app.registry.load import recount_departements, recount_recent_designations
 from app.registry.models import (
     Absence,
     Etablissement,
@@ -227,6 +227,8 @@ def seed_demo(
             _insert(connection, table, rows, done, total, draft.tick, keys)
         # The counters per département where professionals work, and of the answers per year, in one GROUP BY each.
         recount_departements(connection)
+        # Nor the recent designations: counted now, whatever day the register is seeded as (readers read at now).
+        recount_recent_designations(connection, now=utcnow())
         recount_answers(connection)
         # Core inserts skip the ORM hook that stamps registry changes: move the stamp, so that running workers
         # rebuild their matching index.

@@ -33,7 +33,14 @@ import numpy as np
 
 from app import labels
 from app.geo.distance import haversine_km
-from app.registry.constants import IN_ETABLISSEMENT, MandataireStatut, MandataireType, Nature, Specialite
+from app.registry.constants import (
+    IN_ETABLISSEMENT,
+    RECENT_DESIGNATION_DAYS,
+    MandataireStatut,
+    MandataireType,
+    Nature,
+    Specialite,
+)
 
 ENGINE_VERSION = "1.0.0"
 # The registry's vocabulary, as the plain strings the profiles hold.
@@ -91,7 +98,7 @@ class Tuning:
     score_at_radius: float = 0.2  # what is left at the declared radius; decays beyond it
     stale_after_days: int = 31  # monthly follow-up is the practice
     worthless_after_days: int = 180
-    equity_window_days: int = 28
+    equity_window_days: int = RECENT_DESIGNATION_DAYS  # the registry keeps the count of this window
     equity_share: float = 0.1  # designations in the window, as a share of capacity, that cancel the equity score
     newcomer_days: int = 90  # a professional registered this recently enters the ranking capped (module docstring)
     newcomer_cap: float = 0.5  # its capacity and equity sub-scores count at most this

@@ -12,6 +12,7 @@ from app.geo.models import Tribunal
 from app.matching.engine import LiveLoad, Profile, SiteProfile, Weights
 from app.matching.index import Contact, MatchIndex, TribunalRef
 from app.matching.models import DepartementWeights, RegistryVersion
+from app.registry.load import RECENT_DESIGNATIONS, recent_designation_params
 from app.registry.models import (
     Absence,
     Etablissement,
@@ -21,7 +22,6 @@ from app.registry.models import (
     MandataireNature,
     MandataireSpecialite,
     MandataireTribunal,
-    Mesure,
     Site,
 )
 
@@ -119,35 +119,15 @@ def build_index(session: Session, *, today: date) -> MatchIndex:
 
 
 # The live-load statement, built once: one round trip gives each professional's load and, through the outer join,
-# that of its antennes with their own capacity (one row per such antenne).
-# A designation counts from its own date (the judgement's), not from the day the measure was entered: old measures
-# a professional declares or imports are not recent designations. A measure without that date yet (a reservation
-# not accepted) was designated when it was entered. Two disjoint counts rather than one OR: each is a range scan of
-# ix_mesure_mandataire_date_nomination on SQLite and PostgreSQL, where the OR scans all of a professional's measures.
-_DESIGNATED = (
-    select(func.count())
-    .where(Mesure.mandataire_id == Mandataire.id, Mesure.date_nomination >= bindparam("since_day"))
-    .scalar_subquery()
-)
-_ENTERED_UNDATED = (
-    select(func.count())
-    .where(
-        Mesure.mandataire_id == Mandataire.id,
-        Mesure.date_nomination.is_(None),
-        Mesure.created_at >= bindparam("since"),
-    )
-    .scalar_subquery()
-)
-_RECENT = _DESIGNATED + _ENTERED_UNDATED
-
-
+# that of its antennes with their own capacity (one row per such antenne). Its recent designations are those the
+# load path keeps, counted from its measures only when that count does not hold (`app.registry.load`).
 def _loads(ids_condition: ColumnElement[bool]) -> Select:
     return (
         select(
             Mandataire.id,
             Mandataire.mesures_en_cours,
             Mandataire.mesures_en_attente,
-            _RECENT,
+            RECENT_DESIGNATIONS,
             Site.id,
             Site.mesures_en_cours + Site.mesures_en_attente,
             _VERSION.scalar_subquery(),  # the stamp, in the same round trip (`loads_and_version`)
@@ -166,26 +146,26 @@ _IDS_JSON = func.json_each(bindparam("ids", type_=String)).table_valued("value")
 _LOADS_JSON = _loads(Mandataire.id.in_(select(_IDS_JSON.c.value)))
 
 
-def live_loads(session: Session, ids: list[int], *, since: datetime) -> dict[int, LiveLoad]:
+def live_loads(session: Session, ids: list[int], *, now: datetime) -> dict[int, LiveLoad]:
     """Current load of the given professionals, read from the database (the truth about capacity), with the
-    load of their antennes that carry their own capacity."""
-    return _read_loads(session, ids, since)[0] if ids else {}
+    load of their antennes that carry their own capacity, and their designations in the window before `now`."""
+    return _read_loads(session, ids, now)[0] if ids else {}
 
 
-def loads_and_version(session: Session, ids: list[int], *, since: datetime) -> tuple[dict[int, LiveLoad], int]:
+def loads_and_version(session: Session, ids: list[int], *, now: datetime) -> tuple[dict[int, LiveLoad], int]:
     """`live_loads`, with the registry version stamp read by the same statement: the index those ids came from
     was current when the loads were read if it carries that stamp. One round trip for both on `/match`."""
-    loads, version = _read_loads(session, ids, since) if ids else ({}, None)
+    loads, version = _read_loads(session, ids, now) if ids else ({}, None)
     return loads, registry_version(session) if version is None else version
 
 
-def _read_loads(session: Session, ids: list[int], since: datetime) -> tuple[dict[int, LiveLoad], int | None]:
+def _read_loads(session: Session, ids: list[int], now: datetime) -> tuple[dict[int, LiveLoad], int | None]:
     loads: dict[int, LiveLoad] = {}
     # Plain Core rows: this is the hot path of every /match.
     connection = session.connection()
     postgresql = connection.dialect.name == "postgresql"
     statement = _LOADS_ARRAY if postgresql else _LOADS_JSON
-    bound = {"ids": ids if postgresql else json.dumps(ids), "since": since, "since_day": since.date()}
+    bound = {"ids": ids if postgresql else json.dumps(ids), **recent_designation_params(now)}
     rows = connection.execute(statement, bound).all()
     for mandataire_id, en_cours, en_attente, recent, site_id, site_held, _version in rows:
         load = loads.get(mandataire_id)

@@ -4,7 +4,7 @@ present and store the answer; explain one professional's place; per-département
 import threading
 import uuid
 from dataclasses import dataclass, replace
-from datetime import date, datetime, timedelta
+from datetime import date
 from functools import partial
 
 from pydantic_core import to_json
@@ -119,10 +119,6 @@ def _query(
     return query, tribunal, location
 
 
-def _since(query: engine.Query) -> datetime:
-    return query.now - timedelta(days=TUNING.equity_window_days)
-
-
 @dataclass(frozen=True, slots=True)
 class Ranked:
     """A request ranked: the index and the query it was ranked on, the engine's result."""
@@ -158,7 +154,7 @@ def _rank_on(
         return None  # perhaps added since this index was built
     weights = weights_for(index, settings, tribunal.departement)
     passing, exclusions = index.candidates(query)
-    loads, version = repository.loads_and_version(session, [p.id for p in passing], since=_since(query))
+    loads, version = repository.loads_and_version(session, [p.id for p in passing], now=query.now)
     if version != index.version and not current:
         return None
     eligible = [(profile, loads[profile.id]) for profile in passing if profile.id in loads]
@@ -311,7 +307,7 @@ def explain_match(
     reasons = list(engine.failing_rules(profile, query))
     evaluated = listed
     if evaluated is None:  # not shortlisted: score it alone, with its own live load
-        load = repository.live_loads(session, [profile.id], since=_since(query))
+        load = repository.live_loads(session, [profile.id], now=query.now)
         evaluated = engine.evaluate(
             profile,
             load.get(profile.id, engine.LiveLoad(0, 0)),

@@ -9,7 +9,7 @@ from sqlalchemy.orm import Session
 from app.config import Settings
 from app.geo.gazetteer import Gazetteer
 from app.matching import repository as matching_repository
-from app.matching.engine import Tuning, Weights
+from app.matching.engine import Weights
 from app.matching.service import default_weights
 from app.planning import repository
 from app.planning.arrivals import Seat, draw_arrivals, yearly_counts
@@ -28,9 +28,7 @@ def build_offer(
     """The offer as it stands: every profile of the matching index and its live load (with the designations of
     the equity window before `now`)."""
     index = matching_repository.build_index(session, today=now.date())
-    loads = matching_repository.live_loads(
-        session, sorted(index.profiles), since=now - timedelta(days=Tuning().equity_window_days)
-    )
+    loads = matching_repository.live_loads(session, sorted(index.profiles), now=now)
     return Offer(index=index, loads=loads, departements=departements, now=now, default_weights=weights or Weights())
 
 

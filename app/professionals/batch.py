@@ -9,7 +9,7 @@ load-update path, in the same transaction. A batch never deletes a measure it do
 
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, datetime
 from typing import Any
 
 from pydantic import ValidationError
@@ -432,9 +432,16 @@ def _decide(batch: Batch, entry: _Valid, row: Any, pending: set[int], history: t
 # --- apply ----------------------------------------------------------------------------------------
 
 
-def _share(mandataire_id: int, tribunal_id: int, state) -> LoadShare | None:
+def _share(mandataire_id: int, tribunal_id: int, state, created_at: datetime) -> LoadShare:
     return LoadShare.of_values(
-        mandataire_id, tribunal_id, state["site_id"], state["statut"], state["nature"], state["poids"]
+        mandataire_id,
+        tribunal_id,
+        state["site_id"],
+        state["statut"],
+        state["nature"],
+        state["poids"],
+        date_nomination=state["date_nomination"],
+        created_at=created_at,
     )
 
 
@@ -478,7 +485,7 @@ def apply_plan(
         stored = stored_measures(session, [(write.tribunal_id, write.numero_rg) for _, write in chunk], ())
         for plan, write in chunk:
             plan.mesure_id = stored[(write.tribunal_id, write.numero_rg)].id
-            changes.append((None, _share(mandataire.id, write.tribunal_id, write.values)))
+            changes.append((None, _share(mandataire.id, write.tribunal_id, write.values, now)))
             yearly.append((None, YearlyShare.of_values(write.tribunal_id, mandataire.id, write.values)))
         done += len(chunk)
         if progress is not None:
@@ -503,8 +510,8 @@ def apply_plan(
             raise ConcurrentWrite("une autre requête a modifié ces mesures au même moment : renvoyez le lot")
         changes += [
             (
-                _share(mandataire.id, write.tribunal_id, write.existing._mapping),
-                _share(mandataire.id, write.tribunal_id, write.values),
+                _share(mandataire.id, write.tribunal_id, write.existing._mapping, write.existing.created_at),
+                _share(mandataire.id, write.tribunal_id, write.values, write.existing.created_at),
             )
             for _, write in updates
         ]

@@ -33,10 +33,11 @@ def pending_reservations(session: Session, mesure_ids: Iterable[int]) -> set[int
 def stored_measures(
     session: Session, keys: Iterable[tuple[int, str]], compared: Sequence[str]
 ) -> dict[tuple[int, str], Any]:
-    """The stored rows (Core rows: id, keys, owner, version and the `compared` columns) of the measures named by
-    (tribunal id, numero_rg)."""
+    """The stored rows (Core rows: id, keys, owner, version, entry time and the `compared` columns) of the
+    measures named by (tribunal id, numero_rg)."""
     table = Mesure.__table__
     columns = [table.c.id, table.c.tribunal_id, table.c.numero_rg, table.c.mandataire_id, table.c.version]
+    columns.append(table.c.created_at)  # when a measure without a date was designated (recent designations)
     columns += [table.c[name] for name in compared]
     by_tribunal: dict[int, list[str]] = {}
     for tribunal_id, numero_rg in keys:

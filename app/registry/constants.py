@@ -1,8 +1,16 @@
 """Controlled vocabularies of the registry (API values, in French, as the legal texts name them)."""
 
+from datetime import UTC, datetime
 from enum import StrEnum
 
 from app import labels
+
+# The window of a professional's recent designations (the matching's equity criterion), in days: counted by the one
+# load path (`app.registry.load`) so that `/match` reads them without counting.
+RECENT_DESIGNATION_DAYS = 28
+# The bounds of a count of recent designations that holds at any instant (a professional without measures).
+EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
+FAR_FUTURE = datetime(9999, 1, 1, tzinfo=UTC)
 
 # A FINESS number: nine digits, or Corsica's 2A or 2B and seven digits.
 FINESS_PATTERN = r"^(\d{9}|2[AB]\d{7})$"

@@ -9,6 +9,13 @@ professional until the new one accepts; `app.designation.service.transfer_hold`)
 equal a count of the same measures (holds are no measures) by the département of their antenne, else of their
 tribunal; a site that moves to another département recounts its professional's (`recount_departements`).
 
+A professional's recent designations (`designations_recentes`, the matching's equity criterion) are its measures,
+whatever their status, designated in the last RECENT_DESIGNATION_DAYS: from the judgement's date, else (a
+reservation not accepted yet) from their entry. The count is exact at any instant from `designations_recentes_depuis`
+until `designations_recentes_jusqu_au`: a change moves it at the instant it is made and brings the end back to when
+the measure added leaves the window; outside (a clock behind the last change, or the window moved past a counted
+designation), readers count the measures themselves, and a scheduled job recounts (`recount_recent_designations`).
+
 Lock order (PostgreSQL takes row locks as a transaction writes; two transactions that take the same rows in
 opposite orders deadlock). Every unit of work that changes measures locks, in this order:
 1. the reservation it answers or creates (`SELECT … FOR UPDATE`: answers, cancellation, expiry by id);
@@ -19,57 +26,98 @@ opposite orders deadlock). Every unit of work that changes measures locks, in th
 A request that still loses a deadlock is replayed whole (`app.dependencies.RetryTransactions`); on SQLite every
 writer holds the database's write lock from its first statement (`app.database.begin_write`)."""
 
-from collections import defaultdict
-from collections.abc import Iterable
+from collections import Counter, defaultdict
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+from datetime import UTC, date, datetime, time, timedelta
 
-from sqlalchemy import Connection, case, delete, func, insert, select, update
+from sqlalchemy import ColumnElement, Connection, bindparam, case, delete, func, insert, literal, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
-from app.database import rowcount, table_of
+from app.database import rowcount, table_of, utcnow
 from app.geo.models import Tribunal
-from app.registry.constants import ACTIVE_STATUTS, MesureStatut, Nature
+from app.registry.constants import ACTIVE_STATUTS, FAR_FUTURE, RECENT_DESIGNATION_DAYS, MesureStatut, Nature
 from app.registry.exceptions import NoFreePlace
 from app.registry.models import ChargeDepartement, Mandataire, Mesure, Site
 
-COUNT_COLUMN = {MesureStatut.EN_COURS: "mesures_en_cours", MesureStatut.EN_ATTENTE: "mesures_en_attente"}
-LOAD_COLUMN = {MesureStatut.EN_COURS: "charge_en_cours", MesureStatut.EN_ATTENTE: "charge_en_attente"}
+COUNT_COLUMN: dict[str, str] = {
+    MesureStatut.EN_COURS: "mesures_en_cours",
+    MesureStatut.EN_ATTENTE: "mesures_en_attente",
+}
+LOAD_COLUMN: dict[str, str] = {MesureStatut.EN_COURS: "charge_en_cours", MesureStatut.EN_ATTENTE: "charge_en_attente"}
 
 
 # Column increments per counter row: (professional or site table, row id) → {column: delta}.
 Deltas = dict[tuple[type[Mandataire] | type[Site], int], dict[str, float]]
 # Increments per (professional, département where it works, status): [measures, of which tutelles].
 DepartementDeltas = dict[tuple[int, str, str], list[int]]
+# Per professional: the change of its recent designations, and the earliest instant one it gains leaves the window.
+RecentDeltas = dict[int, tuple[int, datetime | None]]
+
+RECENT_WINDOW = timedelta(days=RECENT_DESIGNATION_DAYS)
+
+
+def designation_expiry(date_nomination: date | None, created_at: datetime) -> datetime:
+    """The instant from which a measure no longer counts among its professional's recent designations: the end of
+    its designation day (UTC) plus the window, or, without a date yet, its entry plus the window. A measure counts
+    at `now` when `now` is before it; `recent_designations` counts the same way in SQL."""
+    if date_nomination is None:
+        return created_at + RECENT_WINDOW
+    if date_nomination >= (FAR_FUTURE - RECENT_WINDOW).date():
+        return FAR_FUTURE
+    return datetime.combine(date_nomination + timedelta(days=1), time(), UTC) + RECENT_WINDOW
 
 
 @dataclass(frozen=True, slots=True)
 class LoadShare:
-    """What one measure adds to the counters: nothing unless it holds capacity. Its tribunal (and its site) place
-    it in a département; a place held by a pending transfer (`tribunal_id` None) is no measure: it moves the
-    professional's and site's counters only."""
+    """What one measure adds to the counters: a place (and its weight) while it is in progress or pending, and a
+    recent designation until `designation_expiry`. Its tribunal (and its site) place it in a département; a place
+    held by a pending transfer (`tribunal_id` None, no expiry) is no measure: it moves the professional's and
+    site's places only."""
 
     mandataire_id: int
     site_id: int | None
-    statut: MesureStatut
+    statut: str
     poids: float
     tribunal_id: int | None
     tutelle: bool
+    designation_expiry: datetime | None = None
+
+    @property
+    def holds_place(self) -> bool:
+        return self.statut in ACTIVE_STATUTS
 
     @classmethod
-    def of(cls, mesure: Mesure) -> "LoadShare | None":
+    def of(cls, mesure: Mesure) -> "LoadShare":
+        """The share of a stored measure (flushed: its entry time is known)."""
         return cls.of_values(
-            mesure.mandataire_id, mesure.tribunal_id, mesure.site_id, mesure.statut, mesure.nature, mesure.poids
+            mesure.mandataire_id,
+            mesure.tribunal_id,
+            mesure.site_id,
+            mesure.statut,
+            mesure.nature,
+            mesure.poids,
+            date_nomination=mesure.date_nomination,
+            created_at=mesure.created_at,
         )
 
     @classmethod
     def of_values(
-        cls, mandataire_id: int, tribunal_id: int, site_id: int | None, statut: str, nature: str, poids: float
-    ) -> "LoadShare | None":
+        cls,
+        mandataire_id: int,
+        tribunal_id: int,
+        site_id: int | None,
+        statut: str,
+        nature: str,
+        poids: float,
+        *,
+        date_nomination: date | None,
+        created_at: datetime,
+    ) -> "LoadShare":
         """The share of a measure given as column values (bulk writes that hold no `Mesure` objects)."""
-        if statut not in ACTIVE_STATUTS:
-            return None
-        return cls(mandataire_id, site_id, MesureStatut(statut), poids, tribunal_id, nature == Nature.TUTELLE)
+        expiry = designation_expiry(date_nomination, created_at)
+        return cls(mandataire_id, site_id, statut, poids, tribunal_id, nature == Nature.TUTELLE, expiry)
 
 
 def apply_load_change(
@@ -80,13 +128,13 @@ def apply_load_change(
     concurrent reservations can never take the same last place; `NoFreePlace` is raised when none is left."""
     if before == after:
         return
-    _write_deltas(session, *_deltas(session, [(before, after)]), guard_capacity=guard_capacity)
+    _write_deltas(session, [(before, after)], guard_capacity=guard_capacity)
 
 
 def apply_load_changes(session: Session, changes: Iterable[tuple[LoadShare | None, LoadShare | None]]) -> None:
     """Batch form of `apply_load_change` (bulk measures): the moves of many measures are summed into one
     increment per professional and per site, written in a fixed order (no deadlock between concurrent batches)."""
-    _write_deltas(session, *_deltas(session, changes), guard_capacity=False)
+    _write_deltas(session, list(changes), guard_capacity=False)
 
 
 def _departement(session: Session, site_id: int | None, tribunal_id: int) -> str:
@@ -108,7 +156,7 @@ def _deltas(
         if before == after:
             continue
         for share, sign in ((before, -1), (after, 1)):
-            if share is None:
+            if share is None or not share.holds_place:
                 continue
             targets = [(Mandataire, share.mandataire_id)] + ([(Site, share.site_id)] if share.site_id else [])
             for target in targets:
@@ -124,21 +172,69 @@ def _deltas(
     return deltas, by_departement
 
 
-def _write_deltas(session: Session, deltas: Deltas, by_departement: DepartementDeltas, *, guard_capacity: bool) -> None:
-    for (model, row_id), changes in sorted(deltas.items(), key=lambda item: (item[0][0].__name__, item[0][1])):
-        values = {
+def _recent_deltas(changes: Sequence[tuple[LoadShare | None, LoadShare | None]], now: datetime) -> RecentDeltas:
+    """The recent designations the changes move at `now`: a measure that left the window moves nothing (it was
+    no longer counted, or the count no longer holds); one whose share is the same before and after, nothing."""
+    moves: Counter[tuple[int, datetime]] = Counter()
+    for before, after in changes:
+        for share, sign in ((before, -1), (after, 1)):
+            if share is not None and share.designation_expiry is not None and now < share.designation_expiry:
+                moves[(share.mandataire_id, share.designation_expiry)] += sign
+    recent: RecentDeltas = {}
+    for (mandataire_id, expiry), moved in sorted(moves.items()):
+        if moved:
+            count, earliest = recent.get(mandataire_id, (0, None))
+            if moved > 0 and (earliest is None or expiry < earliest):
+                earliest = expiry
+            recent[mandataire_id] = (count + moved, earliest)
+    return recent
+
+
+def _recent_values(count: int, earliest: datetime | None, now: datetime) -> dict[str, ColumnElement]:
+    """The professional's recent designations moved by `count` at `now`, in SQL on the row as stored (concurrent
+    changes add up). The count held at `now` when it held from an earlier instant and still holds: it then holds
+    from `now`, until the earlier of its end and `earliest`; else it no longer holds until recounted (a clock
+    behind the last change's must not read a count made later)."""
+    depuis, jusqu_au = Mandataire.designations_recentes_depuis, Mandataire.designations_recentes_jusqu_au
+    at_now = literal(now, depuis.type)
+    held = jusqu_au.is_not(None) & (depuis <= at_now)
+    until: ColumnElement[datetime | None] = jusqu_au.expression
+    if earliest is not None:
+        new_end = literal(earliest, jusqu_au.type)
+        until = case((jusqu_au > new_end, new_end), else_=jusqu_au)
+    return {
+        "designations_recentes": Mandataire.designations_recentes + count,
+        "designations_recentes_depuis": case((held, at_now), else_=depuis),
+        "designations_recentes_jusqu_au": case((held, until), else_=None),
+    }
+
+
+def _write_deltas(
+    session: Session, changes: Sequence[tuple[LoadShare | None, LoadShare | None]], *, guard_capacity: bool
+) -> None:
+    deltas, by_departement = _deltas(session, changes)
+    now = utcnow()
+    recent = _recent_deltas(changes, now)
+    for mandataire_id in recent:
+        deltas[(Mandataire, mandataire_id)]  # noqa: B018 (a row to update, in the order of the others)
+    for (model, row_id), moved in sorted(deltas.items(), key=lambda item: (item[0][0].__name__, item[0][1])):
+        values: dict[str, object] = {
             column: getattr(model, column) + (int(delta) if column.startswith("mesures") else delta)
-            for column, delta in changes.items()
+            for column, delta in moved.items()
             if delta
         }
+        # Only a place taken is guarded: a closed measure entered moves the recent designations alone.
+        guarded = guard_capacity and bool(values)
+        if model is Mandataire and row_id in recent:
+            values |= _recent_values(*recent[row_id], now=now)
         if not values:
             continue
         statement = update(model).where(model.id == row_id)
-        if guard_capacity:
+        if guarded:
             held = model.mesures_en_cours + model.mesures_en_attente
             statement = statement.where(model.capacite.is_(None) | (held < model.capacite))
         result = session.execute(statement.values(**values).execution_options(synchronize_session="fetch"))
-        if guard_capacity and rowcount(result) != 1:
+        if guarded and rowcount(result) != 1:
             raise NoFreePlace()
     _write_departement_deltas(session, by_departement)
 
@@ -194,3 +290,100 @@ def recount_departements(session: Session | Connection, mandataire_ids: Iterable
     session.execute(
         insert(table).from_select(["mandataire_id", "departement", "statut", "mesures", "tutelles"], counts)
     )
+
+
+# What readers take for a professional's recent designations at `now` (bind `recent_designation_params(now)`):
+# the count kept above while it holds, else a count of its measures. The measures are counted in two disjoint
+# counts rather than one OR: each is a range scan of ix_mesure_mandataire_date_nomination on SQLite and PostgreSQL,
+# where the OR scans all of a professional's measures.
+_DESIGNATED = (
+    select(func.count())
+    .where(Mesure.mandataire_id == Mandataire.id, Mesure.date_nomination >= bindparam("since_day"))
+    .scalar_subquery()
+)
+_ENTERED_UNDATED = (
+    select(func.count())
+    .where(
+        Mesure.mandataire_id == Mandataire.id,
+        Mesure.date_nomination.is_(None),
+        Mesure.created_at > bindparam("since"),
+    )
+    .scalar_subquery()
+)
+_HOLDS = (Mandataire.designations_recentes_depuis <= bindparam("now")) & (
+    Mandataire.designations_recentes_jusqu_au > bindparam("now")
+)
+RECENT_DESIGNATIONS = case((_HOLDS, Mandataire.designations_recentes), else_=_DESIGNATED + _ENTERED_UNDATED)
+
+
+def recent_designation_params(now: datetime) -> dict[str, object]:
+    since = now - RECENT_WINDOW
+    return {"now": now, "since": since, "since_day": since.date()}
+
+
+def recount_recent_designations(
+    session: Session | Connection, *, now: datetime, mandataire_ids: Iterable[int] | None = None
+) -> int:
+    """Recount the recent designations of these professionals (all when None) from their measures, exact at `now`,
+    in the caller's transaction: each count then holds from `now` until its earliest designation leaves the window.
+    The caller holds the professionals' rows (`recount_stale_recent_designations`), or writes them alone (bulk
+    loads), so that no change of their measures interleaves. Returns how many professionals were recounted."""
+    ids = sorted(set(mandataire_ids)) if mandataire_ids is not None else list(session.scalars(select(Mandataire.id)))
+    if not ids:
+        return 0
+    since = now - RECENT_WINDOW
+    counts: dict[int, list] = defaultdict(lambda: [0, FAR_FUTURE])
+    dated = (
+        select(Mesure.mandataire_id, func.count(), func.min(Mesure.date_nomination))
+        .where(Mesure.date_nomination >= since.date())
+        .group_by(Mesure.mandataire_id)
+    )
+    undated = (
+        select(Mesure.mandataire_id, func.count(), func.min(Mesure.created_at))
+        .where(Mesure.date_nomination.is_(None), Mesure.created_at > since)
+        .group_by(Mesure.mandataire_id)
+    )
+    for mandataire_id, count, oldest_day in session.execute(dated):
+        counts[mandataire_id] = [count, designation_expiry(oldest_day, now)]
+    for mandataire_id, count, oldest_entry in session.execute(undated):
+        found = counts[mandataire_id]
+        found[0] += count
+        found[1] = min(found[1], designation_expiry(None, oldest_entry))
+    table = table_of(Mandataire)
+    stamp = table.c.designations_recentes_depuis.type
+    session.execute(
+        update(table)
+        .where(table.c.id == bindparam("b_id"))
+        .values(
+            designations_recentes=bindparam("b_count"),
+            designations_recentes_depuis=bindparam("b_from", type_=stamp),
+            designations_recentes_jusqu_au=bindparam("b_until", type_=stamp),
+            updated_at=table.c.updated_at,  # a count kept up to date is no change of the professional
+        ),
+        [
+            {
+                "b_id": mandataire_id,
+                "b_count": counts[mandataire_id][0],
+                "b_from": now,
+                "b_until": counts[mandataire_id][1],
+            }
+            for mandataire_id in ids
+        ],
+    )
+    return len(ids)
+
+
+def recount_stale_recent_designations(session: Session, *, now: datetime) -> int:
+    """Recount the professionals whose count of recent designations does not hold at `now` (a designation left
+    the window, a clock behind, a database migrated), their rows locked first, by id (the lock order above). Rows a
+    writer holds are skipped, not waited for (the next run recounts them): a route that locked a professional
+    before its counters can never deadlock with this job."""
+    depuis, jusqu_au = Mandataire.designations_recentes_depuis, Mandataire.designations_recentes_jusqu_au
+    stale = (
+        select(Mandataire.id)
+        .where(jusqu_au.is_(None) | depuis.is_(None) | (jusqu_au <= now) | (depuis > now))
+        .order_by(Mandataire.id)
+        .with_for_update(skip_locked=True)
+    )
+    ids = list(session.scalars(stale))
+    return recount_recent_designations(session, now=now, mandataire_ids=ids) if ids else 0

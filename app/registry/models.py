@@ -12,6 +12,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from app.database import Base, UTCDateTime, utcnow
 from app.geo.models import Tribunal
+from app.registry.constants import EPOCH, FAR_FUTURE
 
 
 class LoadCounters:
@@ -47,6 +48,13 @@ class Mandataire(LoadCounters, Base):
     # vendor API's writes; no measure is then declared or imported by hand (`registry.service.check_not_kept`).
     editor_id: Mapped[int | None] = mapped_column(Integer)
     derniere_mise_a_jour: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    # Its designations of the last RECENT_DESIGNATION_DAYS, kept by `app.registry.load`: exact at any instant from
+    # `depuis` until `jusqu_au` (the count only falls as time passes, when its oldest designation leaves the
+    # window); NULL `jusqu_au`, or any instant outside, and readers count the measures instead. A new professional
+    # has no measure: 0 holds at any instant.
+    designations_recentes: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
+    designations_recentes_depuis: Mapped[datetime | None] = mapped_column(UTCDateTime, default=lambda: EPOCH)
+    designations_recentes_jusqu_au: Mapped[datetime | None] = mapped_column(UTCDateTime, default=lambda: FAR_FUTURE)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
     version: Mapped[int] = mapped_column(Integer)

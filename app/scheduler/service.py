@@ -6,8 +6,9 @@ every process agrees on them without talking to the others. A process ticks each
 `job_run` row for that period (the primary key lets one insert win). On PostgreSQL the tick first tries the job's
 advisory lock, so that a second process skips at once instead of waiting for the first one's transaction.
 
-- `expire` and `audit_purge` claim their period in the transaction that does the work: if their process dies, the
-  transaction and the claim vanish together and the next tick of any process does the period's work.
+- `expire`, `audit_purge` and `designations_recentes` claim their period in the transaction that does the work: if
+  their process dies, the transaction and the claim vanish together and the next tick of any process does the
+  period's work.
 - `notifications` claims its period in a short transaction of its own, then delivers: the outbox's leases make
   delivery safe with several dispatchers and at least once when one dies (`app.notifications.service`).
 """
@@ -32,6 +33,7 @@ from app.database import begin_write, utcnow
 from app.designation.service import expire_and_remind
 from app.locks import lock_for_transaction
 from app.notifications.commands import deliver_due
+from app.registry.load import recount_stale_recent_designations
 from app.scheduler.models import JobRun
 from app.vendors.service import purge as purge_vendor_calls
 
@@ -96,11 +98,19 @@ def purge_audit(session: Session, settings: Settings, now: datetime) -> str:
     )
 
 
+def recount_recent(session: Session, settings: Settings, now: datetime) -> str:
+    """Recount the professionals' recent designations whose kept count no longer holds (`app.registry.load`),
+    under the job's lock (waited for)."""
+    lock_for_transaction(session.connection(), "designations_recentes")
+    recounted = recount_stale_recent_designations(session, now=now)
+    return f"{recounted} compte(s) de désignations récentes refait(s)"
+
+
 @dataclass(frozen=True)
 class Job:
     name: str
     period_setting: str
-    # Work done in the claiming transaction (expire, audit purge); None for the outbox, delivered after it.
+    # Work done in the claiming transaction (expire, audit purge, recount); None for the outbox, delivered after it.
     work: Callable[[Session, Settings, datetime], str] | None
 
     def period_s(self, settings: Settings) -> float:
@@ -111,6 +121,7 @@ JOBS = (
     Job("expire", "expire_period_s", expire),
     Job("notifications", "notifications_period_s", None),
     Job("audit_purge", "audit_purge_period_s", purge_audit),
+    Job("designations_recentes", "recent_designations_period_s", recount_recent),
 )
 
 

@@ -8,7 +8,7 @@ applied.
 """
 
 from collections.abc import Mapping
-from datetime import datetime, timedelta
+from datetime import datetime
 from typing import Any
 
 from sqlalchemy import exists, select
@@ -113,8 +113,7 @@ def _requests(
 
 
 def _loads(session: Session, now):
-    since = now - timedelta(days=TUNING.equity_window_days)
-    return lambda ids: repository.live_loads(session, ids, since=since)
+    return lambda ids: repository.live_loads(session, ids, now=now)
 
 
 # --- plans ---------------------------------------------------------------------------------------------

@@ -1,6 +1,9 @@
 """Load never drifts: after any sequence of creates, updates, closes and deletes, and of sites moved to another
 département, the stored counters of every professional and site, and per professional and département where it
-works (by antenne, else tribunal), equal a recount of the measures (e-MJPM's counters drifted for years)."""
+works (by antenne, else tribunal), and the professionals' recent designations, equal a recount of the measures
+(e-MJPM's counters drifted for years)."""
+
+from datetime import date, timedelta
 
 import pytest
 from hypothesis import HealthCheck, example, given
@@ -15,7 +18,7 @@ from app.geo.schemas import Residence
 from app.registry import service
 from app.registry.schemas import MandataireCreate, MesureCreate, MesureUpdate, SitePatch
 from tests.registry.factories import mandataire_body, mesure_body
-from tests.support import assert_counters_equal_recount
+from tests.support import assert_counters_equal_recount, assert_recent_designations_equal_recount
 
 ADMIN = Principal(token_id=0, role=Role.ADMIN, departements=None)
 WEIGHTED = Settings(
@@ -27,6 +30,9 @@ LILLE, ARRAS = "17590111500709", "17590111500535"
 SITE_COMMUNES = ["59350", "62041", "59009"]
 NATURES = ["tutelle", "curatelle_renforcee", "curatelle_simple"]
 RESIDENCES = [Residence(insee="59350"), Residence(pays="BE", code_postal="7500")]
+# Designation dates, in days before today (None: no date yet, counted from the entry): in the window, on its first
+# day (28 days before), just out of it, long ago, and in the future.
+DAYS_AGO = [None, 0, 27, 28, 29, 400, -3]
 
 create = st.tuples(
     st.just("create"),
@@ -37,6 +43,7 @@ create = st.tuples(
     st.sampled_from(["domicile", "etablissement"]),
     st.integers(0, 1),
     st.sampled_from([LILLE, ARRAS]),
+    st.sampled_from(DAYS_AGO),
 )
 update = st.tuples(
     st.just("update"),
@@ -46,6 +53,7 @@ update = st.tuples(
     st.sampled_from(["en_cours", "en_attente", "eteinte", None]),
     st.sampled_from([*NATURES, None]),
     st.integers(0, 1),
+    st.sampled_from(["same", *DAYS_AGO]),
 )
 delete = st.tuples(st.just("delete"), st.integers(0, 30))
 # A site moved to a commune of another département (or back): its measures are worked there now.
@@ -77,9 +85,9 @@ def mandataires(session, gazetteer) -> list:
 # The antenne of a measure in progress moves to another département, then the measure leaves the antenne.
 @example(
     steps=[
-        ("create", 0, 0, "en_cours", "tutelle", "domicile", 0, LILLE),
+        ("create", 0, 0, "en_cours", "tutelle", "domicile", 0, LILLE, None),
         ("move_site", 0, 0, "62041"),
-        ("update", 0, 0, 2, None, None, 0),
+        ("update", 0, 0, 2, None, None, 0, "same"),
     ]
 )
 def test_counters_equal_recount_after_any_sequence(session, gazetteer, mandataires, steps):
@@ -90,7 +98,7 @@ def test_counters_equal_recount_after_any_sequence(session, gazetteer, mandatair
         mesures = []
         for step in steps:
             if step[0] == "create":
-                _, who, site_index, statut, nature, lieu_vie, where, tribunal = step
+                _, who, site_index, statut, nature, lieu_vie, where, tribunal, days_ago = step
                 owner = mandataires[who]
                 site = owner.sites[site_index].id if site_index < len(owner.sites) else None
                 body = mesure_body(
@@ -102,6 +110,7 @@ def test_counters_equal_recount_after_any_sequence(session, gazetteer, mandatair
                     mandataire=owner.id,
                     residence=RESIDENCES[where].model_dump(exclude_none=True),
                     cause_sortie="deces" if statut == "eteinte" else None,
+                    date_nomination=_day(days_ago),
                 )
                 mesures.append(
                     service.create_mesure(
@@ -114,7 +123,7 @@ def test_counters_equal_recount_after_any_sequence(session, gazetteer, mandatair
                     )
                 )
             elif step[0] == "update" and mesures:
-                _, index, who, site_index, statut, nature, where = step
+                _, index, who, site_index, statut, nature, where, days_ago = step
                 mesure = mesures[index % len(mesures)]
                 owner = mandataires[who]
                 changes = {
@@ -127,6 +136,8 @@ def test_counters_equal_recount_after_any_sequence(session, gazetteer, mandatair
                     changes |= {"statut": statut, "cause_sortie": "mainlevee" if statut == "eteinte" else None}
                 if nature:
                     changes["nature"] = nature
+                if days_ago != "same":
+                    changes["date_nomination"] = _day(days_ago)
                 service.update_mesure(
                     session,
                     principal=ADMIN,
@@ -149,5 +160,11 @@ def test_counters_equal_recount_after_any_sequence(session, gazetteer, mandatair
                 )
             session.flush()
             assert_counters_equal_recount(session)
+        # Every change was made now, by the load path: both counts hold (the recount above compared them).
+        assert {m.id for m in mandataires} <= assert_recent_designations_equal_recount(session)
     finally:
         savepoint.rollback()
+
+
+def _day(days_ago: int | None) -> str | None:
+    return None if days_ago is None else (date.today() - timedelta(days=days_ago)).isoformat()

@@ -213,6 +213,7 @@ def deployment(tmp_path_factory, gazetteer, webhook, database_server) -> Iterato
             "EXPIRE_PERIOD_S": str(PERIOD_S),
             "NOTIFICATIONS_PERIOD_S": str(PERIOD_S),
             "AUDIT_PURGE_PERIOD_S": str(PERIOD_S),
+            "RECENT_DESIGNATIONS_PERIOD_S": str(PERIOD_S),
             "WEBHOOK_URL": webhook.url,
             "NOTIFICATION_LEASE_S": "2",
             "NOTIFICATION_TIMEOUT_S": str(PATIENCE_S),
