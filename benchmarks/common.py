@@ -25,11 +25,12 @@ from sqlalchemy import Engine, create_engine
 from sqlalchemy.engine import make_url
 from sqlalchemy.orm import sessionmaker
 
-from app.database import build_engine
+from app.database import build_engine, utcnow
 from app.demo.seed import database_is_empty, seed_demo
 from app.geo.gazetteer import load_gazetteer
 from app.geo.repository import sync_tribunaux
 from app.migrations import alembic_config
+from app.registry.load import recount_stale_recent_designations
 
 ROOT = Path(__file__).resolve().parent.parent
 VAR = ROOT / "var"
@@ -196,6 +197,12 @@ def national_database(url: str) -> Engine:
             # of a database no deployment runs (seq scans, twice the database CPU per /match).
             with engine.connect().execution_options(isolation_level="AUTOCOMMIT") as connection:
                 connection.exec_driver_sql("VACUUM ANALYZE")
+    # The scheduled job's work (servers here run without it): a register seeded days ago has counts of recent
+    # designations that no longer hold, which /match would count measure by measure.
+    with sessionmaker(bind=engine).begin() as session:
+        recounted = recount_stale_recent_designations(session, now=utcnow())
+    if recounted:
+        print(f"  recent designations recounted for {recounted} professionals", flush=True)
     return engine
 
 

@@ -1,6 +1,6 @@
 """Controlled vocabularies of the registry (API values, in French, as the legal texts name them)."""
 
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from enum import StrEnum
 
 from app import labels
@@ -8,7 +8,10 @@ from app import labels
 # The window of a professional's recent designations (the matching's equity criterion), in days: counted by the one
 # load path (`app.registry.load`) so that `/match` reads them without counting.
 RECENT_DESIGNATION_DAYS = 28
-# The bounds of a count of recent designations that holds at any instant (a professional without measures).
+# A kept count holds a day at most after it was made: measures changed behind the load path's back (by a process of
+# the previous version during an upgrade, by a fix made in SQL) are counted right again by the next recount.
+RECENT_COUNT_HOLDS = timedelta(days=1)
+# The start of a count that holds from any instant (a professional without measures), and a bound past any date.
 EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
 FAR_FUTURE = datetime(9999, 1, 1, tzinfo=UTC)
 

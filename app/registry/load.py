@@ -13,8 +13,10 @@ A professional's recent designations (`designations_recentes`, the matching's eq
 whatever their status, designated in the last RECENT_DESIGNATION_DAYS: from the judgement's date, else (a
 reservation not accepted yet) from their entry. The count is exact at any instant from `designations_recentes_depuis`
 until `designations_recentes_jusqu_au`: a change moves it at the instant it is made and brings the end back to when
-the measure added leaves the window; outside (a clock behind the last change, or the window moved past a counted
-designation), readers count the measures themselves, and a scheduled job recounts (`recount_recent_designations`).
+the measure added leaves the window; a recount sets the end at its oldest designation's leaving, a day later at
+most (RECENT_COUNT_HOLDS). Outside (a clock behind the last change, the window moved past a counted designation, a
+day gone by), readers count the measures themselves, and a scheduled job recounts
+(`recount_stale_recent_designations`).
 
 Lock order (PostgreSQL takes row locks as a transaction writes; two transactions that take the same rows in
 opposite orders deadlock). Every unit of work that changes measures locks, in this order:
@@ -37,7 +39,14 @@ from sqlalchemy.orm import Session
 
 from app.database import rowcount, table_of, utcnow
 from app.geo.models import Tribunal
-from app.registry.constants import ACTIVE_STATUTS, FAR_FUTURE, RECENT_DESIGNATION_DAYS, MesureStatut, Nature
+from app.registry.constants import (
+    ACTIVE_STATUTS,
+    FAR_FUTURE,
+    RECENT_COUNT_HOLDS,
+    RECENT_DESIGNATION_DAYS,
+    MesureStatut,
+    Nature,
+)
 from app.registry.exceptions import NoFreePlace
 from app.registry.models import ChargeDepartement, Mandataire, Mesure, Site
 
@@ -61,7 +70,7 @@ RECENT_WINDOW = timedelta(days=RECENT_DESIGNATION_DAYS)
 def designation_expiry(date_nomination: date | None, created_at: datetime) -> datetime:
     """The instant from which a measure no longer counts among its professional's recent designations: the end of
     its designation day (UTC) plus the window, or, without a date yet, its entry plus the window. A measure counts
-    at `now` when `now` is before it; `recent_designations` counts the same way in SQL."""
+    at `now` when `now` is before it; `RECENT_DESIGNATIONS` counts the same way in SQL."""
     if date_nomination is None:
         return created_at + RECENT_WINDOW
     if date_nomination >= (FAR_FUTURE - RECENT_WINDOW).date():
@@ -325,14 +334,15 @@ def recount_recent_designations(
     session: Session | Connection, *, now: datetime, mandataire_ids: Iterable[int] | None = None
 ) -> int:
     """Recount the recent designations of these professionals (all when None) from their measures, exact at `now`,
-    in the caller's transaction: each count then holds from `now` until its earliest designation leaves the window.
-    The caller holds the professionals' rows (`recount_stale_recent_designations`), or writes them alone (bulk
-    loads), so that no change of their measures interleaves. Returns how many professionals were recounted."""
+    in the caller's transaction: each count then holds from `now` until its earliest designation leaves the window,
+    a day at most. The caller holds the professionals' rows (`recount_stale_recent_designations`), or writes them
+    alone (bulk loads), so that no change of their measures interleaves. Returns how many professionals were
+    recounted."""
     ids = sorted(set(mandataire_ids)) if mandataire_ids is not None else list(session.scalars(select(Mandataire.id)))
     if not ids:
         return 0
-    since = now - RECENT_WINDOW
-    counts: dict[int, list] = defaultdict(lambda: [0, FAR_FUTURE])
+    since, until = now - RECENT_WINDOW, now + RECENT_COUNT_HOLDS
+    counts: dict[int, list] = defaultdict(lambda: [0, until])
     dated = (
         select(Mesure.mandataire_id, func.count(), func.min(Mesure.date_nomination))
         .where(Mesure.date_nomination >= since.date())
@@ -344,7 +354,7 @@ def recount_recent_designations(
         .group_by(Mesure.mandataire_id)
     )
     for mandataire_id, count, oldest_day in session.execute(dated):
-        counts[mandataire_id] = [count, designation_expiry(oldest_day, now)]
+        counts[mandataire_id] = [count, min(until, designation_expiry(oldest_day, now))]
     for mandataire_id, count, oldest_entry in session.execute(undated):
         found = counts[mandataire_id]
         found[0] += count

@@ -12,7 +12,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from app.database import Base, UTCDateTime, utcnow
 from app.geo.models import Tribunal
-from app.registry.constants import EPOCH, FAR_FUTURE
+from app.registry.constants import EPOCH, RECENT_COUNT_HOLDS
 
 
 class LoadCounters:
@@ -50,11 +50,13 @@ class Mandataire(LoadCounters, Base):
     derniere_mise_a_jour: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     # Its designations of the last RECENT_DESIGNATION_DAYS, kept by `app.registry.load`: exact at any instant from
     # `depuis` until `jusqu_au` (the count only falls as time passes, when its oldest designation leaves the
-    # window); NULL `jusqu_au`, or any instant outside, and readers count the measures instead. A new professional
-    # has no measure: 0 holds at any instant.
+    # window), a day at most; NULL `jusqu_au`, or any instant outside, and readers count the measures instead. A
+    # new professional has no measure: 0 holds from any instant.
     designations_recentes: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
     designations_recentes_depuis: Mapped[datetime | None] = mapped_column(UTCDateTime, default=lambda: EPOCH)
-    designations_recentes_jusqu_au: Mapped[datetime | None] = mapped_column(UTCDateTime, default=lambda: FAR_FUTURE)
+    designations_recentes_jusqu_au: Mapped[datetime | None] = mapped_column(
+        UTCDateTime, default=lambda: utcnow() + RECENT_COUNT_HOLDS
+    )
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
     version: Mapped[int] = mapped_column(Integer)
