@@ -66,7 +66,11 @@ def serve(stubs: list[str], host: str, port: int) -> None:
             [], considered, len(eligible), dict(exclusions), weights
         )
     if "loads" in stubs:
-        repository.live_loads = lambda session, ids, now: {i: engine.LiveLoad(0, 0) for i in ids}
+        # /match reads the loads with the registry's stamp (`loads_and_version`): the stamp alone is left.
+        repository.loads_and_version = lambda session, ids, now: (
+            {i: engine.LiveLoad(0, 0) for i in ids},
+            repository.registry_version(session),
+        )
     if "audit" in stubs:
         service._RECORD = select(literal(1))
     if "everything" in stubs:
