@@ -3,14 +3,25 @@ under test (SQLite: queued on the write lock; PostgreSQL: row locks in one order
 Each test releases 8 requests together for a few rounds: no answer is a 5xx, the losers of a race get a 4xx,
 and the stored load of every professional and site still equals a recount of the measures."""
 
+import threading
 from collections import Counter
+from datetime import date
 
 import httpx
 import pytest
+from sqlalchemy import update
 from sqlalchemy.orm import Session
 
+from app.auth.constants import Role
+from app.auth.principal import Principal
+from app.database import begin_write, utcnow
+from app.geo.locate import GazetteerLocator
+from app.registry import service
+from app.registry.load import recount_stale_recent_designations
+from app.registry.models import Mandataire
+from app.registry.schemas import MesureCreate
 from tests.registry.factories import mandataire_body, mesure_body
-from tests.support import assert_counters_equal_recount, live_server
+from tests.support import assert_counters_equal_recount, assert_recent_designations_equal_recount, live_server
 
 LILLE = "17590111500709"
 THREADS = 8
@@ -85,6 +96,100 @@ def test_measures_created_edited_replaced_and_deleted_at_once(server, pro):
             calls.append(("DELETE", f"/mesures/{mesure['id']}", {"headers": headers}))
         no_server_error(server.at_once(calls), {200, 204, 404, 409})
     load_matches_recount(server)
+
+
+def test_recent_designations_recounted_while_measures_are_written(server, pro):
+    """The scheduled recount of recent designations runs again and again while designations of the professional are
+    written at once: it neither waits for a writer's row (left to its next run) nor deadlocks with one, and between
+    two of its runs a count that holds equals a recount of the measures, now and at every later instant it holds."""
+    stop, between_runs, runs, failures = threading.Event(), threading.Lock(), [], []
+
+    def in_a_transaction(work):
+        with Session(server.engine) as session:
+            begin_write(session)
+            done = work(session)
+            session.commit()
+            return done
+
+    def end_the_count(session):  # as when its oldest designation leaves the window
+        stale = update(Mandataire).where(Mandataire.id == pro["id"]).values(designations_recentes_jusqu_au=None)
+        session.execute(stale)
+
+    def recount_again_and_again():
+        try:
+            while not stop.is_set():
+                with between_runs:
+                    in_a_transaction(end_the_count)
+                    recounted = in_a_transaction(lambda s: recount_stale_recent_designations(s, now=utcnow()))
+                runs.append(recounted)
+        except Exception as error:  # noqa: BLE001 (reported below, in the test's thread)
+            failures.append(error)
+
+    recounter = threading.Thread(target=recount_again_and_again)
+    recounter.start()
+    try:
+        for round_ in range(ROUNDS * 2):
+            dated = {"date_nomination": date.today().isoformat()} if round_ % 2 else {}
+            bodies = [mesure_body(**dated) for _ in range(THREADS)]
+            calls = [("POST", "/mesures", {"headers": pro["headers"], "json": body}) for body in bodies]
+            assert no_server_error(server.at_once(calls), {201}) == {201: THREADS}
+            with between_runs, Session(server.engine) as session:
+                assert_recent_designations_equal_recount(session)
+    finally:
+        stop.set()
+        recounter.join()
+    assert not failures
+    assert sum(runs) > 0  # the professional's count was made again, at least once, while measures were written
+    load_matches_recount(server)
+
+
+def test_the_recount_skips_a_professional_whose_row_a_writer_holds(server, pro):
+    """A measure being written holds its professional's row until its transaction ends. The recount does not wait
+    for it on PostgreSQL (it would otherwise count without that measure, then write over the writer's increment):
+    it leaves that professional to its next run. SQLite's writers take turns: the recount runs after the writer."""
+    postgresql = server.engine.dialect.name == "postgresql"
+    stale = update(Mandataire).where(Mandataire.id == pro["id"]).values(designations_recentes_jusqu_au=None)
+    with Session(server.engine) as session:
+        begin_write(session)
+        session.execute(stale)
+        session.commit()
+    results: list[int] = []
+
+    def recount() -> None:
+        with Session(server.engine) as session:
+            begin_write(session)
+            results.append(recount_stale_recent_designations(session, now=utcnow()))
+            session.commit()
+
+    admin = Principal(token_id=0, role=Role.ADMIN, departements=None)
+    body = mesure_body(date_nomination=date.today().isoformat(), mandataire=pro["id"])
+    job = threading.Thread(target=recount)
+    with Session(server.engine) as writer:
+        begin_write(writer)
+        service.create_mesure(
+            writer,
+            principal=admin,
+            gazetteer=server.gazetteer,
+            locator=GazetteerLocator(server.gazetteer),
+            settings=server.settings,
+            payload=MesureCreate(**body),
+        )
+        try:
+            job.start()
+            job.join(timeout=10 if postgresql else 0.5)
+            assert job.is_alive() is not postgresql  # PostgreSQL: done while the writer still holds the row
+            if postgresql:
+                assert results == [0]  # the professional skipped, not waited for
+        finally:
+            writer.commit()
+    job.join()
+    with Session(server.engine) as session:
+        held = assert_recent_designations_equal_recount(session)
+        assert (pro["id"] in held) is not postgresql
+        begin_write(session)
+        assert recount_stale_recent_designations(session, now=utcnow()) == (1 if postgresql else 0)
+        session.commit()
+        assert pro["id"] in assert_recent_designations_equal_recount(session)
 
 
 def test_bulk_batches_imports_and_single_measures_at_once(server, pro):
