@@ -1,7 +1,9 @@
-"""The professionals' recent designations (the matching's equity criterion) kept by the load path, with the instants
-between which the count holds: `/match` read them by counting each candidate's measures, the largest part of the
-database's work per request. Existing professionals start without a count that holds (NULL bounds): readers count
-their measures until the scheduled job `designations_recentes` recounts them.
+"""recent designations kept per professional, with the instants between which the count holds
+
+The matching's equity criterion: `/match` read them by counting each candidate's measures, the largest part of the
+database's work per request; the load path now keeps them (`app.registry.load`). Existing professionals start
+without a count that holds (NULL bounds): readers count their measures until the scheduled job
+`designations_recentes` recounts them.
 
 Revision ID: 5b8e2d4c7a19
 Revises: 1cdbb733a72f
