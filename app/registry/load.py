@@ -190,12 +190,10 @@ def _recent_deltas(changes: Sequence[tuple[LoadShare | None, LoadShare | None]],
             if share is not None and share.designation_expiry is not None and now < share.designation_expiry:
                 moves[(share.mandataire_id, share.designation_expiry)] += sign
     recent: RecentDeltas = {}
-    for (mandataire_id, expiry), moved in sorted(moves.items()):
+    for (mandataire_id, expiry), moved in sorted(moves.items()):  # by expiry within a professional
         if moved:
             count, earliest = recent.get(mandataire_id, (0, None))
-            if moved > 0 and (earliest is None or expiry < earliest):
-                earliest = expiry
-            recent[mandataire_id] = (count + moved, earliest)
+            recent[mandataire_id] = (count + moved, expiry if moved > 0 and earliest is None else earliest)
     return recent
 
 
@@ -224,12 +222,11 @@ def _write_deltas(
     deltas, by_departement = _deltas(session, changes)
     now = utcnow()
     recent = _recent_deltas(changes, now)
-    for mandataire_id in recent:
-        deltas[(Mandataire, mandataire_id)]  # noqa: B018 (a row to update, in the order of the others)
-    for (model, row_id), moved in sorted(deltas.items(), key=lambda item: (item[0][0].__name__, item[0][1])):
+    rows = set(deltas) | {(Mandataire, mandataire_id) for mandataire_id in recent}
+    for model, row_id in sorted(rows, key=lambda row: (row[0].__name__, row[1])):
         values: dict[str, object] = {
             column: getattr(model, column) + (int(delta) if column.startswith("mesures") else delta)
-            for column, delta in moved.items()
+            for column, delta in deltas.get((model, row_id), {}).items()
             if delta
         }
         # Only a place taken is guarded: a closed measure entered moves the recent designations alone.
